@@ -1,0 +1,2 @@
+export type { ErrorContext, MxErrorOptions } from './errors'
+export { InvalidOptionError, MxError } from './errors'

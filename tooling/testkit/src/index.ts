@@ -1,0 +1,5 @@
+export { chromiumPath, describeBrowser } from './browser'
+export { describeRedis, isRedisAvailable, keyPrefix, pingRedis, redisUrl } from './redis'
+export type { RedisServer, RedisServerOptions } from './redis-server'
+export { hasRedisServerBinary, startRedisServer } from './redis-server'
+export { tempDir } from './temp'
