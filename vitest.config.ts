@@ -1,7 +1,13 @@
 import { defineConfig } from 'vitest/config'
 
+// Under CI a JSON report is written next to the usual output: `.ci/run` computes its
+// `tests: N passed, N failed` line from it.
+const ci = Boolean(process.env.CI)
+
 export default defineConfig({
   test: {
+    reporters: ci ? ['default', 'json'] : ['default'],
+    outputFile: ci ? { json: '.ci/out/vitest.json' } : undefined,
     projects: [
       'packages/*',
       'tooling/*',

@@ -1,0 +1,38 @@
+#!/usr/bin/env node
+// Runs publint (strict) and `attw --pack` on every published package; exits 1 on any problem.
+// Run after `pnpm build`. attw uses the node16 profile: every package requires Node >= 20, so
+// the legacy node10 resolution (no `exports` support) is not a target.
+import { spawnSync } from 'node:child_process'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+
+const root = resolve(import.meta.dirname, '..')
+const bin = (name) => join(root, 'node_modules', '.bin', name)
+const packagesDir = join(root, 'packages')
+const failures = []
+
+for (const name of readdirSync(packagesDir).sort()) {
+  const dir = join(packagesDir, name)
+  const manifestPath = join(dir, 'package.json')
+  if (!existsSync(manifestPath)) continue
+  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'))
+  if (manifest.private) continue
+  if (!existsSync(join(dir, 'dist'))) {
+    failures.push(`${manifest.name}: no dist/ (run pnpm build first)`)
+    continue
+  }
+  for (const [label, cmd, args] of [
+    ['publint', bin('publint'), ['--strict']],
+    ['attw', bin('attw'), ['--pack', '.', '--profile', 'node16', '--format', 'table-flipped']],
+  ]) {
+    console.log(`\n▶ ${manifest.name}: ${label}`)
+    const run = spawnSync(cmd, args, { cwd: dir, stdio: 'inherit' })
+    if (run.status !== 0) failures.push(`${manifest.name}: ${label} failed`)
+  }
+}
+
+if (failures.length > 0) {
+  console.error(`\ncheck:packages failed:\n  ${failures.join('\n  ')}`)
+  process.exit(1)
+}
+console.log('\ncheck:packages: every package passes publint and attw')

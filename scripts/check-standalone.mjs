@@ -1,0 +1,130 @@
+#!/usr/bin/env node
+// Stand-alone install check: packs every published package with pnpm (which rewrites
+// `workspace:` ranges), installs each tarball with npm into an empty project outside the
+// workspace, then imports it from ESM and requires it from CJS and checks its named exports
+// against the barrel in src/index.ts. A leaf package must not pull in any other @mx/* package.
+import { execFileSync } from 'node:child_process'
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+
+const root = resolve(import.meta.dirname, '..')
+const work = mkdtempSync(join(tmpdir(), 'mx-standalone-'))
+const tarballs = join(work, 'tarballs')
+mkdirSync(tarballs)
+const run = (cmd, args, cwd) =>
+  execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
+const pnpm = process.env.npm_execpath?.includes('pnpm')
+  ? [process.execPath, [process.env.npm_execpath]]
+  : ['npx', ['--yes', 'pnpm@10.34.8']]
+
+/** Value names exported by a barrel: `export { a, b as c } from './x'`, not `export type`. */
+function barrelExports(file) {
+  const source = readFileSync(file, 'utf8')
+  const names = []
+  for (const match of source.matchAll(/export\s+(type\s+)?\{([^}]*)\}/g)) {
+    if (match[1]) continue
+    for (const part of match[2].split(',')) {
+      const spec = part.trim()
+      if (!spec || spec.startsWith('type ')) continue
+      names.push(
+        spec
+          .split(/\s+as\s+/)
+          .pop()
+          .trim(),
+      )
+    }
+  }
+  for (const match of source.matchAll(/export\s+(?:async\s+)?(?:function|const|class)\s+(\w+)/g)) {
+    names.push(match[1])
+  }
+  return names.sort()
+}
+
+const packages = readdirSync(join(root, 'packages'))
+  .map((name) => join(root, 'packages', name))
+  .filter((dir) => existsSync(join(dir, 'package.json')))
+  .map((dir) => ({ dir, manifest: JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) }))
+  .filter(({ manifest }) => !manifest.private)
+
+const tarballOf = new Map()
+for (const { dir, manifest } of packages) {
+  const out = run(pnpm[0], [...pnpm[1], 'pack', '--pack-destination', tarballs], dir)
+  const file = out.trim().split('\n').pop().trim()
+  tarballOf.set(manifest.name, file)
+  console.log(`packed ${manifest.name} → ${file}`)
+}
+
+const failures = []
+for (const { dir, manifest } of packages) {
+  const name = manifest.name
+  const project = join(work, name.replace('/', '__'))
+  mkdirSync(project)
+  writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true }))
+  const internal = Object.keys({ ...manifest.dependencies, ...manifest.peerDependencies }).filter(
+    (dep) => dep.startsWith('@mx/'),
+  )
+  const install = [tarballOf.get(name), ...internal.map((dep) => tarballOf.get(dep))]
+  try {
+    console.log(`\n▶ ${name}: npm install ${install.length} tarball(s) into ${project}`)
+    run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', ...install], project)
+
+    const installedMx = existsSync(join(project, 'node_modules', '@mx'))
+      ? readdirSync(join(project, 'node_modules', '@mx')).map((n) => `@mx/${n}`)
+      : []
+    const expectedMx = [name, ...internal].sort()
+    if (JSON.stringify(installedMx.sort()) !== JSON.stringify(expectedMx)) {
+      throw new Error(
+        `installed @mx packages ${installedMx.join(', ')}; expected ${expectedMx.join(', ')}`,
+      )
+    }
+
+    const expected = barrelExports(join(dir, 'src', 'index.ts'))
+    const esm = JSON.parse(
+      run(
+        process.execPath,
+        [
+          '--input-type=module',
+          '-e',
+          `const m = await import(${JSON.stringify(name)}); console.log(JSON.stringify(Object.keys(m).filter((k) => k !== 'default').sort()))`,
+        ],
+        project,
+      ),
+    )
+    const cjs = JSON.parse(
+      run(
+        process.execPath,
+        [
+          '-e',
+          `console.log(JSON.stringify(Object.keys(require(${JSON.stringify(name)})).filter((k) => k !== 'default' && k !== '__esModule').sort()))`,
+        ],
+        project,
+      ),
+    )
+    const missingEsm = expected.filter((n) => !esm.includes(n))
+    const missingCjs = expected.filter((n) => !cjs.includes(n))
+    if (missingEsm.length || missingCjs.length) {
+      throw new Error(`missing exports: ESM [${missingEsm}] CJS [${missingCjs}]`)
+    }
+    console.log(`  ok: ${esm.length} named exports from import and require (${esm.join(', ')})`)
+  } catch (error) {
+    const detail = error.stderr ? `${error.message}\n${error.stderr}` : error.message
+    failures.push(`${name}: ${detail}`)
+    console.error(`  FAILED: ${detail}`)
+  }
+}
+
+rmSync(work, { recursive: true, force: true })
+if (failures.length > 0) {
+  console.error(`\ncheck:standalone failed for ${failures.length} package(s)`)
+  process.exit(1)
+}
+console.log(`\ncheck:standalone: all ${packages.length} packages install and load alone`)

@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Makes sure the system services and tools the tests use are present:
+#   - a Redis answering at REDIS_URL (starts redis-server, installing it first if needed),
+#   - Debian's chromium (dashboard/report tests in a real headless browser),
+#   - promtool from Debian's prometheus package (Prometheus exposition check).
+# Installs with apt-get only when running as root; otherwise it says what is missing.
+set -uo pipefail
+
+REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379}"
+hostport="${REDIS_URL#redis://}"; hostport="${hostport##*@}"; hostport="${hostport%%/*}"
+host="${hostport%%:*}"; port="${hostport##*:}"; [ "$port" = "$host" ] && port=6379
+
+apt_updated=0
+apt_install() {
+  if [ "$(id -u)" != "0" ] || ! command -v apt-get >/dev/null; then
+    echo "setup-system: missing $*; install it (Debian: apt-get install $*)" >&2
+    return 1
+  fi
+  if [ "$apt_updated" = 0 ]; then apt-get update -qq >/dev/null && apt_updated=1; fi
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+}
+
+redis_answers() {
+  node -e '
+    const s = require("node:net").connect({ host: process.argv[1], port: +process.argv[2] })
+    const t = setTimeout(() => process.exit(1), 1000)
+    s.on("error", () => process.exit(1))
+    s.on("connect", () => s.write("PING\r\n"))
+    s.on("data", (d) => { clearTimeout(t); process.exit(String(d).includes("PONG") ? 0 : 1) })
+  ' "$host" "$port"
+}
+
+if redis_answers; then
+  echo "setup-system: Redis answers at $REDIS_URL"
+else
+  command -v redis-server >/dev/null || apt_install redis-server
+  redis-server --daemonize yes --bind 127.0.0.1 --port "$port" --save "" --appendonly no >/dev/null
+  for _ in $(seq 1 50); do redis_answers && break; sleep 0.1; done
+  redis_answers && echo "setup-system: started redis-server on port $port" \
+    || echo "setup-system: could not start Redis at $REDIS_URL" >&2
+fi
+
+if [ -x /usr/bin/chromium ] || [ -n "${CHROMIUM_PATH:-}" ]; then
+  echo "setup-system: chromium present"
+else
+  apt_install chromium && echo "setup-system: installed chromium"
+fi
+
+if command -v promtool >/dev/null; then
+  echo "setup-system: promtool present"
+else
+  apt_install prometheus && echo "setup-system: installed promtool (prometheus)"
+fi
+exit 0
