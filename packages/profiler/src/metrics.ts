@@ -1,0 +1,173 @@
+import {
+  InvalidLabelError,
+  InvalidMetricNameError,
+  InvalidValueError,
+  MetricConflictError,
+} from './errors'
+import { Histogram } from './histogram'
+import type { CounterHandle, GaugeHandle, Labels, MetricOptions, MetricType } from './types'
+
+const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:.]*$/
+const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/
+
+/** A counter series: `inc` checks its argument and adds. */
+export class Counter implements CounterHandle {
+  value = 0
+
+  constructor(readonly name: string) {}
+
+  inc(n = 1): void {
+    if (!(n >= 0 && n <= Number.MAX_VALUE)) {
+      throw new InvalidValueError(
+        this.name,
+        n,
+        `counter "${this.name}" increments by finite values ≥ 0, got ${n}`,
+      )
+    }
+    this.value += n
+  }
+}
+
+/** A gauge series: any finite value. */
+export class Gauge implements GaugeHandle {
+  value = 0
+
+  constructor(readonly name: string) {}
+
+  set(value: number): void {
+    if (!Number.isFinite(value)) {
+      throw new InvalidValueError(
+        this.name,
+        value,
+        `gauge "${this.name}" takes finite values, got ${value}`,
+      )
+    }
+    this.value = value
+  }
+
+  inc(n = 1): void {
+    this.set(this.value + n)
+  }
+
+  dec(n = 1): void {
+    this.set(this.value - n)
+  }
+}
+
+type SeriesOf<T extends MetricType> = T extends 'counter'
+  ? Counter
+  : T extends 'gauge'
+    ? Gauge
+    : Histogram
+
+export interface Series<M> {
+  labels: Record<string, string>
+  metric: M
+}
+
+/** Every series of one metric name: one type, one set of label names. */
+export interface Family<T extends MetricType = MetricType> {
+  name: string
+  /** Name in the Prometheus exposition (dots become underscores). */
+  exposedName: string
+  type: T
+  help: string
+  labelNames: string[]
+  series: Map<string, Series<SeriesOf<T>>>
+}
+
+/** Metric name as Prometheus spells it. */
+export function exposedName(name: string): string {
+  return name.replace(/\./g, '_')
+}
+
+function resolveLabels(metric: string, type: MetricType, labels: Labels | undefined) {
+  const resolved: Record<string, string> = {}
+  if (!labels) return { resolved, names: [] as string[], key: '' }
+  const names = Object.keys(labels).sort()
+  for (const label of names) {
+    if (!LABEL_NAME.test(label) || label.startsWith('__')) {
+      throw new InvalidLabelError(
+        metric,
+        label,
+        `label name "${label}" of "${metric}" must match [a-zA-Z_][a-zA-Z0-9_]* and not start with __`,
+      )
+    }
+    if (type === 'histogram' && label === 'quantile') {
+      throw new InvalidLabelError(
+        metric,
+        label,
+        `label name "quantile" is reserved on histogram "${metric}"`,
+      )
+    }
+    const value = labels[label]
+    if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
+      throw new InvalidLabelError(
+        metric,
+        label,
+        `label "${label}" of "${metric}" must be a string, number or boolean`,
+      )
+    }
+    resolved[label] = String(value)
+  }
+  return { resolved, names, key: names.map((n) => `${n}=${JSON.stringify(resolved[n])}`).join(',') }
+}
+
+/** Holds metric families by name; checks names, label sets and types once per handle. */
+export class Registry {
+  readonly families = new Map<string, Family>()
+  private readonly byExposedName = new Map<string, string>()
+
+  get<T extends MetricType>(type: T, name: string, options: MetricOptions = {}): SeriesOf<T> {
+    if (typeof name !== 'string' || !METRIC_NAME.test(name)) {
+      throw new InvalidMetricNameError(
+        String(name),
+        `metric name "${String(name)}" must match [a-zA-Z_:][a-zA-Z0-9_:.]*`,
+      )
+    }
+    const { resolved, names, key } = resolveLabels(name, type, options.labels)
+    let family = this.families.get(name) as Family<T> | undefined
+    if (family) {
+      if (family.type !== type) {
+        throw new MetricConflictError(name, `metric "${name}" is a ${family.type}, not a ${type}`)
+      }
+      if (family.labelNames.join(',') !== names.join(',')) {
+        throw new InvalidLabelError(
+          name,
+          names.join(','),
+          `metric "${name}" has labels [${family.labelNames.join(', ')}], got [${names.join(', ')}]`,
+        )
+      }
+    } else {
+      const exposed = exposedName(name)
+      const owner = this.byExposedName.get(exposed)
+      if (owner !== undefined) {
+        throw new MetricConflictError(
+          name,
+          `metric "${name}" and "${owner}" are both exposed as "${exposed}"`,
+        )
+      }
+      this.byExposedName.set(exposed, name)
+      family = {
+        name,
+        exposedName: exposed,
+        type,
+        help: options.help ?? name,
+        labelNames: names,
+        series: new Map(),
+      }
+      this.families.set(name, family as Family)
+    }
+    const existing = family.series.get(key)
+    if (existing) return existing.metric
+    const metric = (
+      type === 'counter'
+        ? new Counter(name)
+        : type === 'gauge'
+          ? new Gauge(name)
+          : new Histogram(name)
+    ) as SeriesOf<T>
+    family.series.set(key, { labels: resolved, metric })
+    return metric
+  }
+}

@@ -1,0 +1,292 @@
+import { performance } from 'node:perf_hooks'
+import EventEmitter from 'eventemitter3'
+import { InvalidOptionError } from './errors'
+import type { Histogram } from './histogram'
+import { type Counter, type Family, Registry } from './metrics'
+import {
+  cpuHotspots,
+  heapTopAllocations,
+  runCpuProfile,
+  runHeapProfile,
+  writeProfile,
+} from './profiles'
+import { toPrometheus } from './prometheus'
+import { type RuntimeCollector, startRuntimeCollector } from './runtime'
+import { SpanTracker } from './spans'
+import type {
+  Clock,
+  CounterHandle,
+  CpuProfileOptions,
+  CpuProfileResult,
+  GaugeHandle,
+  HeapProfileOptions,
+  HeapProfileResult,
+  HistogramHandle,
+  HitRatio,
+  MetricOptions,
+  ProfilerEvents,
+  ProfilerSnapshot,
+  RuntimeSnapshot,
+  TimelinePoint,
+} from './types'
+
+export interface ProfilerOptions {
+  /** Start the runtime collectors (event loop, GC, memory) and the timeline ticker. Default false. */
+  collectRuntime?: boolean
+  /** Record spans into the stage tree. With false, `span()` only times work when a diagnostics_channel subscriber listens. Default true. */
+  spans?: boolean
+  /** Milliseconds between timeline points while collecting runtime stats. Default 1000. */
+  intervalMs?: number
+  /** Timeline points kept (a ring). Default 300. */
+  timelineSize?: number
+  /** Prefix of every name in the Prometheus exposition, e.g. `mx_`. Default none. */
+  prefix?: string
+  /** Clock for span durations, in milliseconds. Default `performance.now`. */
+  now?: Clock
+}
+
+/** Metrics, spans, runtime stats and profiles of one process. */
+export interface Profiler {
+  counter(name: string, options?: MetricOptions): CounterHandle
+  gauge(name: string, options?: MetricOptions): GaugeHandle
+  /** A histogram series; with `labels`, the returned handle is bound to those values. */
+  histogram(name: string, options?: MetricOptions): HistogramHandle
+  /** Records `value` into histogram `name`: the `{ record(name, value) }` sink other mx packages accept. */
+  record(name: string, value: number): void
+  /** Runs `fn` as a stage nested under the current span and returns its result. */
+  span<T>(name: string, fn: () => T): T
+  /** Path of the span the caller runs in (`parse/tokenize`), or undefined. */
+  currentSpan(): string | undefined
+  snapshot(): ProfilerSnapshot
+  toPrometheus(): string
+  /** Appends a timeline point now and emits `tick`. */
+  tick(): TimelinePoint
+  /** True while the profiler appends timeline points on its own. */
+  readonly ticking: boolean
+  cpuProfile<T>(fn: () => Promise<T> | T, options?: CpuProfileOptions): Promise<CpuProfileResult<T>>
+  heapProfile<T>(
+    fn: () => Promise<T> | T,
+    options?: HeapProfileOptions,
+  ): Promise<HeapProfileResult<T>>
+  /** Subscribes to an event; returns the unsubscribe function. */
+  on<E extends keyof ProfilerEvents>(
+    event: E,
+    listener: (payload: ProfilerEvents[E]) => void,
+  ): () => void
+  /** Stops the collectors and the ticker. */
+  close(): void
+}
+
+function positiveInteger(
+  options: ProfilerOptions,
+  key: 'intervalMs' | 'timelineSize',
+  fallback: number,
+) {
+  const value = options[key]
+  if (value === undefined) return fallback
+  if (!Number.isInteger(value) || value <= 0) {
+    throw new InvalidOptionError(key, `${key} must be a positive integer, got ${String(value)}`)
+  }
+  return value
+}
+
+function seriesKey(name: string, labels: Record<string, string>): string {
+  const entries = Object.entries(labels)
+  return entries.length ? `${name}{${entries.map(([k, v]) => `${k}="${v}"`).join(',')}}` : name
+}
+
+function hitRatios(registry: Registry): HitRatio[] {
+  const total = (family: Family | undefined) =>
+    family
+      ? [...family.series.values()].reduce((sum, s) => sum + (s.metric as Counter).value, 0)
+      : 0
+  const out: HitRatio[] = []
+  for (const family of registry.families.values()) {
+    const match = /^(.*)[._]hits$/.exec(family.name)
+    if (family.type !== 'counter' || !match) continue
+    const base = match[1] as string
+    const misses =
+      registry.families.get(`${base}.misses`) ?? registry.families.get(`${base}_misses`)
+    if (misses?.type !== 'counter') continue
+    const hits = total(family)
+    const missCount = total(misses)
+    out.push({
+      name: base,
+      hits,
+      misses: missCount,
+      ratio: hits + missCount ? hits / (hits + missCount) : 0,
+    })
+  }
+  return out
+}
+
+/** Creates a profiler. Options are checked up front and throw `InvalidOptionError`. */
+export function createProfiler(options: ProfilerOptions = {}): Profiler {
+  const intervalMs = positiveInteger(options, 'intervalMs', 1000)
+  const timelineSize = positiveInteger(options, 'timelineSize', 300)
+  if (options.now !== undefined && typeof options.now !== 'function') {
+    throw new InvalidOptionError('now', 'now must be a function returning milliseconds')
+  }
+  const prefix = options.prefix ?? ''
+  if (prefix && !/^[a-zA-Z_:][a-zA-Z0-9_:]*$/.test(prefix)) {
+    throw new InvalidOptionError(
+      'prefix',
+      `prefix must match [a-zA-Z_:][a-zA-Z0-9_:]*, got "${prefix}"`,
+    )
+  }
+  const now = options.now ?? (() => performance.now())
+  const events = new EventEmitter()
+  const registry = new Registry()
+  const spans = new SpanTracker(now, options.spans ?? true, (end) => {
+    if (events.listenerCount('span')) events.emit('span', end)
+  })
+  const timeline: TimelinePoint[] = []
+  let runtime: RuntimeCollector | undefined
+  let lastRuntime: RuntimeSnapshot | undefined
+  let timer: NodeJS.Timeout | undefined
+  const recordHandles = new Map<string, Histogram>()
+
+  const readRuntime = () => {
+    if (runtime) lastRuntime = runtime.read()
+    return lastRuntime
+  }
+
+  const profiler: Profiler = {
+    counter: (name, metricOptions) => registry.get('counter', name, metricOptions),
+    gauge: (name, metricOptions) => registry.get('gauge', name, metricOptions),
+    histogram: (name, metricOptions) => registry.get('histogram', name, metricOptions),
+    record(name, value) {
+      let handle = recordHandles.get(name)
+      if (!handle) {
+        handle = registry.get('histogram', name)
+        recordHandles.set(name, handle)
+      }
+      handle.record(value)
+    },
+    span: (name, fn) => spans.run(name, fn),
+    currentSpan: () => spans.currentPath(),
+    snapshot() {
+      const counters: ProfilerSnapshot['counters'] = []
+      const gauges: ProfilerSnapshot['gauges'] = []
+      const histograms: ProfilerSnapshot['histograms'] = []
+      const runtimeStats = readRuntime()
+      for (const family of registry.families.values()) {
+        for (const { labels, metric } of family.series.values()) {
+          if (family.type === 'histogram') {
+            histograms.push({
+              name: family.name,
+              labels: { ...labels },
+              ...(metric as Histogram).stats(),
+            })
+          } else {
+            const target = family.type === 'counter' ? counters : gauges
+            target.push({
+              name: family.name,
+              labels: { ...labels },
+              value: (metric as Counter).value,
+            })
+          }
+        }
+      }
+      return {
+        time: Date.now(),
+        counters,
+        gauges,
+        histograms,
+        hitRatios: hitRatios(registry),
+        stages: spans.snapshot(),
+        ...(runtimeStats ? { runtime: runtimeStats } : {}),
+        timeline: timeline.map((point) => ({ ...point, counters: { ...point.counters } })),
+      }
+    },
+    toPrometheus() {
+      readRuntime()
+      return toPrometheus(registry, prefix)
+    },
+    tick() {
+      const stats = readRuntime()
+      const memory = stats?.memory ?? process.memoryUsage()
+      const counters: Record<string, number> = {}
+      for (const family of registry.families.values()) {
+        if (family.type !== 'counter') continue
+        for (const { labels, metric } of family.series.values()) {
+          counters[seriesKey(family.name, labels)] = (metric as Counter).value
+        }
+      }
+      const point: TimelinePoint = {
+        time: Date.now(),
+        counters,
+        heapUsed: memory.heapUsed,
+        rss: memory.rss,
+        eventLoopDelayP99Ms: stats?.eventLoopDelay.p99Ms ?? 0,
+        eventLoopUtilization: stats?.eventLoopUtilization ?? 0,
+      }
+      timeline.push(point)
+      if (timeline.length > timelineSize) timeline.splice(0, timeline.length - timelineSize)
+      events.emit('tick', point)
+      return point
+    },
+    get ticking() {
+      return timer !== undefined
+    },
+    async cpuProfile(fn, profileOptions = {}) {
+      const before = spans.selfTimes()
+      const { result, profile, durationMs } = await runCpuProfile(
+        fn,
+        profileOptions.samplingIntervalUs ?? 100,
+      )
+      let dominantSpan: CpuProfileResult<unknown>['dominantSpan']
+      for (const [path, selfMs] of spans.selfTimes()) {
+        const delta = selfMs - (before.get(path) ?? 0)
+        if (delta > 0 && (!dominantSpan || delta > dominantSpan.selfMs)) {
+          dominantSpan = {
+            path,
+            selfMs: delta,
+            share: durationMs > 0 ? Math.min(1, delta / durationMs) : 0,
+          }
+        }
+      }
+      const file = profileOptions.out ? await writeProfile(profileOptions.out, profile) : undefined
+      return {
+        result,
+        ...(file ? { file } : {}),
+        profile,
+        hotspots: cpuHotspots(profile, profileOptions.top ?? 10),
+        durationMs,
+        ...(dominantSpan ? { dominantSpan } : {}),
+      }
+    },
+    async heapProfile(fn, profileOptions = {}) {
+      const { result, profile } = await runHeapProfile(
+        fn,
+        profileOptions.samplingIntervalBytes ?? 32768,
+      )
+      const file = profileOptions.out ? await writeProfile(profileOptions.out, profile) : undefined
+      return {
+        result,
+        ...(file ? { file } : {}),
+        profile,
+        ...heapTopAllocations(profile, profileOptions.top ?? 10),
+      }
+    },
+    on(event, listener) {
+      events.on(event, listener)
+      return () => {
+        events.off(event, listener)
+      }
+    },
+    close() {
+      if (timer) clearInterval(timer)
+      timer = undefined
+      runtime?.stop()
+      runtime = undefined
+    },
+  }
+
+  if (options.collectRuntime) {
+    runtime = startRuntimeCollector(registry)
+    timer = setInterval(() => profiler.tick(), intervalMs)
+    timer.unref()
+  }
+  return profiler
+}

@@ -1,0 +1,156 @@
+import { AsyncLocalStorage } from 'node:async_hooks'
+import diagnosticsChannel from 'node:diagnostics_channel'
+import { Histogram } from './histogram'
+import type { Clock, StageSnapshot } from './types'
+
+/** Published when a span starts: `{ name, path }`. */
+export const spanStartChannel = diagnosticsChannel.channel('mx:profiler:span:start')
+/** Published when a span ends: `{ name, path, durationMs, error }`. */
+export const spanEndChannel = diagnosticsChannel.channel('mx:profiler:span:end')
+
+export interface StageNode {
+  name: string
+  path: string
+  count: number
+  errors: number
+  totalMs: number
+  selfMs: number
+  histogram: Histogram
+  children: Map<string, StageNode>
+}
+
+interface Frame {
+  node: StageNode
+  /** Sum of the durations of direct children that ended so far. */
+  childMs: number
+}
+
+export interface SpanEnd {
+  name: string
+  path: string
+  durationMs: number
+  error: boolean
+}
+
+function createNode(name: string, path: string): StageNode {
+  return {
+    name,
+    path,
+    count: 0,
+    errors: 0,
+    totalMs: 0,
+    selfMs: 0,
+    histogram: new Histogram(path),
+    children: new Map(),
+  }
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    (typeof value === 'object' || typeof value === 'function') &&
+    value !== null &&
+    typeof (value as { then?: unknown }).then === 'function'
+  )
+}
+
+/**
+ * Builds a stage tree from nested spans. The current span travels in an AsyncLocalStorage,
+ * so work started inside a span (awaits, timers, callbacks bound to it) lands under it.
+ */
+export class SpanTracker {
+  readonly root = createNode('', '')
+  private readonly storage = new AsyncLocalStorage<Frame>()
+
+  constructor(
+    private readonly now: Clock,
+    private readonly recording: boolean,
+    private readonly onEnd: ((end: SpanEnd) => void) | undefined,
+  ) {}
+
+  /** Runs `fn` as stage `name` under the current span; returns what `fn` returns. */
+  run<T>(name: string, fn: () => T): T {
+    if (!this.recording && !spanStartChannel.hasSubscribers && !spanEndChannel.hasSubscribers)
+      return fn()
+    const parent = this.storage.getStore()
+    const parentNode = parent ? parent.node : this.root
+    let node = parentNode.children.get(name)
+    if (!node) {
+      node = createNode(name, parentNode.path ? `${parentNode.path}/${name}` : name)
+      parentNode.children.set(name, node)
+    }
+    const frame: Frame = { node, childMs: 0 }
+    if (spanStartChannel.hasSubscribers) spanStartChannel.publish({ name, path: node.path })
+    const start = this.now()
+    const finish = (error: boolean) => {
+      const durationMs = Math.max(0, this.now() - start)
+      const target = frame.node
+      if (this.recording) {
+        target.count++
+        if (error) target.errors++
+        target.totalMs += durationMs
+        target.selfMs += Math.max(0, durationMs - frame.childMs)
+        target.histogram.record(durationMs)
+      }
+      if (parent) parent.childMs += durationMs
+      const end = { name, path: target.path, durationMs, error }
+      if (spanEndChannel.hasSubscribers) spanEndChannel.publish(end)
+      this.onEnd?.(end)
+    }
+    let result: T
+    try {
+      result = this.storage.run(frame, fn)
+    } catch (error) {
+      finish(true)
+      throw error
+    }
+    if (isThenable(result)) {
+      return Promise.resolve(result).then(
+        (value) => {
+          finish(false)
+          return value
+        },
+        (error: unknown) => {
+          finish(true)
+          throw error
+        },
+      ) as T
+    }
+    finish(false)
+    return result
+  }
+
+  /** Path of the span the caller runs in, or undefined outside any span. */
+  currentPath(): string | undefined {
+    return this.storage.getStore()?.node.path
+  }
+
+  /** Flat copy of self times by path, to diff before and after a profile. */
+  selfTimes(): Map<string, number> {
+    const out = new Map<string, number>()
+    const walk = (node: StageNode) => {
+      for (const child of node.children.values()) {
+        out.set(child.path, child.selfMs)
+        walk(child)
+      }
+    }
+    walk(this.root)
+    return out
+  }
+
+  snapshot(): StageSnapshot[] {
+    const toSnapshot = (node: StageNode): StageSnapshot => ({
+      name: node.name,
+      path: node.path,
+      count: node.count,
+      errors: node.errors,
+      totalMs: node.totalMs,
+      selfMs: node.selfMs,
+      p50: node.histogram.quantile(0.5),
+      p90: node.histogram.quantile(0.9),
+      p99: node.histogram.quantile(0.99),
+      maxMs: node.histogram.count ? node.histogram.max : 0,
+      children: [...node.children.values()].map(toSnapshot),
+    })
+    return [...this.root.children.values()].map(toSnapshot)
+  }
+}

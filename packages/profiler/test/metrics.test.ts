@@ -1,0 +1,161 @@
+import { spawnSync } from 'node:child_process'
+import { existsSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { tempDir } from '@mx/testkit'
+import { describe, expect, it } from 'vitest'
+import {
+  createProfiler,
+  InvalidLabelError,
+  InvalidMetricNameError,
+  InvalidOptionError,
+  InvalidValueError,
+  MetricConflictError,
+} from '../src/index'
+
+function thrown(fn: () => unknown): unknown {
+  try {
+    fn()
+  } catch (error) {
+    return error
+  }
+  throw new Error('expected a throw')
+}
+
+describe('createProfiler metrics', () => {
+  it('counts, sets gauges and resolves labels once to a handle', () => {
+    const p = createProfiler()
+    p.counter('cache.hits').inc()
+    p.counter('cache.hits').inc(2)
+    const depth = p.gauge('queue.depth')
+    depth.set(7)
+    depth.dec(2)
+    const parse = p.histogram('extract.ms', { labels: { stage: 'parse' } })
+    expect(p.histogram('extract.ms', { labels: { stage: 'parse' } })).toBe(parse)
+    parse.record(4)
+    p.histogram('extract.ms', { labels: { stage: 'render' } }).record(9)
+    const snapshot = p.snapshot()
+    expect(snapshot.counters).toEqual([{ name: 'cache.hits', labels: {}, value: 3 }])
+    expect(snapshot.gauges).toEqual([{ name: 'queue.depth', labels: {}, value: 5 }])
+    expect(snapshot.histograms.map((h) => [h.labels.stage, h.count, h.max])).toEqual([
+      ['parse', 1, 4],
+      ['render', 1, 9],
+    ])
+  })
+
+  it('derives hit ratios from X.hits and X.misses counters', () => {
+    const p = createProfiler()
+    p.counter('cache.hits', { labels: { tier: 'memory' } }).inc(6)
+    p.counter('cache.hits', { labels: { tier: 'disk' } }).inc(2)
+    p.counter('cache.misses', { labels: { tier: 'disk' } }).inc(2)
+    expect(p.snapshot().hitRatios).toEqual([{ name: 'cache', hits: 8, misses: 2, ratio: 0.8 }])
+  })
+
+  it('serves as the { record(name, value) } sink other packages accept', () => {
+    const p = createProfiler()
+    p.record('cache.get.ms', 2)
+    p.record('cache.get.ms', 4)
+    expect(p.snapshot().histograms[0]).toMatchObject({ name: 'cache.get.ms', count: 2, sum: 6 })
+  })
+
+  it('rejects invalid metric names with MX_INVALID_METRIC_NAME', () => {
+    const p = createProfiler()
+    for (const name of ['', '1abc', 'has space', 'dash-ed']) {
+      const error = thrown(() => p.counter(name))
+      expect(error).toBeInstanceOf(InvalidMetricNameError)
+      expect(error).toMatchObject({ code: 'MX_INVALID_METRIC_NAME', metric: name })
+    }
+  })
+
+  it('rejects invalid label names, reserved labels and a changed label set with MX_INVALID_LABEL', () => {
+    const p = createProfiler()
+    expect(thrown(() => p.counter('a', { labels: { 'bad-name': 'x' } }))).toBeInstanceOf(
+      InvalidLabelError,
+    )
+    expect(thrown(() => p.counter('a', { labels: { __reserved: 'x' } }))).toMatchObject({
+      code: 'MX_INVALID_LABEL',
+    })
+    expect(thrown(() => p.histogram('h', { labels: { quantile: '1' } }))).toMatchObject({
+      label: 'quantile',
+    })
+    p.counter('b', { labels: { tier: 'memory' } })
+    const error = thrown(() => p.counter('b', { labels: { region: 'eu' } }))
+    expect(error).toBeInstanceOf(InvalidLabelError)
+    expect((error as Error).message).toBe('metric "b" has labels [tier], got [region]')
+  })
+
+  it('refuses a name reused with another type with MX_METRIC_CONFLICT', () => {
+    const p = createProfiler()
+    p.counter('jobs')
+    const error = thrown(() => p.gauge('jobs'))
+    expect(error).toBeInstanceOf(MetricConflictError)
+    expect((error as Error).message).toBe('metric "jobs" is a counter, not a gauge')
+    p.counter('a.b')
+    expect(thrown(() => p.counter('a_b'))).toMatchObject({ code: 'MX_METRIC_CONFLICT' })
+  })
+
+  it('rejects NaN and negative increments, and non-finite gauge values', () => {
+    const p = createProfiler()
+    expect(thrown(() => p.counter('c').inc(-1))).toBeInstanceOf(InvalidValueError)
+    expect(thrown(() => p.counter('c').inc(Number.NaN))).toMatchObject({
+      code: 'MX_INVALID_VALUE',
+      metric: 'c',
+    })
+    expect(thrown(() => p.gauge('g').set(Number.NaN))).toBeInstanceOf(InvalidValueError)
+    p.gauge('g').set(-3)
+    expect(p.gauge('g').value).toBe(-3)
+    expect(p.counter('c').value).toBe(0)
+  })
+
+  it('checks its options up front', () => {
+    expect(thrown(() => createProfiler({ intervalMs: 0 }))).toBeInstanceOf(InvalidOptionError)
+    expect((thrown(() => createProfiler({ timelineSize: 1.5 })) as Error).message).toBe(
+      'timelineSize must be a positive integer, got 1.5',
+    )
+    expect(thrown(() => createProfiler({ prefix: 'bad-prefix' }))).toMatchObject({
+      option: 'prefix',
+    })
+  })
+})
+
+describe('toPrometheus', () => {
+  function sample() {
+    const p = createProfiler({ prefix: 'mx_', collectRuntime: true })
+    p.counter('cache.hits', { help: 'Cache hits\nby tier', labels: { tier: 'mem"ory' } }).inc(3)
+    p.gauge('queue.depth').set(4)
+    const h = p.histogram('extract.duration.seconds', { labels: { stage: 'parse' } })
+    for (let i = 1; i <= 100; i++) h.record(i / 1000)
+    return p
+  }
+
+  it('writes counters with _total, gauges, and histograms as summaries', () => {
+    const p = sample()
+    const text = p.toPrometheus()
+    p.close()
+    expect(text).toContain(
+      '# HELP mx_cache_hits_total Cache hits\\nby tier\n# TYPE mx_cache_hits_total counter\n',
+    )
+    expect(text).toContain('mx_cache_hits_total{tier="mem\\"ory"} 3\n')
+    expect(text).toContain('# TYPE mx_queue_depth gauge\nmx_queue_depth 4\n')
+    expect(text).toContain('mx_extract_duration_seconds{stage="parse",quantile="0.5"} 0.05')
+    expect(text).toContain('mx_extract_duration_seconds_count{stage="parse"} 100\n')
+    expect(text).toContain('# TYPE mx_runtime_memory_rss_bytes gauge')
+  })
+
+  const promtool = ['/usr/bin/promtool', '/usr/local/bin/promtool'].find((path) => existsSync(path))
+  it.runIf(promtool !== undefined || process.env.CI)(
+    'is accepted by promtool check metrics',
+    () => {
+      const p = sample()
+      const dir = tempDir()
+      const file = join(dir.path, 'metrics.prom')
+      writeFileSync(file, p.toPrometheus())
+      p.close()
+      const run = spawnSync('sh', ['-c', `${promtool ?? 'promtool'} check metrics < ${file}`], {
+        encoding: 'utf8',
+      })
+      dir.remove()
+      expect(run.stdout + run.stderr).toBe('')
+      expect(run.status).toBe(0)
+    },
+  )
+})
