@@ -1,0 +1,422 @@
+import { systemClock } from './clock'
+import { TypedEmitter } from './emitter'
+import {
+  AcquireTimeoutError,
+  DoubleReleaseError,
+  InvalidOptionError,
+  MaxWaitingError,
+  PoolDrainedError,
+  ResourceCreateError,
+} from './errors'
+import { type LeaseRecord, LeaseTracker, type Trace, toLease } from './lease-tracker'
+import type {
+  AcquireOptions,
+  Duration,
+  ResourcePool,
+  ResourcePoolEvents,
+  ResourcePoolOptions,
+  ResourcePoolStats,
+} from './types'
+import { parseDuration, requireFunction, requireInteger } from './units'
+import { type Waiter, WaiterQueue } from './waiters'
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    value !== null &&
+    (typeof value === 'object' || typeof value === 'function') &&
+    typeof (value as { then?: unknown }).then === 'function'
+  )
+}
+
+/**
+ * An async pool of costly resources (parsers, connections, browser pages) with FIFO fairness,
+ * acquire timeouts that can never leak a resource, validation on borrow, idle eviction,
+ * `maxWaiting` back-pressure and leak attribution.
+ */
+export function createResourcePool<T>(options: ResourcePoolOptions<T>): ResourcePool<T> {
+  if (options === null || typeof options !== 'object') {
+    throw new InvalidOptionError('options', 'createResourcePool() needs an options object')
+  }
+  requireFunction(options.create, 'create')
+  if (options.destroy !== undefined) requireFunction(options.destroy, 'destroy')
+  if (options.validate !== undefined) requireFunction(options.validate, 'validate')
+  const max = requireInteger(options.max ?? 10, 'max', 1)
+  const min = requireInteger(options.min ?? 0, 'min', 0)
+  if (min > max) throw new InvalidOptionError('min', `min must not exceed max (${max}), got ${min}`)
+  const acquireTimeout = parseDuration(options.acquireTimeout ?? 30_000, 'acquireTimeout')
+  const idleTimeout = parseDuration(options.idleTimeout ?? 30_000, 'idleTimeout', true)
+  const maxWaiting = requireInteger(options.maxWaiting ?? Infinity, 'maxWaiting', 0, true)
+  const leakThreshold = parseDuration(options.leakThreshold ?? 30_000, 'leakThreshold')
+  const clock = options.clock ?? systemClock
+  const { create, destroy: destroyFn, validate } = options
+
+  const events = new TypedEmitter<ResourcePoolEvents>()
+  const waiters = new WaiterQueue<T>()
+  const idle: T[] = []
+  const idleSince: number[] = []
+  const pendingDestroys = new Set<Promise<void>>()
+  let creating = 0
+  let validating = 0
+  let reaper: unknown
+  // One timer for all waiters: they share `acquireTimeout`, so deadlines grow in queue order.
+  let expiryTimer: unknown
+  let reaperAt = Number.POSITIVE_INFINITY
+  let draining = false
+  let drainResolve: (() => void) | undefined
+  const counters = {
+    created: 0,
+    destroyed: 0,
+    acquired: 0,
+    released: 0,
+    timeouts: 0,
+    refused: 0,
+    validationFailures: 0,
+    createErrors: 0,
+    destroyErrors: 0,
+    collectedWithoutRelease: 0,
+  }
+
+  const leases = new LeaseTracker<T>(options.captureStacks === true, (record: LeaseRecord) => {
+    counters.collectedWithoutRelease++
+    events.emit('leak', toLease(record, clock.now()))
+    settle()
+  })
+
+  const size = (): number => idle.length + leases.count + creating + validating
+
+  const lend = (resource: T, waiter: Waiter<T> | undefined, trace?: Trace): T => {
+    leases.borrow(resource, clock.now(), waiter === undefined ? trace : waiter.trace)
+    counters.acquired++
+    if (waiter !== undefined) {
+      if (waiter.signal !== undefined) {
+        waiter.signal.removeEventListener('abort', waiter.onAbort as () => void)
+      }
+      waiter.resolve(resource)
+    }
+    return resource
+  }
+
+  /** A resource became available: the oldest live waiter gets it, otherwise it goes idle. */
+  const offer = (resource: T): void => {
+    const waiter = waiters.shift()
+    if (waiter !== undefined) {
+      lend(resource, waiter)
+      return
+    }
+    idle.push(resource)
+    idleSince.push(clock.now())
+    scheduleReaper()
+  }
+
+  const destroyResource = (resource: T): void => {
+    counters.destroyed++
+    leases.retire(resource)
+    if (destroyFn === undefined) return
+    const done = (async () => {
+      try {
+        await destroyFn(resource)
+      } catch (error) {
+        counters.destroyErrors++
+        events.emit('destroyError', error)
+      }
+    })()
+    pendingDestroys.add(done)
+    void done.then(() => {
+      pendingDestroys.delete(done)
+      checkDrained()
+    })
+  }
+
+  const startCreate = (): void => {
+    creating++
+    Promise.resolve()
+      .then(create)
+      .then(
+        (resource) => {
+          creating--
+          counters.created++
+          leases.adopt(resource)
+          if (draining) destroyResource(resource)
+          else offer(resource)
+          checkDrained()
+        },
+        (error: unknown) => {
+          creating--
+          counters.createErrors++
+          events.emit('createError', error)
+          waiters.shift()?.reject(new ResourceCreateError(error))
+          // No refill of `min` here: a factory that keeps failing must not spin.
+          dispatch(false)
+          checkDrained()
+        },
+      )
+  }
+
+  const startValidate = (resource: T): void => {
+    validating++
+    Promise.resolve()
+      .then(() => (validate as (r: T) => boolean | Promise<boolean>)(resource))
+      .then(
+        (ok) => ok === true,
+        () => false,
+      )
+      .then((ok) => {
+        validating--
+        if (ok && !draining) {
+          offer(resource)
+        } else {
+          if (!ok) counters.validationFailures++
+          destroyResource(resource)
+        }
+        settle()
+      })
+  }
+
+  /** Starts enough validations and creations to serve the waiters not yet being served. */
+  const dispatch = (fillMin = true): void => {
+    if (draining) return
+    let needed = waiters.live - creating - validating
+    while (needed > 0) {
+      if (idle.length > 0) {
+        idleSince.pop()
+        const resource = idle.pop() as T
+        if (validate === undefined) offer(resource)
+        else startValidate(resource)
+      } else if (size() < max) {
+        startCreate()
+      } else {
+        break
+      }
+      needed--
+    }
+    while (fillMin && size() < min) startCreate()
+  }
+
+  /** Re-balances after any change in capacity. */
+  const settle = (): void => {
+    dispatch()
+    checkDrained()
+  }
+
+  const scheduleReaper = (): void => {
+    if (idleTimeout === 0 || idle.length === 0 || draining) return
+    const due = (idleSince[0] as number) + idleTimeout
+    if (reaper !== undefined && reaperAt <= due) return
+    if (reaper !== undefined) clock.clearTimeout(reaper)
+    reaperAt = due
+    reaper = clock.setTimeout(reap, Math.max(0, due - clock.now()))
+  }
+
+  const reap = (): void => {
+    reaper = undefined
+    reaperAt = Number.POSITIVE_INFINITY
+    const now = clock.now()
+    while (idle.length > 0 && size() > min && now - (idleSince[0] as number) >= idleTimeout) {
+      idleSince.shift()
+      destroyResource(idle.shift() as T)
+    }
+    // Resources kept because of `min` are refreshed so the reaper does not spin on them.
+    if (idle.length > 0 && size() <= min && now - (idleSince[0] as number) >= idleTimeout) {
+      for (let i = 0; i < idleSince.length; i++) idleSince[i] = now
+    }
+    scheduleReaper()
+  }
+
+  const armExpiry = (): void => {
+    if (expiryTimer !== undefined) return
+    const head = waiters.peek()
+    if (head === undefined) return
+    expiryTimer = clock.setTimeout(expire, Math.max(0, head.deadline - clock.now()))
+  }
+
+  const expire = (): void => {
+    expiryTimer = undefined
+    const now = clock.now()
+    for (let head = waiters.peek(); head !== undefined && head.deadline <= now; ) {
+      waiters.cancel(head)
+      counters.timeouts++
+      head.signal?.removeEventListener('abort', head.onAbort as () => void)
+      head.reject(new AcquireTimeoutError(acquireTimeout))
+      head = waiters.peek()
+    }
+    armExpiry()
+  }
+
+  const checkDrained = (): void => {
+    if (drainResolve === undefined) return
+    if (leases.count + creating + validating + pendingDestroys.size > 0) return
+    const resolve = drainResolve
+    drainResolve = undefined
+    resolve()
+  }
+
+  function acquire(acquireOptions?: AcquireOptions): Promise<T> {
+    return borrow(acquireOptions, leases.trace(acquire))
+  }
+
+  const borrow = (acquireOptions: AcquireOptions | undefined, trace: Trace | undefined) => {
+    if (draining) return Promise.reject(new PoolDrainedError())
+    if (waiters.live === 0 && idle.length > 0 && validate === undefined) {
+      idleSince.pop()
+      return Promise.resolve(lend(idle.pop() as T, undefined, trace))
+    }
+    const signal = acquireOptions?.signal
+    if (signal?.aborted) return Promise.reject(signal.reason)
+    if (waiters.live >= maxWaiting) {
+      counters.refused++
+      return Promise.reject(new MaxWaitingError(maxWaiting))
+    }
+    return new Promise<T>((resolve, reject) => {
+      const waiter: Waiter<T> = {
+        resolve,
+        reject,
+        deadline: clock.now() + acquireTimeout,
+        signal,
+        trace,
+        onAbort: undefined,
+        done: false,
+      }
+      if (signal !== undefined) {
+        waiter.onAbort = () => {
+          if (waiter.done) return
+          waiters.cancel(waiter)
+          reject(signal.reason)
+        }
+        signal.addEventListener('abort', waiter.onAbort, { once: true })
+      }
+      waiters.push(waiter)
+      armExpiry()
+      dispatch()
+    })
+  }
+
+  const takeBack = (resource: T): void => {
+    if (!leases.giveBack(resource)) {
+      throw new DoubleReleaseError(
+        'release() called for a resource that is not borrowed from this pool (released twice or never acquired)',
+      )
+    }
+    counters.released++
+  }
+
+  const release = (resource: T): void => {
+    takeBack(resource)
+    if (draining) {
+      destroyResource(resource)
+      checkDrained()
+    } else {
+      offer(resource)
+    }
+  }
+
+  const destroy = async (resource: T): Promise<void> => {
+    takeBack(resource)
+    destroyResource(resource)
+    settle()
+  }
+
+  /** Runs `fn` and releases afterwards, with one `then` when `fn` is async and none when not. */
+  const runWith = <R>(resource: T, fn: (resource: T) => R | Promise<R>): Promise<R> => {
+    let result: R | Promise<R>
+    try {
+      result = fn(resource)
+    } catch (error) {
+      release(resource)
+      return Promise.reject(error)
+    }
+    if (result instanceof Promise || isThenable(result)) {
+      return Promise.resolve(result).then(
+        (value: R) => {
+          release(resource)
+          return value
+        },
+        (error: unknown) => {
+          release(resource)
+          throw error
+        },
+      )
+    }
+    release(resource)
+    return Promise.resolve(result)
+  }
+
+  function use<R>(
+    fn: (resource: T) => R | Promise<R>,
+    acquireOptions?: AcquireOptions,
+  ): Promise<R> {
+    const trace = leases.trace(use)
+    if (!draining && waiters.live === 0 && idle.length > 0 && validate === undefined) {
+      idleSince.pop()
+      return runWith(lend(idle.pop() as T, undefined, trace), fn)
+    }
+    return borrow(acquireOptions, trace).then((resource) => runWith(resource, fn))
+  }
+
+  const stats = (): ResourcePoolStats => ({
+    size: size(),
+    idle: idle.length,
+    borrowed: leases.count,
+    creating: creating + validating,
+    waiting: waiters.live,
+    min,
+    max,
+    ...counters,
+  })
+
+  const leaks = (olderThan?: Duration) =>
+    leases.list(
+      clock.now(),
+      olderThan === undefined ? leakThreshold : parseDuration(olderThan, 'olderThan', true),
+    )
+
+  const shrink = async (keep = min): Promise<number> => {
+    requireInteger(keep, 'keep', 0)
+    let removed = 0
+    while (idle.length > 0 && size() > keep) {
+      idleSince.shift()
+      destroyResource(idle.shift() as T)
+      removed++
+    }
+    await Promise.all(pendingDestroys)
+    return removed
+  }
+
+  const drain = (): Promise<void> => {
+    if (!draining) {
+      draining = true
+      if (reaper !== undefined) clock.clearTimeout(reaper)
+      if (expiryTimer !== undefined) clock.clearTimeout(expiryTimer)
+      reaper = undefined
+      expiryTimer = undefined
+      for (let waiter = waiters.shift(); waiter !== undefined; waiter = waiters.shift()) {
+        waiter.signal?.removeEventListener('abort', waiter.onAbort as () => void)
+        waiter.reject(new PoolDrainedError())
+      }
+      while (idle.length > 0) destroyResource(idle.pop() as T)
+      idleSince.length = 0
+    }
+    const done = new Promise<void>((resolve) => {
+      const previous = drainResolve
+      drainResolve = () => {
+        previous?.()
+        resolve()
+      }
+    })
+    checkDrained()
+    return done
+  }
+
+  dispatch()
+
+  return {
+    acquire,
+    release,
+    destroy,
+    use,
+    stats,
+    leaks,
+    shrink,
+    drain,
+    on: (event, listener) => events.on(event, listener),
+  }
+}

@@ -1,0 +1,120 @@
+import { InvalidOptionError } from './errors'
+
+/** A byte count: a number of bytes or a string such as `'512mb'`, `'1gb'`, `'64 KiB'`. */
+export type Size = number | string
+/** A duration: a number of milliseconds or a string such as `'500ms'`, `'30s'`, `'5m'`. */
+export type Duration = number | string
+
+const SIZE_UNITS: Record<string, number> = {
+  b: 1,
+  kb: 1024,
+  kib: 1024,
+  k: 1024,
+  mb: 1024 ** 2,
+  mib: 1024 ** 2,
+  m: 1024 ** 2,
+  gb: 1024 ** 3,
+  gib: 1024 ** 3,
+  g: 1024 ** 3,
+  tb: 1024 ** 4,
+  tib: 1024 ** 4,
+  t: 1024 ** 4,
+}
+
+const DURATION_UNITS: Record<string, number> = {
+  ms: 1,
+  s: 1000,
+  sec: 1000,
+  m: 60_000,
+  min: 60_000,
+  h: 3_600_000,
+  d: 86_400_000,
+}
+
+const PATTERN = /^\s*(\d+(?:\.\d+)?|\.\d+)\s*([a-z]*)\s*$/i
+
+function describe(value: unknown): string {
+  if (typeof value === 'string') return `'${value}'`
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value)
+  if (value === null) return 'null'
+  return typeof value
+}
+
+/**
+ * Parses a size (`'1gb'`, `'512mb'`, `'64kb'`, `1024`) into bytes, with binary units
+ * (1 kb = 1024 bytes). Throws `InvalidOptionError` naming `option` unless the result is a
+ * positive number of bytes (`allowZero` also accepts 0).
+ */
+export function parseSize(value: unknown, option = 'size', allowZero = false): number {
+  const bytes = toNumber(value, SIZE_UNITS)
+  if (bytes === undefined || !(bytes > 0 || (allowZero && bytes === 0))) {
+    throw new InvalidOptionError(
+      option,
+      `${option} must be a ${allowZero ? 'non-negative' : 'positive'} size in bytes or a string such as '512mb' or '1gb', got ${describe(value)}`,
+    )
+  }
+  return Math.floor(bytes)
+}
+
+/**
+ * Parses a duration (`'500ms'`, `'30s'`, `'5m'`, `'1h'`, `250`) into milliseconds. Throws
+ * `InvalidOptionError` naming `option` unless the result is positive (`allowZero` also accepts 0).
+ */
+export function parseDuration(value: unknown, option = 'duration', allowZero = false): number {
+  const ms = toNumber(value, DURATION_UNITS)
+  if (ms === undefined || !(ms > 0 || (allowZero && ms === 0))) {
+    throw new InvalidOptionError(
+      option,
+      `${option} must be a ${allowZero ? 'non-negative' : 'positive'} duration in milliseconds or a string such as '500ms' or '5m', got ${describe(value)}`,
+    )
+  }
+  return ms
+}
+
+function toNumber(value: unknown, units: Record<string, number>): number | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) ? value : undefined
+  if (typeof value !== 'string') return undefined
+  const match = PATTERN.exec(value)
+  if (!match) return undefined
+  const unit = (match[2] ?? '').toLowerCase()
+  const factor = unit === '' ? 1 : units[unit]
+  if (factor === undefined) return undefined
+  return Number(match[1]) * factor
+}
+
+/** Throws unless `value` is a function. */
+export function requireFunction(value: unknown, option: string): void {
+  if (typeof value !== 'function') {
+    throw new InvalidOptionError(option, `${option} must be a function, got ${describe(value)}`)
+  }
+}
+
+/** Throws unless `value` is an integer ≥ `min` (Infinity allowed when `allowInfinity`). */
+export function requireInteger(
+  value: unknown,
+  option: string,
+  min: number,
+  allowInfinity = false,
+): number {
+  const ok =
+    typeof value === 'number' &&
+    value >= min &&
+    (Number.isInteger(value) || (allowInfinity && value === Number.POSITIVE_INFINITY))
+  if (!ok) {
+    const kind = min > 0 ? 'a positive integer' : 'a non-negative integer'
+    throw new InvalidOptionError(option, `${option} must be ${kind}, got ${describe(value)}`)
+  }
+  return value
+}
+
+/** Throws unless `value` is a number strictly between 0 and 1 (or [0, 1) with `allowZero`). */
+export function requireRatio(value: unknown, option: string, allowZero = false): number {
+  const ok = typeof value === 'number' && (allowZero ? value >= 0 : value > 0) && value < 1
+  if (!ok) {
+    throw new InvalidOptionError(
+      option,
+      `${option} must be a ratio ${allowZero ? 'from 0' : 'above 0'} and below 1, got ${describe(value)}`,
+    )
+  }
+  return value
+}
