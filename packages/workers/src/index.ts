@@ -1,2 +1,40 @@
-export type { ErrorContext, MxErrorOptions } from './errors'
-export { InvalidOptionError, MxError } from './errors'
+export type { ErrorContext, FailureReason, MxErrorOptions } from './errors'
+export {
+  AbortedError,
+  InvalidOptionError,
+  MissingPeerError,
+  MxError,
+  PoolClosedError,
+  QueueFullError,
+  TaskCrashedError,
+  TaskInputError,
+  TaskModuleError,
+  TaskTimeoutError,
+} from './errors'
+export { createPool } from './pool'
+export type { PathInput } from './task'
+export { defineTask, fromPath } from './task'
+export type {
+  BackoffOptions,
+  BatchOptions,
+  Clock,
+  CloseOptions,
+  MapOptions,
+  MapProgress,
+  MapResult,
+  Percentiles,
+  Pool,
+  PoolEvents,
+  PoolOptions,
+  PoolStats,
+  Priority,
+  QuarantineEvent,
+  RecycleOptions,
+  RestartReason,
+  RetryOptions,
+  RunOptions,
+  TaskContext,
+  TaskDefinition,
+  TaskFunction,
+  WorkerStats,
+} from './types'

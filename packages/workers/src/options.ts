@@ -1,0 +1,136 @@
+import { availableParallelism } from 'node:os'
+import { InvalidOptionError } from './errors'
+import type { Clock, PoolOptions } from './types'
+
+export interface ResolvedOptions {
+  task: string
+  threads: number
+  maxQueue: number
+  batching: boolean
+  maxItems: number
+  targetMs: number
+  timeout: number
+  attempts: number
+  backoff: { delay: number; factor: number; maxDelay: number; jitter: number }
+  retryErrors: boolean
+  afterTasks: number
+  maxHeapMB: number
+  resourceLimits: PoolOptions['resourceLimits']
+  idleTimeout: number
+  clock: Clock
+}
+
+function describe(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value)
+  if (typeof value === 'number' || typeof value === 'boolean' || value == null) return String(value)
+  return typeof value
+}
+
+function positiveInteger(
+  option: string,
+  value: unknown,
+  fallback: number,
+  allowInfinity = false,
+): number {
+  if (value === undefined) return fallback
+  if (allowInfinity && value === Number.POSITIVE_INFINITY) return value
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
+    const what = allowInfinity ? 'a positive integer or Infinity' : 'a positive integer'
+    throw new InvalidOptionError(option, `${option} must be ${what}, got ${describe(value)}`)
+  }
+  return value
+}
+
+function nonNegative(
+  option: string,
+  value: unknown,
+  fallback: number,
+  allowInfinity = false,
+): number {
+  if (value === undefined) return fallback
+  if (
+    typeof value !== 'number' ||
+    Number.isNaN(value) ||
+    value < 0 ||
+    (!allowInfinity && !Number.isFinite(value))
+  ) {
+    throw new InvalidOptionError(
+      option,
+      `${option} must be a non-negative number, got ${describe(value)}`,
+    )
+  }
+  return value
+}
+
+/** Validates `createPool` options up front; every message names the option and the bad value. */
+export function resolveOptions(options: PoolOptions): ResolvedOptions {
+  if (typeof options !== 'object' || options === null) {
+    throw new InvalidOptionError('options', `options must be an object, got ${describe(options)}`)
+  }
+  const { task } = options
+  if (!(task instanceof URL) && (typeof task !== 'string' || task.length === 0)) {
+    throw new InvalidOptionError(
+      'task',
+      `task must be a URL or a non-empty path, got ${describe(task)}`,
+    )
+  }
+  const batch = options.batch ?? 'auto'
+  if (batch !== 'auto' && batch !== false && (typeof batch !== 'object' || batch === null)) {
+    throw new InvalidOptionError(
+      'batch',
+      `batch must be 'auto', false or { maxItems, targetMs }, got ${describe(batch)}`,
+    )
+  }
+  const limits = typeof batch === 'object' ? batch : {}
+  const retries = options.retries ?? {}
+  const backoff = retries.backoff ?? {}
+  const jitter = nonNegative('retries.backoff.jitter', backoff.jitter, 0.5)
+  if (jitter > 1) {
+    throw new InvalidOptionError(
+      'retries.backoff.jitter',
+      `retries.backoff.jitter must be between 0 and 1, got ${jitter}`,
+    )
+  }
+  const recycle = options.recycle ?? {}
+  const clock = options.clock ?? { now: () => performance.now() }
+  if (typeof clock.now !== 'function') {
+    throw new InvalidOptionError('clock', 'clock must have a now() function')
+  }
+  return {
+    task: task instanceof URL ? task.href : task,
+    threads: positiveInteger('threads', options.threads, Math.max(1, availableParallelism())),
+    maxQueue: positiveInteger('maxQueue', options.maxQueue, Number.POSITIVE_INFINITY, true),
+    batching: batch !== false,
+    maxItems: positiveInteger('batch.maxItems', limits.maxItems, 512),
+    targetMs: nonNegative('batch.targetMs', limits.targetMs, 10),
+    timeout: nonNegative('timeout', options.timeout, 0),
+    attempts: positiveInteger('retries.attempts', retries.attempts, 3),
+    backoff: {
+      delay: nonNegative('retries.backoff.delay', backoff.delay, 50),
+      factor: nonNegative('retries.backoff.factor', backoff.factor, 2),
+      maxDelay: nonNegative('retries.backoff.maxDelay', backoff.maxDelay, 5000),
+      jitter,
+    },
+    retryErrors: retries.retryErrors === true,
+    afterTasks: positiveInteger(
+      'recycle.afterTasks',
+      recycle.afterTasks,
+      Number.POSITIVE_INFINITY,
+      true,
+    ),
+    maxHeapMB: nonNegative('recycle.maxHeapMB', recycle.maxHeapMB, Number.POSITIVE_INFINITY, true),
+    resourceLimits: options.resourceLimits,
+    idleTimeout: nonNegative('idleTimeout', options.idleTimeout, Number.POSITIVE_INFINITY, true),
+    clock,
+  }
+}
+
+/** Delay before retry number `retry` (1-based), spread by jitter so retries do not stampede. */
+export function backoffDelay(
+  backoff: ResolvedOptions['backoff'],
+  retry: number,
+  random = Math.random,
+): number {
+  const base = Math.min(backoff.maxDelay, backoff.delay * backoff.factor ** (retry - 1))
+  return Math.max(0, Math.round(base * (1 + backoff.jitter * (random() * 2 - 1))))
+}

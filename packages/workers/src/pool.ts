@@ -1,0 +1,503 @@
+import type { TransferListItem } from 'node:worker_threads'
+import { EventEmitter } from 'eventemitter3'
+import type { FailureReason } from './errors'
+import {
+  AbortedError,
+  PoolClosedError,
+  QueueFullError,
+  TaskCrashedError,
+  TaskInputError,
+  TaskModuleError,
+  TaskTimeoutError,
+} from './errors'
+import { Lanes } from './lanes'
+import { createMap } from './map'
+import { backoffDelay, resolveOptions } from './options'
+import { probeTaskModule, taskUrl } from './probe'
+import { Slot } from './slot'
+import { SampleRing } from './stats'
+import type { WireReply } from './task'
+import type {
+  CloseOptions,
+  Pool,
+  PoolEvents,
+  PoolOptions,
+  PoolStats,
+  Priority,
+  RestartReason,
+  RunOptions,
+} from './types'
+import { rehydrate, runtimePath, transferList } from './wire'
+
+interface Job {
+  input: unknown
+  transfer: TransferListItem[]
+  priority: Priority
+  key: string | number | undefined
+  timeout: number
+  signal: AbortSignal | undefined
+  onAbort: (() => void) | undefined
+  failures: number
+  state: 'queued' | 'backoff' | 'running' | 'settled'
+  batch: Job[] | undefined
+  slot: Slot | undefined
+  /** Alone in its batch: it may be the one that broke a batch (e.g. a non-cloneable input). */
+  isolate: boolean
+  avoid: Slot | undefined
+  retryTimer: ReturnType<typeof setTimeout> | undefined
+  enqueuedAt: number
+  resolve: (value: unknown) => void
+  reject: (error: Error) => void
+}
+
+const MAX_AFFINITY_KEYS = 10_000
+
+/**
+ * Creates a pool of worker threads running the task module's `defineTask` function, with
+ * adaptive micro-batching, priority lanes, affinity, hard timeouts, crash recovery and recycling.
+ * Throws `InvalidOptionError` for bad options and `TaskModuleError` for a bad task module.
+ */
+export function createPool<I = unknown, O = unknown>(options: PoolOptions): Pool<I, O> {
+  const opts = resolveOptions(options)
+  const module = taskUrl(opts.task)
+  probeTaskModule(module)
+  const { clock } = opts
+  const emitter = new EventEmitter<PoolEvents>()
+  const lanes = new Lanes<Job>()
+  const affinity = new Map<string | number, Slot>()
+  const runTime = new SampleRing()
+  const waitTime = new SampleRing()
+  const createdAt = clock.now()
+  const counts = { completed: 0, failed: 0, retried: 0, timedOut: 0, restarts: 0, quarantined: 0 }
+  let queued = 0
+  let running = 0
+  const backoff = new Set<Job>()
+  let busyMs = 0
+  let batchSize = 1
+  let perItemMs: number | undefined
+  let closed = false
+  let terminating = false
+  let fatal: Error | undefined
+  let pumpScheduled = false
+  let idleWaiters: (() => void)[] = []
+  let closing: Promise<void> | undefined
+
+  const onThreadError = (error: Error, slot: Slot) => emitter.emit('error', error, slot.id)
+  const runtime = runtimePath(import.meta.url)
+  const slots = Array.from(
+    { length: opts.threads },
+    (_, id) => new Slot(id, runtime, opts, onThreadError),
+  )
+
+  function settle(job: Job, error: Error | undefined, value?: unknown): void {
+    if (job.state === 'settled') return
+    job.state = 'settled'
+    if (job.onAbort) job.signal?.removeEventListener('abort', job.onAbort)
+    if (error) job.reject(error)
+    else job.resolve(value)
+  }
+
+  function checkIdle(): void {
+    if (queued > 0 || running > 0 || backoff.size > 0) return
+    emitter.emit('drain')
+    const waiters = idleWaiters
+    idleWaiters = []
+    for (const wake of waiters) wake()
+  }
+
+  function enqueue(job: Job, atHead = false): void {
+    job.state = 'queued'
+    queued++
+    if (atHead) lanes.unshift(job)
+    else lanes.push(job)
+    schedulePump()
+  }
+
+  function schedulePump(): void {
+    if (pumpScheduled) return
+    pumpScheduled = true
+    // One microtask later, so that synchronous run() calls land in the same batch.
+    queueMicrotask(pump)
+  }
+
+  function pump(): void {
+    pumpScheduled = false
+    if (terminating) return
+    const free = slots.filter((slot) => !slot.busy)
+    if (free.length === 0 || queued === 0) return
+    const share = opts.batching
+      ? Math.max(1, Math.min(batchSize, Math.ceil(queued / free.length)))
+      : 1
+    const batches = new Map<Slot, Job[]>()
+    const full = new Set<Slot>()
+    const open = (slot: Slot, job: Job) => !full.has(slot) && (!job.isolate || !batches.has(slot))
+    while (queued > 0 && full.size < free.length) {
+      const job = lanes.shift() as Job
+      if (job.state !== 'queued') continue
+      const bound = job.key === undefined ? undefined : affinity.get(job.key)
+      let target = bound && !bound.busy && open(bound, job) ? bound : undefined
+      target ??=
+        free.find((slot) => slot !== job.avoid && open(slot, job)) ??
+        free.find((slot) => open(slot, job))
+      if (!target) {
+        lanes.unshift(job)
+        break
+      }
+      queued--
+      const batch = batches.get(target) ?? []
+      batch.push(job)
+      batches.set(target, batch)
+      if (job.isolate || batch.length >= share) full.add(target)
+      if (job.key !== undefined && bound !== target) {
+        affinity.delete(job.key)
+        if (affinity.size >= MAX_AFFINITY_KEYS)
+          affinity.delete(affinity.keys().next().value as string)
+        affinity.set(job.key, target)
+      }
+    }
+    for (const [slot, jobs] of batches) dispatch(slot, jobs)
+  }
+
+  function dispatch(slot: Slot, jobs: Job[]): void {
+    slot.busy = true
+    running += jobs.length
+    const now = clock.now()
+    const transfer: TransferListItem[] = []
+    const items = jobs.map((job) => {
+      job.state = 'running'
+      job.batch = jobs
+      job.slot = slot
+      waitTime.add(now - job.enqueuedAt)
+      for (const t of job.transfer) transfer.push(t)
+      return { input: job.input, attempt: job.failures + 1, timeout: job.timeout }
+    })
+    const measureHeap = Number.isFinite(opts.maxHeapMB)
+    const watch = { timedOut: -1, timer: undefined as ReturnType<typeof setTimeout> | undefined }
+    watchTimeouts(slot, jobs, watch)
+    let reply: Promise<WireReply>
+    try {
+      reply = slot.run({ module, items, measureHeap }, transfer)
+    } catch (error) {
+      reply = Promise.reject(error)
+    }
+    reply.then(
+      (result) => completeBatch(slot, jobs, result, clock.now() - now, watch),
+      (error: Error) => failBatch(slot, jobs, error, clock.now() - now, watch),
+    )
+  }
+
+  // Reads which item the worker is on (shared memory) and kills the thread once that item is
+  // over its timeout: one slow item of a batch is caught on time.
+  function watchTimeouts(
+    slot: Slot,
+    jobs: Job[],
+    watch: { timedOut: number; timer?: ReturnType<typeof setTimeout> },
+  ) {
+    const limits = jobs.map((job) => job.timeout).filter((t) => t > 0)
+    if (limits.length === 0) return
+    const poll = Math.max(1, Math.min(...limits))
+    const check = () => {
+      const { index, since } = slot.current()
+      const timeout = index >= 0 ? (jobs[index]?.timeout ?? 0) : 0
+      const left = timeout > 0 ? timeout - (Date.now() - since) : poll
+      if (timeout > 0 && left <= 0) {
+        watch.timedOut = index
+        slot.kill()
+        return
+      }
+      watch.timer = setTimeout(check, Math.max(1, left))
+    }
+    watch.timer = setTimeout(check, poll)
+  }
+
+  function completeBatch(
+    slot: Slot,
+    jobs: Job[],
+    reply: WireReply,
+    elapsed: number,
+    watch: { timer?: ReturnType<typeof setTimeout> },
+  ) {
+    clearTimeout(watch.timer)
+    slot.busy = false
+    running -= jobs.length
+    busyMs += elapsed
+    if (reply.moduleError) {
+      fatal = new TaskModuleError(`task module ${module} ${reply.moduleError.message}`)
+      for (const job of jobs) settle(job, fatal)
+      for (const job of lanes.drain()) settle(job, fatal)
+      queued = 0
+      return checkIdle()
+    }
+    let itemMs = 0
+    for (let index = 0; index < jobs.length; index++) {
+      const job = jobs[index] as Job
+      const result = reply.results[index] as WireReply['results'][number]
+      itemMs += result.ms
+      runTime.add(result.ms)
+      if (job.state === 'settled') continue
+      if (result.ok) {
+        counts.completed++
+        slot.completed++
+        settle(job, undefined, result.value)
+      } else if (result.timedOut) {
+        counts.timedOut++
+        fail(
+          job,
+          slot,
+          'timeout',
+          new TaskTimeoutError(job.timeout, { cause: rehydrate(result.error) }),
+        )
+      } else {
+        fail(job, slot, 'error', rehydrate(result.error))
+      }
+    }
+    slot.tasksSinceStart += jobs.length
+    if (opts.batching) {
+      const measured = itemMs / jobs.length
+      perItemMs = perItemMs === undefined ? measured : perItemMs * 0.7 + measured * 0.3
+      const wanted = opts.targetMs / Math.max(perItemMs, 0.0001)
+      batchSize = Math.max(1, Math.min(opts.maxItems, Math.floor(wanted)))
+    }
+    if (slot.tasksSinceStart >= opts.afterTasks || reply.heapUsed / 1_048_576 > opts.maxHeapMB) {
+      restart(slot, 'recycle')
+    }
+    schedulePump()
+    checkIdle()
+  }
+
+  function failBatch(
+    slot: Slot,
+    jobs: Job[],
+    error: Error,
+    elapsed: number,
+    watch: { timedOut: number; timer?: ReturnType<typeof setTimeout> },
+  ) {
+    clearTimeout(watch.timer)
+    const running_ = slot.current().index
+    slot.busy = false
+    running -= jobs.length
+    busyMs += elapsed
+    if (terminating) {
+      for (const job of jobs)
+        settle(job, new PoolClosedError('pool closed before the task finished'))
+      return checkIdle()
+    }
+    const code = (error as { code?: unknown }).code
+    if (error.name === 'DataCloneError' || code === 'ERR_INVALID_TRANSFER_OBJECT') {
+      // Nothing ran: find the bad input by sending each item alone.
+      if (jobs.length === 1)
+        settle(
+          jobs[0] as Job,
+          new TaskInputError(`input cannot be sent to a worker thread: ${error.message}`, {
+            cause: error,
+          }),
+        )
+      else requeue(jobs, true)
+      schedulePump()
+      return checkIdle()
+    }
+    let reason: RestartReason
+    let culprit: Job | undefined
+    let failure: Error
+    if (watch.timedOut >= 0) {
+      reason = 'timeout'
+      culprit = jobs[watch.timedOut]
+      counts.timedOut++
+      failure = new TaskTimeoutError(culprit?.timeout ?? 0)
+    } else if (error.name === 'AbortError') {
+      reason = 'abort'
+      failure = error
+    } else {
+      reason = code === 'ERR_WORKER_OUT_OF_MEMORY' ? 'oom' : 'crash'
+      culprit = running_ >= 0 ? jobs[running_] : jobs.length === 1 ? jobs[0] : undefined
+      failure = new TaskCrashedError(
+        reason,
+        `worker thread ${reason === 'oom' ? 'ran out of memory' : 'crashed'}: ${error.message}`,
+        { cause: error },
+      )
+      emitter.emit('error', error, slot.id)
+    }
+    restart(slot, reason)
+    const innocent = jobs.filter((job) => job !== culprit && job.state === 'running')
+    // Without a culprit (the thread died between items), each item goes alone to find it.
+    requeue(innocent, culprit === undefined && reason !== 'abort')
+    if (culprit && culprit.state === 'running')
+      fail(culprit, slot, reason as FailureReason, failure)
+    schedulePump()
+    checkIdle()
+  }
+
+  function requeue(jobs: Job[], isolate: boolean): void {
+    for (let index = jobs.length - 1; index >= 0; index--) {
+      const job = jobs[index] as Job
+      if (job.transfer.length > 0) {
+        // Its buffers went to the dead thread: there is nothing left to send again.
+        settle(
+          job,
+          new TaskCrashedError(
+            'crash',
+            'worker thread died holding this transferred input; it cannot be retried',
+          ),
+        )
+        counts.failed++
+        continue
+      }
+      job.isolate ||= isolate
+      enqueue(job, true)
+    }
+  }
+
+  function fail(job: Job, slot: Slot, reason: FailureReason, error: Error): void {
+    job.failures++
+    const retryable = reason !== 'error' || opts.retryErrors
+    if (retryable && job.failures < opts.attempts && job.transfer.length === 0 && !terminating) {
+      counts.retried++
+      job.state = 'backoff'
+      job.avoid = slot
+      backoff.add(job)
+      job.retryTimer = setTimeout(
+        () => {
+          backoff.delete(job)
+          job.retryTimer = undefined
+          if (job.state === 'backoff') enqueue(job)
+          else checkIdle()
+        },
+        backoffDelay(opts.backoff, job.failures),
+      )
+      return
+    }
+    counts.failed++
+    slot.failed++
+    if (retryable) {
+      counts.quarantined++
+      emitter.emit('quarantine', {
+        input: job.input,
+        key: job.key,
+        reason,
+        attempts: job.failures,
+        error,
+      })
+    }
+    settle(job, error)
+  }
+
+  function restart(slot: Slot, reason: RestartReason): void {
+    slot.restart()
+    counts.restarts++
+    emitter.emit('restart', { workerId: slot.id, reason })
+  }
+
+  function cancel(job: Job): void {
+    const error = new AbortedError({ cause: job.signal?.reason })
+    if (job.state === 'queued') queued--
+    if (job.state === 'backoff') {
+      clearTimeout(job.retryTimer)
+      backoff.delete(job)
+    }
+    const batch = job.state === 'running' ? job.batch : undefined
+    settle(job, error)
+    // A running batch whose every item was cancelled is stopped by terminating its thread.
+    if (batch?.every((other) => other.state === 'settled')) job.slot?.kill()
+    checkIdle()
+  }
+
+  function run(input: unknown, runOptions: RunOptions = {}): Promise<unknown> {
+    if (closed) return Promise.reject(new PoolClosedError())
+    if (fatal) return Promise.reject(fatal)
+    if (queued >= opts.maxQueue) return Promise.reject(new QueueFullError(opts.maxQueue))
+    const { signal } = runOptions
+    if (signal?.aborted) return Promise.reject(new AbortedError({ cause: signal.reason }))
+    return new Promise((resolve, reject) => {
+      const job: Job = {
+        input,
+        transfer: transferList(input, runOptions.transfer),
+        priority: runOptions.priority ?? 'normal',
+        key: runOptions.key,
+        timeout: runOptions.timeout ?? opts.timeout,
+        signal,
+        onAbort: undefined,
+        failures: 0,
+        state: 'queued',
+        batch: undefined,
+        slot: undefined,
+        isolate: false,
+        avoid: undefined,
+        retryTimer: undefined,
+        enqueuedAt: clock.now(),
+        resolve,
+        reject,
+      }
+      if (signal) {
+        job.onAbort = () => cancel(job)
+        signal.addEventListener('abort', job.onAbort, { once: true })
+      }
+      enqueue(job)
+    })
+  }
+
+  function whenIdle(): Promise<void> {
+    if (queued === 0 && running === 0 && backoff.size === 0) return Promise.resolve()
+    return new Promise((resolve) => idleWaiters.push(resolve))
+  }
+
+  async function shutdown(drain: boolean): Promise<void> {
+    closed = true
+    if (!drain) {
+      terminating = true
+      const error = new PoolClosedError('pool closed before the task ran')
+      for (const job of lanes.drain()) {
+        if (job.state === 'queued') settle(job, error)
+      }
+      queued = 0
+      for (const job of backoff) {
+        clearTimeout(job.retryTimer)
+        settle(job, error)
+      }
+      backoff.clear()
+      for (const slot of slots) if (slot.busy) slot.kill()
+    }
+    await whenIdle()
+    await Promise.all(slots.map((slot) => slot.destroy()))
+  }
+
+  function stats(): PoolStats {
+    const elapsed = Math.max(1e-9, clock.now() - createdAt)
+    return {
+      threads: opts.threads,
+      queueDepth: queued,
+      running,
+      ...counts,
+      runTime: runTime.percentiles(),
+      waitTime: waitTime.percentiles(),
+      utilization: Math.min(1, busyMs / (elapsed * opts.threads)),
+      batchSize,
+      workers: slots.map((slot) => ({
+        workerId: slot.id,
+        completed: slot.completed,
+        failed: slot.failed,
+        restarts: slot.restarts,
+        busy: slot.busy,
+        tasksSinceStart: slot.tasksSinceStart,
+      })),
+    }
+  }
+
+  const pool: Pool<I, O> = {
+    threads: opts.threads,
+    run: run as Pool<I, O>['run'],
+    map: (source, mapOptions) =>
+      createMap(pool, opts.threads * 2 * (opts.batching ? opts.maxItems : 1), source, mapOptions),
+    stats,
+    on(event, listener) {
+      emitter.on(event, listener as never)
+      return () => {
+        emitter.off(event, listener as never)
+      }
+    },
+    close(closeOptions: CloseOptions = {}) {
+      closing ??= shutdown(closeOptions.drain !== false)
+      return closing
+    },
+  }
+  return pool
+}

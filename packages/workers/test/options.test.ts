@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest'
+import { createPool, InvalidOptionError, TaskModuleError } from '../src/index'
+import { taskModule } from './helpers'
+
+function thrown(fn: () => unknown): Error & { code?: string; option?: string } {
+  try {
+    fn()
+  } catch (error) {
+    return error as Error
+  }
+  throw new Error('expected a throw')
+}
+
+describe('createPool options', () => {
+  it.each([
+    [{ threads: 0 }, 'threads', 'threads must be a positive integer, got 0'],
+    [{ threads: 1.5 }, 'threads', 'threads must be a positive integer, got 1.5'],
+    [{ maxQueue: -1 }, 'maxQueue', 'maxQueue must be a positive integer or Infinity, got -1'],
+    [{ timeout: -5 }, 'timeout', 'timeout must be a non-negative number, got -5'],
+    [{ batch: 'big' }, 'batch', `batch must be 'auto', false or { maxItems, targetMs }, got "big"`],
+    [
+      { batch: { maxItems: 0 } },
+      'batch.maxItems',
+      'batch.maxItems must be a positive integer, got 0',
+    ],
+    [
+      { retries: { attempts: 0 } },
+      'retries.attempts',
+      'retries.attempts must be a positive integer, got 0',
+    ],
+    [
+      { retries: { backoff: { jitter: 2 } } },
+      'retries.backoff.jitter',
+      'retries.backoff.jitter must be between 0 and 1, got 2',
+    ],
+    [
+      { recycle: { afterTasks: 'x' } },
+      'recycle.afterTasks',
+      'recycle.afterTasks must be a positive integer or Infinity, got "x"',
+    ],
+    [
+      { idleTimeout: Number.NaN },
+      'idleTimeout',
+      'idleTimeout must be a non-negative number, got NaN',
+    ],
+  ])('rejects %j with an exact message', (bad, option, message) => {
+    const error = thrown(() => createPool({ task: taskModule, ...(bad as object) }))
+    expect(error).toBeInstanceOf(InvalidOptionError)
+    expect(error.option).toBe(option)
+    expect(error.message).toBe(message)
+  })
+
+  it('rejects a missing task option', () => {
+    const error = thrown(() => createPool({} as never))
+    expect(error.message).toBe('task must be a URL or a non-empty path, got undefined')
+  })
+
+  it('fails at createPool when the task module does not exist', () => {
+    const missing = new URL('./fixtures/nope.mjs', import.meta.url)
+    const error = thrown(() => createPool({ task: missing }))
+    expect(error).toBeInstanceOf(TaskModuleError)
+    expect(error.code).toBe('MX_TASK_MODULE')
+    expect(error.message).toMatch(/^task module not found: .*nope\.mjs$/)
+  })
+
+  it('fails at createPool when the module does not export a defineTask task', () => {
+    const error = thrown(() =>
+      createPool({ task: new URL('./fixtures/not-a-task.mjs', import.meta.url) }),
+    )
+    expect(error).toBeInstanceOf(TaskModuleError)
+    expect(error.message).toMatch(/not-a-task\.mjs does not export default defineTask\(\.\.\.\)$/)
+  })
+
+  it('fails at createPool when the module throws while loading', () => {
+    const error = thrown(() =>
+      createPool({ task: new URL('./fixtures/broken.mjs', import.meta.url) }),
+    )
+    expect(error).toBeInstanceOf(TaskModuleError)
+    expect(error.message).toMatch(/broken\.mjs failed to load: boom at load$/)
+  })
+})
