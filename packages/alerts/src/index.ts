@@ -1,2 +1,69 @@
+export type { ManualClock } from './clock'
+export { manualClock, systemClock } from './clock'
+export type { DefaultRulesOptions, QueueGrowthOptions, ThresholdRuleOptions } from './default-rules'
+export { defaultRules } from './default-rules'
+export { formatDuration, parseDuration } from './duration'
 export type { ErrorContext, MxErrorOptions } from './errors'
-export { InvalidOptionError, MxError } from './errors'
+export {
+  DuplicateRuleError,
+  DurationInvalidError,
+  ExprFailedError,
+  InvalidOptionError,
+  ManagerStoppedError,
+  MxError,
+  RuleInvalidError,
+  SilenceInvalidError,
+  SinkFailedError,
+  StateFileError,
+  TemplateInvalidError,
+} from './errors'
+export type {
+  AlertManager,
+  AlertManagerEvents,
+  AlertManagerOptions,
+  EvaluationResult,
+} from './manager'
+export { createAlertManager } from './manager'
+export { validateRules } from './rules'
+export type { CallbackSinkOptions } from './sinks/callback'
+export { callbackSink } from './sinks/callback'
+export type { ConsoleSinkOptions } from './sinks/console'
+export { consoleSink } from './sinks/console'
+export type { FileSinkOptions } from './sinks/file'
+export { fileSink } from './sinks/file'
+export type { WebhookSinkOptions } from './sinks/webhook'
+export { alertmanagerPayload, webhookSink } from './sinks/webhook'
+export type { CompiledTemplate, TemplateData } from './template'
+export { compileTemplate } from './template'
+export type {
+  AlertExpectation,
+  RuleTestFailure,
+  RuleTestResult,
+  RuleTestSeries,
+} from './test-rules'
+export { expandSeries, testRules } from './test-rules'
+export type {
+  Alert,
+  AlertState,
+  Clock,
+  ComparisonOp,
+  Duration,
+  ErrorMapping,
+  ExprContext,
+  FlapOptions,
+  InhibitRule,
+  Labels,
+  Matcher,
+  MetricSample,
+  MetricsSnapshot,
+  MetricsSource,
+  NoDataMapping,
+  Notification,
+  NotifiedAlert,
+  RouteOptions,
+  Rule,
+  Silence,
+  SilenceInput,
+  Sink,
+  Transition,
+} from './types'

@@ -1,0 +1,419 @@
+import EventEmitter from 'eventemitter3'
+import { systemClock } from './clock'
+import { Delivery } from './delivery'
+import { Dispatcher, type RouteSettings } from './dispatcher'
+import { parseDuration } from './duration'
+import {
+  DurationInvalidError,
+  ExprFailedError,
+  InvalidOptionError,
+  ManagerStoppedError,
+  RuleInvalidError,
+} from './errors'
+import { Inhibitor } from './inhibit'
+import { persistRecord, readStateFile, restoreRecord, writeStateFile } from './persistence'
+import { compileRules, flapSettings } from './rules'
+import { SilenceStore } from './silences'
+import { type AlertRecord, newRecord, type Outcome, render, step, toAlert } from './state'
+import type {
+  Alert,
+  AlertState,
+  Clock,
+  Duration,
+  FlapOptions,
+  InhibitRule,
+  MetricsSnapshot,
+  MetricsSource,
+  Notification,
+  NotifiedAlert,
+  RouteOptions,
+  Rule,
+  Silence,
+  SilenceInput,
+  Sink,
+  Transition,
+} from './types'
+
+/** Options of `createAlertManager`. */
+export interface AlertManagerOptions {
+  /** Where metrics come from; any `{ snapshot() }`. */
+  source: MetricsSource
+  rules: Rule[]
+  route?: RouteOptions
+  inhibit?: InhibitRule[]
+  sinks?: Sink[]
+  /** Evaluation interval once `start()`ed. Default `'10s'`. */
+  interval?: Duration
+  clock?: Clock
+  /** JSON file where pending/firing state, silences and groups survive restarts. */
+  stateFile?: string
+  /** Default flap detection for every rule; `false` disables it. */
+  flap?: FlapOptions | false
+  /** Transitions kept by `history()`. Default 1000. */
+  historyLimit?: number
+  /** Notifications queued per sink before the oldest is dropped. Default 1000. */
+  maxQueuedNotifications?: number
+}
+
+/** Event name → payload. State events carry a detached `Alert`. */
+export interface AlertManagerEvents {
+  pending: [alert: Alert]
+  firing: [alert: Alert]
+  resolved: [alert: Alert]
+  inactive: [alert: Alert]
+  nodata: [alert: Alert]
+  error: [alert: Alert]
+  flapping: [alert: Alert]
+  stable: [alert: Alert]
+  notification: [notification: Notification, sink: string]
+  sinkError: [error: unknown, notification: Notification, sink: string]
+  stateError: [error: unknown]
+  /** A rule's `expr` threw or returned a non-number; the rule is in its `onError` state. */
+  exprError: [error: ExprFailedError]
+}
+
+/** Result of one evaluation. */
+export interface EvaluationResult {
+  at: number
+  rules: number
+  transitions: Transition[]
+  notifications: Notification[]
+}
+
+export interface AlertManager {
+  /** Evaluates every `interval` on the clock, first right away. */
+  start(): void
+  /** Evaluates every rule once now, then flushes due notification groups. */
+  evaluate(): Promise<EvaluationResult>
+  /** Adds a silence; returns it with its id. */
+  silence(input: SilenceInput): Silence
+  expireSilence(id: string): boolean
+  silences(): Silence[]
+  /** Alerts that are pending, firing, nodata or error. */
+  active(): Alert[]
+  /** Every alert, inactive ones included. */
+  alerts(): Alert[]
+  history(): Transition[]
+  on<E extends keyof AlertManagerEvents>(
+    event: E,
+    listener: (...args: AlertManagerEvents[E]) => void,
+  ): () => void
+  /** Stops timers, waits for the running evaluation, pending deliveries and the state file. */
+  stop(options?: { abortDeliveries?: boolean }): Promise<void>
+}
+
+const ACTIVE = new Set<AlertState>(['pending', 'firing', 'nodata', 'error'])
+
+function option(field: string, value: Duration): number {
+  try {
+    return parseDuration(value, field)
+  } catch (error) {
+    if (error instanceof DurationInvalidError)
+      throw new InvalidOptionError(field, error.message, { cause: error })
+    throw error
+  }
+}
+
+function routeSettings(route: RouteOptions = {}): RouteSettings {
+  const groupBy = route.groupBy ?? ['alertname']
+  if (!Array.isArray(groupBy) || groupBy.some((n) => typeof n !== 'string')) {
+    throw new InvalidOptionError('route.groupBy', 'route.groupBy must be an array of label names')
+  }
+  return {
+    groupBy,
+    groupWaitMs: option('route.groupWait', route.groupWait ?? '30s'),
+    groupIntervalMs: Math.max(1, option('route.groupInterval', route.groupInterval ?? '5m')),
+    repeatIntervalMs: option('route.repeatInterval', route.repeatInterval ?? '4h'),
+    sendResolved: route.sendResolved ?? true,
+    receiver: route.receiver ?? 'default',
+  }
+}
+
+function notified(record: AlertRecord): NotifiedAlert {
+  const firing = record.phase === 'firing'
+  return {
+    status: firing ? 'firing' : 'resolved',
+    labels: record.labels,
+    annotations: record.annotations,
+    startsAt: record.firedAt ?? record.activeAt ?? 0,
+    endsAt: firing ? 0 : (record.resolvedAt ?? record.lastEvaluatedAt ?? 0),
+    fingerprint: record.rule.fingerprint,
+    value: record.value,
+  }
+}
+
+/**
+ * Creates an in-process alert manager: rules evaluated against `source.snapshot()`, alert
+ * states with `for`/`keepFiringFor`/hysteresis/flap detection, Alertmanager-style grouping,
+ * inhibition and silences, and delivery to sinks that never block evaluation.
+ */
+export function createAlertManager(options: AlertManagerOptions): AlertManager {
+  if (!options || typeof options.source?.snapshot !== 'function') {
+    throw new InvalidOptionError('source', 'source must be an object with a snapshot() method')
+  }
+  const clock = options.clock ?? systemClock
+  const intervalMs = option('interval', options.interval ?? '10s')
+  if (intervalMs <= 0) throw new InvalidOptionError('interval', 'interval must be greater than 0')
+  let defaultFlap: ReturnType<typeof flapSettings>
+  try {
+    defaultFlap = flapSettings(options.flap, 'flap')
+  } catch (error) {
+    if (error instanceof RuleInvalidError) throw new InvalidOptionError(error.field, error.message)
+    throw error
+  }
+  const records = compileRules(options.rules, defaultFlap).map(newRecord)
+  const byName = new Map(records.map((r) => [r.rule.name, r]))
+  const dispatcher = new Dispatcher(routeSettings(options.route))
+  const inhibitor = new Inhibitor(options.inhibit ?? [])
+  const silenceStore = new SilenceStore()
+  const historyLimit = options.historyLimit ?? 1000
+  const history: Transition[] = []
+  const emitter = new EventEmitter()
+  const emit = <E extends keyof AlertManagerEvents>(event: E, ...args: AlertManagerEvents[E]) => {
+    if (emitter.listenerCount(event) === 0) return
+    try {
+      emitter.emit(event, ...args)
+    } catch {
+      // A throwing listener must not break evaluation or delivery.
+    }
+  }
+  const delivery = new Delivery(
+    options.sinks ?? [],
+    {
+      delivered: (n, sink) => emit('notification', n, sink),
+      failed: (error, n, sink) => emit('sinkError', error, n, sink),
+    },
+    options.maxQueuedNotifications ?? 1000,
+  )
+
+  let stopped = false
+  let started = false
+  let evalTimer: unknown
+  let dispatchTimer: unknown
+  let dispatchAt: number | undefined
+  let running: Promise<EvaluationResult> | undefined
+  let writing: Promise<void> = Promise.resolve()
+  let writeQueued = false
+
+  const restored = (async () => {
+    if (!options.stateFile) return
+    try {
+      const saved = await readStateFile(options.stateFile)
+      if (!saved) return
+      for (const alert of saved.alerts) {
+        const record = byName.get(alert.rule)
+        if (record) restoreRecord(record, alert)
+      }
+      const now = clock.now()
+      for (const s of saved.silences) {
+        if (s.endsAt > now) silenceStore.add(s, now, s.id)
+      }
+      dispatcher.import(saved.groups)
+    } catch (error) {
+      emit('stateError', error)
+    }
+  })()
+
+  function persist(): void {
+    const path = options.stateFile
+    if (!path || writeQueued) return
+    writeQueued = true
+    writing = writing.then(async () => {
+      writeQueued = false
+      const now = clock.now()
+      try {
+        await writeStateFile(path, {
+          version: 1,
+          savedAt: now,
+          alerts: records.filter((r) => r.phase !== 'inactive' || r.overlay).map(persistRecord),
+          silences: silenceStore.list(now),
+          groups: dispatcher.export(),
+        })
+      } catch (error) {
+        emit('stateError', error)
+      }
+    })
+  }
+
+  function muted(now: number) {
+    const firing = records.filter((r) => r.phase === 'firing').map((r) => r.labels)
+    return (labels: Record<string, string>) =>
+      silenceStore.isSilenced(labels, now) || inhibitor.inhibited(labels, firing)
+  }
+
+  function flushGroups(now: number): Notification[] {
+    const due = dispatcher.nextDeadline()
+    const sent = due !== undefined && due <= now ? dispatcher.flush(now, muted(now)) : []
+    for (const notification of sent) delivery.enqueue(notification)
+    scheduleDispatch()
+    return sent
+  }
+
+  function scheduleDispatch(): void {
+    const at = stopped ? undefined : dispatcher.nextDeadline()
+    if (at === dispatchAt) return
+    if (dispatchTimer !== undefined) clock.clearTimeout(dispatchTimer)
+    dispatchTimer = undefined
+    dispatchAt = at
+    if (at === undefined) return
+    dispatchTimer = clock.setTimeout(() => {
+      dispatchTimer = undefined
+      dispatchAt = undefined
+      if (stopped) return
+      if (flushGroups(clock.now()).length > 0) persist()
+    }, at - clock.now())
+  }
+
+  function onTransition(
+    record: AlertRecord,
+    from: AlertState,
+    to: AlertState,
+    snapshot: MetricsSnapshot,
+    now: number,
+  ) {
+    if ((to === 'pending' || to === 'firing') && (from === 'inactive' || from === 'resolved')) {
+      const extra = record.rule.metricLabels(snapshot)
+      if (extra) {
+        record.labels = { ...extra, ...record.rule.labels }
+        render(record)
+      }
+    }
+    const transition: Transition = {
+      rule: record.rule.name,
+      from,
+      to,
+      at: now,
+      value: record.value,
+    }
+    history.push(transition)
+    if (history.length > historyLimit) history.splice(0, history.length - historyLimit)
+    if (!record.flapping) route(record, from, to, now)
+    emit(to, toAlert(record))
+    return transition
+  }
+
+  function route(record: AlertRecord, from: AlertState, to: AlertState, now: number) {
+    if (to === 'firing' && from !== 'firing') dispatcher.upsert(notified(record), now)
+    else if (to === 'resolved') dispatcher.upsert(notified(record), now)
+  }
+
+  function exprFailed(record: AlertRecord, reason: string, cause?: unknown): Outcome {
+    const message = `rule "${record.rule.name}": expr failed: ${reason}`
+    emit('exprError', new ExprFailedError(record.rule.name, message, { cause }))
+    return { kind: 'error', error: message }
+  }
+
+  async function runEvaluation(): Promise<EvaluationResult> {
+    await restored
+    const now = clock.now()
+    let snapshot: MetricsSnapshot = { metrics: {} }
+    let sourceError: string | undefined
+    try {
+      snapshot = await options.source.snapshot()
+    } catch (error) {
+      sourceError = `source.snapshot() failed: ${(error as Error)?.message ?? String(error)}`
+    }
+    const transitions: Transition[] = []
+    for (const record of records) {
+      let outcome: Outcome
+      if (sourceError !== undefined) outcome = { kind: 'error', error: sourceError }
+      else {
+        try {
+          const value = record.rule.read(snapshot, now)
+          if (value === undefined || (typeof value === 'number' && Number.isNaN(value)))
+            outcome = { kind: 'nodata' }
+          else if (typeof value === 'number') outcome = { kind: 'value', value }
+          else
+            outcome = exprFailed(
+              record,
+              `expr returned ${typeof value}, expected a number or undefined`,
+            )
+        } catch (error) {
+          outcome = exprFailed(record, (error as Error)?.message ?? String(error), error)
+        }
+      }
+      const result = step(record, outcome, now)
+      if (result.from !== result.to)
+        transitions.push(onTransition(record, result.from, result.to, snapshot, now))
+      if (result.flapStarted) emit('flapping', toAlert(record))
+      if (result.flapEnded) {
+        // Held while flapping: now that it is stable, route whatever state it settled in.
+        dispatcher.upsert(notified(record), now)
+        emit('stable', toAlert(record))
+      }
+    }
+    const notifications = flushGroups(now)
+    persist()
+    return { at: now, rules: records.length, transitions, notifications }
+  }
+
+  function evaluate(): Promise<EvaluationResult> {
+    if (stopped) return Promise.reject(new ManagerStoppedError('evaluate'))
+    const previous = running
+    const next = (previous ? previous.catch(() => undefined) : Promise.resolve()).then(
+      runEvaluation,
+    )
+    running = next
+    void next
+      .finally(() => {
+        if (running === next) running = undefined
+      })
+      .catch(() => undefined)
+    return next
+  }
+
+  function tick(): Promise<unknown> {
+    evalTimer = undefined
+    if (stopped) return Promise.resolve()
+    const startedAt = clock.now()
+    return evaluate()
+      .catch((error) => emit('stateError', error))
+      .finally(() => {
+        if (!stopped)
+          evalTimer = clock.setTimeout(tick, Math.max(0, startedAt + intervalMs - clock.now()))
+      })
+  }
+
+  return {
+    start() {
+      if (stopped) throw new ManagerStoppedError('start')
+      if (started) return
+      started = true
+      evalTimer = clock.setTimeout(tick, 0)
+    },
+    evaluate,
+    silence(input) {
+      if (stopped) throw new ManagerStoppedError('silence')
+      const silence = silenceStore.add(input, clock.now())
+      persist()
+      return silence
+    },
+    expireSilence(id) {
+      const expired = silenceStore.expire(id, clock.now())
+      if (expired) persist()
+      return expired
+    },
+    silences: () => silenceStore.list(clock.now()),
+    active: () => records.filter((r) => ACTIVE.has(r.overlay ?? r.phase)).map(toAlert),
+    alerts: () => records.map(toAlert),
+    history: () => history.map((t) => ({ ...t })),
+    on(event, listener) {
+      emitter.on(event, listener as (...args: unknown[]) => void)
+      return () => {
+        emitter.off(event, listener as (...args: unknown[]) => void)
+      }
+    },
+    async stop(stopOptions = {}) {
+      if (stopped) return
+      stopped = true
+      if (evalTimer !== undefined) clock.clearTimeout(evalTimer)
+      if (dispatchTimer !== undefined) clock.clearTimeout(dispatchTimer)
+      evalTimer = dispatchTimer = undefined
+      await running?.catch(() => undefined)
+      await delivery.drainAll(stopOptions.abortDeliveries === true)
+      await writing
+      await delivery.close()
+      emitter.removeAllListeners()
+    },
+  }
+}

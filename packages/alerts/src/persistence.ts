@@ -1,0 +1,118 @@
+import { randomBytes } from 'node:crypto'
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
+import { dirname } from 'node:path'
+import type { GroupState } from './dispatcher'
+import { StateFileError } from './errors'
+import type { AlertRecord, Phase } from './state'
+import type { Labels, Silence } from './types'
+
+/** One alert as stored in the state file. */
+export interface PersistedAlert {
+  rule: string
+  phase: Phase
+  overlay: 'nodata' | 'error' | undefined
+  value: number | undefined
+  activeAt: number | undefined
+  firedAt: number | undefined
+  resolvedAt: number | undefined
+  keepFiringSince: number | undefined
+  lastActive: boolean | undefined
+  lastEvaluatedAt: number | undefined
+  error: string | undefined
+  flapping: boolean
+  changes: number[]
+  labels: Labels
+  annotations: Record<string, string>
+}
+
+/** The whole state file. */
+export interface StateFileContent {
+  version: 1
+  savedAt: number
+  alerts: PersistedAlert[]
+  silences: Silence[]
+  groups: GroupState[]
+}
+
+export function persistRecord(record: AlertRecord): PersistedAlert {
+  return {
+    rule: record.rule.name,
+    phase: record.phase,
+    overlay: record.overlay,
+    value: record.value,
+    activeAt: record.activeAt,
+    firedAt: record.firedAt,
+    resolvedAt: record.resolvedAt,
+    keepFiringSince: record.keepFiringSince,
+    lastActive: record.lastActive,
+    lastEvaluatedAt: record.lastEvaluatedAt,
+    error: record.error,
+    flapping: record.flapping,
+    changes: [...record.changes],
+    labels: record.labels,
+    annotations: record.annotations,
+  }
+}
+
+export function restoreRecord(record: AlertRecord, saved: PersistedAlert): void {
+  record.phase = saved.phase
+  record.overlay = saved.overlay ?? undefined
+  record.value = saved.value ?? undefined
+  record.activeAt = saved.activeAt ?? undefined
+  record.firedAt = saved.firedAt ?? undefined
+  record.resolvedAt = saved.resolvedAt ?? undefined
+  record.keepFiringSince = saved.keepFiringSince ?? undefined
+  record.lastActive = saved.lastActive ?? undefined
+  record.lastEvaluatedAt = saved.lastEvaluatedAt ?? undefined
+  record.error = saved.error ?? undefined
+  record.flapping = saved.flapping === true
+  record.changes = Array.isArray(saved.changes)
+    ? saved.changes.filter((t) => typeof t === 'number')
+    : []
+  record.labels = { ...saved.labels, ...record.rule.labels }
+  record.annotations = { ...saved.annotations }
+  record.renderedFor = record.value
+}
+
+const PHASES = new Set(['inactive', 'pending', 'firing', 'resolved'])
+
+/** Reads the state file; `undefined` when it does not exist, `StateFileError` when it is unreadable. */
+export async function readStateFile(path: string): Promise<StateFileContent | undefined> {
+  let text: string
+  try {
+    text = await readFile(path, 'utf8')
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
+    throw new StateFileError(path, `cannot read state file ${path}`, { cause: error })
+  }
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(text)
+  } catch (error) {
+    throw new StateFileError(path, `state file ${path} is not valid JSON`, { cause: error })
+  }
+  const content = parsed as Partial<StateFileContent>
+  if (content?.version !== 1 || !Array.isArray(content.alerts)) {
+    throw new StateFileError(path, `state file ${path} has an unknown format`)
+  }
+  return {
+    version: 1,
+    savedAt: Number(content.savedAt) || 0,
+    alerts: content.alerts.filter((a) => a && typeof a.rule === 'string' && PHASES.has(a.phase)),
+    silences: Array.isArray(content.silences) ? content.silences : [],
+    groups: Array.isArray(content.groups) ? content.groups : [],
+  }
+}
+
+/** Writes the state file atomically: a temp file in the same directory, then rename over. */
+export async function writeStateFile(path: string, content: StateFileContent): Promise<void> {
+  const temp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`
+  try {
+    await mkdir(dirname(path), { recursive: true })
+    await writeFile(temp, JSON.stringify(content))
+    await rename(temp, path)
+  } catch (error) {
+    await rm(temp, { force: true }).catch(() => undefined)
+    throw new StateFileError(path, `cannot write state file ${path}`, { cause: error })
+  }
+}

@@ -1,0 +1,27 @@
+import { appendFile, mkdir } from 'node:fs/promises'
+import { dirname } from 'node:path'
+import { InvalidOptionError } from '../errors'
+import type { Notification, Sink } from '../types'
+
+export interface FileSinkOptions {
+  /** JSONL file notifications are appended to, one JSON object per line. */
+  path: string
+  name?: string
+}
+
+/** A sink that appends each notification as one JSON line. */
+export function fileSink(options: FileSinkOptions): Sink {
+  if (typeof options?.path !== 'string' || options.path === '') {
+    throw new InvalidOptionError('path', 'fileSink path must be a non-empty string')
+  }
+  const path = options.path
+  let ready: Promise<unknown> | undefined
+  return {
+    name: options.name ?? 'file',
+    async send(notification: Notification) {
+      ready ??= mkdir(dirname(path), { recursive: true })
+      await ready
+      await appendFile(path, `${JSON.stringify(notification)}\n`)
+    },
+  }
+}

@@ -1,0 +1,167 @@
+import { parseDuration } from '../duration'
+import { DurationInvalidError, InvalidOptionError, SinkFailedError } from '../errors'
+import type { Duration, Notification, Sink } from '../types'
+
+export interface WebhookSinkOptions {
+  url: string | URL
+  /** Extra attempts after the first failure. Default 3. */
+  retries?: number
+  /** Per-attempt timeout. Default `'10s'`. */
+  timeout?: Duration
+  /** Exponential backoff between attempts: `initial * factor^n`, capped at `max`. */
+  backoff?: { initial?: Duration; max?: Duration; factor?: number }
+  headers?: Record<string, string>
+  /** `externalURL` field of the body. Default `''`. */
+  externalURL?: string
+  /** Injected fetch; default the global one. */
+  fetch?: typeof fetch
+  /** Waits between attempts; injected in tests. Default a real timer that honours `signal`. */
+  delay?: (ms: number, signal: AbortSignal) => Promise<void>
+  name?: string
+}
+
+const ZERO_TIME = '0001-01-01T00:00:00Z'
+
+/** The Alertmanager webhook body (version 4) for a notification. */
+export function alertmanagerPayload(notification: Notification, externalURL = '') {
+  return {
+    version: '4',
+    groupKey: notification.groupKey,
+    truncatedAlerts: 0,
+    status: notification.status,
+    receiver: notification.receiver,
+    groupLabels: notification.groupLabels,
+    commonLabels: notification.commonLabels,
+    commonAnnotations: notification.commonAnnotations,
+    externalURL,
+    alerts: notification.alerts.map((alert) => ({
+      status: alert.status,
+      labels: alert.labels,
+      annotations: alert.annotations,
+      startsAt: new Date(alert.startsAt).toISOString(),
+      endsAt: alert.endsAt > 0 ? new Date(alert.endsAt).toISOString() : ZERO_TIME,
+      generatorURL: '',
+      fingerprint: alert.fingerprint,
+    })),
+  }
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason)
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort)
+      resolve()
+    }, ms)
+    const onAbort = () => {
+      clearTimeout(timer)
+      reject(signal.reason)
+    }
+    signal.addEventListener('abort', onAbort, { once: true })
+  })
+}
+
+function duration(field: string, value: Duration): number {
+  try {
+    return parseDuration(value, field)
+  } catch (error) {
+    if (error instanceof DurationInvalidError) throw new InvalidOptionError(field, error.message)
+    throw error
+  }
+}
+
+class RetryableError extends Error {}
+
+/**
+ * A sink that POSTs an Alertmanager-compatible JSON body. Network errors, timeouts, 429 and
+ * 5xx are retried with exponential backoff; other 4xx fail at once. Each attempt is cut by
+ * `timeout` through an AbortSignal.
+ */
+export function webhookSink(options: WebhookSinkOptions): Sink {
+  let url: URL
+  try {
+    url = new URL(String(options?.url))
+  } catch {
+    throw new InvalidOptionError(
+      'url',
+      `webhookSink url must be an absolute URL, got ${String(options?.url)}`,
+    )
+  }
+  const retries = options.retries ?? 3
+  if (!Number.isInteger(retries) || retries < 0) {
+    throw new InvalidOptionError(
+      'retries',
+      `webhookSink retries must be a non-negative integer, got ${String(retries)}`,
+    )
+  }
+  const timeoutMs = duration('timeout', options.timeout ?? '10s')
+  const initialMs = duration('backoff.initial', options.backoff?.initial ?? '500ms')
+  const maxMs = duration('backoff.max', options.backoff?.max ?? '30s')
+  const factor = options.backoff?.factor ?? 2
+  if (typeof factor !== 'number' || !(factor >= 1)) {
+    throw new InvalidOptionError(
+      'backoff.factor',
+      `webhookSink backoff.factor must be >= 1, got ${String(factor)}`,
+    )
+  }
+  const doFetch = options.fetch ?? globalThis.fetch
+  const delay = options.delay ?? sleep
+  const name = options.name ?? `webhook ${url.host}`
+
+  async function attempt(body: string, signal: AbortSignal): Promise<void> {
+    const attemptSignal =
+      timeoutMs > 0 ? AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]) : signal
+    let response: Response
+    try {
+      response = await doFetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...options.headers },
+        body,
+        signal: attemptSignal,
+      })
+    } catch (error) {
+      if (signal.aborted) throw error
+      const reason =
+        (error as Error)?.name === 'TimeoutError'
+          ? `timed out after ${timeoutMs} ms`
+          : String((error as Error)?.message ?? error)
+      throw new RetryableError(reason, { cause: error })
+    }
+    // Drain the body so the connection can be reused.
+    await response.arrayBuffer().catch(() => undefined)
+    if (response.ok) return
+    const message = `HTTP ${response.status}`
+    if (response.status === 429 || response.status >= 500) throw new RetryableError(message)
+    throw new SinkFailedError(name, 0, `sink ${name}: ${message}`, {
+      context: { status: response.status },
+    })
+  }
+
+  return {
+    name,
+    async send(notification, signal) {
+      const body = JSON.stringify(alertmanagerPayload(notification, options.externalURL))
+      let wait = initialMs
+      for (let attemptNo = 1; ; attemptNo++) {
+        try {
+          await attempt(body, signal)
+          return
+        } catch (error) {
+          if (error instanceof SinkFailedError) {
+            throw new SinkFailedError(name, attemptNo, error.message, { context: error.context })
+          }
+          if (signal.aborted || attemptNo > retries) {
+            throw new SinkFailedError(
+              name,
+              attemptNo,
+              `sink ${name}: gave up after ${attemptNo} attempt(s): ${(error as Error).message}`,
+              { cause: error },
+            )
+          }
+        }
+        await delay(Math.min(wait, maxMs), signal)
+        wait *= factor
+      }
+    },
+  }
+}
