@@ -31,3 +31,97 @@ export class InvalidOptionError extends MxError {
     this.option = option
   }
 }
+
+/** Two elements of one document share an id (`MX_DUPLICATE_ID`). */
+export class DuplicateIdError extends MxError {
+  readonly id: string
+
+  constructor(id: string, indexes: [number, number]) {
+    super(
+      'MX_DUPLICATE_ID',
+      `element id "${id}" appears twice (at index ${indexes[0]} and ${indexes[1]})`,
+      { context: { id, indexes } },
+    )
+    this.id = id
+  }
+}
+
+/** An element has no usable `id`: missing, empty or not a string (`MX_MISSING_ID`). */
+export class MissingIdError extends MxError {
+  readonly index: number
+
+  constructor(index: number, got: unknown) {
+    super(
+      'MX_MISSING_ID',
+      `element at index ${index} needs a non-empty string id, got ${describe(got)}`,
+      { context: { index } },
+    )
+    this.index = index
+  }
+}
+
+/** A value cannot be stored as JSON (function, symbol, bigint, cycle, NaN, class instance...). */
+export class NotSerializableError extends MxError {
+  readonly path: string
+
+  constructor(path: string, reason: string) {
+    super('MX_NOT_SERIALIZABLE', `value at ${path} is not serializable: ${reason}`, {
+      context: { path },
+    })
+    this.path = path
+  }
+}
+
+/** A version (or a document with no versions at all) does not exist (`MX_UNKNOWN_VERSION`). */
+export class UnknownVersionError extends MxError {
+  constructor(docId: string, version: number | null) {
+    super(
+      'MX_UNKNOWN_VERSION',
+      version === null
+        ? `document "${docId}" has no versions`
+        : `document "${docId}" has no version ${version}`,
+      { context: { docId, version } },
+    )
+  }
+}
+
+/** A commit was based on a version that is no longer the latest (`MX_VERSION_CONFLICT`). */
+export class VersionConflictError extends MxError {
+  constructor(docId: string, base: number | null, head: number | null) {
+    super(
+      'MX_VERSION_CONFLICT',
+      `document "${docId}" moved on: commit based on version ${base ?? 'none'} but the latest is ${head ?? 'none'}`,
+      { context: { docId, base, head } },
+    )
+  }
+}
+
+/** A stored file failed its checksum or could not be parsed (`MX_STORE_CORRUPT`). */
+export class StoreCorruptError extends MxError {
+  constructor(file: string, reason: string, options: MxErrorOptions = {}) {
+    super('MX_STORE_CORRUPT', `store file ${file} is corrupt: ${reason}`, {
+      ...options,
+      context: { file, ...options.context },
+    })
+  }
+}
+
+/** A derived value depends on itself, directly or through others (`MX_CYCLE`). */
+export class CycleError extends MxError {
+  constructor(path: string[]) {
+    super('MX_CYCLE', `dependency cycle: ${path.join(' -> ')}`, { context: { path } })
+  }
+}
+
+/** A node was read that is neither a set input nor a defined derived value (`MX_UNKNOWN_NODE`). */
+export class UnknownNodeError extends MxError {
+  constructor(key: string) {
+    super('MX_UNKNOWN_NODE', `no input or derived value named "${key}"`, { context: { key } })
+  }
+}
+
+function describe(value: unknown): string {
+  if (value === undefined) return 'undefined'
+  if (typeof value === 'string') return JSON.stringify(value)
+  return typeof value === 'object' ? (value === null ? 'null' : 'an object') : typeof value
+}

@@ -1,2 +1,55 @@
+export { diffElements } from './diff'
 export type { ErrorContext, MxErrorOptions } from './errors'
-export { InvalidOptionError, MxError } from './errors'
+export {
+  CycleError,
+  DuplicateIdError,
+  InvalidOptionError,
+  MissingIdError,
+  MxError,
+  NotSerializableError,
+  StoreCorruptError,
+  UnknownNodeError,
+  UnknownVersionError,
+  VersionConflictError,
+} from './errors'
+export type { Graph } from './graph'
+export { createGraph } from './graph'
+export { canonicalJson, hashElement, hashValue } from './hash'
+export type { FsStoreOptions } from './stores/fs'
+export { fsStore } from './stores/fs'
+export { memoryStore } from './stores/memory'
+export type { Tracker } from './tracker'
+export { createTracker } from './tracker'
+export type {
+  CommitRequest,
+  DerivedRecord,
+  DeriveOptions,
+  DiffOptions,
+  DocumentContext,
+  DocumentValue,
+  Durability,
+  Element,
+  ElementDiff,
+  ElementMatch,
+  GraphContext,
+  GraphEvents,
+  GraphOptions,
+  GraphSnapshot,
+  HashOptions,
+  InputOptions,
+  PruneOptions,
+  PruneRequest,
+  PruneResult,
+  RecomputeReason,
+  ReconcileMode,
+  ReconcileResult,
+  StoredDocument,
+  TrackerEvents,
+  TrackerOptions,
+  UpdateCounts,
+  UpdateResult,
+  UpdateSpec,
+  VersionInfo,
+  VersionRecord,
+  VersionStore,
+} from './types'

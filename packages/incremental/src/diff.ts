@@ -1,0 +1,117 @@
+import { DuplicateIdError, MissingIdError } from './errors'
+import { hashElement } from './hash'
+import type { DiffOptions, Element, ElementDiff, ElementMatch } from './types'
+
+/** Checks every element has a unique non-empty string id; returns id → index. */
+export function indexById(elements: readonly Element[]): Map<string, number> {
+  const byId = new Map<string, number>()
+  for (let i = 0; i < elements.length; i++) {
+    const element = elements[i]
+    const id = (element as { id?: unknown } | null | undefined)?.id
+    if (typeof id !== 'string' || id === '') throw new MissingIdError(i, id)
+    const seen = byId.get(id)
+    if (seen !== undefined) throw new DuplicateIdError(id, [seen, i])
+    byId.set(id, i)
+  }
+  return byId
+}
+
+/**
+ * Diffs two element lists in O(n) matching plus an O(n log n) longest-increasing-subsequence
+ * pass for moves. Elements match by id first, then leftovers by content hash (an element whose
+ * id was regenerated keeps its identity). A matched element counts as moved only if it left
+ * the longest run of elements that kept their relative order, so inserting or deleting a
+ * neighbour never marks the rest as moved.
+ */
+export function diffElements<E extends Element>(
+  prev: readonly E[],
+  next: readonly E[],
+  options: DiffOptions = {},
+): ElementDiff<E> {
+  const prevById = indexById(prev)
+  indexById(next)
+  const hashOf =
+    options.hashOf ??
+    ((element: Element) => hashElement(element, { ignoreFields: options.ignoreFields }))
+  const prevHashes = prev.map((element) => hashOf(element, 'prev'))
+  const nextHashes = next.map((element) => hashOf(element, 'next'))
+
+  // prevFor[j] = index in prev matched to next[j], or -1
+  const prevFor = new Int32Array(next.length).fill(-1)
+  const byHash = new Uint8Array(next.length)
+  const prevTaken = new Uint8Array(prev.length)
+  for (let j = 0; j < next.length; j++) {
+    const i = prevById.get((next[j] as E).id)
+    if (i !== undefined) {
+      prevFor[j] = i
+      prevTaken[i] = 1
+    }
+  }
+  const leftovers = new Map<string, number[]>()
+  for (let i = prev.length - 1; i >= 0; i--) {
+    if (prevTaken[i]) continue
+    const hash = prevHashes[i] as string
+    const list = leftovers.get(hash)
+    if (list) list.push(i)
+    else leftovers.set(hash, [i])
+  }
+  if (leftovers.size > 0) {
+    for (let j = 0; j < next.length; j++) {
+      if (prevFor[j] !== -1) continue
+      const i = leftovers.get(nextHashes[j] as string)?.pop()
+      if (i === undefined) continue
+      prevFor[j] = i
+      prevTaken[i] = 1
+      byHash[j] = 1
+    }
+  }
+
+  const inPlace = longestIncreasingRun(prevFor)
+  const diff: ElementDiff<E> = { added: [], removed: [], modified: [], moved: [], unchanged: [] }
+  for (let j = 0; j < next.length; j++) {
+    const i = prevFor[j] as number
+    if (i === -1) {
+      diff.added.push(next[j] as E)
+      continue
+    }
+    const match: ElementMatch<E> = {
+      prev: prev[i] as E,
+      next: next[j] as E,
+      prevIndex: i,
+      nextIndex: j,
+      byHash: byHash[j] === 1,
+    }
+    if (prevHashes[i] !== nextHashes[j]) diff.modified.push(match)
+    else if (inPlace[j]) diff.unchanged.push(match)
+    else diff.moved.push(match)
+  }
+  for (let i = 0; i < prev.length; i++) if (!prevTaken[i]) diff.removed.push(prev[i] as E)
+  return diff
+}
+
+/** Marks the positions (ignoring -1) that form one longest strictly increasing subsequence. */
+function longestIncreasingRun(values: Int32Array): Uint8Array {
+  const n = values.length
+  const tails: number[] = [] // tails[k] = position ending the best run of length k+1
+  const parent = new Int32Array(n).fill(-1)
+  for (let j = 0; j < n; j++) {
+    const value = values[j] as number
+    if (value === -1) continue
+    let lo = 0
+    let hi = tails.length
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1
+      if ((values[tails[mid] as number] as number) < value) lo = mid + 1
+      else hi = mid
+    }
+    if (lo > 0) parent[j] = tails[lo - 1] as number
+    tails[lo] = j
+  }
+  const marked = new Uint8Array(n)
+  let at = tails.length > 0 ? (tails[tails.length - 1] as number) : -1
+  while (at !== -1) {
+    marked[at] = 1
+    at = parent[at] as number
+  }
+  return marked
+}

@@ -1,0 +1,90 @@
+import { UnknownVersionError, VersionConflictError } from '../errors'
+import { canonicalJson } from '../hash'
+import type { VersionInfo, VersionRecord, VersionStore } from '../types'
+import { infoOf, validateCommit } from './shared'
+
+interface MemoryDocument {
+  versions: Map<number, string>
+  blobs: Map<string, string>
+}
+
+/**
+ * A `VersionStore` in process memory. Records and blobs are kept as canonical JSON, so what a
+ * caller reads back never aliases what it committed, exactly as with a store on disk.
+ */
+export function memoryStore(): VersionStore {
+  const docs = new Map<string, MemoryDocument>()
+
+  function headOf(doc: MemoryDocument | undefined): number | null {
+    if (!doc || doc.versions.size === 0) return null
+    let head = 0
+    for (const version of doc.versions.keys()) if (version > head) head = version
+    return head
+  }
+
+  return {
+    name: 'memory',
+    async documents() {
+      return [...docs.keys()].filter((docId) => headOf(docs.get(docId)) !== null).sort()
+    },
+    async head(docId) {
+      return headOf(docs.get(docId))
+    },
+    async commit(docId, request) {
+      validateCommit(docId, request)
+      let doc = docs.get(docId)
+      const head = headOf(doc)
+      if (request.base !== head) throw new VersionConflictError(docId, request.base, head)
+      const record = canonicalJson(request.record)
+      const blobs = Object.entries(request.blobs).map(([key, value]) => [key, canonicalJson(value)])
+      if (!doc) {
+        doc = { versions: new Map(), blobs: new Map() }
+        docs.set(docId, doc)
+      }
+      for (const [key, json] of blobs) doc.blobs.set(key as string, json as string)
+      doc.versions.set(request.record.version, record)
+      return request.record.version
+    },
+    async read(docId, version) {
+      const json = docs.get(docId)?.versions.get(version)
+      if (json === undefined) throw new UnknownVersionError(docId, version)
+      return JSON.parse(json) as VersionRecord
+    },
+    async list(docId) {
+      const doc = docs.get(docId)
+      if (!doc) return []
+      const out: VersionInfo[] = []
+      for (const json of doc.versions.values()) out.push(infoOf(JSON.parse(json) as VersionRecord))
+      return out.sort((a, b) => a.version - b.version)
+    },
+    async blobs(docId, keys) {
+      const doc = docs.get(docId)
+      const out = new Map<string, unknown>()
+      if (!doc) return out
+      for (const key of keys) {
+        const json = doc.blobs.get(key)
+        if (json !== undefined) out.set(key, JSON.parse(json))
+      }
+      return out
+    },
+    async prune(docId, request) {
+      const doc = docs.get(docId)
+      if (!doc) return { blobsRemoved: 0 }
+      const head = headOf(doc)
+      for (const version of request.versions) if (version !== head) doc.versions.delete(version)
+      let blobsRemoved = 0
+      for (const key of [...doc.blobs.keys()]) {
+        if (request.live.has(key)) continue
+        doc.blobs.delete(key)
+        blobsRemoved++
+      }
+      return { blobsRemoved }
+    },
+    async deleteDocument(docId) {
+      docs.delete(docId)
+    },
+    async close() {
+      docs.clear()
+    },
+  }
+}

@@ -1,0 +1,281 @@
+import { EventEmitter } from 'eventemitter3'
+import { InvalidOptionError, StoreCorruptError, UnknownVersionError } from './errors'
+import { digest, hashElement } from './hash'
+import { type DocumentState, stateFrom } from './state'
+import type {
+  Element,
+  PruneOptions,
+  PruneResult,
+  ReconcileMode,
+  ReconcileResult,
+  StoredDocument,
+  TrackerEvents,
+  TrackerOptions,
+  UpdateResult,
+  UpdateSpec,
+  VersionInfo,
+  VersionRecord,
+} from './types'
+import { planUpdate, type UpdateEnvironment } from './update'
+
+/** Tracks documents element by element, with versions in a `VersionStore` (see `createTracker`). */
+export interface Tracker {
+  update<E extends Element, R = unknown>(
+    docId: string,
+    elements: readonly E[],
+    spec?: UpdateSpec<E, R>,
+  ): Promise<UpdateResult<R>>
+  get<R = unknown>(docId: string, version?: number): Promise<StoredDocument<R>>
+  history(docId: string): Promise<VersionInfo[]>
+  rollback<R = unknown>(docId: string, version: number): Promise<StoredDocument<R>>
+  reconcile(
+    currentDocIds: readonly string[],
+    options: { mode: ReconcileMode },
+  ): Promise<ReconcileResult>
+  prune(options: PruneOptions): Promise<PruneResult>
+  on<K extends keyof TrackerEvents>(event: K, listener: TrackerEvents[K]): () => void
+}
+
+const MODES: readonly ReconcileMode[] = ['upserts', 'duplicates-only', 'upserts-and-delete']
+
+/**
+ * Creates a tracker: `update()` hashes each element (ignoring volatile fields), reuses the
+ * results of unchanged elements, recomputes only the derived values whose recorded
+ * dependencies changed, and commits a version that references unchanged results instead of
+ * copying them. Versions can be listed, read, rolled back (as a new version) and pruned.
+ */
+export function createTracker(options: TrackerOptions): Tracker {
+  const store = options?.store
+  if (!store || typeof store.commit !== 'function') {
+    throw new InvalidOptionError('store', 'createTracker needs options.store, a VersionStore')
+  }
+  if (options.ignoreFields !== undefined && !Array.isArray(options.ignoreFields)) {
+    throw new InvalidOptionError('ignoreFields', 'ignoreFields must be an array of field names')
+  }
+  const ignoreFields = [...(options.ignoreFields ?? [])]
+  const extractionKey = options.key ?? ''
+  const now = options.now ?? Date.now
+  const emitter = new EventEmitter<TrackerEvents>()
+  const states = new Map<string, DocumentState>()
+  const queues = new Map<string, Promise<unknown>>()
+  const hashCache = options.immutableElements ? new WeakMap<object, string>() : undefined
+
+  const hashOf = (element: Element): string => {
+    const cached = hashCache?.get(element)
+    if (cached !== undefined) return cached
+    const hash = hashElement(element, { ignoreFields })
+    hashCache?.set(element, hash)
+    return hash
+  }
+  const env: UpdateEnvironment = {
+    hashOf,
+    resultKeyOf:
+      extractionKey === '' ? (hash) => hash : (hash) => digest(`${extractionKey}\u0000${hash}`),
+    resultsKey: extractionKey,
+    config: { ...(options.config ?? {}) },
+    now,
+  }
+
+  /** Runs one operation per document at a time so this tracker never conflicts with itself. */
+  function exclusive<T>(docId: string, task: () => Promise<T>): Promise<T> {
+    const previous = queues.get(docId) ?? Promise.resolve()
+    const run = previous.then(task, task)
+    const settled = run.catch(() => undefined)
+    queues.set(docId, settled)
+    void settled.then(() => {
+      if (queues.get(docId) === settled) queues.delete(docId)
+    })
+    return run
+  }
+
+  async function loadState(docId: string): Promise<DocumentState> {
+    const head = await store.head(docId)
+    const cached = states.get(docId)
+    if (cached && cached.head === head) return cached
+    if (head === null) return stateFrom(null, undefined, new Map())
+    try {
+      const record = await store.read(docId, head)
+      const results = await store.blobs(docId, record.results)
+      return stateFrom(head, record, results)
+    } catch (error) {
+      if (!(error instanceof StoreCorruptError)) throw error
+      emitter.emit('corrupt', { docId, error })
+      return stateFrom(head, undefined, new Map())
+    }
+  }
+
+  async function readDocument<R>(docId: string, version?: number): Promise<StoredDocument<R>> {
+    const target = version ?? (await store.head(docId))
+    if (target === null) throw new UnknownVersionError(docId, null)
+    const record = await store.read(docId, target)
+    const blobs = await store.blobs(docId, record.results)
+    const elements = record.elements.map(([id], i) => {
+      const key = record.results[i] as string
+      if (!blobs.has(key)) {
+        throw new StoreCorruptError(
+          `${docId}@${target}`,
+          `element result ${key} of "${id}" is missing`,
+        )
+      }
+      return { id, result: blobs.get(key) as R }
+    })
+    const derived: Record<string, unknown> = {}
+    for (const [key, trace] of Object.entries(record.derived)) {
+      if (key.startsWith('derived:')) derived[key.slice('derived:'.length)] = trace.value
+    }
+    const out: StoredDocument<R> = {
+      docId,
+      version: record.version,
+      createdAt: record.createdAt,
+      kind: record.kind,
+      value: { elements, derived },
+    }
+    if (record.rollbackOf !== undefined) out.rollbackOf = record.rollbackOf
+    return out
+  }
+
+  return {
+    update(docId, elements, spec = {}) {
+      return exclusive(docId, async () => {
+        const state = await loadState(docId)
+        states.delete(docId)
+        const plan = planUpdate(docId, state, elements, spec, env)
+        let version = state.head ?? 0
+        if (!plan.unchanged) {
+          version = await store.commit(docId, {
+            base: state.head,
+            record: plan.record,
+            blobs: plan.blobs,
+          })
+          state.head = version
+          state.record = plan.record
+        }
+        state.results = plan.results
+        states.set(docId, state)
+        for (const reason of plan.why) emitter.emit('recompute', { docId, reason })
+        if (!plan.unchanged) emitter.emit('commit', { docId, version, counts: plan.counts })
+        return {
+          docId,
+          version,
+          created: !plan.unchanged,
+          value: plan.value,
+          counts: plan.counts,
+          why: plan.why,
+        }
+      })
+    },
+    get: (docId, version) => readDocument(docId, version),
+    history: (docId) => store.list(docId),
+    rollback(docId, version) {
+      return exclusive(docId, async () => {
+        const head = await store.head(docId)
+        const target = await store.read(docId, version)
+        const record: VersionRecord = {
+          ...target,
+          version: (head ?? 0) + 1,
+          parent: head,
+          createdAt: now(),
+          kind: 'rollback',
+          rollbackOf: version,
+        }
+        const created = await store.commit(docId, { base: head, record, blobs: {} })
+        states.delete(docId)
+        return readDocument(docId, created)
+      })
+    },
+    async reconcile(currentDocIds, reconcileOptions) {
+      const mode = reconcileOptions?.mode
+      if (!MODES.includes(mode)) {
+        throw new InvalidOptionError(
+          'mode',
+          `mode must be one of ${MODES.join(', ')}, got ${String(mode)}`,
+        )
+      }
+      const current = new Set(currentDocIds)
+      const fingerprints = new Map<string, string>()
+      const corrupt: string[] = []
+      for (const docId of await store.documents()) {
+        const head = await store.head(docId)
+        if (head === null) continue
+        try {
+          fingerprints.set(docId, (await store.read(docId, head)).fingerprint)
+        } catch (error) {
+          if (!(error instanceof StoreCorruptError)) throw error
+          corrupt.push(docId)
+        }
+      }
+      const present = [...current].filter((docId) => fingerprints.has(docId))
+      const missing = [...current].filter((docId) => !fingerprints.has(docId))
+      const keptContent = new Set(present.map((docId) => fingerprints.get(docId)))
+      const deleted: string[] = []
+      for (const [docId, fingerprint] of fingerprints) {
+        if (current.has(docId) || mode === 'upserts') continue
+        if (mode === 'duplicates-only' && !keptContent.has(fingerprint)) continue
+        await exclusive(docId, () => store.deleteDocument(docId))
+        states.delete(docId)
+        deleted.push(docId)
+      }
+      if (mode === 'upserts-and-delete') {
+        for (const docId of corrupt) {
+          if (current.has(docId)) continue
+          await exclusive(docId, () => store.deleteDocument(docId))
+          deleted.push(docId)
+        }
+      }
+      return { missing, present, corrupt, deleted: deleted.sort() }
+    },
+    async prune(pruneOptions) {
+      const { keepLast, olderThan } = pruneOptions ?? {}
+      if (keepLast === undefined && olderThan === undefined) {
+        throw new InvalidOptionError('keepLast', 'prune needs keepLast, olderThan or both')
+      }
+      if (keepLast !== undefined && (!Number.isInteger(keepLast) || keepLast < 1)) {
+        throw new InvalidOptionError(
+          'keepLast',
+          `keepLast must be an integer >= 1, got ${keepLast}`,
+        )
+      }
+      if (olderThan !== undefined && !(Number.isFinite(olderThan) && olderThan >= 0)) {
+        throw new InvalidOptionError(
+          'olderThan',
+          `olderThan must be a number of ms >= 0, got ${olderThan}`,
+        )
+      }
+      const cutoff = olderThan === undefined ? Number.POSITIVE_INFINITY : now() - olderThan
+      const result: PruneResult = { versionsRemoved: 0, resultsRemoved: 0 }
+      for (const docId of pruneOptions.docIds ?? (await store.documents())) {
+        await exclusive(docId, async () => {
+          const versions = (await store.list(docId)).sort((a, b) => b.version - a.version)
+          const remove = versions
+            .filter(
+              (info, index) => index > 0 && index >= (keepLast ?? 1) && info.createdAt < cutoff,
+            )
+            .map((info) => info.version)
+          if (remove.length === 0) return
+          const removing = new Set(remove)
+          const live = new Set<string>()
+          try {
+            for (const info of versions) {
+              if (removing.has(info.version)) continue
+              for (const key of (await store.read(docId, info.version)).results) live.add(key)
+            }
+          } catch (error) {
+            // a kept version we cannot read may need blobs held by the doomed files: keep all
+            if (error instanceof StoreCorruptError) return
+            throw error
+          }
+          const { blobsRemoved } = await store.prune(docId, { versions: remove, live })
+          result.versionsRemoved += remove.length
+          result.resultsRemoved += blobsRemoved
+        })
+      }
+      return result
+    },
+    on(event, listener) {
+      emitter.on(event, listener as never)
+      return () => {
+        emitter.off(event, listener as never)
+      }
+    },
+  }
+}
