@@ -31,3 +31,62 @@ export class InvalidOptionError extends MxError {
     this.option = option
   }
 }
+
+/** The factory passed to `getOrSet` did not settle within `timeouts.hard` and no stale value could be served. */
+export class FactoryTimeoutError extends MxError {
+  constructor(key: string, timeoutMs: number) {
+    super('MX_CACHE_FACTORY_TIMEOUT', `factory for key "${key}" timed out after ${timeoutMs} ms`, {
+      context: { key, timeoutMs },
+    })
+  }
+}
+
+/** The factory passed to `getOrSet` threw and no stale value could be served; `cause` is what it threw. */
+export class FactoryError extends MxError {
+  constructor(key: string, cause: unknown) {
+    super('MX_CACHE_FACTORY_ERROR', `factory for key "${key}" failed`, { cause, context: { key } })
+  }
+}
+
+/** A stored entry failed its checksum or signature; it was deleted and treated as a miss. */
+export class CorruptEntryError extends MxError {
+  constructor(tier: string, reason: string) {
+    super('MX_CACHE_CORRUPT_ENTRY', `corrupt entry in tier "${tier}": ${reason}`, {
+      context: { tier, reason },
+    })
+  }
+}
+
+/** A tier's circuit breaker is open: the call was not attempted. */
+export class CircuitOpenError extends MxError {
+  constructor(tier: string) {
+    super('MX_CACHE_CIRCUIT_OPEN', `circuit of tier "${tier}" is open`, { context: { tier } })
+  }
+}
+
+/** A tier operation did not answer in time. */
+export class TierTimeoutError extends MxError {
+  constructor(tier: string, operation: string, timeoutMs: number) {
+    super('MX_CACHE_TIER_TIMEOUT', `tier "${tier}" ${operation} timed out after ${timeoutMs} ms`, {
+      context: { tier, operation, timeoutMs },
+    })
+  }
+}
+
+/** An optional peer dependency is not installed. */
+export class MissingPeerError extends MxError {
+  constructor(peer: string, feature: string, cause?: unknown) {
+    super(
+      'MX_CACHE_MISSING_PEER',
+      `${feature} needs the optional peer "${peer}": install it (npm i ${peer}) or pass a client`,
+      { cause, context: { peer } },
+    )
+  }
+}
+
+/** The cache was closed. */
+export class CacheClosedError extends MxError {
+  constructor() {
+    super('MX_CACHE_CLOSED', 'the cache is closed')
+  }
+}

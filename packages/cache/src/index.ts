@@ -1,2 +1,54 @@
+export type { BreakerOptions } from './breaker'
+export type { RedisBusOptions } from './bus'
+export { redisBus } from './bus'
+export type {
+  Cache,
+  CacheEntryInput,
+  WarmHandle,
+  WarmOptions,
+  WarmSource,
+  WrapOptions,
+} from './cache'
+export { createCache } from './cache'
 export type { ErrorContext, MxErrorOptions } from './errors'
-export { InvalidOptionError, MxError } from './errors'
+export {
+  CacheClosedError,
+  CircuitOpenError,
+  CorruptEntryError,
+  FactoryError,
+  FactoryTimeoutError,
+  InvalidOptionError,
+  MissingPeerError,
+  MxError,
+  TierTimeoutError,
+} from './errors'
+export { keyOf } from './key'
+export type { Codec, CodecOptions } from './serializer'
+export { createCodec, v8Serializer } from './serializer'
+export type { DiskTier, DiskTierOptions } from './tiers/disk'
+export { diskTier } from './tiers/disk'
+export type { EvictionPolicy, MemoryTier, MemoryTierOptions } from './tiers/memory'
+export { memoryTier } from './tiers/memory'
+export type { RedisTierOptions } from './tiers/redis'
+export { redisTier } from './tiers/redis'
+export type {
+  Bus,
+  BusMessage,
+  CacheEvents,
+  CacheOptions,
+  CacheStats,
+  CircuitState,
+  Clock,
+  FactoryContext,
+  GetOrSetOptions,
+  InvalidateTarget,
+  MaybePromise,
+  MetricsSink,
+  Serializer,
+  SetOptions,
+  Tier,
+  TierEntry,
+  TierEvent,
+  TierLock,
+  TierStats,
+} from './types'

@@ -1,0 +1,91 @@
+import { randomUUID } from 'node:crypto'
+import type { Redis } from 'ioredis'
+import { InvalidOptionError, TierTimeoutError } from './errors'
+import { clientOptions, connectRedis, quit } from './redis-client'
+import type { Bus, BusMessage } from './types'
+import { checkNumber, withTimeout } from './util'
+
+export interface RedisBusOptions {
+  /** Connection URL (ioredis is loaded lazily); or pass `client`. */
+  url?: string
+  /** An ioredis client you own: used to publish, and `duplicate()`d to subscribe. */
+  client?: Redis
+  /** Pub/sub channel. Default `mx:cache:bus`. */
+  channel?: string
+  /** Time limit of a publish in ms. Default 500. */
+  timeout?: number
+}
+
+const ops = new Set(['keys', 'tags', 'pattern', 'clear'])
+
+/**
+ * Redis pub/sub bus: every invalidation (and every `set`, which drops the key elsewhere) is
+ * published, and every other instance applies it to its memory tiers. Use one bus per cache.
+ * Messages sent while an instance is disconnected are not replayed (pub/sub is fire-and-forget).
+ */
+export function redisBus(options: RedisBusOptions): Bus {
+  if (options?.url === undefined && options?.client === undefined) {
+    throw new InvalidOptionError('url', 'redisBus needs a url or a client')
+  }
+  checkNumber('timeout', options.timeout, { exclusiveMin: true })
+  const channel = options.channel ?? 'mx:cache:bus'
+  if (typeof channel !== 'string' || channel.length === 0) {
+    throw new InvalidOptionError('channel', 'channel must be a non-empty string')
+  }
+  const timeout = options.timeout ?? 500
+  const origin = randomUUID()
+  const owned: Redis[] = []
+  let publisher: Promise<Redis> | undefined
+  let subscriber: Redis | undefined
+
+  const connect = async (): Promise<Redis> => {
+    const redis = await connectRedis(options.url as string, 'redisBus', clientOptions(timeout))
+    redis.on('error', () => {})
+    owned.push(redis)
+    return redis
+  }
+  const getPublisher = () => {
+    publisher ??= options.client ? Promise.resolve(options.client) : connect()
+    return publisher
+  }
+
+  return {
+    async publish(message) {
+      const redis = await getPublisher()
+      await withTimeout(
+        redis.publish(channel, JSON.stringify({ origin, message })),
+        timeout,
+        () => new TierTimeoutError('bus', 'publish', timeout),
+      )
+    },
+    async subscribe(handler) {
+      if (options.client) {
+        subscriber = options.client.duplicate()
+        subscriber.on('error', () => {})
+        owned.push(subscriber)
+      } else {
+        subscriber = await connect()
+      }
+      const listener = (from: string, raw: string) => {
+        if (from !== channel) return
+        let parsed: { origin?: unknown; message?: BusMessage }
+        try {
+          parsed = JSON.parse(raw) as typeof parsed
+        } catch {
+          return
+        }
+        if (parsed.origin === origin || !parsed.message || !ops.has(parsed.message.op)) return
+        handler(parsed.message)
+      }
+      subscriber.on('message', listener)
+      await subscriber.subscribe(channel)
+      const current = subscriber
+      return () => {
+        current.off('message', listener)
+      }
+    },
+    async close() {
+      await Promise.all(owned.splice(0).map((redis) => quit(redis)))
+    },
+  }
+}

@@ -1,0 +1,353 @@
+import { CacheCore } from './core'
+import { InvalidOptionError } from './errors'
+import { type FlightPlan, fly } from './flight'
+import { keyOf } from './key'
+import { checkNamespace, type ResolvedOptions, resolveOptions } from './options'
+import type {
+  CacheEvents,
+  CacheOptions,
+  CacheStats,
+  FactoryContext,
+  GetOrSetOptions,
+  InvalidateTarget,
+  SetOptions,
+  TierEntry,
+} from './types'
+import { checkNumber, describe } from './util'
+
+/** An entry for `setMany` / `warm`. */
+export interface CacheEntryInput<T = unknown> extends SetOptions {
+  key: string
+  value: T
+}
+
+export interface WrapOptions<A extends unknown[]> extends GetOrSetOptions {
+  /** Builds the cache key from the arguments. Default: `keyOf(fn.name, ...args)`. */
+  key?: (...args: A) => string
+}
+
+export interface WarmOptions {
+  /** Re-run the loader every `interval` ms until `stop()` or `close()`. */
+  interval?: number
+}
+
+export interface WarmHandle {
+  /** How many entries the first warm-up wrote. */
+  readonly count: number
+  stop(): void
+}
+
+export type WarmSource =
+  | Iterable<CacheEntryInput>
+  | (() => Iterable<CacheEntryInput> | Promise<Iterable<CacheEntryInput>>)
+
+/** A multi-tier cache (or a namespace view of one; views share tiers, stats and events). */
+export interface Cache {
+  /** Full namespace path (`''` for an unnamed root). */
+  readonly namespacePath: string
+  getOrSet<T>(
+    key: string,
+    factory: (ctx: FactoryContext<T>) => T | Promise<T>,
+    options?: GetOrSetOptions,
+  ): Promise<T>
+  get<T = unknown>(key: string): Promise<T | undefined>
+  /** Memory-tier lookup without a promise; undefined when not in the first (memory) tier. */
+  getSync<T = unknown>(key: string): T | undefined
+  set(key: string, value: unknown, options?: SetOptions): Promise<void>
+  delete(key: string): Promise<void>
+  has(key: string): Promise<boolean>
+  getMany<T = unknown>(keys: string[]): Promise<Array<T | undefined>>
+  setMany(entries: CacheEntryInput[]): Promise<void>
+  invalidate(target: InvalidateTarget): Promise<void>
+  /** Deletes every entry of this namespace in every tier (and other instances' memory tiers). */
+  clear(): Promise<void>
+  namespace(name: string): Cache
+  wrap<A extends unknown[], R>(
+    fn: (...args: A) => R | Promise<R>,
+    options?: WrapOptions<A>,
+  ): (...args: A) => Promise<R>
+  warm(source: WarmSource, options?: WarmOptions): Promise<WarmHandle>
+  /** Evicts `fraction` of the memory tiers' entries (memory pressure); returns how many. */
+  shrink(fraction: number): number
+  stats(): CacheStats
+  on<E extends keyof CacheEvents>(event: E, listener: (payload: CacheEvents[E]) => void): () => void
+  /** Resolves once the bus subscription is live. */
+  ready(): Promise<void>
+  close(): Promise<void>
+}
+
+const DEPENDS = '\u0000dep:'
+
+/**
+ * Creates a cache over `tiers` (fastest first; default one memory tier). See the package README.
+ *
+ * @example
+ * const cache = createCache({ namespace: 'meta', tiers: [memoryTier(), diskTier({ dir })] })
+ * const meta = await cache.getOrSet(keyOf(doc), () => extract(doc), { ttl: 60_000 })
+ */
+export function createCache(options: CacheOptions = {}): Cache {
+  const resolved = resolveOptions(options)
+  const core = new CacheCore(options, resolved.tiers)
+  return view(core, resolved, resolved.namespace)
+}
+
+function checkKey(key: unknown): asserts key is string {
+  if (typeof key !== 'string') {
+    throw new InvalidOptionError('key', `key must be a string, got ${describe(key)}`)
+  }
+}
+
+function checkSetOptions(options: SetOptions | undefined): void {
+  if (options === undefined) return
+  checkNumber('ttl', options.ttl, { exclusiveMin: true })
+  checkNumber('grace', options.grace)
+}
+
+function view(core: CacheCore, defaults: ResolvedOptions, path: string): Cache {
+  const prefix = `${path}:`
+  const { clock, stats } = core
+  const l1 = core.tiers[0]?.getSync ? core.tiers[0] : undefined
+  const l1Get = l1?.getSync?.bind(l1)
+
+  const qualifyTags = (tags: readonly string[]) => tags.map((tag) => `${prefix}${tag}`)
+  const dependencies = (ids: string | string[] | undefined) =>
+    ids === undefined ? [] : (Array.isArray(ids) ? ids : [ids]).map((id) => DEPENDS + id)
+  const expiry = (ttl: number, grace: number) => {
+    const jittered = defaults.jitter > 0 ? ttl * (1 - defaults.jitter * Math.random()) : ttl
+    const expiresAt = clock.now() + jittered
+    return { expiresAt, staleUntil: expiresAt + grace }
+  }
+  const metaOf = (options: SetOptions | undefined): Omit<TierEntry, 'value'> => {
+    const tags = options?.tags ? qualifyTags(options.tags) : []
+    const deps = dependencies(options?.dependsOn)
+    return {
+      ...expiry(options?.ttl ?? defaults.ttl, options?.grace ?? defaults.grace),
+      tags: deps.length > 0 ? [...tags, ...deps] : tags,
+    }
+  }
+
+  const getOrSetSlow = <T>(
+    key: string,
+    full: string,
+    factory: (ctx: FactoryContext<T>) => T | Promise<T>,
+    options: GetOrSetOptions | undefined,
+  ): Promise<T> => {
+    const running = core.inflight.get(full)
+    if (running !== undefined) return running as Promise<T>
+    checkSetOptions(options)
+    checkNumber('timeouts.soft', options?.timeouts?.soft, { exclusiveMin: true })
+    checkNumber('timeouts.hard', options?.timeouts?.hard, { exclusiveMin: true })
+    const grace = options?.grace ?? defaults.grace
+    const plan: FlightPlan = {
+      meta: metaOf(options),
+      soft: options?.timeouts?.soft ?? defaults.soft,
+      hard: options?.timeouts?.hard ?? defaults.hard,
+      lockTtl: defaults.lockTtl,
+      lockWait: defaults.lockWait,
+      withTtl: (ttl) => {
+        checkNumber('ttl', ttl, { exclusiveMin: true })
+        return { ...expiry(ttl, grace), tags: [] }
+      },
+      qualifyTags: (tags) => [...qualifyTags(tags), ...dependencies(options?.dependsOn)],
+    }
+    const flight = fly(core, full, key, factory, plan)
+    core.inflight.set(full, flight)
+    const done = () => {
+      if (core.inflight.get(full) === flight) core.inflight.delete(full)
+    }
+    flight.then(done, done)
+    return flight
+  }
+
+  const cache: Cache = {
+    namespacePath: path,
+
+    getOrSet<T>(
+      key: string,
+      factory: (ctx: FactoryContext<T>) => T | Promise<T>,
+      options?: GetOrSetOptions,
+    ): Promise<T> {
+      const full = prefix + key
+      if (l1Get !== undefined) {
+        const entry = l1Get(full)
+        if (entry !== undefined && entry.expiresAt > clock.now()) {
+          stats.hits++
+          stats.l1Hits++
+          if (core.listening.hit)
+            core.emit('hit', { key: full, tier: l1?.name ?? '', stale: false })
+          return Promise.resolve(entry.value as T)
+        }
+      }
+      checkKey(key)
+      return getOrSetSlow(key, full, factory, options)
+    },
+
+    getSync<T>(key: string): T | undefined {
+      if (l1Get !== undefined) {
+        const entry = l1Get(prefix + key)
+        if (entry !== undefined && entry.expiresAt > clock.now()) {
+          stats.hits++
+          stats.l1Hits++
+          if (core.listening.hit)
+            core.emit('hit', { key: prefix + key, tier: l1?.name ?? '', stale: false })
+          return entry.value as T
+        }
+      }
+      stats.misses++
+      stats.l1Misses++
+      return undefined
+    },
+
+    async get<T>(key: string): Promise<T | undefined> {
+      const full = prefix + key
+      if (l1Get !== undefined) {
+        const entry = l1Get(full)
+        if (entry !== undefined && entry.expiresAt > clock.now()) {
+          stats.hits++
+          stats.l1Hits++
+          if (core.listening.hit)
+            core.emit('hit', { key: full, tier: l1?.name ?? '', stale: false })
+          return entry.value as T
+        }
+      }
+      checkKey(key)
+      const { fresh } = await core.lookup(full)
+      if (fresh) {
+        stats.hits++
+        if (core.listening.hit) {
+          core.emit('hit', { key: full, tier: core.tiers[fresh.tier]?.name ?? '', stale: false })
+        }
+        return fresh.value as T
+      }
+      stats.misses++
+      if (core.listening.miss) core.emit('miss', { key: full })
+      return undefined
+    },
+
+    async set(key, value, options) {
+      checkKey(key)
+      checkSetOptions(options)
+      const full = prefix + key
+      await core.write(full, value, metaOf(options))
+      await core.publish({ op: 'keys', keys: [full] })
+    },
+
+    async delete(key) {
+      checkKey(key)
+      await core.invalidate({ op: 'keys', keys: [prefix + key] })
+    },
+
+    async has(key) {
+      checkKey(key)
+      const { fresh } = await core.lookup(prefix + key)
+      return fresh !== undefined
+    },
+
+    getMany<T>(keys: string[]) {
+      return Promise.all(keys.map((key) => cache.get<T>(key)))
+    },
+
+    async setMany(entries) {
+      await Promise.all(entries.map(({ key, value, ...options }) => cache.set(key, value, options)))
+    },
+
+    async invalidate(target) {
+      if ('keys' in target) {
+        target.keys.forEach(checkKey)
+        await core.invalidate({ op: 'keys', keys: target.keys.map((key) => prefix + key) })
+      } else if ('tags' in target) {
+        await core.invalidate({ op: 'tags', tags: qualifyTags(target.tags) })
+      } else if ('pattern' in target) {
+        if (typeof target.pattern !== 'string') {
+          throw new InvalidOptionError(
+            'pattern',
+            `pattern must be a string, got ${describe(target.pattern)}`,
+          )
+        }
+        await core.invalidate({ op: 'pattern', prefix, glob: target.pattern })
+      } else if ('dependsOn' in target) {
+        await core.invalidate({ op: 'tags', tags: dependencies(target.dependsOn) })
+      } else {
+        throw new InvalidOptionError(
+          'target',
+          'invalidate() needs one of { keys }, { tags }, { pattern }, { dependsOn }',
+        )
+      }
+    },
+
+    async clear() {
+      await core.invalidate({ op: 'clear', prefix })
+    },
+
+    namespace(name) {
+      checkNamespace('namespace', name)
+      return view(core, defaults, path === '' ? name : `${path}.${name}`)
+    },
+
+    wrap<A extends unknown[], R>(fn: (...args: A) => R | Promise<R>, options: WrapOptions<A> = {}) {
+      const { key, ...rest } = options
+      const keyFor = key ?? ((...args: A) => keyOf(fn.name, ...args))
+      return (...args: A) => cache.getOrSet<R>(keyFor(...args), () => fn(...args), rest)
+    },
+
+    async warm(source, options = {}) {
+      checkNumber('interval', options.interval, { exclusiveMin: true })
+      const load = async () => {
+        const entries = typeof source === 'function' ? await source() : source
+        const list = [...entries]
+        await cache.setMany(list)
+        return list.length
+      }
+      const count = await load()
+      let handle: ReturnType<typeof setInterval> | undefined
+      if (options.interval !== undefined) {
+        if (typeof source !== 'function') {
+          throw new InvalidOptionError('interval', 'interval needs a loader function to re-run')
+        }
+        handle = setInterval(() => {
+          load().catch((error: unknown) => core.fail(error, 'warm'))
+        }, options.interval)
+        handle.unref?.()
+        core.warmers.add(handle)
+      }
+      return {
+        count,
+        stop: () => {
+          if (handle === undefined) return
+          clearInterval(handle)
+          core.warmers.delete(handle)
+        },
+      }
+    },
+
+    shrink(fraction) {
+      checkNumber('fraction', fraction, { min: 0, max: 1 })
+      let evicted = 0
+      for (const tier of core.tiers)
+        if (tier.kind === 'memory' && tier.shrink) evicted += tier.shrink(fraction)
+      return evicted
+    },
+
+    stats: () => stats.snapshot(),
+
+    on(event, listener) {
+      core.events.on(event, listener)
+      const refresh = () => {
+        core.listening = {
+          hit: core.events.listenerCount('hit') > 0,
+          miss: core.events.listenerCount('miss') > 0,
+          set: core.events.listenerCount('set') > 0,
+        }
+      }
+      refresh()
+      return () => {
+        core.events.off(event, listener)
+        refresh()
+      }
+    },
+
+    ready: () => core.ready(),
+    close: () => core.close(),
+  }
+  return cache
+}

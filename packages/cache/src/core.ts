@@ -1,0 +1,258 @@
+import { channel } from 'node:diagnostics_channel'
+import { performance } from 'node:perf_hooks'
+import { EventEmitter } from 'eventemitter3'
+import { CorruptEntryError } from './errors'
+import { type Codec, createCodec, DecodeError } from './serializer'
+import { StatsRecorder } from './stats'
+import type {
+  Bus,
+  BusMessage,
+  CacheEvents,
+  CacheOptions,
+  Clock,
+  MetricsSink,
+  Tier,
+  TierEntry,
+} from './types'
+import { systemClock } from './util'
+
+/** A value found in some tier, decoded, with where it came from. */
+export interface Found {
+  value: unknown
+  entry: TierEntry
+  /** The stored bytes when it came from a shared tier (reused when promoting). */
+  bytes: Uint8Array | undefined
+  tier: number
+}
+
+const invalidateChannel = channel('mx:cache:invalidate')
+
+/**
+ * State shared by a cache and all its namespace views: tiers, codec, stats, events, bus.
+ * Every tier call goes through here so failures are counted and never reach the caller.
+ */
+export class CacheCore {
+  readonly tiers: Tier[]
+  readonly clock: Clock
+  readonly codec: Codec
+  readonly stats: StatsRecorder
+  readonly events = new EventEmitter()
+  readonly inflight = new Map<string, Promise<unknown>>()
+  readonly warmers = new Set<ReturnType<typeof setInterval>>()
+  readonly metrics: MetricsSink | undefined
+  readonly bus: Bus | undefined
+  readonly lockTier: Tier | undefined
+  closed = false
+  /** Whether anyone listens to `hit` / `miss`: checked on the hot path instead of emitting blindly. */
+  listening = { hit: false, miss: false, set: false }
+  private readonly unsubscribers: Array<() => void> = []
+  private busReady: Promise<void> | undefined
+
+  constructor(options: CacheOptions, tiers: Tier[]) {
+    this.tiers = tiers
+    this.clock = options.clock ?? systemClock
+    this.metrics = options.metrics
+    this.bus = options.bus
+    this.codec = createCodec({
+      ...(options.serializer ? { serializer: options.serializer } : {}),
+      ...(options.compress ? { compressMinBytes: options.compress.minBytes } : {}),
+      ...(options.sign ? { secret: options.sign.secret } : {}),
+    })
+    this.stats = new StatsRecorder(tiers)
+    this.lockTier = tiers.find((tier) => typeof tier.lock === 'function')
+    tiers.forEach((tier, index) => {
+      const unsubscribe = tier.subscribe?.((event) => {
+        if (event.type === 'evict') {
+          this.stats.tierEvictions[index] = (this.stats.tierEvictions[index] ?? 0) + 1
+          this.emit('evict', { key: event.key, tier: tier.name, reason: event.reason })
+        } else {
+          this.emit('circuit', { tier: tier.name, state: event.state })
+        }
+      })
+      if (unsubscribe) this.unsubscribers.push(unsubscribe)
+    })
+    if (this.bus) {
+      this.busReady = this.bus
+        .subscribe((message) => this.applyRemote(message))
+        .then(
+          (unsubscribe) => {
+            this.unsubscribers.push(unsubscribe)
+          },
+          (error: unknown) => this.fail(error, 'bus.subscribe'),
+        )
+    }
+  }
+
+  /** Resolves once the bus subscription is active (immediately without a bus). */
+  ready(): Promise<void> {
+    return this.busReady ?? Promise.resolve()
+  }
+
+  emit<E extends keyof CacheEvents>(event: E, payload: CacheEvents[E]): void {
+    this.events.emit(event, payload)
+  }
+
+  record(name: string, value: number, labels?: Record<string, string>): void {
+    try {
+      this.metrics?.record(name, value, labels)
+    } catch {
+      // A broken metrics sink must not break caching.
+    }
+  }
+
+  fail(error: unknown, operation: string, tierIndex?: number): void {
+    const tier = tierIndex === undefined ? undefined : this.tiers[tierIndex]
+    if (tierIndex !== undefined) {
+      this.stats.tierErrors[tierIndex] = (this.stats.tierErrors[tierIndex] ?? 0) + 1
+    }
+    this.record('mx_cache_error', 1, { operation, ...(tier ? { tier: tier.name } : {}) })
+    if (this.events.listenerCount('error') > 0) {
+      this.emit('error', { error, operation, ...(tier ? { tier: tier.name } : {}) })
+    }
+  }
+
+  /** Reads one tier; errors and corrupt entries become misses (corrupt ones are deleted). */
+  async readTier(index: number, key: string): Promise<Found | undefined> {
+    const tier = this.tiers[index] as Tier
+    try {
+      const entry = await tier.get(key)
+      if (entry === undefined) return undefined
+      if (tier.kind === 'memory')
+        return { value: entry.value, entry, bytes: undefined, tier: index }
+      const bytes = entry.value as Uint8Array
+      const value = this.codec.decode(key, bytes, entry.expiresAt, entry.staleUntil)
+      return { value, entry, bytes, tier: index }
+    } catch (error) {
+      if (error instanceof CorruptEntryError || error instanceof DecodeError) {
+        this.stats.tierCorrupt[index] = (this.stats.tierCorrupt[index] ?? 0) + 1
+        this.fail(
+          error instanceof DecodeError ? new CorruptEntryError(tier.name, error.message) : error,
+          'get',
+          index,
+        )
+        await this.safely(index, 'delete', () => tier.delete([key]))
+      } else {
+        this.fail(error, 'get', index)
+      }
+      return undefined
+    }
+  }
+
+  /**
+   * Looks `key` up tier by tier (from `from`). Returns the first fresh entry, promoting it to the
+   * faster tiers with its remaining TTL; otherwise the freshest stale one (for grace), if any.
+   */
+  async lookup(key: string, from = 0): Promise<{ fresh?: Found; stale?: Found }> {
+    const started = performance.now()
+    let stale: Found | undefined
+    for (let index = from; index < this.tiers.length; index++) {
+      const found = await this.readTier(index, key)
+      if (found === undefined || found.entry.staleUntil <= this.clock.now()) {
+        this.stats.tierMisses[index] = (this.stats.tierMisses[index] ?? 0) + 1
+        continue
+      }
+      if (found.entry.expiresAt > this.clock.now()) {
+        this.stats.tierHits[index] = (this.stats.tierHits[index] ?? 0) + 1
+        if (index > 0) await this.promote(key, found)
+        this.stats.latency(performance.now() - started)
+        return { fresh: found }
+      }
+      this.stats.tierMisses[index] = (this.stats.tierMisses[index] ?? 0) + 1
+      if (!stale || found.entry.expiresAt > stale.entry.expiresAt) stale = found
+    }
+    this.stats.latency(performance.now() - started)
+    return stale ? { stale } : {}
+  }
+
+  private async promote(key: string, found: Found): Promise<void> {
+    const writes: Array<Promise<void>> = []
+    for (let index = 0; index < found.tier; index++) {
+      const tier = this.tiers[index] as Tier
+      const value = tier.kind === 'memory' ? found.value : (found.bytes ?? this.encode(key, found))
+      writes.push(this.safely(index, 'set', () => tier.set(key, { ...found.entry, value })))
+    }
+    await Promise.all(writes)
+  }
+
+  private encode(key: string, found: Found): Uint8Array {
+    return this.codec.encode(key, found.value, found.entry.expiresAt, found.entry.staleUntil)
+  }
+
+  /** Writes an entry to every tier: the value by reference to memory tiers, encoded bytes to shared ones. */
+  async write(key: string, value: unknown, meta: Omit<TierEntry, 'value'>): Promise<void> {
+    let bytes: Uint8Array | undefined
+    const writes: Array<Promise<void>> = []
+    this.tiers.forEach((tier, index) => {
+      if (tier.kind === 'memory') {
+        writes.push(this.safely(index, 'set', () => tier.set(key, { ...meta, value })))
+      } else {
+        bytes ??= this.codec.encode(key, value, meta.expiresAt, meta.staleUntil)
+        const encoded = bytes
+        writes.push(this.safely(index, 'set', () => tier.set(key, { ...meta, value: encoded })))
+      }
+    })
+    await Promise.all(writes)
+    if (this.listening.set) this.emit('set', { key })
+  }
+
+  /** Runs a tier operation; a failure is counted and reported, never thrown. */
+  async safely<T>(index: number, operation: string, run: () => T | Promise<T>): Promise<void> {
+    try {
+      await run()
+    } catch (error) {
+      this.fail(error, operation, index)
+    }
+  }
+
+  /** Applies an invalidation to every tier and tells other instances through the bus. */
+  async invalidate(message: BusMessage): Promise<void> {
+    if (invalidateChannel.hasSubscribers) invalidateChannel.publish(message)
+    await Promise.all(
+      this.tiers.map((tier, index) => this.safely(index, message.op, () => apply(tier, message))),
+    )
+    await this.publish(message)
+  }
+
+  async publish(message: BusMessage): Promise<void> {
+    if (!this.bus) return
+    try {
+      await this.bus.publish(message)
+    } catch (error) {
+      this.fail(error, 'bus.publish')
+    }
+  }
+
+  /** An invalidation from another instance: shared tiers already have it, memory tiers drop it. */
+  private applyRemote(message: BusMessage): void {
+    this.tiers.forEach((tier, index) => {
+      if (tier.kind === 'memory') void this.safely(index, message.op, () => apply(tier, message))
+    })
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return
+    this.closed = true
+    for (const handle of this.warmers) clearInterval(handle)
+    this.warmers.clear()
+    await this.ready()
+    for (const unsubscribe of this.unsubscribers.splice(0)) unsubscribe()
+    await Promise.all(
+      this.tiers.map((tier, index) => this.safely(index, 'close', () => tier.close())),
+    )
+    if (this.bus) await this.bus.close().catch((error: unknown) => this.fail(error, 'bus.close'))
+    this.events.removeAllListeners()
+  }
+}
+
+function apply(tier: Tier, message: BusMessage): unknown {
+  switch (message.op) {
+    case 'keys':
+      return tier.delete(message.keys)
+    case 'tags':
+      return tier.deleteTags(message.tags)
+    case 'pattern':
+      return tier.deleteMatching(message.prefix, message.glob)
+    case 'clear':
+      return tier.clear(message.prefix)
+  }
+}

@@ -1,0 +1,161 @@
+import { tracingChannel } from 'node:diagnostics_channel'
+import type { CacheCore, Found } from './core'
+import { FactoryError, FactoryTimeoutError } from './errors'
+import type { FactoryContext, TierEntry, TierLock } from './types'
+
+/** How one `getOrSet` call caches what its factory returns. */
+export interface FlightPlan {
+  meta: Omit<TierEntry, 'value'>
+  soft: number | undefined
+  hard: number | undefined
+  lockTtl: number
+  lockWait: number
+  /** Recomputes expiry when the factory changes its TTL. */
+  withTtl(ttl: number): Omit<TierEntry, 'value'>
+  /** Namespaces tags the factory sets. */
+  qualifyTags(tags: string[]): string[]
+}
+
+const factoryChannel = tracingChannel('mx:cache:factory')
+const TIMED_OUT = Symbol('timed out')
+const POLL_MS = 20
+
+function timer(ms: number): { promise: Promise<typeof TIMED_OUT>; cancel(): void } {
+  let handle: ReturnType<typeof setTimeout> | undefined
+  const promise = new Promise<typeof TIMED_OUT>((resolve) => {
+    handle = setTimeout(() => resolve(TIMED_OUT), ms)
+  })
+  return { promise, cancel: () => clearTimeout(handle) }
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms).unref?.())
+
+/**
+ * The slow path of `getOrSet` (one run per key at a time in this process): look the key up in
+ * every tier, take the distributed lock if a tier offers one, run the factory under the soft and
+ * hard timeouts, write the result everywhere, and fall back to a stale value within grace.
+ */
+export async function fly<T>(
+  core: CacheCore,
+  key: string,
+  userKey: string,
+  factory: (ctx: FactoryContext<T>) => T | Promise<T>,
+  plan: FlightPlan,
+): Promise<T> {
+  const first = await core.lookup(key)
+  if (first.fresh) return hit<T>(core, key, first.fresh)
+  let stale = first.stale
+  let lock: TierLock | undefined
+  const lockTier = core.lockTier
+  if (lockTier) {
+    const lockIndex = core.tiers.indexOf(lockTier)
+    const deadline = core.clock.now() + plan.lockWait
+    for (;;) {
+      lock = await tryLock(core, lockIndex, key, plan.lockTtl)
+      if (lock !== undefined) {
+        // Another process may have finished between our miss and the lock.
+        const again = await core.lookup(key, lockIndex)
+        if (again.fresh) {
+          await lock.release().catch((error: unknown) => core.fail(error, 'unlock', lockIndex))
+          return hit<T>(core, key, again.fresh)
+        }
+        break
+      }
+      if (core.clock.now() >= deadline || core.closed) break
+      await sleep(POLL_MS)
+      const polled = await core.lookup(key, lockIndex)
+      if (polled.fresh) return hit<T>(core, key, polled.fresh)
+      stale = polled.stale ?? stale
+    }
+  }
+  core.stats.misses++
+  if (core.listening.miss) core.emit('miss', { key })
+  return run(core, key, userKey, factory, plan, stale, lock)
+}
+
+async function tryLock(
+  core: CacheCore,
+  index: number,
+  key: string,
+  ttl: number,
+): Promise<TierLock | undefined> {
+  try {
+    return await core.tiers[index]?.lock?.(key, ttl)
+  } catch (error) {
+    core.fail(error, 'lock', index)
+    return { release: async () => {} }
+  }
+}
+
+function hit<T>(core: CacheCore, key: string, found: Found): T {
+  core.stats.hits++
+  if (core.listening.hit)
+    core.emit('hit', { key, tier: core.tiers[found.tier]?.name ?? '', stale: false })
+  return found.value as T
+}
+
+async function run<T>(
+  core: CacheCore,
+  key: string,
+  userKey: string,
+  factory: (ctx: FactoryContext<T>) => T | Promise<T>,
+  plan: FlightPlan,
+  stale: Found | undefined,
+  lock: TierLock | undefined,
+): Promise<T> {
+  let meta = plan.meta
+  let skipped = false
+  const ctx: FactoryContext<T> = {
+    key: userKey,
+    stale: stale?.value as T | undefined,
+    setTtl: (ttl) => {
+      meta = { ...plan.withTtl(ttl), tags: meta.tags }
+    },
+    setTags: (tags) => {
+      meta = { ...meta, tags: plan.qualifyTags(tags) }
+    },
+    skip: () => {
+      skipped = true
+    },
+  }
+  core.stats.factoryRuns++
+  const started = performance.now()
+  const invoke = () => Promise.resolve().then(() => factory(ctx))
+  const produced = factoryChannel.hasSubscribers
+    ? factoryChannel.tracePromise(invoke, { key })
+    : invoke()
+  const settled = produced.then(async (value) => {
+    core.record('mx_cache_factory_ms', performance.now() - started)
+    if (!skipped) await core.write(key, value, meta)
+    return value
+  })
+  settled.finally(() => lock?.release()).catch((error: unknown) => core.fail(error, 'factory'))
+
+  const servable = stale !== undefined && stale.entry.staleUntil > core.clock.now()
+  const limits: Array<[number, boolean]> = []
+  if (servable && plan.soft !== undefined) limits.push([plan.soft, true])
+  if (plan.hard !== undefined) limits.push([plan.hard, false])
+  try {
+    if (limits.length === 0) return await settled
+    const [ms, soft] = limits[0] as [number, boolean]
+    const clock = timer(ms)
+    try {
+      const winner = await Promise.race([settled, clock.promise])
+      if (winner !== TIMED_OUT) return winner
+    } finally {
+      clock.cancel()
+    }
+    if (soft || servable) return staleValue<T>(core, key, stale as Found)
+    throw new FactoryTimeoutError(userKey, ms)
+  } catch (error) {
+    if (error instanceof FactoryTimeoutError) throw error
+    if (servable) return staleValue<T>(core, key, stale as Found)
+    throw new FactoryError(userKey, error)
+  }
+}
+
+function staleValue<T>(core: CacheCore, key: string, found: Found): T {
+  if (core.listening.hit)
+    core.emit('hit', { key, tier: core.tiers[found.tier]?.name ?? '', stale: true })
+  return found.value as T
+}

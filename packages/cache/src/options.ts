@@ -1,0 +1,124 @@
+import { InvalidOptionError } from './errors'
+import { memoryTier } from './tiers/memory'
+import type { CacheOptions, Tier } from './types'
+import { checkNumber, describe } from './util'
+
+const NAMESPACE = /^[A-Za-z0-9_-]+$/
+const TIER_METHODS = [
+  'get',
+  'set',
+  'delete',
+  'deleteTags',
+  'deleteMatching',
+  'clear',
+  'close',
+] as const
+
+export interface ResolvedOptions {
+  namespace: string
+  tiers: Tier[]
+  ttl: number
+  grace: number
+  soft: number | undefined
+  hard: number | undefined
+  jitter: number
+  lockTtl: number
+  lockWait: number
+}
+
+/** Throws `InvalidOptionError` with an exact message unless `name` is a valid namespace segment. */
+export function checkNamespace(option: string, name: unknown): asserts name is string {
+  if (typeof name !== 'string' || !NAMESPACE.test(name)) {
+    throw new InvalidOptionError(
+      option,
+      `${option} must contain only letters, digits, "_" and "-", got ${describe(name)}`,
+    )
+  }
+}
+
+function checkFunctions(option: string, value: unknown, methods: readonly string[]): void {
+  if (value === undefined) return
+  for (const method of methods) {
+    if (typeof (value as Record<string, unknown> | null)?.[method] !== 'function') {
+      throw new InvalidOptionError(option, `${option} must have a ${method}() method`)
+    }
+  }
+}
+
+/** Validates `createCache` options up front and fills in defaults. */
+export function resolveOptions(options: CacheOptions): ResolvedOptions {
+  if (options === null || typeof options !== 'object') {
+    throw new InvalidOptionError('options', `options must be an object, got ${describe(options)}`)
+  }
+  if (options.namespace !== undefined) checkNamespace('namespace', options.namespace)
+  if (options.tiers !== undefined) {
+    if (!Array.isArray(options.tiers) || options.tiers.length === 0) {
+      throw new InvalidOptionError('tiers', 'tiers must be a non-empty array of tiers')
+    }
+    options.tiers.forEach((tier, index) => {
+      for (const method of TIER_METHODS) {
+        if (typeof (tier as unknown as Record<string, unknown> | null)?.[method] !== 'function') {
+          throw new InvalidOptionError(
+            `tiers[${index}]`,
+            `tiers[${index}] is not a tier: it has no ${method}() method`,
+          )
+        }
+      }
+    })
+  }
+  checkNumber('ttl', options.ttl, { exclusiveMin: true })
+  checkNumber('grace', options.grace)
+  checkNumber('timeouts.soft', options.timeouts?.soft, { exclusiveMin: true })
+  checkNumber('timeouts.hard', options.timeouts?.hard, { exclusiveMin: true })
+  const soft = options.timeouts?.soft
+  const hard = options.timeouts?.hard
+  if (soft !== undefined && hard !== undefined && soft >= hard) {
+    throw new InvalidOptionError(
+      'timeouts.soft',
+      `timeouts.soft (${soft}) must be less than timeouts.hard (${hard})`,
+    )
+  }
+  if (options.jitter !== undefined) {
+    const jitter = options.jitter
+    if (typeof jitter !== 'number' || !(jitter >= 0 && jitter < 1)) {
+      throw new InvalidOptionError(
+        'jitter',
+        `jitter must be a number >= 0 and < 1, got ${describe(jitter)}`,
+      )
+    }
+  }
+  checkNumber('compress.minBytes', options.compress?.minBytes, { integer: true })
+  if (options.compress !== undefined && options.compress.minBytes === undefined) {
+    throw new InvalidOptionError(
+      'compress.minBytes',
+      'compress.minBytes must be an integer >= 0, got undefined',
+    )
+  }
+  if (options.sign !== undefined) {
+    const secret = options.sign.secret
+    const ok = (typeof secret === 'string' || secret instanceof Uint8Array) && secret.length > 0
+    if (!ok) {
+      throw new InvalidOptionError(
+        'sign.secret',
+        'sign.secret must be a non-empty string or Uint8Array',
+      )
+    }
+  }
+  checkFunctions('serializer', options.serializer, ['serialize', 'deserialize'])
+  checkFunctions('metrics', options.metrics, ['record'])
+  checkFunctions('clock', options.clock, ['now'])
+  checkFunctions('bus', options.bus, ['publish', 'subscribe', 'close'])
+  checkNumber('lock.ttl', options.lock?.ttl, { exclusiveMin: true })
+  checkNumber('lock.wait', options.lock?.wait)
+  return {
+    namespace: options.namespace ?? '',
+    tiers: options.tiers ?? [memoryTier(options.clock ? { clock: options.clock } : {})],
+    ttl: options.ttl ?? 60_000,
+    grace: options.grace ?? 0,
+    soft,
+    hard,
+    jitter: options.jitter ?? 0,
+    lockTtl: options.lock?.ttl ?? 30_000,
+    lockWait: options.lock?.wait ?? hard ?? 10_000,
+  }
+}

@@ -1,0 +1,102 @@
+import { createHmac, timingSafeEqual } from 'node:crypto'
+import { deserialize, serialize } from 'node:v8'
+import { deflateRawSync, inflateRawSync } from 'node:zlib'
+import type { Serializer } from './types'
+
+/**
+ * The default serializer, on `node:v8` (the structured clone format): round-trips `Date`, `Map`,
+ * `Set`, `Buffer`, typed arrays, `BigInt`, `undefined` inside objects, cycles. Not functions or
+ * class instances (they come back as plain objects).
+ */
+export const v8Serializer: Serializer = {
+  serialize: (value) => serialize(value),
+  deserialize: (bytes) =>
+    deserialize(
+      Buffer.isBuffer(bytes)
+        ? bytes
+        : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength),
+    ),
+}
+
+const VERSION = 1
+const COMPRESSED = 1
+const SIGNED = 2
+const MAC_BYTES = 32
+
+export interface CodecOptions {
+  serializer?: Serializer
+  compressMinBytes?: number
+  secret?: string | Uint8Array
+}
+
+/** Why a payload could not be decoded; the cache treats it as a corrupt entry. */
+export class DecodeError extends Error {}
+
+/** Encodes values for shared tiers: serialize, deflate above a size, HMAC-sign bound to key and expiry. */
+export interface Codec {
+  encode(key: string, value: unknown, expiresAt: number, staleUntil: number): Uint8Array
+  decode(key: string, bytes: Uint8Array, expiresAt: number, staleUntil: number): unknown
+}
+
+export function createCodec(options: CodecOptions = {}): Codec {
+  const serializer = options.serializer ?? v8Serializer
+  const minBytes = options.compressMinBytes
+  const secret = options.secret
+
+  const mac = (key: string, expiresAt: number, staleUntil: number, body: Uint8Array) => {
+    const hmac = createHmac('sha256', secret as string | Uint8Array)
+    const meta = Buffer.alloc(20)
+    meta.writeDoubleBE(expiresAt, 0)
+    meta.writeDoubleBE(staleUntil, 8)
+    meta.writeUInt32BE(Buffer.byteLength(key), 16)
+    return hmac.update(meta).update(key).update(body).digest()
+  }
+
+  return {
+    encode(key, value, expiresAt, staleUntil) {
+      let payload: Uint8Array = serializer.serialize(value)
+      let flags = 0
+      if (minBytes !== undefined && payload.byteLength >= minBytes) {
+        const deflated = deflateRawSync(payload)
+        if (deflated.byteLength < payload.byteLength) {
+          payload = deflated
+          flags |= COMPRESSED
+        }
+      }
+      if (secret !== undefined) flags |= SIGNED
+      const out = Buffer.allocUnsafe(
+        2 + payload.byteLength + (secret === undefined ? 0 : MAC_BYTES),
+      )
+      out[0] = VERSION
+      out[1] = flags
+      out.set(payload, 2)
+      if (secret !== undefined) {
+        const body = out.subarray(0, 2 + payload.byteLength)
+        out.set(mac(key, expiresAt, staleUntil, body), 2 + payload.byteLength)
+      }
+      return out
+    },
+    decode(key, bytes, expiresAt, staleUntil) {
+      const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+      if (buffer.length < 2 || buffer[0] !== VERSION) throw new DecodeError('unknown format')
+      const flags = buffer[1] ?? 0
+      let end = buffer.length
+      if (secret !== undefined) {
+        if ((flags & SIGNED) === 0) throw new DecodeError('unsigned entry')
+        end -= MAC_BYTES
+        if (end < 2) throw new DecodeError('truncated entry')
+        const expected = mac(key, expiresAt, staleUntil, buffer.subarray(0, end))
+        if (!timingSafeEqual(expected, buffer.subarray(end))) throw new DecodeError('bad signature')
+      } else if ((flags & SIGNED) !== 0) {
+        end -= MAC_BYTES
+      }
+      let payload: Uint8Array = buffer.subarray(2, end)
+      try {
+        if ((flags & COMPRESSED) !== 0) payload = inflateRawSync(payload)
+        return serializer.deserialize(payload)
+      } catch (error) {
+        throw new DecodeError(`undecodable payload: ${(error as Error).message}`)
+      }
+    },
+  }
+}

@@ -1,0 +1,173 @@
+/** A value or a promise of it: memory tiers answer synchronously, shared tiers asynchronously. */
+export type MaybePromise<T> = T | Promise<T>
+
+/** Source of time in epoch milliseconds; inject a fake one in tests. */
+export interface Clock {
+  now(): number
+}
+
+/**
+ * What a tier stores for one key. `expiresAt` ends freshness; between `expiresAt` and
+ * `staleUntil` the value may only be served as stale (grace); after `staleUntil` it is gone.
+ * Memory tiers hold `value` as is; shared tiers (disk, Redis) receive a `Uint8Array`.
+ */
+export interface TierEntry<V = unknown> {
+  value: V
+  expiresAt: number
+  staleUntil: number
+  tags: readonly string[]
+}
+
+/** Something a tier reports on its own: an eviction, or its circuit breaker changing state. */
+export type TierEvent =
+  | { type: 'evict'; key: string; reason: 'size' | 'expired' | 'shrink' | 'admission' }
+  | { type: 'circuit'; state: CircuitState }
+
+export type CircuitState = 'closed' | 'open' | 'half-open'
+
+/** A held distributed lock; `release()` frees it only if this holder still owns it. */
+export interface TierLock {
+  release(): Promise<void>
+}
+
+/**
+ * The contract every cache tier implements (ours and users'); `@mx/cache/test-suite` checks it.
+ * Keys arrive fully qualified (namespace included). Tiers must treat keys as opaque strings:
+ * no path, glob or protocol meaning.
+ */
+export interface Tier {
+  readonly name: string
+  /** `memory` tiers keep values by reference in-process; `shared` tiers store bytes. */
+  readonly kind: 'memory' | 'shared'
+  /** Synchronous lookup; memory tiers provide it for `cache.getSync`. */
+  getSync?(key: string): TierEntry | undefined
+  /** Entry for `key`, or undefined when absent or past `staleUntil`. Throws `CorruptEntryError` on an entry that fails its integrity check (after deleting it). */
+  get(key: string): MaybePromise<TierEntry | undefined>
+  set(key: string, entry: TierEntry): MaybePromise<void>
+  /** Deletes the keys; resolves how many existed. */
+  delete(keys: readonly string[]): MaybePromise<number>
+  /** Deletes every entry carrying any of `tags`; resolves how many were deleted. */
+  deleteTags(tags: readonly string[]): MaybePromise<number>
+  /** Deletes entries whose key starts with `prefix` and whose remainder matches `glob` (`*`, `?`). */
+  deleteMatching(prefix: string, glob: string): MaybePromise<number>
+  /** Deletes every entry whose key starts with `prefix` (`''` = everything). */
+  clear(prefix: string): MaybePromise<void>
+  /** Evicts about `fraction` (0..1) of the entries, least valuable first (memory pressure). */
+  shrink?(fraction: number): number
+  /** Distributed lock for single-flight across processes (Redis). */
+  lock?(key: string, ttlMs: number): Promise<TierLock | undefined>
+  subscribe?(listener: (event: TierEvent) => void): () => void
+  close(): MaybePromise<void>
+}
+
+/** A message on the bus: what another instance invalidated. Keys and tags are fully qualified. */
+export type BusMessage =
+  | { op: 'keys'; keys: string[] }
+  | { op: 'tags'; tags: string[] }
+  | { op: 'pattern'; prefix: string; glob: string }
+  | { op: 'clear'; prefix: string }
+
+/** Carries invalidations between processes so every memory tier stays coherent. */
+export interface Bus {
+  publish(message: BusMessage): Promise<void>
+  /** Registers the handler for messages from OTHER instances; resolves an unsubscribe. */
+  subscribe(handler: (message: BusMessage) => void): Promise<() => void>
+  close(): Promise<void>
+}
+
+/** Turns values into bytes for shared tiers. The default uses `node:v8`. */
+export interface Serializer {
+  serialize(value: unknown): Uint8Array
+  deserialize(bytes: Uint8Array): unknown
+}
+
+/** Structural metrics sink (a `@mx/profiler` instance fits). */
+export interface MetricsSink {
+  record(name: string, value: number, labels?: Record<string, string>): void
+}
+
+export interface CacheOptions {
+  /** Namespace of this cache (letters, digits, `_`, `-`). */
+  namespace?: string
+  /** Tiers from fastest to slowest. Default: one `memoryTier()`. */
+  tiers?: Tier[]
+  bus?: Bus
+  /** Default freshness in ms. Default 60 000. */
+  ttl?: number
+  /** How long after expiry a stale value may still be served when refreshing fails, in ms. Default 0. */
+  grace?: number
+  /** Factory timeouts in ms: `soft` returns a stale value and keeps refreshing; `hard` gives up. */
+  timeouts?: { soft?: number; hard?: number }
+  /** Random TTL reduction, a fraction in [0, 1): spreads expiries to avoid synchronized misses. */
+  jitter?: number
+  serializer?: Serializer
+  /** Compress shared-tier payloads of at least `minBytes` bytes (deflate). */
+  compress?: { minBytes: number }
+  /** HMAC-sign shared-tier entries; tampered entries are rejected as corrupt. */
+  sign?: { secret: string | Uint8Array }
+  metrics?: MetricsSink
+  clock?: Clock
+  /** Distributed lock for `getOrSet` when a tier supports it: lock TTL and how long to wait. */
+  lock?: { ttl?: number; wait?: number }
+}
+
+export interface SetOptions {
+  ttl?: number
+  grace?: number
+  tags?: string[]
+  /** Resource ids this value was derived from; `invalidate({ dependsOn })` drops it. */
+  dependsOn?: string | string[]
+}
+
+export interface GetOrSetOptions extends SetOptions {
+  timeouts?: { soft?: number; hard?: number }
+}
+
+/** Lets a factory adapt how its result is cached. */
+export interface FactoryContext<T = unknown> {
+  readonly key: string
+  /** The stale value (within grace), if any. */
+  readonly stale: T | undefined
+  setTtl(ms: number): void
+  setTags(tags: string[]): void
+  /** Return the value to the caller but do not cache it. */
+  skip(): void
+}
+
+export type InvalidateTarget =
+  | { keys: string[] }
+  | { tags: string[] }
+  | { pattern: string }
+  | { dependsOn: string | string[] }
+
+export interface TierStats {
+  name: string
+  hits: number
+  misses: number
+  hitRatio: number
+  errors: number
+  evictions: number
+  corrupt: number
+}
+
+export interface CacheStats {
+  hits: number
+  misses: number
+  hitRatio: number
+  tiers: TierStats[]
+  /** Lookup latency in ms over a sample of recent async lookups. */
+  latency: { p50: number; p99: number; samples: number }
+  factoryRuns: number
+  errors: number
+  evictions: number
+}
+
+/** Event name → payload. */
+export interface CacheEvents {
+  hit: { key: string; tier: string; stale: boolean }
+  miss: { key: string }
+  set: { key: string }
+  evict: { key: string; tier: string; reason: string }
+  error: { error: unknown; tier?: string; operation: string }
+  circuit: { tier: string; state: CircuitState }
+}
