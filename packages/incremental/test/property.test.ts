@@ -1,0 +1,149 @@
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import {
+  createTracker,
+  type Element,
+  memoryStore,
+  type UpdateSpec,
+  type VersionStore,
+} from '../src/index'
+
+interface Block extends Element {
+  kind: 'h' | 'p'
+  text: string
+  modifiedAt: number
+}
+
+type Edit =
+  | { op: 'insert'; at: number; kind: 'h' | 'p'; text: string }
+  | { op: 'delete'; at: number }
+  | { op: 'modify'; at: number; text: string }
+  | { op: 'move'; from: number; to: number }
+  | { op: 'metadata'; at: number }
+  | { op: 'noop' }
+  | { op: 'restart' }
+
+const word = fc.constantFrom('alpha', 'beta', 'gamma', 'delta', 'x')
+const text = fc.array(word, { minLength: 1, maxLength: 4 }).map((words) => words.join(' '))
+const kind = fc.constantFrom<'h' | 'p'>('h', 'p')
+const index = fc.nat(30)
+const edit: fc.Arbitrary<Edit> = fc.oneof(
+  fc.record({ op: fc.constant('insert' as const), at: index, kind, text }),
+  fc.record({ op: fc.constant('delete' as const), at: index }),
+  fc.record({ op: fc.constant('modify' as const), at: index, text }),
+  fc.record({ op: fc.constant('move' as const), from: index, to: index }),
+  fc.record({ op: fc.constant('metadata' as const), at: index }),
+  fc.constant({ op: 'noop' as const }),
+  fc.constant({ op: 'restart' as const }),
+)
+const initial = fc.array(fc.record({ kind, text }), { maxLength: 10 })
+
+function apply(doc: Block[], change: Edit, nextId: () => string): Block[] {
+  const out = doc.map((block) => ({ ...block }))
+  const at = (n: number) => (out.length === 0 ? -1 : n % out.length)
+  switch (change.op) {
+    case 'insert':
+      out.splice(change.at % (out.length + 1), 0, {
+        id: nextId(),
+        kind: change.kind,
+        text: change.text,
+        modifiedAt: 0,
+      })
+      break
+    case 'delete':
+      if (at(change.at) >= 0) out.splice(at(change.at), 1)
+      break
+    case 'modify':
+      if (at(change.at) >= 0) (out[at(change.at)] as Block).text = change.text
+      break
+    case 'move':
+      if (out.length > 0) {
+        const [block] = out.splice(at(change.from), 1)
+        out.splice(change.to % (out.length + 1), 0, block as Block)
+      }
+      break
+    case 'metadata':
+      if (at(change.at) >= 0) (out[at(change.at)] as Block).modifiedAt++
+      break
+  }
+  return out
+}
+
+function makeSpec(): UpdateSpec<Block, { words: number; shout: string }> {
+  return {
+    element: (block) => ({ words: block.text.split(' ').length, shout: block.text.toUpperCase() }),
+    derived: {
+      headings: (ctx) =>
+        ctx
+          .elements()
+          .filter((b) => b.kind === 'h')
+          .map((b) => b.text),
+      total: (ctx) => ctx.results().reduce((sum, { result }) => sum + result.words, 0),
+      firstId: (ctx) => ctx.ids()[0] ?? null,
+      headingCount: (ctx) => ctx.get<string[]>('headings').length,
+      summary: (ctx) => `${ctx.get('total')}/${ctx.get('headingCount')}`,
+    },
+  }
+}
+
+/** The model: what a from-scratch computation gives, computed without the library. */
+function model(doc: Block[]) {
+  const headings = doc.filter((b) => b.kind === 'h').map((b) => b.text)
+  const total = doc.reduce((sum, b) => sum + b.text.split(' ').length, 0)
+  return {
+    content: JSON.stringify(doc.map((b) => [b.id, b.kind, b.text])),
+    ids: JSON.stringify(doc.map((b) => b.id)),
+    keys: new Set(doc.map((b) => JSON.stringify([b.kind, b.text]))),
+    derived: { headings, total, firstId: doc[0]?.id ?? null, headingCount: headings.length },
+  }
+}
+
+/** How many nodes truly depend on what changed between two documents. */
+function affected(prev: Block[], next: Block[]): number {
+  const a = model(prev)
+  const b = model(next)
+  let count = [...b.keys].filter((key) => !a.keys.has(key)).length
+  const contentChanged = a.content !== b.content
+  const headingsChanged = JSON.stringify(a.derived.headings) !== JSON.stringify(b.derived.headings)
+  const countChanged = a.derived.headingCount !== b.derived.headingCount
+  const totalChanged = a.derived.total !== b.derived.total
+  if (contentChanged) count += 2 // headings, total
+  if (a.ids !== b.ids) count += 1 // firstId
+  if (headingsChanged) count += 1 // headingCount
+  if (totalChanged || countChanged) count += 1 // summary
+  return count
+}
+
+describe('tracker property', () => {
+  it('always equals a from-scratch result and recomputes exactly the truly affected nodes', async () => {
+    await fc.assert(
+      fc.asyncProperty(initial, fc.array(edit, { maxLength: 8 }), async (start, edits) => {
+        let counter = 0
+        const nextId = () => `n${counter++}`
+        const store: VersionStore = memoryStore()
+        let tracker = createTracker({ store, ignoreFields: ['modifiedAt'] })
+        let doc: Block[] = start.map((b) => ({ id: nextId(), ...b, modifiedAt: 0 }))
+        let prev: Block[] = []
+        for (const [step, change] of [{ op: 'noop' } as Edit, ...edits].entries()) {
+          if (change.op === 'restart')
+            tracker = createTracker({ store, ignoreFields: ['modifiedAt'] })
+          doc = apply(doc, change, nextId)
+          const r = await tracker.update('doc', doc, makeSpec())
+          const scratch = await createTracker({ store: memoryStore() }).update(
+            'doc',
+            doc,
+            makeSpec(),
+          )
+          expect(r.value).toEqual(scratch.value)
+          expect(r.value.derived).toMatchObject(model(doc).derived)
+          const expected = step === 0 ? 5 + model(doc).keys.size : affected(prev, doc)
+          expect(r.counts.recomputed).toBe(expected)
+          expect(r.why).toHaveLength(expected)
+          expect(r.created).toBe(step === 0 || expected > 0)
+          prev = doc
+        }
+      }),
+      { numRuns: 150 },
+    )
+  })
+})
