@@ -129,7 +129,14 @@ async function run<T>(
     if (!skipped) await core.write(key, value, meta)
     return value
   })
-  settled.finally(() => lock?.release()).catch((error: unknown) => core.fail(error, 'factory'))
+  // Errors the caller sees are reported in the catch below; this reports the rest (a refresh
+  // still running after a timeout returned).
+  let reported = false
+  settled
+    .finally(() => lock?.release())
+    .catch((error: unknown) => {
+      if (!reported) core.fail(error, 'factory')
+    })
 
   const servable = stale !== undefined && stale.entry.staleUntil > core.clock.now()
   const limits: Array<[number, boolean]> = []
@@ -149,6 +156,8 @@ async function run<T>(
     throw new FactoryTimeoutError(userKey, ms)
   } catch (error) {
     if (error instanceof FactoryTimeoutError) throw error
+    reported = true
+    core.fail(error, 'factory')
     if (servable) return staleValue<T>(core, key, stale as Found)
     throw new FactoryError(userKey, error)
   }

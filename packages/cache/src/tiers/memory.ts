@@ -62,7 +62,7 @@ export function memoryTier(options: MemoryTierOptions = {}): MemoryTier {
   }
   const indexTags = (key: string, entry: TierEntry) => {
     for (const tag of entry.tags) {
-      let keys = tagIndex.get(tag)
+      const keys = tagIndex.get(tag)
       if (keys) keys.add(key)
       else tagIndex.set(tag, new Set([key]))
     }

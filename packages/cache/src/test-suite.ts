@@ -1,0 +1,159 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import type { Clock, Tier, TierEntry } from './types'
+
+/** A clock the suite moves by hand. */
+export interface ManualClock extends Clock {
+  advance(ms: number): void
+}
+
+export function manualClock(start = 1_700_000_000_000): ManualClock {
+  let now = start
+  return {
+    now: () => now,
+    advance: (ms) => {
+      now += ms
+    },
+  }
+}
+
+export interface TierSuiteOptions {
+  /** Skip the `lock()` checks even if the tier has one. */
+  skipLock?: boolean
+}
+
+const bytes = (text: string) => new Uint8Array(Buffer.from(text))
+const text = (entry: TierEntry | undefined) =>
+  entry === undefined ? undefined : Buffer.from(entry.value as Uint8Array).toString()
+
+/**
+ * The conformance suite every `Tier` runs (`@mx/cache/test-suite`, needs vitest): call it inside
+ * a test file with a factory that builds a fresh, empty tier on the given clock. Values are
+ * `Uint8Array`s, which memory and shared tiers both accept.
+ */
+export function runTierSuite(
+  name: string,
+  create: (clock: ManualClock) => Tier | Promise<Tier>,
+  options: TierSuiteOptions = {},
+): void {
+  describe(`Tier conformance: ${name}`, () => {
+    let clock: ManualClock
+    let tier: Tier
+    const entry = (value: string, ttl = 10_000, tags: string[] = [], grace = 0): TierEntry => ({
+      value: bytes(value),
+      expiresAt: clock.now() + ttl,
+      staleUntil: clock.now() + ttl + grace,
+      tags,
+    })
+
+    beforeEach(async () => {
+      clock = manualClock()
+      tier = await create(clock)
+    })
+    afterEach(async () => {
+      await tier.clear('')
+      await tier.close()
+    })
+
+    it('returns undefined for a key never set', async () => {
+      expect(await tier.get('ns:missing')).toBeUndefined()
+    })
+
+    it('returns what was set, with its expiry and tags', async () => {
+      const stored = entry('hello', 5_000, ['t1', 't2'], 1_000)
+      await tier.set('ns:a', stored)
+      const got = await tier.get('ns:a')
+      expect(text(got)).toBe('hello')
+      expect(got?.expiresAt).toBe(stored.expiresAt)
+      expect(got?.staleUntil).toBe(stored.staleUntil)
+      expect([...(got?.tags ?? [])].sort()).toEqual(['t1', 't2'])
+    })
+
+    it('replaces the value on a second set', async () => {
+      await tier.set('ns:a', entry('one'))
+      await tier.set('ns:a', entry('two'))
+      expect(text(await tier.get('ns:a'))).toBe('two')
+    })
+
+    it('deletes keys and reports how many existed', async () => {
+      await tier.set('ns:a', entry('a'))
+      await tier.set('ns:b', entry('b'))
+      expect(await tier.delete(['ns:a', 'ns:none'])).toBe(1)
+      expect(await tier.get('ns:a')).toBeUndefined()
+      expect(text(await tier.get('ns:b'))).toBe('b')
+    })
+
+    it('keeps a value past expiresAt until staleUntil, then drops it', async () => {
+      await tier.set('ns:a', entry('a', 1_000, [], 1_000))
+      clock.advance(1_500)
+      expect(text(await tier.get('ns:a'))).toBe('a')
+      clock.advance(600)
+      expect(await tier.get('ns:a')).toBeUndefined()
+    })
+
+    it('deletes exactly the entries carrying an invalidated tag', async () => {
+      await tier.set('ns:a', entry('a', 10_000, ['red']))
+      await tier.set('ns:b', entry('b', 10_000, ['blue', 'red']))
+      await tier.set('ns:c', entry('c', 10_000, ['blue']))
+      expect(await tier.deleteTags(['red'])).toBe(2)
+      expect(await tier.get('ns:a')).toBeUndefined()
+      expect(await tier.get('ns:b')).toBeUndefined()
+      expect(text(await tier.get('ns:c'))).toBe('c')
+    })
+
+    it('deletes by glob within a prefix, treating other characters literally', async () => {
+      for (const key of ['doc:1', 'doc:22', 'doc[1]', 'docx', 'img:1']) {
+        await tier.set(`ns:${key}`, entry(key))
+      }
+      await tier.set('other:doc:1', entry('other'))
+      expect(await tier.deleteMatching('ns:', 'doc:?')).toBe(1)
+      expect(await tier.get('ns:doc:1')).toBeUndefined()
+      expect(await tier.deleteMatching('ns:', 'doc[*')).toBe(1)
+      expect(await tier.deleteMatching('ns:', 'doc:*')).toBe(1)
+      expect(text(await tier.get('ns:docx'))).toBe('docx')
+      expect(text(await tier.get('ns:img:1'))).toBe('img:1')
+      expect(text(await tier.get('other:doc:1'))).toBe('other')
+    })
+
+    it('clears one prefix, or everything with an empty prefix', async () => {
+      await tier.set('a:1', entry('a1'))
+      await tier.set('b:1', entry('b1'))
+      await tier.clear('a:')
+      expect(await tier.get('a:1')).toBeUndefined()
+      expect(text(await tier.get('b:1'))).toBe('b1')
+      await tier.clear('')
+      expect(await tier.get('b:1')).toBeUndefined()
+    })
+
+    it('stores hostile keys safely and keeps them distinct', async () => {
+      const keys = [
+        'ns:../../../etc/passwd',
+        'ns:..\\..\\windows',
+        'ns:a\u0000b',
+        'ns:a',
+        'ns:*',
+        'ns:[a-z]?',
+        'ns:\u{1F600} ünï',
+        `ns:${'k'.repeat(1024 * 1024)}`,
+      ]
+      for (const key of keys) await tier.set(key, entry(`v${key.length}:${key.slice(0, 12)}`))
+      for (const key of keys)
+        expect(text(await tier.get(key))).toBe(`v${key.length}:${key.slice(0, 12)}`)
+      expect(await tier.get('ns:a\u0000')).toBeUndefined()
+      expect(await tier.deleteMatching('ns:', '\\*')).toBe(0)
+      expect(await tier.deleteMatching('ns:', '*')).toBe(keys.length)
+    })
+
+    if (!options.skipLock) {
+      it('grants a lock to one holder at a time when the tier offers locks', async () => {
+        if (!tier.lock) return
+        const first = await tier.lock('ns:a', 5_000)
+        expect(first).toBeDefined()
+        expect(await tier.lock('ns:a', 5_000)).toBeUndefined()
+        await first?.release()
+        const second = await tier.lock('ns:a', 5_000)
+        expect(second).toBeDefined()
+        await second?.release()
+      })
+    }
+  })
+}
