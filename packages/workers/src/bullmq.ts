@@ -98,11 +98,14 @@ export async function createQueue<I = unknown, O = unknown>(
     ...(options.prefix ? { prefix: options.prefix } : {}),
   }
   const queue = new bullmq.Queue(options.name, common)
+  // Each pending result() adds a 'closing' listener to the queue.
+  queue.setMaxListeners(0)
   let events: Promise<QueueEvents> | undefined
   // Results come through QueueEvents, created on the first result() so pure producers pay nothing.
   const queueEvents = () => {
     events ??= (async () => {
       const instance = new bullmq.QueueEvents(options.name, common)
+      instance.setMaxListeners(0)
       await instance.waitUntilReady()
       return instance
     })()

@@ -1,0 +1,213 @@
+import { type ChildProcess, spawn } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+import { describeRedis, keyPrefix, redisUrl } from '@mx/testkit'
+import { Redis } from 'ioredis'
+import { afterAll, describe, expect, it } from 'vitest'
+import { createQueue, createQueueWorker, loadBullMQ } from '../src/bullmq'
+import { MissingPeerError } from '../src/index'
+import { fixturePool } from './helpers'
+
+const prefix = keyPrefix(import.meta.url).replace(/:$/, '')
+const url = new URL(redisUrl())
+const connection = {
+  host: url.hostname,
+  port: Number(url.port || 6379),
+  maxRetriesPerRequest: null,
+}
+const workerScript = fileURLToPath(new URL('./fixtures/queue-worker.mjs', import.meta.url))
+
+interface Child {
+  process: ChildProcess
+  lines: string[]
+  ready: Promise<void>
+}
+
+function startWorker(queue: string): Child {
+  const child = spawn(process.execPath, [workerScript], {
+    env: { ...process.env, REDIS_URL: redisUrl(), PREFIX: prefix, QUEUE: queue },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
+  const lines: string[] = []
+  let buffered = ''
+  const ready = new Promise<void>((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`queue worker exited early with ${code}`)))
+    child.stdout?.on('data', (chunk: Buffer) => {
+      buffered += chunk.toString()
+      const parts = buffered.split('\n')
+      buffered = parts.pop() ?? ''
+      for (const line of parts) {
+        lines.push(line)
+        if (line === 'ready') resolve()
+      }
+    })
+  })
+  return { process: child, lines, ready }
+}
+
+function stop(child: Child): Promise<void> {
+  if (child.process.exitCode !== null || child.process.signalCode !== null) return Promise.resolve()
+  return new Promise((resolve) => {
+    child.process.once('exit', () => resolve())
+    child.process.kill('SIGTERM')
+  })
+}
+
+/** Polls `condition` until true: waits on what a child reports, never on a fixed sleep. */
+async function until(condition: () => boolean, limitMs = 20_000): Promise<void> {
+  const deadline = Date.now() + limitMs
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time')
+    await new Promise((resolve) => setTimeout(resolve, 10))
+  }
+}
+
+const completedIds = (children: Child[]) =>
+  children.flatMap((child) =>
+    child.lines.filter((l) => l.startsWith('completed ')).map((l) => l.slice(10)),
+  )
+
+describe('loadBullMQ', () => {
+  it('explains how to install bullmq when it is missing', async () => {
+    const missing = Object.assign(new Error("Cannot find package 'bullmq'"), {
+      code: 'ERR_MODULE_NOT_FOUND',
+    })
+    const error = await loadBullMQ(() => Promise.reject(missing)).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(MissingPeerError)
+    expect((error as Error).message).toBe(
+      '@mx/workers/bullmq needs the optional peer dependency "bullmq": install it with `npm install bullmq`',
+    )
+  })
+})
+
+describeRedis('@mx/workers/bullmq', () => {
+  const redis = new Redis(redisUrl())
+  afterAll(async () => {
+    const keys = await redis.keys(`${prefix}:*`)
+    if (keys.length > 0) await redis.del(...keys)
+    await redis.quit()
+  })
+
+  it('runs a job through a queue worker feeding a local pool and returns its result', async () => {
+    const name = 'in-process'
+    const pool = fixturePool({ threads: 1 })
+    const queueWorker = await createQueueWorker({ name, prefix, connection, pool })
+    const queue = await createQueue<unknown, number>({ name, prefix, connection })
+    try {
+      expect(await queue.run(21)).toBe(42)
+      const jobs = await queue.addBulk(['x', 'y'])
+      expect(await Promise.all(jobs.map((job) => job.result()))).toEqual(['X', 'Y'])
+    } finally {
+      await queue.close()
+      await queueWorker.close()
+    }
+    // Ordered shutdown: the pool was closed after the queue worker.
+    await expect(pool.run(1)).rejects.toMatchObject({ code: 'MX_POOL_CLOSED' })
+  })
+
+  it('retries a job whose task throws, with the attempts of the queue', async () => {
+    const name = 'unrecoverable'
+    const pool = fixturePool({ threads: 1 })
+    const queueWorker = await createQueueWorker({ name, prefix, connection, pool })
+    const queue = await createQueue({
+      name,
+      prefix,
+      connection,
+      retries: { attempts: 3, backoff: { delay: 10 } },
+    })
+    try {
+      const job = await queue.add({ op: 'throw', id: 'x' })
+      await expect(job.result()).rejects.toThrow('bad item x')
+      const stored = await queue.queue.getJob(job.id)
+      expect(stored?.attemptsMade).toBe(3)
+    } finally {
+      await queue.close()
+      await queueWorker.close()
+    }
+  })
+
+  it('cancels a running job, stopping its pool task', async () => {
+    const name = 'cancel'
+    const pool = fixturePool({ threads: 1 })
+    const queueWorker = await createQueueWorker({ name, prefix, connection, pool })
+    const queue = await createQueue({ name, prefix, connection, retries: { attempts: 1 } })
+    try {
+      const active = new Promise<string>((resolve) =>
+        queueWorker.worker.once('active', (job) => resolve(job.id as string)),
+      )
+      const job = await queue.add({ op: 'hang' })
+      const id = await active
+      await until(() => pool.stats().running === 1)
+      expect(queueWorker.cancel(id)).toBe(true)
+      await expect(job.result()).rejects.toThrow()
+      expect(await pool.run(2)).toBe(4)
+    } finally {
+      await queue.close()
+      await queueWorker.close()
+    }
+  })
+
+  it('spreads jobs over two queue-worker processes, each job done exactly once', async () => {
+    const name = 'two-workers'
+    const children = [startWorker(name), startWorker(name)]
+    const queue = await createQueue<unknown, { value: number; pid: number }>({
+      name,
+      prefix,
+      connection,
+    })
+    try {
+      await Promise.all(children.map((child) => child.ready))
+      const jobs = await queue.addBulk(
+        Array.from({ length: 40 }, (_, i) => ({ op: 'job', value: i, ms: 10 })),
+      )
+      const results = await Promise.all(jobs.map((job) => job.result(30_000)))
+      expect(results.map((r) => r.value)).toEqual(Array.from({ length: 40 }, (_, i) => i * 10))
+      const pids = new Set(results.map((r) => r.pid))
+      expect(pids).toEqual(new Set(children.map((child) => child.process.pid)))
+      // Each child prints a line per completed job; wait for the lines to arrive, then count.
+      await until(() => completedIds(children).length >= 40)
+      const done = completedIds(children)
+      expect(done).toHaveLength(40)
+      expect(new Set(done)).toEqual(new Set(jobs.map((job) => job.id)))
+    } finally {
+      await queue.close()
+      await Promise.all(children.map(stop))
+    }
+  }, 30_000)
+
+  it('loses no job when a queue-worker process is killed mid-run', async () => {
+    const name = 'kill-one'
+    const [victim, survivor] = [startWorker(name), startWorker(name)] as [Child, Child]
+    const queue = await createQueue<unknown, { value: number; pid: number }>({
+      name,
+      prefix,
+      connection,
+    })
+    try {
+      await Promise.all([victim.ready, survivor.ready])
+      const jobs = await queue.addBulk(
+        Array.from({ length: 30 }, (_, i) => ({ op: 'job', value: i, ms: 60 })),
+      )
+      // Kill the victim while it holds jobs: once it has started a few.
+      await new Promise<void>((resolve) => {
+        const check = setInterval(() => {
+          if (victim.lines.filter((l) => l.startsWith('active ')).length >= 3) {
+            clearInterval(check)
+            resolve()
+          }
+        }, 5)
+      })
+      victim.process.kill('SIGKILL')
+      const results = await Promise.all(jobs.map((job) => job.result(30_000)))
+      expect(results.map((r) => r.value)).toEqual(Array.from({ length: 30 }, (_, i) => i * 10))
+      const states = await Promise.all(jobs.map((job) => queue.queue.getJobState(job.id)))
+      expect(new Set(states)).toEqual(new Set(['completed']))
+      // The survivor finished what the victim held when it died.
+      const byVictim = results.filter((r) => r.pid === victim.process.pid).length
+      expect(results.filter((r) => r.pid === survivor.process.pid).length).toBe(30 - byVictim)
+      expect(byVictim).toBeLessThan(30)
+    } finally {
+      await queue.close()
+      await Promise.all([victim, survivor].map(stop))
+    }
+  }, 30_000)
+})

@@ -1,0 +1,113 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import type { MapProgress, MapResult, Pool } from '../src/index'
+import { fixturePool, rejection } from './helpers'
+
+let pool: Pool<unknown, unknown> | undefined
+const open = (options: Parameters<typeof fixturePool>[0] = {}) => {
+  pool = fixturePool(options)
+  return pool
+}
+afterEach(async () => {
+  await pool?.close({ drain: false })
+  pool = undefined
+})
+
+async function collect<T>(results: AsyncIterable<T>): Promise<T[]> {
+  const all: T[] = []
+  for await (const result of results) all.push(result)
+  return all
+}
+
+describe('pool.map()', () => {
+  it('yields results in input order by default, failures included', async () => {
+    const p = open()
+    const inputs: unknown[] = [1, 'a', { op: 'throw', id: 2 }, 4]
+    const results = await collect(p.map(inputs))
+    expect(results.map((r) => r.index)).toEqual([0, 1, 2, 3])
+    expect(results[0]).toEqual({ index: 0, ok: true, value: 2 })
+    expect(results[2]).toMatchObject({ index: 2, ok: false, error: { message: 'bad item 2' } })
+    expect(results[3]).toEqual({ index: 3, ok: true, value: 8 })
+  })
+
+  it('yields in completion order when ordered is false', async () => {
+    const p = open({ threads: 2, batch: false })
+    const inputs = [{ op: 'sleep', ms: 300, value: 'slow' }, 'fast']
+    const results = await collect(p.map(inputs, { ordered: false }))
+    expect(results.map((r) => (r as { value: unknown }).value)).toEqual(['FAST', 'slow'])
+    expect(results.map((r) => r.index)).toEqual([1, 0])
+  })
+
+  it('pulls from the source only as capacity frees (bounded in-flight count)', async () => {
+    const p = open()
+    let pulled = 0
+    function* source() {
+      for (let i = 0; i < 3000; i++) {
+        pulled++
+        yield i
+      }
+    }
+    let yielded = 0
+    let worst = 0
+    const progress: MapProgress[] = []
+    for await (const result of p.map(source(), {
+      maxInFlight: 16,
+      onProgress: (p) => progress.push(p),
+    })) {
+      expect(result.ok).toBe(true)
+      yielded++
+      worst = Math.max(worst, pulled - yielded)
+    }
+    expect(yielded).toBe(3000)
+    expect(worst).toBeLessThanOrEqual(16)
+    expect(Math.max(...progress.map((p) => p.inFlight))).toBeLessThanOrEqual(16)
+    expect(progress.at(-1)).toMatchObject({ started: 3000, completed: 3000, failed: 0 })
+  })
+
+  it('reads async iterables too', async () => {
+    const p = open()
+    async function* source() {
+      for (let i = 0; i < 50; i++) yield i
+    }
+    const results = (await collect(p.map(source()))) as MapResult<number>[]
+    expect(results.map((r) => (r.ok ? r.value : -1))).toEqual(
+      Array.from({ length: 50 }, (_, i) => i * 2),
+    )
+  })
+
+  it('cancels the whole run with one AbortSignal', async () => {
+    const p = open({ threads: 1, batch: false })
+    const controller = new AbortController()
+    let pulled = 0
+    function* source() {
+      for (let i = 0; i < 1000; i++) {
+        pulled++
+        yield { op: 'sleep', ms: 20, value: i }
+      }
+    }
+    const seen: number[] = []
+    const run = (async () => {
+      for await (const result of p.map(source(), { signal: controller.signal, maxInFlight: 4 })) {
+        seen.push(result.index)
+        if (seen.length === 2) controller.abort()
+      }
+    })()
+    const error = await rejection(run)
+    expect(error.code).toBe('MX_ABORTED')
+    expect(seen).toEqual([0, 1])
+    expect(pulled).toBeLessThanOrEqual(7)
+    // The pool is idle again: queued items of the run were dropped.
+    await p.close({ drain: true })
+    expect(p.stats().completed).toBeLessThan(10)
+  })
+
+  it('stops pending work when the consumer breaks out early', async () => {
+    const p = open({ threads: 1, batch: false })
+    const inputs = Array.from({ length: 100 }, (_, i) => ({ op: 'sleep', ms: 10, value: i }))
+    for await (const result of p.map(inputs, { maxInFlight: 5 })) {
+      expect(result.index).toBe(0)
+      break
+    }
+    await p.close({ drain: true })
+    expect(p.stats().completed).toBeLessThan(10)
+  })
+})
