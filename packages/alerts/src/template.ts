@@ -17,6 +17,7 @@ export class TemplateSyntaxError extends Error {
     readonly reason: string,
   ) {
     super(`${reason} at offset ${position}`)
+    this.name = 'TemplateSyntaxError'
   }
 }
 
@@ -124,7 +125,7 @@ function parseAction(source: string, offset: number): Command[] {
   const flush = (at: number) => {
     const [head, ...rest] = current
     if (!head) throw new TemplateSyntaxError(at, 'empty command in pipeline')
-    const fn = FUNCTIONS[head.text]
+    const fn = Object.hasOwn(FUNCTIONS, head.text) ? FUNCTIONS[head.text] : undefined
     if (fn) {
       const args = rest.map(parseArg)
       const given = args.length + (commands.length > 0 ? 1 : 0)
@@ -193,7 +194,9 @@ export function compileTemplate(source: string): CompiledTemplate {
 function resolve(arg: Arg, data: TemplateData): unknown {
   if (arg.kind === 'lit') return arg.value
   if (arg.path[0] === 'value') return data.value
-  return arg.path.length === 1 ? data.labels : data.labels[arg.path[1] as string]
+  if (arg.path.length === 1) return data.labels
+  const name = arg.path[1] as string
+  return Object.hasOwn(data.labels, name) ? data.labels[name] : undefined
 }
 
 function run(commands: Command[], data: TemplateData): unknown {

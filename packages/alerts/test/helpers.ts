@@ -1,4 +1,11 @@
-import { type Alert, type AlertManager, type MetricsSnapshot, manualClock, type Notification, callbackSink } from '../src/index'
+import {
+  type Alert,
+  type AlertManager,
+  callbackSink,
+  type MetricsSnapshot,
+  manualClock,
+  type Notification,
+} from '../src/index'
 
 /** A metrics source whose values the test sets by hand. */
 export function scriptedSource(initial: Record<string, number | undefined> = {}) {
@@ -22,7 +29,16 @@ export function recordingSink(name = 'recorder') {
 /** Records every state event of a manager as "rule:state". */
 export function recordEvents(manager: AlertManager) {
   const events: string[] = []
-  for (const event of ['pending', 'firing', 'resolved', 'inactive', 'nodata', 'error', 'flapping', 'stable'] as const) {
+  for (const event of [
+    'pending',
+    'firing',
+    'resolved',
+    'inactive',
+    'nodata',
+    'error',
+    'flapping',
+    'stable',
+  ] as const) {
     manager.on(event, (alert: Alert) => void events.push(`${alert.rule}:${event}`))
   }
   return events

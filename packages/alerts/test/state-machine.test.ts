@@ -12,10 +12,18 @@ const hitRatio: Rule = {
   annotations: { summary: 'hit ratio {{ $value }}' },
 }
 
-function setup(rule: Partial<Rule> = {}, initial: Record<string, number | undefined> = { 'cache.hitRatio': 0.9 }) {
+function setup(
+  rule: Partial<Rule> = {},
+  initial: Record<string, number | undefined> = { 'cache.hitRatio': 0.9 },
+) {
   const clock = manualClock(0)
   const source = scriptedSource(initial)
-  const manager = createAlertManager({ source, rules: [{ ...hitRatio, ...rule }], clock, flap: false })
+  const manager = createAlertManager({
+    source,
+    rules: [{ ...hitRatio, ...rule }],
+    clock,
+    flap: false,
+  })
   const events = recordEvents(manager)
   const at = async (seconds: number, value?: number) => {
     if (value !== undefined) source.set('cache.hitRatio', value)
@@ -35,12 +43,20 @@ describe('alert state machine', () => {
     await at(30, 0.6)
     expect(manager.active()[0]?.state).toBe('pending')
     await at(40, 0.6)
-    expect(manager.active()[0]).toMatchObject({ state: 'firing', activeAt: 10_000, firedAt: 40_000 })
+    expect(manager.active()[0]).toMatchObject({
+      state: 'firing',
+      activeAt: 10_000,
+      firedAt: 40_000,
+    })
     expect(manager.active()[0]?.annotations.summary).toBe('hit ratio 0.6')
     await at(50, 0.95)
     expect(manager.alerts()[0]).toMatchObject({ state: 'resolved', resolvedAt: 50_000 })
     expect(manager.active()).toEqual([])
-    expect(events).toEqual(['CacheHitRatioLow:pending', 'CacheHitRatioLow:firing', 'CacheHitRatioLow:resolved'])
+    expect(events).toEqual([
+      'CacheHitRatioLow:pending',
+      'CacheHitRatioLow:firing',
+      'CacheHitRatioLow:resolved',
+    ])
   })
 
   it('drops a pending alert back to inactive when the condition stops before `for`', async () => {
@@ -49,7 +65,11 @@ describe('alert state machine', () => {
     await at(20, 0.9)
     await at(40, 0.5)
     expect(manager.active()[0]).toMatchObject({ state: 'pending', activeAt: 40_000 })
-    expect(events).toEqual(['CacheHitRatioLow:pending', 'CacheHitRatioLow:inactive', 'CacheHitRatioLow:pending'])
+    expect(events).toEqual([
+      'CacheHitRatioLow:pending',
+      'CacheHitRatioLow:inactive',
+      'CacheHitRatioLow:pending',
+    ])
   })
 
   it('fires at once when `for` is zero', async () => {
@@ -119,36 +139,74 @@ describe('alert state machine', () => {
       source,
       clock,
       rules: [
-        { name: 'Broken', expr: () => { throw new Error('boom') }, op: '>', threshold: 1 },
+        {
+          name: 'Broken',
+          expr: () => {
+            throw new Error('boom')
+          },
+          op: '>',
+          threshold: 1,
+        },
         { name: 'Deep', metric: 'queue.depth', op: '>', threshold: 10 },
-        { name: 'Weird', expr: () => 'x' as unknown as number, op: '>', threshold: 1, onError: 'ok' },
+        {
+          name: 'Weird',
+          expr: () => 'x' as unknown as number,
+          op: '>',
+          threshold: 1,
+          onError: 'ok',
+        },
       ],
     })
     const exprErrors: string[] = []
-    manager.on('exprError', (error) => void exprErrors.push(`${error.code} ${error.rule} ${error.field}`))
+    manager.on(
+      'exprError',
+      (error) => void exprErrors.push(`${error.code} ${error.rule} ${error.field}`),
+    )
     await manager.evaluate()
     const states = Object.fromEntries(manager.alerts().map((a) => [a.rule, a.state]))
     expect(states).toEqual({ Broken: 'error', Deep: 'firing', Weird: 'inactive' })
     expect(manager.alerts()[0]?.error).toBe('rule "Broken": expr failed: boom')
-    expect(exprErrors).toEqual(['MX_ALERT_EXPR_FAILED Broken expr', 'MX_ALERT_EXPR_FAILED Weird expr'])
+    expect(exprErrors).toEqual([
+      'MX_ALERT_EXPR_FAILED Broken expr',
+      'MX_ALERT_EXPR_FAILED Weird expr',
+    ])
   })
 
   it('puts every rule in error when the source itself throws', async () => {
     const manager = createAlertManager({
-      source: { snapshot: () => { throw new Error('profiler gone') } },
+      source: {
+        snapshot: () => {
+          throw new Error('profiler gone')
+        },
+      },
       clock: manualClock(),
       rules: [hitRatio],
     })
     await manager.evaluate()
-    expect(manager.active()[0]).toMatchObject({ state: 'error', error: 'source.snapshot() failed: profiler gone' })
+    expect(manager.active()[0]).toMatchObject({
+      state: 'error',
+      error: 'source.snapshot() failed: profiler gone',
+    })
   })
 
   it('reads percentiles from summaries and adds the metric labels to the alert', async () => {
     const clock = manualClock(0)
     const manager = createAlertManager({
-      source: { snapshot: () => ({ metrics: { 'extract.duration': { count: 9, p95: 2500, labels: { stage: 'parse' } } } }) },
+      source: {
+        snapshot: () => ({
+          metrics: { 'extract.duration': { count: 9, p95: 2500, labels: { stage: 'parse' } } },
+        }),
+      },
       clock,
-      rules: [{ name: 'Slow', metric: 'extract.duration.p95', op: '>', threshold: 2000, annotations: { summary: '{{ $labels.stage }} p95 {{ $value }}' } }],
+      rules: [
+        {
+          name: 'Slow',
+          metric: 'extract.duration.p95',
+          op: '>',
+          threshold: 2000,
+          annotations: { summary: '{{ $labels.stage }} p95 {{ $value }}' },
+        },
+      ],
     })
     await manager.evaluate()
     expect(manager.active()[0]).toMatchObject({
@@ -161,7 +219,13 @@ describe('alert state machine', () => {
   it('evaluates every interval once started, driven by the injected clock', async () => {
     const clock = manualClock(0)
     const source = scriptedSource({ 'cache.hitRatio': 0.5 })
-    const manager = createAlertManager({ source, clock, rules: [hitRatio], interval: '10s', flap: false })
+    const manager = createAlertManager({
+      source,
+      clock,
+      rules: [hitRatio],
+      interval: '10s',
+      flap: false,
+    })
     manager.start()
     await clock.advance(0)
     expect(manager.active()[0]?.state).toBe('pending')

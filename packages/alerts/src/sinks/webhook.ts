@@ -1,6 +1,7 @@
+import { systemClock } from '../clock'
 import { parseDuration } from '../duration'
 import { DurationInvalidError, InvalidOptionError, SinkFailedError } from '../errors'
-import type { Duration, Notification, Sink } from '../types'
+import type { Clock, Duration, Notification, Sink } from '../types'
 
 export interface WebhookSinkOptions {
   url: string | URL
@@ -15,7 +16,9 @@ export interface WebhookSinkOptions {
   externalURL?: string
   /** Injected fetch; default the global one. */
   fetch?: typeof fetch
-  /** Waits between attempts; injected in tests. Default a real timer that honours `signal`. */
+  /** Clock for the per-attempt timeout and the backoff waits. Default the system clock. */
+  clock?: Clock
+  /** Waits between attempts. Default a timer on `clock` that honours `signal`. */
   delay?: (ms: number, signal: AbortSignal) => Promise<void>
   name?: string
 }
@@ -46,15 +49,15 @@ export function alertmanagerPayload(notification: Notification, externalURL = ''
   }
 }
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
+function sleep(clock: Clock, ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal.aborted) return reject(signal.reason)
-    const timer = setTimeout(() => {
+    const timer = clock.setTimeout(() => {
       signal.removeEventListener('abort', onAbort)
       resolve()
     }, ms)
     const onAbort = () => {
-      clearTimeout(timer)
+      clock.clearTimeout(timer)
       reject(signal.reason)
     }
     signal.addEventListener('abort', onAbort, { once: true })
@@ -105,7 +108,8 @@ export function webhookSink(options: WebhookSinkOptions): Sink {
     )
   }
   const doFetch = options.fetch ?? globalThis.fetch
-  const delay = options.delay ?? sleep
+  const clock = options.clock ?? systemClock
+  const delay = options.delay ?? ((ms: number, signal: AbortSignal) => sleep(clock, ms, signal))
   const name = options.name ?? `webhook ${url.host}`
 
   async function attempt(body: string, signal: AbortSignal): Promise<void> {
