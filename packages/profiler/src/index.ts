@@ -1,3 +1,24 @@
+export type {
+  BenchFn,
+  BenchOptions,
+  BenchResult,
+  BenchTaskResult,
+  CompareResult,
+} from './bench/bench'
+export { bench, benchCompare } from './bench/bench'
+export { runBenchCli } from './bench/cli'
+export type {
+  CompareRunsOptions,
+  RunComparison,
+  TaskComparison,
+  Verdict,
+} from './bench/compare-runs'
+export { compareRuns } from './bench/compare-runs'
+export { formatBench, formatCompare, formatComparison, formatNs } from './bench/format'
+export type { SampleStats } from './bench/stats'
+export { summarize } from './bench/stats'
+export type { Dashboard, DashboardOptions } from './dashboard'
+export { serveDashboard } from './dashboard'
 export type { ErrorContext, MxErrorOptions } from './errors'
 export {
   BenchTaskError,
@@ -12,6 +33,8 @@ export {
 export { Histogram } from './histogram'
 export type { Profiler, ProfilerOptions } from './profiler'
 export { createProfiler } from './profiler'
+export type { RenderOptions } from './report/render'
+export { renderReport } from './report/render'
 export { spanEndChannel, spanStartChannel } from './spans'
 export type {
   AllocationSite,
