@@ -9,16 +9,30 @@ export {
   PoolDrainedError,
   ResourceCreateError,
 } from './errors'
+export { estimateSize } from './estimate-size'
+export { forceGc } from './gc'
+export { createMemoryMonitor } from './monitor'
 export { createObjectPool } from './object-pool'
 export { createResourcePool } from './resource-pool'
 export type {
   AcquireOptions,
   Clock,
   Duration,
+  GcStats,
   Lease,
+  MemoryMonitor,
+  MemoryMonitorEvents,
+  MemoryMonitorOptions,
+  MemoryMonitorStats,
+  MemoryReading,
   ObjectPool,
   ObjectPoolOptions,
   ObjectPoolStats,
+  PressureChange,
+  PressureHandler,
+  PressureHandlerOptions,
+  PressureLevel,
+  PressureSource,
   ResourcePool,
   ResourcePoolEvents,
   ResourcePoolOptions,
