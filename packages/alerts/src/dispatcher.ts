@@ -62,19 +62,26 @@ function common<T extends Record<string, string>>(items: T[]): Record<string, st
  */
 export class Dispatcher {
   readonly groups = new Map<string, GroupState>()
+  // Alerts of one rule share one labels object, so their group key is computed once.
+  private readonly keys = new WeakMap<Labels, { key: string; labels: Labels }>()
 
   constructor(readonly route: RouteSettings) {}
 
   /** Adds or updates an alert; resolved alerts of unknown groups are dropped. */
   upsert(alert: NotifiedAlert, now: number): void {
-    const labels = groupLabels(alert.labels, this.route.groupBy)
-    const key = keyOf(labels)
+    let cached = this.keys.get(alert.labels)
+    if (!cached) {
+      const labels = groupLabels(alert.labels, this.route.groupBy)
+      cached = { key: keyOf(labels), labels }
+      this.keys.set(alert.labels, cached)
+    }
+    const { key, labels } = cached
     let group = this.groups.get(key)
     if (!group) {
       if (alert.status === 'resolved') return
       group = {
         key,
-        labels,
+        labels: { ...labels },
         alerts: [],
         nextFlushAt: now + this.route.groupWaitMs,
         lastFiring: [],

@@ -31,6 +31,10 @@ export class Inhibitor {
     })
   }
 
+  get empty(): boolean {
+    return this.rules.length === 0
+  }
+
   inhibited(labels: Labels, firing: Labels[]): boolean {
     for (const rule of this.rules) {
       if (!rule.target(labels)) continue

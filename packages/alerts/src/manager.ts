@@ -22,6 +22,7 @@ import type {
   Duration,
   FlapOptions,
   InhibitRule,
+  Labels,
   MetricsSnapshot,
   MetricsSource,
   Notification,
@@ -102,6 +103,16 @@ export interface AlertManager {
   stop(options?: { abortDeliveries?: boolean }): Promise<void>
 }
 
+type AlertEvent =
+  | 'pending'
+  | 'firing'
+  | 'resolved'
+  | 'inactive'
+  | 'nodata'
+  | 'error'
+  | 'flapping'
+  | 'stable'
+
 const ACTIVE = new Set<AlertState>(['pending', 'firing', 'nodata', 'error'])
 
 function option(field: string, value: Duration): number {
@@ -177,6 +188,9 @@ export function createAlertManager(options: AlertManagerOptions): AlertManager {
       // A throwing listener must not break evaluation or delivery.
     }
   }
+  const emitAlert = (event: AlertEvent, record: AlertRecord) => {
+    if (emitter.listenerCount(event) > 0) emit(event, toAlert(record))
+  }
   const delivery = new Delivery(
     options.sinks ?? [],
     {
@@ -236,9 +250,13 @@ export function createAlertManager(options: AlertManagerOptions): AlertManager {
   }
 
   function muted(now: number) {
-    const firing = records.filter((r) => r.phase === 'firing').map((r) => r.labels)
-    return (labels: Record<string, string>) =>
-      silenceStore.isSilenced(labels, now) || inhibitor.inhibited(labels, firing)
+    let firing: Labels[] | undefined
+    return (labels: Labels) => {
+      if (silenceStore.isSilenced(labels, now)) return true
+      if (inhibitor.empty) return false
+      firing ??= records.filter((r) => r.phase === 'firing').map((r) => r.labels)
+      return inhibitor.inhibited(labels, firing)
+    }
   }
 
   function flushGroups(now: number): Notification[] {
@@ -286,9 +304,10 @@ export function createAlertManager(options: AlertManagerOptions): AlertManager {
       value: record.value,
     }
     history.push(transition)
-    if (history.length > historyLimit) history.splice(0, history.length - historyLimit)
+    // Trim in batches so a burst of transitions does not shift the array once per entry.
+    if (history.length >= historyLimit * 2) history.splice(0, history.length - historyLimit)
     if (!record.flapping) route(record, from, to, now)
-    emit(to, toAlert(record))
+    emitAlert(to, record)
     return transition
   }
 
@@ -335,11 +354,11 @@ export function createAlertManager(options: AlertManagerOptions): AlertManager {
       const result = step(record, outcome, now)
       if (result.from !== result.to)
         transitions.push(onTransition(record, result.from, result.to, snapshot, now))
-      if (result.flapStarted) emit('flapping', toAlert(record))
+      if (result.flapStarted) emitAlert('flapping', record)
       if (result.flapEnded) {
         // Held while flapping: now that it is stable, route whatever state it settled in.
         dispatcher.upsert(notified(record), now)
-        emit('stable', toAlert(record))
+        emitAlert('stable', record)
       }
     }
     const notifications = flushGroups(now)
@@ -396,7 +415,7 @@ export function createAlertManager(options: AlertManagerOptions): AlertManager {
     silences: () => silenceStore.list(clock.now()),
     active: () => records.filter((r) => ACTIVE.has(r.overlay ?? r.phase)).map(toAlert),
     alerts: () => records.map(toAlert),
-    history: () => history.map((t) => ({ ...t })),
+    history: () => history.slice(-historyLimit).map((t) => ({ ...t })),
     on(event, listener) {
       emitter.on(event, listener as (...args: unknown[]) => void)
       return () => {
