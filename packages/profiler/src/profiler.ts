@@ -137,9 +137,8 @@ export function createProfiler(options: ProfilerOptions = {}): Profiler {
   const now = options.now ?? (() => performance.now())
   const events = new EventEmitter()
   const registry = new Registry()
-  const spans = new SpanTracker(now, options.spans ?? true, (end) => {
-    if (events.listenerCount('span')) events.emit('span', end)
-  })
+  const spans = new SpanTracker(now, options.spans ?? true)
+  const emitSpan = (end: ProfilerEvents['span']) => events.emit('span', end)
   const timeline: TimelinePoint[] = []
   let runtime: RuntimeCollector | undefined
   let lastRuntime: RuntimeSnapshot | undefined
@@ -271,8 +270,10 @@ export function createProfiler(options: ProfilerOptions = {}): Profiler {
     },
     on(event, listener) {
       events.on(event, listener)
+      if (event === 'span') spans.onEnd = emitSpan
       return () => {
         events.off(event, listener)
+        if (events.listenerCount('span') === 0) spans.onEnd = undefined
       }
     },
     close() {

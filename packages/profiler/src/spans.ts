@@ -23,6 +23,8 @@ interface Frame {
   node: StageNode
   /** Sum of the durations of direct children that ended so far. */
   childMs: number
+  parent: Frame | undefined
+  start: number
 }
 
 export interface SpanEnd {
@@ -64,8 +66,10 @@ export class SpanTracker {
   constructor(
     private readonly now: Clock,
     private readonly recording: boolean,
-    private readonly onEnd: ((end: SpanEnd) => void) | undefined,
   ) {}
+
+  /** Called on every span end while set (the profiler sets it while `span` has listeners). */
+  onEnd: ((end: SpanEnd) => void) | undefined
 
   /** Runs `fn` as stage `name` under the current span; returns what `fn` returns. */
   run<T>(name: string, fn: () => T): T {
@@ -78,45 +82,49 @@ export class SpanTracker {
       node = createNode(name, parentNode.path ? `${parentNode.path}/${name}` : name)
       parentNode.children.set(name, node)
     }
-    const frame: Frame = { node, childMs: 0 }
+    const frame: Frame = { node, childMs: 0, parent, start: 0 }
     if (spanStartChannel.hasSubscribers) spanStartChannel.publish({ name, path: node.path })
-    const start = this.now()
-    const finish = (error: boolean) => {
-      const durationMs = Math.max(0, this.now() - start)
-      const target = frame.node
-      if (this.recording) {
-        target.count++
-        if (error) target.errors++
-        target.totalMs += durationMs
-        target.selfMs += Math.max(0, durationMs - frame.childMs)
-        target.histogram.record(durationMs)
-      }
-      if (parent) parent.childMs += durationMs
-      const end = { name, path: target.path, durationMs, error }
-      if (spanEndChannel.hasSubscribers) spanEndChannel.publish(end)
-      this.onEnd?.(end)
-    }
+    frame.start = this.now()
     let result: T
     try {
       result = this.storage.run(frame, fn)
     } catch (error) {
-      finish(true)
+      this.finish(frame, true)
       throw error
     }
     if (isThenable(result)) {
       return Promise.resolve(result).then(
         (value) => {
-          finish(false)
+          this.finish(frame, false)
           return value
         },
         (error: unknown) => {
-          finish(true)
+          this.finish(frame, true)
           throw error
         },
       ) as T
     }
-    finish(false)
+    this.finish(frame, false)
     return result
+  }
+
+  // A method rather than a per-call closure: spans are on hot paths.
+  private finish(frame: Frame, error: boolean): void {
+    const durationMs = Math.max(0, this.now() - frame.start)
+    const node = frame.node
+    if (this.recording) {
+      node.count++
+      if (error) node.errors++
+      node.totalMs += durationMs
+      node.selfMs += Math.max(0, durationMs - frame.childMs)
+      node.histogram.record(durationMs)
+    }
+    if (frame.parent) frame.parent.childMs += durationMs
+    if (spanEndChannel.hasSubscribers || this.onEnd) {
+      const end = { name: node.name, path: node.path, durationMs, error }
+      if (spanEndChannel.hasSubscribers) spanEndChannel.publish(end)
+      this.onEnd?.(end)
+    }
   }
 
   /** Path of the span the caller runs in, or undefined outside any span. */
