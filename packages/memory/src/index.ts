@@ -11,6 +11,8 @@ export {
 } from './errors'
 export { estimateSize } from './estimate-size'
 export { forceGc } from './gc'
+export { lazy } from './lazy'
+export { leakCheck } from './leak-check'
 export { createMemoryMonitor } from './monitor'
 export { createObjectPool } from './object-pool'
 export { createResourcePool } from './resource-pool'
@@ -19,6 +21,12 @@ export type {
   Clock,
   Duration,
   GcStats,
+  Lazy,
+  LazyOptions,
+  LazyState,
+  LazyStats,
+  LeakCheckOptions,
+  LeakCheckResult,
   Lease,
   MemoryMonitor,
   MemoryMonitorEvents,

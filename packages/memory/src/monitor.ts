@@ -163,7 +163,7 @@ export function createMemoryMonitor(options: MemoryMonitorOptions = {}): MemoryM
     for (const registration of due) {
       try {
         const relief = await registration.handler(change)
-        if (typeof relief === 'function') registration.relief = relief
+        if (typeof relief === 'function') registration.relief = relief as () => void
       } catch (error) {
         handlerErrors++
         events.emit('handlerError', error, change)

@@ -186,11 +186,11 @@ export interface PressureChange {
   at: number
 }
 
-/** Runs when pressure reaches its level; may return a function run when pressure falls below. */
-// biome-ignore lint/suspicious/noConfusingVoidType: async handlers that return nothing resolve to void
-export type PressureHandler = (
-  change: PressureChange,
-) => void | (() => void) | Promise<void | (() => void)>
+/**
+ * Runs when pressure reaches its level. It may be async, and may return (or resolve to) a
+ * relief function, run when pressure falls back below the level.
+ */
+export type PressureHandler = (change: PressureChange) => unknown
 
 export interface PressureHandlerOptions {
   /** Higher runs first (e.g. shrink caches at 10 before pausing intake at 0). Default 0. */
@@ -246,4 +246,64 @@ export interface MemoryMonitor {
   start(): void
   stop(): void
   on<E extends keyof MemoryMonitorEvents>(event: E, listener: MemoryMonitorEvents[E]): Unsubscribe
+}
+
+// ---------------------------------------------------------------------------------------------
+// Lazy values
+
+export interface LazyOptions<T> {
+  /** Start loading right away, in the background. Default false. */
+  preload?: boolean
+  /** Drop the value after this long without a `get()`; the next `get()` loads it again. */
+  idleTtl?: Duration
+  /** Called with a value that is dropped (idle or `release()`), e.g. to free native memory. */
+  dispose?: (value: T) => void | Promise<void>
+  clock?: Clock
+}
+
+export type LazyState = 'empty' | 'loading' | 'loaded'
+
+export interface LazyStats {
+  state: LazyState
+  loads: number
+  failures: number
+  releases: number
+  disposeErrors: number
+}
+
+export interface Lazy<T> {
+  /** The value, loading it on first use; concurrent callers share one load. */
+  get(): Promise<T>
+  /** The value if loaded, without loading or counting as a use. */
+  peek(): T | undefined
+  state(): LazyState
+  /** Drops the value now (waiting for a load in flight) and disposes of it. */
+  release(): Promise<void>
+  stats(): LazyStats
+}
+
+// ---------------------------------------------------------------------------------------------
+// Leak check
+
+export interface LeakCheckOptions {
+  /** Measured runs of `fn`. Default 50. */
+  iterations?: number
+  /** Unmeasured runs first, so caches, JIT and lazy initialisation settle. Default 5. */
+  warmup?: number
+  /** Growth per iteration above which a steady trend is called a leak. Default `'256b'`. */
+  threshold?: Size
+}
+
+export interface LeakCheckResult {
+  verdict: 'leak' | 'clean'
+  leaking: boolean
+  /** Robust (Theil–Sen) slope of retained bytes per iteration. */
+  bytesPerIteration: number
+  /** How well a straight line fits the samples (0..1): a real leak grows steadily. */
+  r2: number
+  /** Retained bytes after the last iteration minus before the first. */
+  growth: number
+  iterations: number
+  /** Retained bytes (heap used + external) after each iteration and a full GC. */
+  samples: number[]
 }

@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest'
+import { leakCheck } from '../src/index'
+import { documentJson } from './helpers/documents'
+
+describe('leakCheck', () => {
+  it('flags a function that keeps what it allocates', async () => {
+    const kept: unknown[] = []
+    const result = await leakCheck(
+      () => {
+        kept.push(new Array(512).fill(kept.length)) // 4 KiB of slots each
+      },
+      { iterations: 30 },
+    )
+    expect(result.verdict).toBe('leak')
+    expect(result.leaking).toBe(true)
+    expect(result.bytesPerIteration).toBeGreaterThan(4096)
+    expect(result.bytesPerIteration).toBeLessThan(4096 * 2)
+    expect(result.r2).toBeGreaterThan(0.9)
+    expect(kept.length).toBe(35)
+  })
+
+  it('flags a small leak of one listener per call', async () => {
+    const listeners: (() => void)[] = []
+    const result = await leakCheck(
+      (i) => {
+        const data = { i, label: `listener ${i}` }
+        listeners.push(() => data)
+      },
+      { iterations: 40, threshold: 64 },
+    )
+    expect(result.verdict).toBe('leak')
+  })
+
+  it('passes a function that allocates a lot but keeps nothing', async () => {
+    const json = documentJson(500, 5)
+    let total = 0
+    const result = await leakCheck(
+      async () => {
+        const doc = JSON.parse(json) as { elements: unknown[] }
+        await Promise.resolve()
+        total += doc.elements.length
+      },
+      { iterations: 30 },
+    )
+    expect(result.verdict).toBe('clean')
+    expect(result.leaking).toBe(false)
+    expect(Math.abs(result.bytesPerIteration)).toBeLessThan(256)
+    expect(total).toBe(35 * 500)
+  })
+
+  it('validates its options with exact messages', async () => {
+    await expect(leakCheck(() => {}, { iterations: 2 })).rejects.toThrow(
+      'iterations must be a positive integer, got 2',
+    )
+    await expect(leakCheck('nope' as never)).rejects.toThrow("fn must be a function, got 'nope'")
+  })
+})
