@@ -129,34 +129,36 @@ async function run<T>(
     if (!skipped) await core.write(key, value, meta)
     return value
   })
-  // Errors the caller sees are reported in the catch below; this reports the rest (a refresh
-  // still running after a timeout returned).
-  let reported = false
-  settled
-    .finally(() => lock?.release())
-    .catch((error: unknown) => {
-      if (!reported) core.fail(error, 'factory')
-    })
+  // The lock is released before any caller sees the result, so waiters in other processes
+  // find the value. Errors the caller sees are reported in the catch below; this reports the
+  // rest (a refresh still running after a timeout returned).
+  let detached = false
+  const done = settled.finally(() =>
+    lock?.release().catch((error: unknown) => core.fail(error, 'unlock')),
+  )
+  done.catch((error: unknown) => {
+    if (detached) core.fail(error, 'factory')
+  })
 
   const servable = stale !== undefined && stale.entry.staleUntil > core.clock.now()
   const limits: Array<[number, boolean]> = []
   if (servable && plan.soft !== undefined) limits.push([plan.soft, true])
   if (plan.hard !== undefined) limits.push([plan.hard, false])
   try {
-    if (limits.length === 0) return await settled
+    if (limits.length === 0) return await done
     const [ms, soft] = limits[0] as [number, boolean]
     const clock = timer(ms)
     try {
-      const winner = await Promise.race([settled, clock.promise])
+      const winner = await Promise.race([done, clock.promise])
       if (winner !== TIMED_OUT) return winner
     } finally {
       clock.cancel()
     }
+    detached = true
     if (soft || servable) return staleValue<T>(core, key, stale as Found)
     throw new FactoryTimeoutError(userKey, ms)
   } catch (error) {
     if (error instanceof FactoryTimeoutError) throw error
-    reported = true
     core.fail(error, 'factory')
     if (servable) return staleValue<T>(core, key, stale as Found)
     throw new FactoryError(userKey, error)

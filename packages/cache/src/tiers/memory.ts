@@ -26,6 +26,7 @@ export interface MemoryTier extends Tier {
   readonly kind: 'memory'
   getSync(key: string): TierEntry | undefined
   shrink(fraction: number): number
+  subscribe(listener: (event: TierEvent) => void): () => void
   /** Number of entries held. */
   readonly size: number
 }

@@ -1,0 +1,68 @@
+import { type ChildProcess, spawn } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+import { redisUrl } from '@mx/testkit'
+import { Redis } from 'ioredis'
+
+/** Deletes every key under `prefix` from the shared Redis (never FLUSHALL). */
+export async function deleteKeys(prefix: string): Promise<void> {
+  const redis = new Redis(redisUrl())
+  try {
+    let cursor = '0'
+    do {
+      const [next, keys] = await redis.scan(
+        cursor,
+        'MATCH',
+        `${prefix.replace(/[*?[\]\\]/g, '\\$&')}*`,
+        'COUNT',
+        1000,
+      )
+      cursor = next
+      if (keys.length > 0) await redis.unlink(...keys)
+    } while (cursor !== '0')
+  } finally {
+    redis.disconnect()
+  }
+}
+
+/** Runs a TypeScript fixture in a child process (through tsx) with line-based stdout. */
+export function runFixture(
+  name: string,
+  args: string[],
+): { child: ChildProcess; lines: string[]; next(match: string): Promise<string> } {
+  const file = fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url))
+  const child = spawn(process.execPath, ['--import', 'tsx', file, ...args], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  })
+  const lines: string[] = []
+  const waiters: Array<{ match: string; resolve(line: string): void }> = []
+  let buffered = ''
+  child.stdout?.on('data', (chunk: Buffer) => {
+    buffered += chunk.toString()
+    const parts = buffered.split('\n')
+    buffered = parts.pop() ?? ''
+    for (const line of parts) {
+      lines.push(line)
+      for (const waiter of [...waiters]) {
+        if (line.startsWith(waiter.match)) {
+          waiters.splice(waiters.indexOf(waiter), 1)
+          waiter.resolve(line)
+        }
+      }
+    }
+  })
+  return {
+    child,
+    lines,
+    next: (match) => {
+      const seen = lines.find((line) => line.startsWith(match))
+      if (seen) return Promise.resolve(seen)
+      return new Promise((resolve) => waiters.push({ match, resolve }))
+    },
+  }
+}
+
+/** Resolves when the child process has exited (immediately if it already has). */
+export function exited(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve()
+  return new Promise((resolve) => child.once('exit', () => resolve()))
+}

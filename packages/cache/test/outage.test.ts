@@ -1,0 +1,55 @@
+import {
+  describeRedis,
+  hasRedisServerBinary,
+  type RedisServer,
+  startRedisServer,
+} from '@mx/testkit'
+import { afterAll, beforeAll, expect, it, vi } from 'vitest'
+import { type CircuitState, createCache, memoryTier, redisBus, redisTier } from '../src/index'
+
+describeRedis('Redis outage', () => {
+  let server: RedisServer
+  beforeAll(async () => {
+    if (!hasRedisServerBinary()) throw new Error('redis-server is needed for the outage test')
+    server = await startRedisServer()
+  })
+  afterAll(() => server?.stop())
+
+  it('falls back to the factory without hanging, opens the circuit, and closes it when Redis is back', async () => {
+    const cache = createCache({
+      tiers: [
+        memoryTier(),
+        redisTier({ url: server.url, timeout: 200, breaker: { failures: 2, resetAfter: 100 } }),
+      ],
+      bus: redisBus({ url: server.url, timeout: 200 }),
+    })
+    await cache.ready()
+    const states: CircuitState[] = []
+    cache.on('circuit', ({ state }) => states.push(state))
+    await cache.set('before', 'stored')
+    expect(await cache.get('before')).toBe('stored')
+
+    await server.kill()
+    expect(await cache.getOrSet('during', () => 'from factory')).toBe('from factory')
+    expect(await cache.getOrSet('during-2', () => 'again')).toBe('again')
+    await cache.set('during-3', 3)
+    await cache.invalidate({ tags: ['any'] })
+    expect(await cache.get('before')).toBe('stored')
+    expect(states).toContain('open')
+    expect(cache.stats().errors).toBeGreaterThan(0)
+
+    await server.restart()
+    await vi.waitFor(
+      async () => {
+        await cache.get('probe')
+        expect(states.at(-1)).toBe('closed')
+      },
+      { timeout: 10_000, interval: 50 },
+    )
+    await cache.set('after', 'stored again')
+    const fresh = createCache({ tiers: [redisTier({ url: server.url })] })
+    expect(await fresh.get('after')).toBe('stored again')
+    await fresh.close()
+    await cache.close()
+  }, 30_000)
+})
