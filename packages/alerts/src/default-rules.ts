@@ -1,5 +1,4 @@
-import { parseDuration } from './duration'
-import { DurationInvalidError, InvalidOptionError } from './errors'
+import { durationOption } from './duration'
 import type { Duration, Labels, MetricSample, MetricsSnapshot, Rule } from './types'
 
 /** Tuning of one threshold rule of the built-in set; `false` leaves the rule out. */
@@ -126,14 +125,7 @@ function sampleValue(sample: MetricSample | number | undefined): number | undefi
 
 function queueGrowthRule(options: QueueGrowthOptions, labels: Labels): Rule {
   const metric = options.metric ?? 'queue.depth'
-  let windowMs: number
-  try {
-    windowMs = parseDuration(options.window ?? '10m', 'queueDepth.window')
-  } catch (error) {
-    if (error instanceof DurationInvalidError)
-      throw new InvalidOptionError('queueDepth.window', error.message)
-    throw error
-  }
+  const windowMs = durationOption('queueDepth.window', options.window ?? '10m')
   const samples: Array<[number, number]> = []
   return {
     name: 'QueueDepthGrowing',

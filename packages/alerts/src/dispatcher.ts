@@ -1,4 +1,6 @@
-import type { Labels, Notification, NotifiedAlert } from './types'
+import { durationOption } from './duration'
+import { InvalidOptionError } from './errors'
+import type { Labels, Notification, NotifiedAlert, RouteOptions } from './types'
 
 /** Route timing resolved to ms. */
 export interface RouteSettings {
@@ -8,6 +10,25 @@ export interface RouteSettings {
   repeatIntervalMs: number
   sendResolved: boolean
   receiver: string
+}
+
+/** Validates route options and resolves their defaults (Alertmanager's). */
+export function routeSettings(route: RouteOptions = {}): RouteSettings {
+  const groupBy = route.groupBy ?? ['alertname']
+  if (!Array.isArray(groupBy) || groupBy.some((n) => typeof n !== 'string')) {
+    throw new InvalidOptionError('route.groupBy', 'route.groupBy must be an array of label names')
+  }
+  return {
+    groupBy,
+    groupWaitMs: durationOption('route.groupWait', route.groupWait ?? '30s'),
+    groupIntervalMs: Math.max(
+      1,
+      durationOption('route.groupInterval', route.groupInterval ?? '5m'),
+    ),
+    repeatIntervalMs: durationOption('route.repeatInterval', route.repeatInterval ?? '4h'),
+    sendResolved: route.sendResolved ?? true,
+    receiver: route.receiver ?? 'default',
+  }
 }
 
 /** One aggregation group; plain data so it can be persisted. */

@@ -1,4 +1,4 @@
-import { DurationInvalidError } from './errors'
+import { DurationInvalidError, InvalidOptionError } from './errors'
 import type { Duration } from './types'
 
 const UNIT_MS: Record<string, number> = {
@@ -53,4 +53,16 @@ export function formatDuration(ms: number): string {
     }
   }
   return out
+}
+
+/** `parseDuration` for a factory option: a bad value throws `InvalidOptionError` naming `field`. */
+export function durationOption(field: string, value: Duration): number {
+  try {
+    return parseDuration(value, field)
+  } catch (error) {
+    if (error instanceof DurationInvalidError) {
+      throw new InvalidOptionError(field, error.message, { cause: error })
+    }
+    throw error
+  }
 }

@@ -17,13 +17,13 @@ export {
   StateFileError,
   TemplateInvalidError,
 } from './errors'
+export { createAlertManager } from './manager'
 export type {
   AlertManager,
   AlertManagerEvents,
   AlertManagerOptions,
   EvaluationResult,
-} from './manager'
-export { createAlertManager } from './manager'
+} from './manager-types'
 export { validateRules } from './rules'
 export type { CallbackSinkOptions } from './sinks/callback'
 export { callbackSink } from './sinks/callback'

@@ -1,107 +1,26 @@
 import EventEmitter from 'eventemitter3'
 import { systemClock } from './clock'
 import { Delivery } from './delivery'
-import { Dispatcher, type RouteSettings } from './dispatcher'
-import { parseDuration } from './duration'
+import { Dispatcher, routeSettings } from './dispatcher'
+import { durationOption } from './duration'
 import {
-  DurationInvalidError,
   ExprFailedError,
   InvalidOptionError,
   ManagerStoppedError,
   RuleInvalidError,
 } from './errors'
 import { Inhibitor } from './inhibit'
+import type {
+  AlertManager,
+  AlertManagerEvents,
+  AlertManagerOptions,
+  EvaluationResult,
+} from './manager-types'
 import { persistRecord, readStateFile, restoreRecord, writeStateFile } from './persistence'
 import { compileRules, flapSettings } from './rules'
 import { SilenceStore } from './silences'
-import { type AlertRecord, newRecord, type Outcome, render, step, toAlert } from './state'
-import type {
-  Alert,
-  AlertState,
-  Clock,
-  Duration,
-  FlapOptions,
-  InhibitRule,
-  Labels,
-  MetricsSnapshot,
-  MetricsSource,
-  Notification,
-  NotifiedAlert,
-  RouteOptions,
-  Rule,
-  Silence,
-  SilenceInput,
-  Sink,
-  Transition,
-} from './types'
-
-/** Options of `createAlertManager`. */
-export interface AlertManagerOptions {
-  /** Where metrics come from; any `{ snapshot() }`. */
-  source: MetricsSource
-  rules: Rule[]
-  route?: RouteOptions
-  inhibit?: InhibitRule[]
-  sinks?: Sink[]
-  /** Evaluation interval once `start()`ed. Default `'10s'`. */
-  interval?: Duration
-  clock?: Clock
-  /** JSON file where pending/firing state, silences and groups survive restarts. */
-  stateFile?: string
-  /** Default flap detection for every rule; `false` disables it. */
-  flap?: FlapOptions | false
-  /** Transitions kept by `history()`. Default 1000. */
-  historyLimit?: number
-  /** Notifications queued per sink before the oldest is dropped. Default 1000. */
-  maxQueuedNotifications?: number
-}
-
-/** Event name → payload. State events carry a detached `Alert`. */
-export interface AlertManagerEvents {
-  pending: [alert: Alert]
-  firing: [alert: Alert]
-  resolved: [alert: Alert]
-  inactive: [alert: Alert]
-  nodata: [alert: Alert]
-  error: [alert: Alert]
-  flapping: [alert: Alert]
-  stable: [alert: Alert]
-  notification: [notification: Notification, sink: string]
-  sinkError: [error: unknown, notification: Notification, sink: string]
-  stateError: [error: unknown]
-  /** A rule's `expr` threw or returned a non-number; the rule is in its `onError` state. */
-  exprError: [error: ExprFailedError]
-}
-
-/** Result of one evaluation. */
-export interface EvaluationResult {
-  at: number
-  rules: number
-  transitions: Transition[]
-  notifications: Notification[]
-}
-
-export interface AlertManager {
-  /** Evaluates every `interval` on the clock, first right away. */
-  start(): void
-  /** Evaluates every rule once now, then flushes due notification groups. */
-  evaluate(): Promise<EvaluationResult>
-  /** Adds a silence; returns it with its id. */
-  silence(input: SilenceInput): Silence
-  expireSilence(id: string): boolean
-  silences(): Silence[]
-  /** Alerts that are pending, firing, nodata or error. */
-  active(): Alert[]
-  /** Every alert, inactive ones included. */
-  alerts(): Alert[]
-  history(): Transition[]
-  on<E extends keyof AlertManagerEvents>(
-    event: E,
-    listener: (...args: AlertManagerEvents[E]) => void,
-  ): () => void
-  /** Stops timers, waits for the running evaluation, pending deliveries and the state file. */
-  stop(options?: { abortDeliveries?: boolean }): Promise<void>
-}
+import { type AlertRecord, newRecord, notified, type Outcome, render, step, toAlert } from './state'
+import type { AlertState, Labels, MetricsSnapshot, Notification, Transition } from './types'
 
 type AlertEvent =
   | 'pending'
@@ -115,42 +34,14 @@ type AlertEvent =
 
 const ACTIVE = new Set<AlertState>(['pending', 'firing', 'nodata', 'error'])
 
-function option(field: string, value: Duration): number {
-  try {
-    return parseDuration(value, field)
-  } catch (error) {
-    if (error instanceof DurationInvalidError)
-      throw new InvalidOptionError(field, error.message, { cause: error })
-    throw error
+function positiveInteger(option: string, value: number): number {
+  if (!Number.isInteger(value) || value < 1) {
+    throw new InvalidOptionError(
+      option,
+      `${option} must be a positive integer, got ${String(value)}`,
+    )
   }
-}
-
-function routeSettings(route: RouteOptions = {}): RouteSettings {
-  const groupBy = route.groupBy ?? ['alertname']
-  if (!Array.isArray(groupBy) || groupBy.some((n) => typeof n !== 'string')) {
-    throw new InvalidOptionError('route.groupBy', 'route.groupBy must be an array of label names')
-  }
-  return {
-    groupBy,
-    groupWaitMs: option('route.groupWait', route.groupWait ?? '30s'),
-    groupIntervalMs: Math.max(1, option('route.groupInterval', route.groupInterval ?? '5m')),
-    repeatIntervalMs: option('route.repeatInterval', route.repeatInterval ?? '4h'),
-    sendResolved: route.sendResolved ?? true,
-    receiver: route.receiver ?? 'default',
-  }
-}
-
-function notified(record: AlertRecord): NotifiedAlert {
-  const firing = record.phase === 'firing'
-  return {
-    status: firing ? 'firing' : 'resolved',
-    labels: record.labels,
-    annotations: record.annotations,
-    startsAt: record.firedAt ?? record.activeAt ?? 0,
-    endsAt: firing ? 0 : (record.resolvedAt ?? record.lastEvaluatedAt ?? 0),
-    fingerprint: record.rule.fingerprint,
-    value: record.value,
-  }
+  return value
 }
 
 /**
@@ -163,7 +54,7 @@ export function createAlertManager(options: AlertManagerOptions): AlertManager {
     throw new InvalidOptionError('source', 'source must be an object with a snapshot() method')
   }
   const clock = options.clock ?? systemClock
-  const intervalMs = option('interval', options.interval ?? '10s')
+  const intervalMs = durationOption('interval', options.interval ?? '10s')
   if (intervalMs <= 0) throw new InvalidOptionError('interval', 'interval must be greater than 0')
   let defaultFlap: ReturnType<typeof flapSettings>
   try {
@@ -177,7 +68,7 @@ export function createAlertManager(options: AlertManagerOptions): AlertManager {
   const dispatcher = new Dispatcher(routeSettings(options.route))
   const inhibitor = new Inhibitor(options.inhibit ?? [])
   const silenceStore = new SilenceStore()
-  const historyLimit = options.historyLimit ?? 1000
+  const historyLimit = positiveInteger('historyLimit', options.historyLimit ?? 1000)
   const history: Transition[] = []
   const emitter = new EventEmitter()
   const emit = <E extends keyof AlertManagerEvents>(event: E, ...args: AlertManagerEvents[E]) => {
@@ -197,7 +88,7 @@ export function createAlertManager(options: AlertManagerOptions): AlertManager {
       delivered: (n, sink) => emit('notification', n, sink),
       failed: (error, n, sink) => emit('sinkError', error, n, sink),
     },
-    options.maxQueuedNotifications ?? 1000,
+    positiveInteger('maxQueuedNotifications', options.maxQueuedNotifications ?? 1000),
   )
 
   let stopped = false
@@ -385,12 +276,15 @@ export function createAlertManager(options: AlertManagerOptions): AlertManager {
     evalTimer = undefined
     if (stopped) return Promise.resolve()
     const startedAt = clock.now()
-    return evaluate()
-      .catch((error) => emit('stateError', error))
-      .finally(() => {
-        if (!stopped)
-          evalTimer = clock.setTimeout(tick, Math.max(0, startedAt + intervalMs - clock.now()))
-      })
+    return (
+      evaluate()
+        // runEvaluation catches rule and source failures itself; this is a last resort.
+        .catch((error) => emit('stateError', error))
+        .finally(() => {
+          if (!stopped)
+            evalTimer = clock.setTimeout(tick, Math.max(0, startedAt + intervalMs - clock.now()))
+        })
+    )
   }
 
   return {

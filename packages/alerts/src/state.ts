@@ -1,5 +1,5 @@
 import type { CompiledRule } from './rules'
-import type { Alert, AlertState, Labels } from './types'
+import type { Alert, AlertState, Labels, NotifiedAlert } from './types'
 
 /** The lifecycle part of a state; `nodata`/`error` overlay it without losing it. */
 export type Phase = 'inactive' | 'pending' | 'firing' | 'resolved'
@@ -189,5 +189,19 @@ export function toAlert(record: AlertRecord): Alert {
     flapping: record.flapping,
     error: record.error,
     lastEvaluatedAt: record.lastEvaluatedAt,
+  }
+}
+
+/** The record as the dispatcher sees it: firing, or resolved (anything else). */
+export function notified(record: AlertRecord): NotifiedAlert {
+  const firing = record.phase === 'firing'
+  return {
+    status: firing ? 'firing' : 'resolved',
+    labels: record.labels,
+    annotations: record.annotations,
+    startsAt: record.firedAt ?? record.activeAt ?? 0,
+    endsAt: firing ? 0 : (record.resolvedAt ?? record.lastEvaluatedAt ?? 0),
+    fingerprint: record.rule.fingerprint,
+    value: record.value,
   }
 }

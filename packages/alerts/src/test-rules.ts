@@ -1,6 +1,6 @@
 import { manualClock } from './clock'
-import { parseDuration } from './duration'
-import { DurationInvalidError, InvalidOptionError } from './errors'
+import { durationOption } from './duration'
+import { InvalidOptionError } from './errors'
 import { createAlertManager } from './manager'
 import type { AlertState, Duration, FlapOptions, Labels, MetricsSnapshot, Rule } from './types'
 
@@ -59,15 +59,6 @@ export function expandSeries(name: string, notation: string): Array<number | und
   return out
 }
 
-function duration(field: string, value: Duration): number {
-  try {
-    return parseDuration(value, field)
-  } catch (error) {
-    if (error instanceof DurationInvalidError) throw new InvalidOptionError(field, error.message)
-    throw error
-  }
-}
-
 const subset = (want: Record<string, string>, have: Record<string, string>) =>
   Object.entries(want).every(([k, v]) => have[k] === v)
 
@@ -82,7 +73,7 @@ export async function testRules(
   expected: AlertExpectation[],
   options: { flap?: FlapOptions | false } = {},
 ): Promise<RuleTestResult> {
-  const intervalMs = duration('interval', input.interval ?? '1m')
+  const intervalMs = durationOption('interval', input.interval ?? '1m')
   if (intervalMs <= 0) throw new InvalidOptionError('interval', 'interval must be greater than 0')
   const series = new Map<string, Array<number | undefined>>()
   for (const [name, values] of Object.entries(input.series ?? {})) {
@@ -96,7 +87,7 @@ export async function testRules(
   }
   const checks = expected.map((e, index) => ({
     ...e,
-    atMs: duration(`expected[${index}].at`, e.at),
+    atMs: durationOption(`expected[${index}].at`, e.at),
   }))
   const clock = manualClock(0)
   let sampleIndex = 0

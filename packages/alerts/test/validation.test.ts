@@ -137,6 +137,9 @@ describe('rule validation', () => {
         inhibit: [{ source: [{ name: 'a', value: '(', op: '=~' }], target: {} }],
       }),
     ).toThrow(expect.objectContaining({ option: 'inhibit[0].source' }))
+    expect(() => createAlertManager({ source, rules: [], historyLimit: 0 })).toThrow(
+      'historyLimit must be a positive integer, got 0',
+    )
     expect(() => createAlertManager({ source, rules: [], flap: { maxChanges: 1 } })).toThrow(
       expect.objectContaining({ option: 'flap.maxChanges' }),
     )

@@ -1,6 +1,6 @@
 import { systemClock } from '../clock'
-import { parseDuration } from '../duration'
-import { DurationInvalidError, InvalidOptionError, SinkFailedError } from '../errors'
+import { durationOption } from '../duration'
+import { InvalidOptionError, SinkFailedError } from '../errors'
 import type { Clock, Duration, Notification, Sink } from '../types'
 
 export interface WebhookSinkOptions {
@@ -64,15 +64,6 @@ function sleep(clock: Clock, ms: number, signal: AbortSignal): Promise<void> {
   })
 }
 
-function duration(field: string, value: Duration): number {
-  try {
-    return parseDuration(value, field)
-  } catch (error) {
-    if (error instanceof DurationInvalidError) throw new InvalidOptionError(field, error.message)
-    throw error
-  }
-}
-
 class RetryableError extends Error {}
 
 /**
@@ -97,9 +88,9 @@ export function webhookSink(options: WebhookSinkOptions): Sink {
       `webhookSink retries must be a non-negative integer, got ${String(retries)}`,
     )
   }
-  const timeoutMs = duration('timeout', options.timeout ?? '10s')
-  const initialMs = duration('backoff.initial', options.backoff?.initial ?? '500ms')
-  const maxMs = duration('backoff.max', options.backoff?.max ?? '30s')
+  const timeoutMs = durationOption('timeout', options.timeout ?? '10s')
+  const initialMs = durationOption('backoff.initial', options.backoff?.initial ?? '500ms')
+  const maxMs = durationOption('backoff.max', options.backoff?.max ?? '30s')
   const factor = options.backoff?.factor ?? 2
   if (typeof factor !== 'number' || !(factor >= 1)) {
     throw new InvalidOptionError(
