@@ -8,8 +8,8 @@ describe('runtime collectors', () => {
     try {
       // Enough short-lived garbage to force young-generation collections.
       let keep = 0
-      for (let i = 0; i < 300_000; i++) keep += [i, { i }].length
-      expect(keep).toBe(600_000)
+      for (let i = 0; i < 1_000_000; i++) keep += [i, { i }].length
+      expect(keep).toBe(2_000_000)
       const busyUntil = Date.now() + 30
       while (Date.now() < busyUntil) keep++
       await new Promise<void>((resolve) => {
