@@ -9,6 +9,15 @@ function retainedBytes(): number {
   return heap.used_heap_size + (heap.external_memory ?? 0)
 }
 
+function median(values: number[]): number {
+  if (values.length === 0) return 0
+  const sorted = [...values].sort((a, b) => a - b)
+  const middle = sorted.length >> 1
+  return sorted.length % 2 === 1
+    ? (sorted[middle] as number)
+    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2
+}
+
 /** Median of the slopes between every pair of samples: one GC hiccup cannot tilt it. */
 function theilSen(samples: ArrayLike<number>): number {
   const slopes: number[] = []
@@ -17,36 +26,48 @@ function theilSen(samples: ArrayLike<number>): number {
       slopes.push(((samples[j] as number) - (samples[i] as number)) / (j - i))
     }
   }
-  if (slopes.length === 0) return 0
-  slopes.sort((a, b) => a - b)
-  const middle = slopes.length >> 1
-  return slopes.length % 2 === 1
-    ? (slopes[middle] as number)
-    : ((slopes[middle - 1] as number) + (slopes[middle] as number)) / 2
+  return median(slopes)
 }
 
-/** Coefficient of determination of the least-squares line through the samples. */
-function rSquared(samples: ArrayLike<number>): number {
+/**
+ * Coefficient of determination of the least-squares line through the samples, leaving out
+ * outliers (farther from the robust line than 3 scaled median absolute deviations, or 64
+ * bytes): a single allocation by someone else between a GC and a sample must not hide a leak.
+ */
+function rSquared(samples: ArrayLike<number>, slope: number): number {
   const n = samples.length
-  let sumX = 0
-  let sumY = 0
+  const offsets: number[] = []
+  for (let i = 0; i < n; i++) offsets.push((samples[i] as number) - slope * i)
+  const intercept = median(offsets)
+  const residuals = offsets.map((offset) => Math.abs(offset - intercept))
+  const tolerance = Math.max(3 * 1.4826 * median(residuals), 64)
+  const xs: number[] = []
+  const ys: number[] = []
   for (let i = 0; i < n; i++) {
-    sumX += i
-    sumY += samples[i] as number
+    if ((residuals[i] as number) <= tolerance) {
+      xs.push(i)
+      ys.push(samples[i] as number)
+    }
   }
-  const meanX = sumX / n
-  const meanY = sumY / n
+  const meanX = xs.reduce((a, b) => a + b, 0) / xs.length
+  const meanY = ys.reduce((a, b) => a + b, 0) / ys.length
   let sxy = 0
   let sxx = 0
   let syy = 0
-  for (let i = 0; i < n; i++) {
-    const dx = i - meanX
-    const dy = (samples[i] as number) - meanY
+  for (let k = 0; k < xs.length; k++) {
+    const dx = (xs[k] as number) - meanX
+    const dy = (ys[k] as number) - meanY
     sxy += dx * dy
     sxx += dx * dx
     syy += dy * dy
   }
   return syy === 0 || sxx === 0 ? 0 : (sxy * sxy) / (sxx * syy)
+}
+
+/** Robust slope (bytes per sample) and goodness of fit of a series of retained-byte samples. */
+export function fitGrowth(samples: ArrayLike<number>): { slope: number; r2: number } {
+  const slope = theilSen(samples)
+  return { slope, r2: rSquared(samples, slope) }
 }
 
 /**
@@ -77,8 +98,7 @@ export async function leakCheck(
     samples[i] = retainedBytes()
   }
 
-  const bytesPerIteration = theilSen(samples)
-  const r2 = rSquared(samples)
+  const { slope: bytesPerIteration, r2 } = fitGrowth(samples)
   const leaking = bytesPerIteration >= threshold && r2 >= 0.5
   return {
     verdict: leaking ? 'leak' : 'clean',

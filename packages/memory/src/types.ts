@@ -299,7 +299,7 @@ export interface LeakCheckResult {
   leaking: boolean
   /** Robust (Theil–Sen) slope of retained bytes per iteration. */
   bytesPerIteration: number
-  /** How well a straight line fits the samples (0..1): a real leak grows steadily. */
+  /** How well a straight line fits the samples, outliers aside (0..1): a leak grows steadily. */
   r2: number
   /** Retained bytes after the last iteration minus before the first. */
   growth: number

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { leakCheck } from '../src/index'
+import { fitGrowth } from '../src/leak-check'
 import { documentJson } from './helpers/documents'
 
 describe('leakCheck', () => {
@@ -46,6 +47,16 @@ describe('leakCheck', () => {
     expect(result.leaking).toBe(false)
     expect(Math.abs(result.bytesPerIteration)).toBeLessThan(256)
     expect(total).toBe(35 * 500)
+  })
+
+  it('fits a steady slope through a series with one outlier sample', () => {
+    // Recorded from a real run: 4 KiB per iteration, one sample hit by a foreign allocation.
+    const samples = Array.from({ length: 30 }, (_, i) => 10_791_425 + 4144 * i)
+    samples[6] = (samples[6] as number) + 240_000
+    const { slope, r2 } = fitGrowth(samples)
+    expect(slope).toBe(4144)
+    expect(r2).toBeGreaterThan(0.99)
+    expect(fitGrowth(Array.from({ length: 30 }, () => 5_000_000))).toEqual({ slope: 0, r2: 0 })
   })
 
   it('validates its options with exact messages', async () => {
