@@ -43,7 +43,7 @@ function scriptSafe(text: string): string {
 export interface RenderOptions {
   /** Page title. Default "mx profile". */
   title?: string
-  /** Internal: URL of the Server-Sent Events stream that makes the page live. */
+  /** URL of a Server-Sent Events stream of snapshots: the page re-renders on each event (`serveDashboard` sets it). */
   eventsUrl?: string
 }
 
