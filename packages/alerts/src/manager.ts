@@ -32,6 +32,8 @@ type AlertEvent =
   | 'flapping'
   | 'stable'
 
+const NO_DATA: Outcome = { kind: 'nodata' }
+
 const ACTIVE = new Set<AlertState>(['pending', 'firing', 'nodata', 'error'])
 
 function positiveInteger(option: string, value: number): number {
@@ -224,6 +226,7 @@ export function createAlertManager(options: AlertManagerOptions): AlertManager {
       sourceError = `source.snapshot() failed: ${(error as Error)?.message ?? String(error)}`
     }
     const transitions: Transition[] = []
+    const valueOutcome = { kind: 'value' as const, value: 0 }
     for (const record of records) {
       let outcome: Outcome
       if (sourceError !== undefined) outcome = { kind: 'error', error: sourceError }
@@ -231,9 +234,11 @@ export function createAlertManager(options: AlertManagerOptions): AlertManager {
         try {
           const value = record.rule.read(snapshot, now)
           if (value === undefined || (typeof value === 'number' && Number.isNaN(value)))
-            outcome = { kind: 'nodata' }
-          else if (typeof value === 'number') outcome = { kind: 'value', value }
-          else
+            outcome = NO_DATA
+          else if (typeof value === 'number') {
+            valueOutcome.value = value
+            outcome = valueOutcome
+          } else
             outcome = exprFailed(
               record,
               `expr returned ${typeof value}, expected a number or undefined`,
