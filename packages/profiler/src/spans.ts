@@ -21,10 +21,13 @@ export interface StageNode {
 
 interface Frame {
   node: StageNode
-  /** Sum of the durations of direct children that ended so far. */
-  childMs: number
   parent: Frame | undefined
   start: number
+  /** Direct children running now; while > 0, time since `coverStart` is covered by children. */
+  activeChildren: number
+  coverStart: number
+  /** Time covered by at least one direct child (the union of their intervals). */
+  coveredMs: number
 }
 
 export interface SpanEnd {
@@ -82,9 +85,11 @@ export class SpanTracker {
       node = createNode(name, parentNode.path ? `${parentNode.path}/${name}` : name)
       parentNode.children.set(name, node)
     }
-    const frame: Frame = { node, childMs: 0, parent, start: 0 }
+    const frame: Frame = { node, parent, start: 0, activeChildren: 0, coverStart: 0, coveredMs: 0 }
     if (spanStartChannel.hasSubscribers) spanStartChannel.publish({ name, path: node.path })
-    frame.start = this.now()
+    const start = this.now()
+    frame.start = start
+    if (parent && parent.activeChildren++ === 0) parent.coverStart = start
     let result: T
     try {
       result = this.storage.run(frame, fn)
@@ -110,20 +115,24 @@ export class SpanTracker {
 
   // A method rather than a per-call closure: spans are on hot paths.
   private finish(frame: Frame, error: boolean): void {
-    const durationMs = Math.max(0, this.now() - frame.start)
+    const end = this.now()
+    const durationMs = Math.max(0, end - frame.start)
     const node = frame.node
+    // Children still running (detached work) cover the parent up to its own end.
+    const covered = frame.coveredMs + (frame.activeChildren > 0 ? end - frame.coverStart : 0)
     if (this.recording) {
       node.count++
       if (error) node.errors++
       node.totalMs += durationMs
-      node.selfMs += Math.max(0, durationMs - frame.childMs)
+      node.selfMs += Math.max(0, durationMs - covered)
       node.histogram.record(durationMs)
     }
-    if (frame.parent) frame.parent.childMs += durationMs
+    const parent = frame.parent
+    if (parent && --parent.activeChildren === 0) parent.coveredMs += end - parent.coverStart
     if (spanEndChannel.hasSubscribers || this.onEnd) {
-      const end = { name: node.name, path: node.path, durationMs, error }
-      if (spanEndChannel.hasSubscribers) spanEndChannel.publish(end)
-      this.onEnd?.(end)
+      const message = { name: node.name, path: node.path, durationMs, error }
+      if (spanEndChannel.hasSubscribers) spanEndChannel.publish(message)
+      this.onEnd?.(message)
     }
   }
 

@@ -74,7 +74,7 @@ export interface StageSnapshot {
   errors: number
   /** Wall time spent inside this stage, children included. */
   totalMs: number
-  /** `totalMs` minus the time of direct children (clamped at 0 when children overlap). */
+  /** `totalMs` minus the time covered by direct children (the union of their intervals). */
   selfMs: number
   p50: number
   p90: number

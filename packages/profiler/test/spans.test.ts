@@ -49,6 +49,33 @@ describe('spans', () => {
     expect(Math.abs((parse?.p50 ?? 0) - 3) / 3).toBeLessThanOrEqual(0.01)
   })
 
+  it('counts concurrent children once in self time (union of their intervals)', async () => {
+    const clock = manualClock()
+    const p = createProfiler({ now: clock.now })
+    let releaseA = () => {}
+    let releaseB = () => {}
+    await p.span('job', async () => {
+      clock.advance(1)
+      const a = p.span('a', () => new Promise<void>((resolve) => (releaseA = resolve)))
+      clock.advance(2)
+      const b = p.span('b', () => new Promise<void>((resolve) => (releaseB = resolve)))
+      clock.advance(2)
+      releaseA()
+      await a
+      clock.advance(3)
+      releaseB()
+      await b
+      clock.advance(2)
+    })
+    const [job] = p.snapshot().stages
+    // a covers 1..5 and b 3..8: children cover 7 ms of the job's 10.
+    expect(job).toMatchObject({ totalMs: 10, selfMs: 3 })
+    expect(job?.children.map((c) => [c.name, c.totalMs])).toEqual([
+      ['a', 4],
+      ['b', 5],
+    ])
+  })
+
   it('attributes work after await and inside timers to the span that started it', async () => {
     const p = createProfiler()
     const seen: Array<string | undefined> = []
