@@ -1,4 +1,5 @@
 import { DoubleReleaseError, ForeignReleaseError, InvalidOptionError } from './errors'
+import { isThenable } from './thenable'
 import type { ObjectPool, ObjectPoolOptions, ObjectPoolStats } from './types'
 import { requireFunction, requireInteger } from './units'
 
@@ -7,14 +8,6 @@ const IDLE = 2
 const DROPPED = 3
 
 type State = typeof BORROWED | typeof IDLE | typeof DROPPED
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (
-    value !== null &&
-    (typeof value === 'object' || typeof value === 'function') &&
-    typeof (value as { then?: unknown }).then === 'function'
-  )
-}
 
 /**
  * A bounded, synchronous pool of reusable objects (buffers, scratch arrays, builders) that

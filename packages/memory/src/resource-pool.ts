@@ -8,7 +8,9 @@ import {
   PoolDrainedError,
   ResourceCreateError,
 } from './errors'
+import { IdleList } from './idle-list'
 import { type LeaseRecord, LeaseTracker, type Trace, toLease } from './lease-tracker'
+import { isThenable } from './thenable'
 import type {
   AcquireOptions,
   Duration,
@@ -19,14 +21,6 @@ import type {
 } from './types'
 import { parseDuration, requireFunction, requireInteger } from './units'
 import { type Waiter, WaiterQueue } from './waiters'
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (
-    value !== null &&
-    (typeof value === 'object' || typeof value === 'function') &&
-    typeof (value as { then?: unknown }).then === 'function'
-  )
-}
 
 /**
  * An async pool of costly resources (parsers, connections, browser pages) with FIFO fairness,
@@ -51,16 +45,17 @@ export function createResourcePool<T>(options: ResourcePoolOptions<T>): Resource
   const { create, destroy: destroyFn, validate } = options
 
   const events = new TypedEmitter<ResourcePoolEvents>()
-  const waiters = new WaiterQueue<T>()
-  const idle: T[] = []
-  const idleSince: number[] = []
+  const waiters = new WaiterQueue<T>(clock, (waiter) => {
+    counters.timeouts++
+    waiter.signal?.removeEventListener('abort', waiter.onAbort as () => void)
+    waiter.reject(new AcquireTimeoutError(acquireTimeout))
+  })
+  const idle = new IdleList<T>(clock, idleTimeout, () =>
+    idle.reap(() => size() > min, destroyResource),
+  )
   const pendingDestroys = new Set<Promise<void>>()
   let creating = 0
   let validating = 0
-  let reaper: unknown
-  // One timer for all waiters: they share `acquireTimeout`, so deadlines grow in queue order.
-  let expiryTimer: unknown
-  let reaperAt = Number.POSITIVE_INFINITY
   let draining = false
   let drainResolve: (() => void) | undefined
   const counters = {
@@ -104,8 +99,6 @@ export function createResourcePool<T>(options: ResourcePoolOptions<T>): Resource
       return
     }
     idle.push(resource)
-    idleSince.push(clock.now())
-    scheduleReaper()
   }
 
   const destroyResource = (resource: T): void => {
@@ -178,7 +171,6 @@ export function createResourcePool<T>(options: ResourcePoolOptions<T>): Resource
     let needed = waiters.live - creating - validating
     while (needed > 0) {
       if (idle.length > 0) {
-        idleSince.pop()
         const resource = idle.pop() as T
         if (validate === undefined) offer(resource)
         else startValidate(resource)
@@ -198,50 +190,6 @@ export function createResourcePool<T>(options: ResourcePoolOptions<T>): Resource
     checkDrained()
   }
 
-  const scheduleReaper = (): void => {
-    if (idleTimeout === 0 || idle.length === 0 || draining) return
-    const due = (idleSince[0] as number) + idleTimeout
-    if (reaper !== undefined && reaperAt <= due) return
-    if (reaper !== undefined) clock.clearTimeout(reaper)
-    reaperAt = due
-    reaper = clock.setTimeout(reap, Math.max(0, due - clock.now()))
-  }
-
-  const reap = (): void => {
-    reaper = undefined
-    reaperAt = Number.POSITIVE_INFINITY
-    const now = clock.now()
-    while (idle.length > 0 && size() > min && now - (idleSince[0] as number) >= idleTimeout) {
-      idleSince.shift()
-      destroyResource(idle.shift() as T)
-    }
-    // Resources kept because of `min` are refreshed so the reaper does not spin on them.
-    if (idle.length > 0 && size() <= min && now - (idleSince[0] as number) >= idleTimeout) {
-      for (let i = 0; i < idleSince.length; i++) idleSince[i] = now
-    }
-    scheduleReaper()
-  }
-
-  const armExpiry = (): void => {
-    if (expiryTimer !== undefined) return
-    const head = waiters.peek()
-    if (head === undefined) return
-    expiryTimer = clock.setTimeout(expire, Math.max(0, head.deadline - clock.now()))
-  }
-
-  const expire = (): void => {
-    expiryTimer = undefined
-    const now = clock.now()
-    for (let head = waiters.peek(); head !== undefined && head.deadline <= now; ) {
-      waiters.cancel(head)
-      counters.timeouts++
-      head.signal?.removeEventListener('abort', head.onAbort as () => void)
-      head.reject(new AcquireTimeoutError(acquireTimeout))
-      head = waiters.peek()
-    }
-    armExpiry()
-  }
-
   const checkDrained = (): void => {
     if (drainResolve === undefined) return
     if (leases.count + creating + validating + pendingDestroys.size > 0) return
@@ -257,7 +205,6 @@ export function createResourcePool<T>(options: ResourcePoolOptions<T>): Resource
   const borrow = (acquireOptions: AcquireOptions | undefined, trace: Trace | undefined) => {
     if (draining) return Promise.reject(new PoolDrainedError())
     if (waiters.live === 0 && idle.length > 0 && validate === undefined) {
-      idleSince.pop()
       return Promise.resolve(lend(idle.pop() as T, undefined, trace))
     }
     const signal = acquireOptions?.signal
@@ -285,7 +232,6 @@ export function createResourcePool<T>(options: ResourcePoolOptions<T>): Resource
         signal.addEventListener('abort', waiter.onAbort, { once: true })
       }
       waiters.push(waiter)
-      armExpiry()
       dispatch()
     })
   }
@@ -346,7 +292,6 @@ export function createResourcePool<T>(options: ResourcePoolOptions<T>): Resource
   ): Promise<R> {
     const trace = leases.trace(use)
     if (!draining && waiters.live === 0 && idle.length > 0 && validate === undefined) {
-      idleSince.pop()
       return runWith(lend(idle.pop() as T, undefined, trace), fn)
     }
     return borrow(acquireOptions, trace).then((resource) => runWith(resource, fn))
@@ -373,7 +318,6 @@ export function createResourcePool<T>(options: ResourcePoolOptions<T>): Resource
     requireInteger(keep, 'keep', 0)
     let removed = 0
     while (idle.length > 0 && size() > keep) {
-      idleSince.shift()
       destroyResource(idle.shift() as T)
       removed++
     }
@@ -384,16 +328,12 @@ export function createResourcePool<T>(options: ResourcePoolOptions<T>): Resource
   const drain = (): Promise<void> => {
     if (!draining) {
       draining = true
-      if (reaper !== undefined) clock.clearTimeout(reaper)
-      if (expiryTimer !== undefined) clock.clearTimeout(expiryTimer)
-      reaper = undefined
-      expiryTimer = undefined
+      waiters.stop()
       for (let waiter = waiters.shift(); waiter !== undefined; waiter = waiters.shift()) {
         waiter.signal?.removeEventListener('abort', waiter.onAbort as () => void)
         waiter.reject(new PoolDrainedError())
       }
-      while (idle.length > 0) destroyResource(idle.pop() as T)
-      idleSince.length = 0
+      for (const resource of idle.stop()) destroyResource(resource)
     }
     const done = new Promise<void>((resolve) => {
       const previous = drainResolve
