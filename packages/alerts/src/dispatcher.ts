@@ -186,7 +186,24 @@ export class Dispatcher {
     return [...this.groups.values()].map((g) => ({ ...g, alerts: g.alerts.map((a) => ({ ...a })) }))
   }
 
-  import(groups: GroupState[]): void {
-    for (const group of groups) this.groups.set(group.key, { ...group, alerts: [...group.alerts] })
+  /**
+   * Restores persisted groups. `current` maps a fingerprint to the alert's state now: alerts of
+   * rules that no longer exist are dropped, and ones that stopped firing meanwhile turn resolved.
+   */
+  import(groups: GroupState[], current: (fingerprint: string) => NotifiedAlert | undefined): void {
+    for (const group of groups) {
+      if (!group || typeof group.key !== 'string' || !Array.isArray(group.alerts)) continue
+      const alerts: NotifiedAlert[] = []
+      for (const saved of group.alerts) {
+        const now = current(saved.fingerprint)
+        if (now) alerts.push(saved.status === 'firing' && now.status === 'resolved' ? now : saved)
+      }
+      if (alerts.length === 0) continue
+      this.groups.set(group.key, {
+        ...group,
+        alerts,
+        lastFiring: Array.isArray(group.lastFiring) ? group.lastFiring : [],
+      })
+    }
   }
 }

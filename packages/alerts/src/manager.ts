@@ -115,7 +115,11 @@ export function createAlertManager(options: AlertManagerOptions): AlertManager {
       for (const s of saved.silences) {
         if (s.endsAt > now) silenceStore.add(s, now, s.id)
       }
-      dispatcher.import(saved.groups)
+      const byFingerprint = new Map(records.map((r) => [r.rule.fingerprint, r]))
+      dispatcher.import(saved.groups, (fingerprint) => {
+        const record = byFingerprint.get(fingerprint)
+        return record && notified(record)
+      })
     } catch (error) {
       emit('stateError', error)
     }

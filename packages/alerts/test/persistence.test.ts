@@ -94,3 +94,32 @@ describe('stateFile', () => {
     })
   })
 })
+
+describe('stateFile with changed rules', () => {
+  it('forgets alerts of rules removed between runs instead of repeating them forever', async () => {
+    const dir = tempDir('mx-alerts-')
+    dirs.push(dir)
+    const stateFile = join(dir.path, 'alerts.json')
+    const first = boot(stateFile, 0, { latency: 500, ratio: 0.5 })
+    await first.manager.evaluate()
+    await first.manager.stop()
+    expect(first.received).toHaveLength(1)
+
+    const clock = manualClock(5 * 3_600_000)
+    const { received, sink } = recordingSink()
+    const manager = createAlertManager({
+      source: scriptedSource({ latency: 500 }),
+      clock,
+      stateFile,
+      sinks: [sink],
+      rules: [rules[0] as Rule],
+      route: { groupWait: 0, repeatInterval: '4h' },
+    })
+    await manager.evaluate()
+    await manager.stop()
+    // Low was firing and notified, and 5h > repeatInterval, but its rule is gone: no repeat.
+    // Slow was pending since 0, so it fires now that `for` has long passed.
+    expect(received.map((n) => n.alerts.map((a) => a.labels.alertname))).toEqual([['Slow']])
+    expect(manager.alerts().map((a) => [a.rule, a.state])).toEqual([['Slow', 'firing']])
+  })
+})
