@@ -3,6 +3,7 @@ import { InvalidOptionError } from './errors'
 import { type FlightPlan, fly } from './flight'
 import { keyOf } from './key'
 import { checkNamespace, type ResolvedOptions, resolveOptions } from './options'
+import { FAST_LOOKUP, LRU_STORE, type MemoryTier } from './tiers/memory'
 import type {
   CacheEvents,
   CacheOptions,
@@ -76,6 +77,8 @@ export interface Cache {
   close(): Promise<void>
 }
 
+const NUL = '\u0000'
+const ESCAPE = '\u0000\u0000'
 const DEPENDS = '\u0000dep:'
 
 /**
@@ -91,10 +94,12 @@ export function createCache(options: CacheOptions = {}): Cache {
   return view(core, resolved, resolved.namespace)
 }
 
+function keyError(key: unknown): InvalidOptionError {
+  return new InvalidOptionError('key', `key must be a string, got ${describe(key)}`)
+}
+
 function checkKey(key: unknown): asserts key is string {
-  if (typeof key !== 'string') {
-    throw new InvalidOptionError('key', `key must be a string, got ${describe(key)}`)
-  }
+  if (typeof key !== 'string') throw keyError(key)
 }
 
 function checkSetOptions(options: SetOptions | undefined): void {
@@ -104,12 +109,20 @@ function checkSetOptions(options: SetOptions | undefined): void {
 }
 
 function view(core: CacheCore, defaults: ResolvedOptions, path: string): Cache {
-  const prefix = `${path}:`
+  // Keys of a named namespace are `\0path\0key`; the root's are the user's key as is (so its hot
+  // path builds no string), escaped as `\0\0key` when they start with NUL themselves.
+  const prefix = path === '' ? '' : `${NUL}${path}${NUL}`
+  const qualify = (key: string): string => {
+    if (typeof key !== 'string') checkKey(key)
+    return prefix !== '' ? prefix + key : key.charCodeAt(0) === 0 ? ESCAPE + key : key
+  }
   const { clock, stats } = core
   const l1 = core.tiers[0]?.getSync ? core.tiers[0] : undefined
-  const l1Get = l1?.getSync?.bind(l1)
+  const ours = l1 as Partial<MemoryTier> | undefined
+  const store = ours?.[LRU_STORE]
+  const l1Get = store ? store.get.bind(store) : (ours?.[FAST_LOOKUP] ?? l1?.getSync?.bind(l1))
 
-  const qualifyTags = (tags: readonly string[]) => tags.map((tag) => `${prefix}${tag}`)
+  const qualifyTags = (tags: readonly string[]) => tags.map(qualify)
   const dependencies = (ids: string | string[] | undefined) =>
     ids === undefined ? [] : (Array.isArray(ids) ? ids : [ids]).map((id) => DEPENDS + id)
   const expiry = (ttl: number, grace: number) => {
@@ -167,50 +180,47 @@ function view(core: CacheCore, defaults: ResolvedOptions, path: string): Cache {
       factory: (ctx: FactoryContext<T>) => T | Promise<T>,
       options?: GetOrSetOptions,
     ): Promise<T> {
-      const full = prefix + key
+      if (typeof key !== 'string') return Promise.reject(keyError(key))
+      const full = qualify(key)
       if (l1Get !== undefined) {
         const entry = l1Get(full)
         if (entry !== undefined && entry.expiresAt > clock.now()) {
-          stats.hits++
           stats.l1Hits++
           if (core.listening.hit)
             core.emit('hit', { key: full, tier: l1?.name ?? '', stale: false })
           return Promise.resolve(entry.value as T)
         }
       }
-      checkKey(key)
       return getOrSetSlow(key, full, factory, options)
     },
 
     getSync<T>(key: string): T | undefined {
       if (l1Get !== undefined) {
-        const entry = l1Get(prefix + key)
+        const full = qualify(key)
+        const entry = store !== undefined ? store.get(full) : l1Get(full)
         if (entry !== undefined && entry.expiresAt > clock.now()) {
-          stats.hits++
           stats.l1Hits++
-          if (core.listening.hit)
-            core.emit('hit', { key: prefix + key, tier: l1?.name ?? '', stale: false })
+          if (core.listening.hit) {
+            core.emit('hit', { key: qualify(key), tier: l1?.name ?? '', stale: false })
+          }
           return entry.value as T
         }
       }
-      stats.misses++
       stats.l1Misses++
       return undefined
     },
 
     async get<T>(key: string): Promise<T | undefined> {
-      const full = prefix + key
+      const full = qualify(key)
       if (l1Get !== undefined) {
         const entry = l1Get(full)
         if (entry !== undefined && entry.expiresAt > clock.now()) {
-          stats.hits++
           stats.l1Hits++
           if (core.listening.hit)
             core.emit('hit', { key: full, tier: l1?.name ?? '', stale: false })
           return entry.value as T
         }
       }
-      checkKey(key)
       const { fresh } = await core.lookup(full)
       if (fresh) {
         stats.hits++
@@ -225,21 +235,18 @@ function view(core: CacheCore, defaults: ResolvedOptions, path: string): Cache {
     },
 
     async set(key, value, options) {
-      checkKey(key)
       checkSetOptions(options)
-      const full = prefix + key
+      const full = qualify(key)
       await core.write(full, value, metaOf(options))
       await core.publish({ op: 'keys', keys: [full] })
     },
 
     async delete(key) {
-      checkKey(key)
-      await core.invalidate({ op: 'keys', keys: [prefix + key] })
+      await core.invalidate({ op: 'keys', keys: [qualify(key)] })
     },
 
     async has(key) {
-      checkKey(key)
-      const { fresh } = await core.lookup(prefix + key)
+      const { fresh } = await core.lookup(qualify(key))
       return fresh !== undefined
     },
 
@@ -253,8 +260,7 @@ function view(core: CacheCore, defaults: ResolvedOptions, path: string): Cache {
 
     async invalidate(target) {
       if ('keys' in target) {
-        target.keys.forEach(checkKey)
-        await core.invalidate({ op: 'keys', keys: target.keys.map((key) => prefix + key) })
+        await core.invalidate({ op: 'keys', keys: target.keys.map(qualify) })
       } else if ('tags' in target) {
         await core.invalidate({ op: 'tags', tags: qualifyTags(target.tags) })
       } else if ('pattern' in target) {

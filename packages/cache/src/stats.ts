@@ -39,9 +39,9 @@ export class StatsRecorder {
     const ratio = (h: number, m: number) => (h + m === 0 ? 0 : h / (h + m))
     const sum = (values: number[]) => values.reduce((a, b) => a + b, 0)
     return {
-      hits: this.hits,
-      misses: this.misses,
-      hitRatio: ratio(this.hits, this.misses),
+      hits: this.hits + this.l1Hits,
+      misses: this.misses + this.l1Misses,
+      hitRatio: ratio(this.hits + this.l1Hits, this.misses + this.l1Misses),
       tiers: this.tiers.map((tier, i) => {
         const hits = (this.tierHits[i] ?? 0) + (i === 0 ? this.l1Hits : 0)
         const misses = (this.tierMisses[i] ?? 0) + (i === 0 ? this.l1Misses : 0)

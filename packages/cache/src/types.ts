@@ -48,9 +48,13 @@ export interface Tier {
   delete(keys: readonly string[]): MaybePromise<number>
   /** Deletes every entry carrying any of `tags`; resolves how many were deleted. */
   deleteTags(tags: readonly string[]): MaybePromise<number>
-  /** Deletes entries whose key starts with `prefix` and whose remainder matches `glob` (`*`, `?`). */
+  /**
+   * Deletes entries whose key starts with `prefix` and whose remainder matches `glob` (`*`, `?`,
+   * everything else literal). With `prefix` `''` (the root namespace), keys starting with NUL
+   * (named namespaces) are out of scope.
+   */
   deleteMatching(prefix: string, glob: string): MaybePromise<number>
-  /** Deletes every entry whose key starts with `prefix` (`''` = everything). */
+  /** Deletes every entry whose key starts with `prefix` (`''` = everything, all namespaces). */
   clear(prefix: string): MaybePromise<void>
   /** Evicts about `fraction` (0..1) of the entries, least valuable first (memory pressure). */
   shrink?(fraction: number): number

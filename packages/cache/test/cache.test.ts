@@ -255,7 +255,7 @@ describe('createCache basic operations', () => {
     } finally {
       unsubscribe('tracing:mx:cache:factory:start', onStart)
     }
-    expect(traced).toMatchObject([{ key: ':a' }])
+    expect(traced).toMatchObject([{ key: 'a' }])
     expect(records).toContain('mx_cache_factory_ms')
   })
 

@@ -23,7 +23,7 @@ describeRedis('redisTier against the real Redis', () => {
     const memory = memoryTier({ clock })
     const reader = createCache({ clock, tiers: [memory, redisTier({ url, prefix, clock })] })
     expect(await reader.get('promo')).toEqual({ n: 1 })
-    expect(memory.getSync(':promo')?.expiresAt).toBe(clock.now() + 6_000)
+    expect(memory.getSync('promo')?.expiresAt).toBe(clock.now() + 6_000)
     expect(reader.stats().tiers.map((tier) => tier.hits)).toEqual([0, 1])
     expect(reader.getSync('promo')).toEqual({ n: 1 })
     await writer.close()
@@ -39,7 +39,7 @@ describeRedis('redisTier against the real Redis', () => {
     await cache.set('role', { admin: false })
     expect(await cache.get('role')).toEqual({ admin: false })
     const redis = new Redis(url)
-    const key = `${tamperPrefix}e::role`
+    const key = `${tamperPrefix}e:role`
     const stored = (await redis.getBuffer(key)) as Buffer
     // Rewrite the payload AND fix the record's CRC, as an attacker with Redis access could.
     const { crc32 } = await import('node:zlib')

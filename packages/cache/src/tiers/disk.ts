@@ -5,6 +5,7 @@ import { type Database, open, type RootDatabase } from 'lmdb'
 import { CorruptEntryError, InvalidOptionError } from '../errors'
 import type { Clock, Tier, TierEntry, TierEvent } from '../types'
 import { checkNumber, describe, globToRegExp, systemClock } from '../util'
+import { inScope } from './memory'
 import { decodeRecord, encodeRecord, recordKey } from './record'
 
 export interface DiskTierOptions {

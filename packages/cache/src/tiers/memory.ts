@@ -24,6 +24,8 @@ export interface MemoryTierOptions {
 /** Memory tier with the `shrink` method for memory pressure. */
 export interface MemoryTier extends Tier {
   readonly kind: 'memory'
+  readonly [FAST_LOOKUP]: (key: string) => TierEntry | undefined
+  readonly [LRU_STORE]: LRUCache<string, TierEntry> | undefined
   getSync(key: string): TierEntry | undefined
   shrink(fraction: number): number
   subscribe(listener: (event: TierEvent) => void): () => void
@@ -33,6 +35,11 @@ export interface MemoryTier extends Tier {
 
 type Store = LRUCache<string, TierEntry>
 type DisposeReason = LRUCache.DisposeReason
+
+/** Internal: the raw lookup (no expiry check) `createCache` uses on its hot path. */
+export const FAST_LOOKUP: unique symbol = Symbol.for('mx.cache.memory.lookup')
+/** Internal: the lru-cache instance when the policy is plain `lru`, called directly on the hot path. */
+export const LRU_STORE: unique symbol = Symbol.for('mx.cache.memory.store')
 
 const policies: readonly EvictionPolicy[] = ['lru', 'tinylfu', 'fifo']
 
@@ -152,19 +159,7 @@ export function memoryTier(options: MemoryTierOptions = {}): MemoryTier {
     return a || b
   }
 
-  let lookup: (key: string) => TierEntry | undefined
-  if (policy === 'fifo') {
-    lookup = (key) => main.peek(key)
-  } else if (window && sketch) {
-    const frequencies = sketch
-    const windowStore = window
-    lookup = (key) => {
-      frequencies.increment(key)
-      return windowStore.get(key) ?? main.get(key)
-    }
-  } else {
-    lookup = (key) => main.get(key)
-  }
+  const lookup = lookupFor(policy, main, window, sketch)
 
   const getSync = (key: string): TierEntry | undefined => {
     const entry = lookup(key)
@@ -180,6 +175,8 @@ export function memoryTier(options: MemoryTierOptions = {}): MemoryTier {
   const tier: MemoryTier = {
     name: options.name ?? 'memory',
     kind: 'memory',
+    [FAST_LOOKUP]: lookup,
+    [LRU_STORE]: policy === 'lru' ? main : undefined,
     get size() {
       return main.size + (window?.size ?? 0)
     },
@@ -218,7 +215,7 @@ export function memoryTier(options: MemoryTierOptions = {}): MemoryTier {
       const pattern = globToRegExp(glob)
       const doomed: string[] = []
       for (const key of allKeys()) {
-        if (key.startsWith(prefix) && pattern.test(key.slice(prefix.length))) doomed.push(key)
+        if (inScope(key, prefix) && pattern.test(key.slice(prefix.length))) doomed.push(key)
       }
       for (const key of doomed) remove(key)
       return doomed.length
@@ -264,4 +261,28 @@ export function memoryTier(options: MemoryTierOptions = {}): MemoryTier {
     },
   }
   return tier
+}
+
+function lookupFor(
+  policy: EvictionPolicy,
+  main: Store,
+  window: Store | undefined,
+  sketch: FrequencySketch | undefined,
+): (key: string) => TierEntry | undefined {
+  if (policy === 'fifo') return (key) => main.peek(key)
+  if (window && sketch) {
+    return (key) => {
+      sketch.increment(key)
+      return window.get(key) ?? main.get(key)
+    }
+  }
+  return (key) => main.get(key)
+}
+
+/**
+ * Whether `key` is in the scope of a pattern invalidation under `prefix`: the empty prefix is
+ * the root namespace, whose scope excludes the keys of named namespaces (they start with NUL).
+ */
+export function inScope(key: string, prefix: string): boolean {
+  return prefix === '' ? key.charCodeAt(0) !== 0 : key.startsWith(prefix)
 }

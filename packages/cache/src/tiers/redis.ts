@@ -5,6 +5,7 @@ import { CorruptEntryError, InvalidOptionError, TierTimeoutError } from '../erro
 import { clientOptions, connectRedis, escapeRedisGlob, quit, toRedisGlob } from '../redis-client'
 import type { Clock, Tier, TierEntry, TierEvent, TierLock } from '../types'
 import { checkNumber, globToRegExp, systemClock, withTimeout } from '../util'
+import { inScope } from './memory'
 import { decodeRecord, encodeRecord } from './record'
 
 export interface RedisTierOptions {
