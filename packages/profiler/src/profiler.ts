@@ -13,6 +13,7 @@ import {
 import { toPrometheus } from './prometheus'
 import { type RuntimeCollector, startRuntimeCollector } from './runtime'
 import { SpanTracker } from './spans'
+import { followTracingChannels } from './trace-channels'
 import type {
   Clock,
   CounterHandle,
@@ -43,6 +44,11 @@ export interface ProfilerOptions {
   prefix?: string
   /** Clock for span durations, in milliseconds. Default `performance.now`. */
   now?: Clock
+  /**
+   * `diagnostics_channel` tracing channels to follow (e.g. `mx:cache:factory`): each traced
+   * call becomes a stage named after the channel under the span that made it.
+   */
+  traceChannels?: readonly string[]
 }
 
 /** Metrics, spans, runtime stats and profiles of one process. */
@@ -73,7 +79,7 @@ export interface Profiler {
     event: E,
     listener: (payload: ProfilerEvents[E]) => void,
   ): () => void
-  /** Stops the collectors and the ticker. */
+  /** Stops the collectors, the ticker and following trace channels. */
   close(): void
 }
 
@@ -134,11 +140,19 @@ export function createProfiler(options: ProfilerOptions = {}): Profiler {
       `prefix must match [a-zA-Z_:][a-zA-Z0-9_:]*, got "${prefix}"`,
     )
   }
+  const traceChannels = options.traceChannels ?? []
+  if (
+    !Array.isArray(traceChannels) ||
+    traceChannels.some((name) => typeof name !== 'string' || !name)
+  ) {
+    throw new InvalidOptionError('traceChannels', 'traceChannels must be an array of channel names')
+  }
   const now = options.now ?? (() => performance.now())
   const events = new EventEmitter()
   const registry = new Registry()
   const spans = new SpanTracker(now, options.spans ?? true)
   const emitSpan = (end: ProfilerEvents['span']) => events.emit('span', end)
+  const unfollow = traceChannels.length ? followTracingChannels(traceChannels, spans) : undefined
   const timeline: TimelinePoint[] = []
   let runtime: RuntimeCollector | undefined
   let lastRuntime: RuntimeSnapshot | undefined
@@ -281,6 +295,7 @@ export function createProfiler(options: ProfilerOptions = {}): Profiler {
       timer = undefined
       runtime?.stop()
       runtime = undefined
+      unfollow?.()
     },
   }
 

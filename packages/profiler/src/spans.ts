@@ -19,7 +19,8 @@ export interface StageNode {
   children: Map<string, StageNode>
 }
 
-interface Frame {
+/** One running span. */
+export interface Frame {
   node: StageNode
   parent: Frame | undefined
   start: number
@@ -64,7 +65,7 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
  */
 export class SpanTracker {
   readonly root = createNode('', '')
-  private readonly storage = new AsyncLocalStorage<Frame>()
+  readonly storage = new AsyncLocalStorage<Frame>()
 
   constructor(
     private readonly now: Clock,
@@ -78,18 +79,7 @@ export class SpanTracker {
   run<T>(name: string, fn: () => T): T {
     if (!this.recording && !spanStartChannel.hasSubscribers && !spanEndChannel.hasSubscribers)
       return fn()
-    const parent = this.storage.getStore()
-    const parentNode = parent ? parent.node : this.root
-    let node = parentNode.children.get(name)
-    if (!node) {
-      node = createNode(name, parentNode.path ? `${parentNode.path}/${name}` : name)
-      parentNode.children.set(name, node)
-    }
-    const frame: Frame = { node, parent, start: 0, activeChildren: 0, coverStart: 0, coveredMs: 0 }
-    if (spanStartChannel.hasSubscribers) spanStartChannel.publish({ name, path: node.path })
-    const start = this.now()
-    frame.start = start
-    if (parent && parent.activeChildren++ === 0) parent.coverStart = start
+    const frame = this.begin(name)
     let result: T
     try {
       result = this.storage.run(frame, fn)
@@ -113,8 +103,25 @@ export class SpanTracker {
     return result
   }
 
-  // A method rather than a per-call closure: spans are on hot paths.
-  private finish(frame: Frame, error: boolean): void {
+  /** Starts stage `name` under the current span without entering it (see `run`). */
+  begin(name: string): Frame {
+    const parent = this.storage.getStore()
+    const parentNode = parent ? parent.node : this.root
+    let node = parentNode.children.get(name)
+    if (!node) {
+      node = createNode(name, parentNode.path ? `${parentNode.path}/${name}` : name)
+      parentNode.children.set(name, node)
+    }
+    const frame: Frame = { node, parent, start: 0, activeChildren: 0, coverStart: 0, coveredMs: 0 }
+    if (spanStartChannel.hasSubscribers) spanStartChannel.publish({ name, path: node.path })
+    const start = this.now()
+    frame.start = start
+    if (parent && parent.activeChildren++ === 0) parent.coverStart = start
+    return frame
+  }
+
+  /** Ends a frame from `begin`. A method rather than a per-call closure: spans are hot. */
+  finish(frame: Frame, error: boolean): void {
     const end = this.now()
     const durationMs = Math.max(0, end - frame.start)
     const node = frame.node

@@ -163,3 +163,36 @@ describe('spans', () => {
     expect(p.snapshot().stages).toEqual([])
   })
 })
+
+describe('traceChannels', () => {
+  it('turns calls traced on a tracing channel into stages under the calling span', async () => {
+    const channel = diagnosticsChannel.tracingChannel('mx:test:factory')
+    const p = createProfiler({ traceChannels: ['mx:test:factory'] })
+    try {
+      const inner: Array<string | undefined> = []
+      await p.span('extract', async () => {
+        await channel.tracePromise(
+          async () => {
+            await sleep(1)
+            inner.push(p.currentSpan())
+            p.span('compute', () => 1)
+          },
+          { key: 'a' },
+        )
+        channel.traceSync(() => 2, { key: 'b' })
+        await expect(
+          channel.tracePromise(async () => Promise.reject(new Error('down')), { key: 'c' }),
+        ).rejects.toThrow('down')
+      })
+      expect(inner).toEqual(['extract/mx:test:factory'])
+      const traced = find(p.snapshot().stages, 'extract/mx:test:factory')
+      expect(traced).toMatchObject({ count: 3, errors: 1 })
+      expect(traced?.children.map((c) => c.path)).toEqual(['extract/mx:test:factory/compute'])
+    } finally {
+      p.close()
+    }
+    // After close the channel is no longer followed.
+    channel.traceSync(() => 3, { key: 'd' })
+    expect(find(p.snapshot().stages, 'mx:test:factory')).toBeUndefined()
+  })
+})
