@@ -17,7 +17,7 @@ export {
   StateFileError,
   TemplateInvalidError,
 } from './errors'
-export { createAlertManager } from './manager'
+export { createAlertManager, notificationChannel, transitionChannel } from './manager'
 export type {
   AlertManager,
   AlertManagerEvents,

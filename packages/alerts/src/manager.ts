@@ -1,3 +1,4 @@
+import { channel } from 'node:diagnostics_channel'
 import EventEmitter from 'eventemitter3'
 import { systemClock } from './clock'
 import { Delivery } from './delivery'
@@ -31,6 +32,11 @@ type AlertEvent =
   | 'error'
   | 'flapping'
   | 'stable'
+
+/** Every state change, as a `Transition`, for any tool listening on diagnostics_channel. */
+export const transitionChannel = channel('mx:alerts:transition')
+/** Every notification handed to the sinks. */
+export const notificationChannel = channel('mx:alerts:notification')
 
 const NO_DATA: Outcome = { kind: 'nodata' }
 
@@ -159,7 +165,10 @@ export function createAlertManager(options: AlertManagerOptions): AlertManager {
   function flushGroups(now: number): Notification[] {
     const due = dispatcher.nextDeadline()
     const sent = due !== undefined && due <= now ? dispatcher.flush(now, muted(now)) : []
-    for (const notification of sent) delivery.enqueue(notification)
+    for (const notification of sent) {
+      if (notificationChannel.hasSubscribers) notificationChannel.publish(notification)
+      delivery.enqueue(notification)
+    }
     scheduleDispatch()
     return sent
   }
@@ -201,6 +210,7 @@ export function createAlertManager(options: AlertManagerOptions): AlertManager {
       value: record.value,
     }
     history.push(transition)
+    if (transitionChannel.hasSubscribers) transitionChannel.publish(transition)
     // Trim in batches so a burst of transitions does not shift the array once per entry.
     if (history.length >= historyLimit * 2) history.splice(0, history.length - historyLimit)
     if (!record.flapping) route(record, from, to, now)

@@ -6,7 +6,7 @@ import { manualClock, recordingSink, scriptedSource } from './helpers'
 const GROUP_WAIT = 30_000
 const GROUP_INTERVAL = 60_000
 
-async function run(steps: Array<[boolean, boolean, boolean]>, groupBy: string[]) {
+async function run(steps: Array<[boolean, boolean, boolean]>, groupBy: readonly string[]) {
   const clock = manualClock(0)
   const source = scriptedSource({ a: 0, b: 0, c: 0 })
   const { received, sink } = recordingSink()
@@ -23,11 +23,16 @@ async function run(steps: Array<[boolean, boolean, boolean]>, groupBy: string[])
       threshold: 1,
       labels: { team: 't' },
     })),
-    route: { groupBy, groupWait: GROUP_WAIT, groupInterval: GROUP_INTERVAL, repeatInterval: '5m' },
+    route: {
+      groupBy: [...groupBy],
+      groupWait: GROUP_WAIT,
+      groupInterval: GROUP_INTERVAL,
+      repeatInterval: '5m',
+    },
   })
   manager.start()
   for (const values of steps) {
-    ;['a', 'b', 'c'].forEach((m, i) => source.set(m, values[i] ? 5 : 0))
+    for (const [i, m] of ['a', 'b', 'c'].entries()) source.set(m, values[i] ? 5 : 0)
     await clock.advance(10_000)
   }
   // Hold the last values long enough for every group to settle.

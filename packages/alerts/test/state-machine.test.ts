@@ -1,5 +1,6 @@
+import { subscribe, unsubscribe } from 'node:diagnostics_channel'
 import { describe, expect, it } from 'vitest'
-import { createAlertManager, type Rule } from '../src/index'
+import { createAlertManager, type Rule, type Transition } from '../src/index'
 import { manualClock, recordEvents, scriptedSource } from './helpers'
 
 const hitRatio: Rule = {
@@ -248,5 +249,25 @@ describe('alert state machine', () => {
     await at(10, 0.9)
     await at(20, 0.5)
     expect(seen).toEqual(['CacheHitRatioLow'])
+  })
+
+  it('publishes every transition on the mx:alerts:transition diagnostics channel', async () => {
+    const { at } = setup({ for: 0 })
+    const seen: string[] = []
+    const listener = (message: unknown) => {
+      const t = message as Transition
+      seen.push(`${t.rule} ${t.from}→${t.to} @${t.at}`)
+    }
+    subscribe('mx:alerts:transition', listener)
+    try {
+      await at(0, 0.5)
+      await at(10, 0.9)
+    } finally {
+      unsubscribe('mx:alerts:transition', listener)
+    }
+    expect(seen).toEqual([
+      'CacheHitRatioLow inactive→firing @0',
+      'CacheHitRatioLow firing→resolved @10000',
+    ])
   })
 })
