@@ -55,6 +55,7 @@ export type {
   Hotspot,
   Labels,
   MetricOptions,
+  MetricSummary,
   MetricType,
   ProfilerEvents,
   ProfilerSnapshot,

@@ -110,7 +110,11 @@ function resolveLabels(metric: string, type: MetricType, labels: Labels | undefi
     }
     resolved[label] = String(value)
   }
-  return { resolved, names, key: names.map((n) => `${n}=${JSON.stringify(resolved[n])}`).join(',') }
+  return { resolved, names, key: labelKey(names, resolved) }
+}
+
+function labelKey(names: string[], labels: Record<string, string>): string {
+  return names.map((n) => `${n}=${JSON.stringify(labels[n])}`).join(',')
 }
 
 /** Holds metric families by name; checks names, label sets and types once per handle. */
@@ -169,5 +173,28 @@ export class Registry {
     ) as SeriesOf<T>
     family.series.set(key, { labels: resolved, metric })
     return metric
+  }
+
+  /**
+   * Like `get`, for sinks whose callers vary label sets: a new label name widens the family,
+   * and series without it get `""` for it (which Prometheus reads as an absent label).
+   */
+  getWidening<T extends MetricType>(type: T, name: string, labels?: Labels): SeriesOf<T> {
+    const family = this.families.get(name)
+    if (!family || family.type !== type) return this.get(type, name, labels ? { labels } : {})
+    const given = labels ? Object.keys(labels) : []
+    const union = [...new Set([...family.labelNames, ...given])].sort()
+    if (union.length !== family.labelNames.length) {
+      const series = [...family.series.values()]
+      family.series.clear()
+      family.labelNames = union
+      for (const entry of series) {
+        for (const label of union) entry.labels[label] ??= ''
+        family.series.set(labelKey(union, entry.labels), entry)
+      }
+    }
+    if (union.length === 0) return this.get(type, name)
+    const filled = Object.fromEntries(union.map((label) => [label, labels?.[label] ?? '']))
+    return this.get(type, name, { labels: filled })
   }
 }

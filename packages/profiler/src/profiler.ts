@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks'
 import EventEmitter from 'eventemitter3'
 import { InvalidOptionError } from './errors'
 import type { Histogram } from './histogram'
-import { type Counter, type Family, Registry } from './metrics'
+import { type Counter, Registry } from './metrics'
 import {
   cpuHotspots,
   heapTopAllocations,
@@ -12,6 +12,7 @@ import {
 } from './profiles'
 import { toPrometheus } from './prometheus'
 import { type RuntimeCollector, startRuntimeCollector } from './runtime'
+import { collectMetrics, hitRatios, seriesKey } from './snapshot'
 import { SpanTracker } from './spans'
 import { followTracingChannels } from './trace-channels'
 import type {
@@ -23,7 +24,7 @@ import type {
   HeapProfileOptions,
   HeapProfileResult,
   HistogramHandle,
-  HitRatio,
+  Labels,
   MetricOptions,
   ProfilerEvents,
   ProfilerSnapshot,
@@ -57,8 +58,11 @@ export interface Profiler {
   gauge(name: string, options?: MetricOptions): GaugeHandle
   /** A histogram series; with `labels`, the returned handle is bound to those values. */
   histogram(name: string, options?: MetricOptions): HistogramHandle
-  /** Records `value` into histogram `name`: the `{ record(name, value) }` sink other mx packages accept. */
-  record(name: string, value: number): void
+  /**
+   * Records `value` into histogram `name`: the `{ record(name, value, labels?) }` sink other
+   * mx packages accept. Label sets may differ between calls (missing labels read as `""`).
+   */
+  record(name: string, value: number, labels?: Labels): void
   /** Runs `fn` as a stage nested under the current span and returns its result. */
   span<T>(name: string, fn: () => T): T
   /** Path of the span the caller runs in (`parse/tokenize`), or undefined. */
@@ -94,36 +98,6 @@ function positiveInteger(
     throw new InvalidOptionError(key, `${key} must be a positive integer, got ${String(value)}`)
   }
   return value
-}
-
-function seriesKey(name: string, labels: Record<string, string>): string {
-  const entries = Object.entries(labels)
-  return entries.length ? `${name}{${entries.map(([k, v]) => `${k}="${v}"`).join(',')}}` : name
-}
-
-function hitRatios(registry: Registry): HitRatio[] {
-  const total = (family: Family | undefined) =>
-    family
-      ? [...family.series.values()].reduce((sum, s) => sum + (s.metric as Counter).value, 0)
-      : 0
-  const out: HitRatio[] = []
-  for (const family of registry.families.values()) {
-    const match = /^(.*)[._]hits$/.exec(family.name)
-    if (family.type !== 'counter' || !match) continue
-    const base = match[1] as string
-    const misses =
-      registry.families.get(`${base}.misses`) ?? registry.families.get(`${base}_misses`)
-    if (misses?.type !== 'counter') continue
-    const hits = total(family)
-    const missCount = total(misses)
-    out.push({
-      name: base,
-      hits,
-      misses: missCount,
-      ratio: hits + missCount ? hits / (hits + missCount) : 0,
-    })
-  }
-  return out
 }
 
 /** Creates a profiler. Options are checked up front and throw `InvalidOptionError`. */
@@ -168,10 +142,14 @@ export function createProfiler(options: ProfilerOptions = {}): Profiler {
     counter: (name, metricOptions) => registry.get('counter', name, metricOptions),
     gauge: (name, metricOptions) => registry.get('gauge', name, metricOptions),
     histogram: (name, metricOptions) => registry.get('histogram', name, metricOptions),
-    record(name, value) {
+    record(name, value, labels) {
+      if (labels && Object.keys(labels).length) {
+        registry.getWidening('histogram', name, labels).record(value)
+        return
+      }
       let handle = recordHandles.get(name)
       if (!handle) {
-        handle = registry.get('histogram', name)
+        handle = registry.getWidening('histogram', name)
         recordHandles.set(name, handle)
       }
       handle.record(value)
@@ -179,33 +157,10 @@ export function createProfiler(options: ProfilerOptions = {}): Profiler {
     span: (name, fn) => spans.run(name, fn),
     currentSpan: () => spans.currentPath(),
     snapshot() {
-      const counters: ProfilerSnapshot['counters'] = []
-      const gauges: ProfilerSnapshot['gauges'] = []
-      const histograms: ProfilerSnapshot['histograms'] = []
       const runtimeStats = readRuntime()
-      for (const family of registry.families.values()) {
-        for (const { labels, metric } of family.series.values()) {
-          if (family.type === 'histogram') {
-            histograms.push({
-              name: family.name,
-              labels: { ...labels },
-              ...(metric as Histogram).stats(),
-            })
-          } else {
-            const target = family.type === 'counter' ? counters : gauges
-            target.push({
-              name: family.name,
-              labels: { ...labels },
-              value: (metric as Counter).value,
-            })
-          }
-        }
-      }
       return {
         time: Date.now(),
-        counters,
-        gauges,
-        histograms,
+        ...collectMetrics(registry),
         hitRatios: hitRatios(registry),
         stages: spans.snapshot(),
         ...(runtimeStats ? { runtime: runtimeStats } : {}),

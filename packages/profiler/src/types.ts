@@ -118,6 +118,21 @@ export interface HitRatio {
   ratio: number
 }
 
+/** One entry of `ProfilerSnapshot.metrics`: a counter/gauge `value`, or a distribution summary. */
+export interface MetricSummary {
+  value?: number
+  count?: number
+  sum?: number
+  min?: number
+  max?: number
+  mean?: number
+  p50?: number
+  p90?: number
+  p95?: number
+  p99?: number
+  labels?: Record<string, string>
+}
+
 /** Everything a profiler knows at one instant, as plain JSON. */
 export interface ProfilerSnapshot {
   /** Epoch milliseconds when the snapshot was taken. */
@@ -125,6 +140,11 @@ export interface ProfilerSnapshot {
   counters: CounterSnapshot[]
   gauges: GaugeSnapshot[]
   histograms: HistogramSnapshot[]
+  /**
+   * Every series by key (`name` or `name{k="v"}`), and every labelled metric aggregated under
+   * its bare name: the `{ metrics }` shape alert rules read (`extract.ms.p95`).
+   */
+  metrics: Record<string, MetricSummary>
   hitRatios: HitRatio[]
   stages: StageSnapshot[]
   runtime?: RuntimeSnapshot

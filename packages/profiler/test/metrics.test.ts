@@ -57,6 +57,44 @@ describe('createProfiler metrics', () => {
     expect(p.snapshot().histograms[0]).toMatchObject({ name: 'cache.get.ms', count: 2, sum: 6 })
   })
 
+  it('accepts the varying label sets of a { record(name, value, labels) } sink caller', () => {
+    const p = createProfiler()
+    p.record('mx_cache_error', 1, { operation: 'get' })
+    p.record('mx_cache_error', 1, { operation: 'get', tier: 'redis' })
+    p.record('mx_cache_error', 1, { operation: 'get' })
+    p.record('mx_cache_error', 1)
+    const series = p.snapshot().histograms.map((h) => [h.labels, h.count])
+    expect(series).toEqual([
+      [{ operation: 'get', tier: '' }, 2],
+      [{ operation: 'get', tier: 'redis' }, 1],
+      [{ operation: '', tier: '' }, 1],
+    ])
+    expect(p.toPrometheus()).toContain('mx_cache_error_count{operation="get",tier="redis"} 1\n')
+  })
+
+  it('exposes a flat metrics map with p95 and labelled metrics aggregated under their name', () => {
+    const p = createProfiler()
+    p.counter('jobs', { labels: { queue: 'a' } }).inc(2)
+    p.counter('jobs', { labels: { queue: 'b' } }).inc(3)
+    p.gauge('queue.depth').set(4)
+    const parse = p.histogram('extract.ms', { labels: { stage: 'parse' } })
+    const render = p.histogram('extract.ms', { labels: { stage: 'render' } })
+    for (let i = 1; i <= 100; i++) {
+      parse.record(i)
+      render.record(100 + i)
+    }
+    const { metrics } = p.snapshot()
+    expect(metrics.jobs).toEqual({ value: 5 })
+    expect(metrics['jobs{queue="a"}']).toEqual({ value: 2, labels: { queue: 'a' } })
+    expect(metrics['queue.depth']).toEqual({ value: 4 })
+    expect(metrics['extract.ms']).toMatchObject({ count: 200, min: 1, max: 200 })
+    expect(Math.abs((metrics['extract.ms']?.p95 ?? 0) - 190) / 190).toBeLessThanOrEqual(0.01)
+    expect(
+      Math.abs((metrics['extract.ms{stage="parse"}']?.p95 ?? 0) - 95) / 95,
+    ).toBeLessThanOrEqual(0.01)
+    expect(metrics['extract.ms{stage="parse"}']?.labels).toEqual({ stage: 'parse' })
+  })
+
   it('rejects invalid metric names with MX_INVALID_METRIC_NAME', () => {
     const p = createProfiler()
     for (const name of ['', '1abc', 'has space', 'dash-ed']) {

@@ -1,0 +1,76 @@
+import { Histogram } from './histogram'
+import type { Counter, Family, Registry } from './metrics'
+import type { HitRatio, MetricSummary, ProfilerSnapshot } from './types'
+
+/** `name` for an unlabelled series, `name{k="v",…}` otherwise (label names sorted). */
+export function seriesKey(name: string, labels: Record<string, string>): string {
+  const entries = Object.entries(labels)
+  return entries.length ? `${name}{${entries.map(([k, v]) => `${k}="${v}"`).join(',')}}` : name
+}
+
+function counterTotal(family: Family | undefined): number {
+  if (!family) return 0
+  let total = 0
+  for (const series of family.series.values()) total += (series.metric as Counter).value
+  return total
+}
+
+/** `hits / (hits + misses)` for every `X.hits` (or `X_hits`) counter with a misses sibling. */
+export function hitRatios(registry: Registry): HitRatio[] {
+  const out: HitRatio[] = []
+  for (const family of registry.families.values()) {
+    const match = /^(.*)[._]hits$/.exec(family.name)
+    if (family.type !== 'counter' || !match) continue
+    const base = match[1] as string
+    const misses =
+      registry.families.get(`${base}.misses`) ?? registry.families.get(`${base}_misses`)
+    if (misses?.type !== 'counter') continue
+    const hits = counterTotal(family)
+    const missCount = counterTotal(misses)
+    const total = hits + missCount
+    out.push({ name: base, hits, misses: missCount, ratio: total ? hits / total : 0 })
+  }
+  return out
+}
+
+function summary(histogram: Histogram, labels?: Record<string, string>): MetricSummary {
+  return { ...histogram.stats(), p95: histogram.quantile(0.95), ...(labels ? { labels } : {}) }
+}
+
+type MetricParts = Pick<ProfilerSnapshot, 'counters' | 'gauges' | 'histograms' | 'metrics'>
+
+/**
+ * Every series as lists, plus the flat `metrics` map alert rules read: one entry per series
+ * key, and for a labelled metric one more under its bare name aggregating all its series
+ * (counters and gauges summed, histograms merged).
+ */
+export function collectMetrics(registry: Registry): MetricParts {
+  const parts: MetricParts = { counters: [], gauges: [], histograms: [], metrics: {} }
+  for (const family of registry.families.values()) {
+    const labelled = family.labelNames.length > 0
+    let merged: Histogram | undefined
+    let total = 0
+    for (const { labels, metric } of family.series.values()) {
+      const key = seriesKey(family.name, labels)
+      if (family.type === 'histogram') {
+        const histogram = metric as Histogram
+        parts.histograms.push({ name: family.name, labels: { ...labels }, ...histogram.stats() })
+        parts.metrics[key] = summary(histogram, labelled ? { ...labels } : undefined)
+        if (labelled) {
+          merged ??= new Histogram(family.name)
+          merged.merge(histogram)
+        }
+      } else {
+        const value = (metric as Counter).value
+        const list = family.type === 'counter' ? parts.counters : parts.gauges
+        list.push({ name: family.name, labels: { ...labels }, value })
+        parts.metrics[key] = labelled ? { value, labels: { ...labels } } : { value }
+        total += value
+      }
+    }
+    if (labelled) {
+      parts.metrics[family.name] = merged ? summary(merged) : { value: total }
+    }
+  }
+  return parts
+}
