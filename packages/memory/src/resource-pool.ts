@@ -1,4 +1,4 @@
-import { systemClock } from './clock'
+import { coarseClock, systemClock } from './clock'
 import { TypedEmitter } from './emitter'
 import {
   AcquireTimeoutError,
@@ -41,7 +41,7 @@ export function createResourcePool<T>(options: ResourcePoolOptions<T>): Resource
   const idleTimeout = parseDuration(options.idleTimeout ?? 30_000, 'idleTimeout', true)
   const maxWaiting = requireInteger(options.maxWaiting ?? Infinity, 'maxWaiting', 0, true)
   const leakThreshold = parseDuration(options.leakThreshold ?? 30_000, 'leakThreshold')
-  const clock = options.clock ?? systemClock
+  const clock = options.clock ?? coarseClock(systemClock)
   const { create, destroy: destroyFn, validate } = options
 
   const events = new TypedEmitter<ResourcePoolEvents>()
@@ -93,7 +93,7 @@ export function createResourcePool<T>(options: ResourcePoolOptions<T>): Resource
 
   /** A resource became available: the oldest live waiter gets it, otherwise it goes idle. */
   const offer = (resource: T): void => {
-    const waiter = waiters.shift()
+    const waiter = waiters.live > 0 ? waiters.shift() : undefined
     if (waiter !== undefined) {
       lend(resource, waiter)
       return
