@@ -32,6 +32,11 @@ export interface AlertManagerOptions {
   flap?: FlapOptions | false
   /** Transitions kept by `history()`. Default 1000. */
   historyLimit?: number
+  /**
+   * How long an async `source.snapshot()` may take; past it every rule goes to its `onError`
+   * state for this evaluation, so a hung source cannot stall the schedule. Default `'30s'`.
+   */
+  snapshotTimeout?: Duration
   /** Notifications queued per sink before the oldest is dropped. Default 1000. */
   maxQueuedNotifications?: number
 }

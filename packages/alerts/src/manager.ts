@@ -76,6 +76,7 @@ export function createAlertManager(options: AlertManagerOptions): AlertManager {
   const dispatcher = new Dispatcher(routeSettings(options.route))
   const inhibitor = new Inhibitor(options.inhibit ?? [])
   const silenceStore = new SilenceStore()
+  const snapshotTimeoutMs = durationOption('snapshotTimeout', options.snapshotTimeout ?? '30s')
   const historyLimit = positiveInteger('historyLimit', options.historyLimit ?? 1000)
   const history: Transition[] = []
   const emitter = new EventEmitter()
@@ -229,13 +230,34 @@ export function createAlertManager(options: AlertManagerOptions): AlertManager {
     return { kind: 'error', error: message }
   }
 
+  function takeSnapshot(): MetricsSnapshot | Promise<MetricsSnapshot> {
+    const pending = options.source.snapshot()
+    if (!(pending instanceof Promise) || snapshotTimeoutMs === 0) return pending
+    return new Promise((resolve, reject) => {
+      const timer = clock.setTimeout(
+        () => reject(new Error(`timed out after ${snapshotTimeoutMs} ms`)),
+        snapshotTimeoutMs,
+      )
+      pending.then(
+        (value) => {
+          clock.clearTimeout(timer)
+          resolve(value)
+        },
+        (error) => {
+          clock.clearTimeout(timer)
+          reject(error)
+        },
+      )
+    })
+  }
+
   async function runEvaluation(): Promise<EvaluationResult> {
     await restored
     const now = clock.now()
     let snapshot: MetricsSnapshot = { metrics: {} }
     let sourceError: string | undefined
     try {
-      snapshot = await options.source.snapshot()
+      snapshot = await takeSnapshot()
     } catch (error) {
       sourceError = `source.snapshot() failed: ${(error as Error)?.message ?? String(error)}`
     }

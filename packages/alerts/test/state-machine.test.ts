@@ -270,4 +270,34 @@ describe('alert state machine', () => {
       'CacheHitRatioLow firing→resolved @10000',
     ])
   })
+
+  it('puts rules in error when an async source hangs past snapshotTimeout, then recovers', async () => {
+    const clock = manualClock(0)
+    let hang = true
+    const manager = createAlertManager({
+      source: {
+        snapshot: () =>
+          hang ? new Promise(() => {}) : Promise.resolve({ metrics: { 'cache.hitRatio': 0.5 } }),
+      },
+      clock,
+      rules: [{ ...hitRatio, for: 0 }],
+      snapshotTimeout: '5s',
+    })
+    const evaluation = manager.evaluate()
+    await new Promise((resolve) => setImmediate(resolve))
+    await clock.advance(4_999)
+    expect(manager.active()).toEqual([])
+    await clock.advance(1)
+    await evaluation
+    expect(manager.active()[0]).toMatchObject({
+      state: 'error',
+      error: 'source.snapshot() failed: timed out after 5000 ms',
+    })
+    hang = false
+    await manager.evaluate()
+    expect(manager.active()[0]).toMatchObject({ state: 'firing' })
+    await manager.stop()
+    // The snapshot timer of the second evaluation was cleared when the snapshot arrived.
+    expect(clock.pending()).toBe(0)
+  })
 })
