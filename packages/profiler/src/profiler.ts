@@ -100,6 +100,14 @@ function positiveInteger(
   return value
 }
 
+function profileNumber(value: number | undefined, option: string, fallback: number): number {
+  if (value === undefined) return fallback
+  if (!Number.isInteger(value) || value <= 0) {
+    throw new InvalidOptionError(option, `${option} must be a positive integer, got ${value}`)
+  }
+  return value
+}
+
 /** Creates a profiler. Options are checked up front and throw `InvalidOptionError`. */
 export function createProfiler(options: ProfilerOptions = {}): Profiler {
   const intervalMs = positiveInteger(options, 'intervalMs', 1000)
@@ -198,11 +206,10 @@ export function createProfiler(options: ProfilerOptions = {}): Profiler {
       return timer !== undefined
     },
     async cpuProfile(fn, profileOptions = {}) {
+      const interval = profileNumber(profileOptions.samplingIntervalUs, 'samplingIntervalUs', 100)
+      const top = profileNumber(profileOptions.top, 'top', 10)
       const before = spans.selfTimes()
-      const { result, profile, durationMs } = await runCpuProfile(
-        fn,
-        profileOptions.samplingIntervalUs ?? 100,
-      )
+      const { result, profile, durationMs } = await runCpuProfile(fn, interval)
       let dominantSpan: CpuProfileResult<unknown>['dominantSpan']
       for (const [path, selfMs] of spans.selfTimes()) {
         const delta = selfMs - (before.get(path) ?? 0)
@@ -219,22 +226,25 @@ export function createProfiler(options: ProfilerOptions = {}): Profiler {
         result,
         ...(file ? { file } : {}),
         profile,
-        hotspots: cpuHotspots(profile, profileOptions.top ?? 10),
+        hotspots: cpuHotspots(profile, top),
         durationMs,
         ...(dominantSpan ? { dominantSpan } : {}),
       }
     },
     async heapProfile(fn, profileOptions = {}) {
-      const { result, profile } = await runHeapProfile(
-        fn,
-        profileOptions.samplingIntervalBytes ?? 32768,
+      const interval = profileNumber(
+        profileOptions.samplingIntervalBytes,
+        'samplingIntervalBytes',
+        32768,
       )
+      const top = profileNumber(profileOptions.top, 'top', 10)
+      const { result, profile } = await runHeapProfile(fn, interval)
       const file = profileOptions.out ? await writeProfile(profileOptions.out, profile) : undefined
       return {
         result,
         ...(file ? { file } : {}),
         profile,
-        ...heapTopAllocations(profile, profileOptions.top ?? 10),
+        ...heapTopAllocations(profile, top),
       }
     },
     on(event, listener) {

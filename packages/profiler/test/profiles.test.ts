@@ -62,6 +62,10 @@ describe('cpuProfile', () => {
     ).rejects.toThrow('work failed')
     const again = await p.cpuProfile(() => hotLoop(1000))
     expect(again.hotspots).toBeInstanceOf(Array)
+    await expect(p.cpuProfile(() => 1, { samplingIntervalUs: 0 })).rejects.toThrow(
+      'samplingIntervalUs must be a positive integer, got 0',
+    )
+    await expect(p.heapProfile(() => 1, { top: -1 })).rejects.toMatchObject({ option: 'top' })
   })
 })
 
