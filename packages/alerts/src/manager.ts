@@ -17,7 +17,7 @@ import type {
   AlertManagerOptions,
   EvaluationResult,
 } from './manager-types'
-import { persistRecord, readStateFile, restoreRecord, writeStateFile } from './persistence'
+import { persistRecord, StateFile } from './persistence'
 import { compileRules, flapSettings } from './rules'
 import { SilenceStore } from './silences'
 import { type AlertRecord, newRecord, notified, type Outcome, render, step, toAlert } from './state'
@@ -72,7 +72,6 @@ export function createAlertManager(options: AlertManagerOptions): AlertManager {
     throw error
   }
   const records = compileRules(options.rules, defaultFlap).map(newRecord)
-  const byName = new Map(records.map((r) => [r.rule.name, r]))
   const dispatcher = new Dispatcher(routeSettings(options.route))
   const inhibitor = new Inhibitor(options.inhibit ?? [])
   const silenceStore = new SilenceStore()
@@ -106,52 +105,22 @@ export function createAlertManager(options: AlertManagerOptions): AlertManager {
   let dispatchTimer: unknown
   let dispatchAt: number | undefined
   let running: Promise<EvaluationResult> | undefined
-  let writing: Promise<void> = Promise.resolve()
-  let writeQueued = false
 
-  const restored = (async () => {
-    if (!options.stateFile) return
-    try {
-      const saved = await readStateFile(options.stateFile)
-      if (!saved) return
-      for (const alert of saved.alerts) {
-        const record = byName.get(alert.rule)
-        if (record) restoreRecord(record, alert)
-      }
+  const stateFile = options.stateFile
+    ? new StateFile(options.stateFile, (error) => emit('stateError', error))
+    : undefined
+  const restored = stateFile?.restore(clock.now(), records, silenceStore, dispatcher)
+  const persist = () =>
+    stateFile?.save(() => {
       const now = clock.now()
-      for (const s of saved.silences) {
-        if (s.endsAt > now) silenceStore.add(s, now, s.id)
-      }
-      const byFingerprint = new Map(records.map((r) => [r.rule.fingerprint, r]))
-      dispatcher.import(saved.groups, (fingerprint) => {
-        const record = byFingerprint.get(fingerprint)
-        return record && notified(record)
-      })
-    } catch (error) {
-      emit('stateError', error)
-    }
-  })()
-
-  function persist(): void {
-    const path = options.stateFile
-    if (!path || writeQueued) return
-    writeQueued = true
-    writing = writing.then(async () => {
-      writeQueued = false
-      const now = clock.now()
-      try {
-        await writeStateFile(path, {
-          version: 1,
-          savedAt: now,
-          alerts: records.filter((r) => r.phase !== 'inactive' || r.overlay).map(persistRecord),
-          silences: silenceStore.list(now),
-          groups: dispatcher.export(),
-        })
-      } catch (error) {
-        emit('stateError', error)
+      return {
+        version: 1,
+        savedAt: now,
+        alerts: records.filter((r) => r.phase !== 'inactive' || r.overlay).map(persistRecord),
+        silences: silenceStore.list(now),
+        groups: dispatcher.export(),
       }
     })
-  }
 
   function muted(now: number) {
     let firing: Labels[] | undefined
@@ -365,7 +334,7 @@ export function createAlertManager(options: AlertManagerOptions): AlertManager {
       evalTimer = dispatchTimer = undefined
       await running?.catch(() => undefined)
       await delivery.drainAll(stopOptions.abortDeliveries === true)
-      await writing
+      await stateFile?.idle()
       await delivery.close()
       emitter.removeAllListeners()
     },

@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto'
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
 import { dirname } from 'node:path'
-import type { GroupState } from './dispatcher'
+import type { Dispatcher, GroupState } from './dispatcher'
 import { StateFileError } from './errors'
-import type { AlertRecord, Phase } from './state'
+import type { SilenceStore } from './silences'
+import { type AlertRecord, notified, type Phase } from './state'
 import type { Labels, Silence } from './types'
 
 /** One alert as stored in the state file. */
@@ -114,5 +115,64 @@ export async function writeStateFile(path: string, content: StateFileContent): P
   } catch (error) {
     await rm(temp, { force: true }).catch(() => undefined)
     throw new StateFileError(path, `cannot write state file ${path}`, { cause: error })
+  }
+}
+
+/**
+ * The manager's state file: restores alerts, silences and groups once, and saves coalesced
+ * snapshots one write at a time (a save asked for during a write happens right after it).
+ */
+export class StateFile {
+  private writing: Promise<void> = Promise.resolve()
+  private queued = false
+
+  constructor(
+    readonly path: string,
+    private readonly onError: (error: unknown) => void,
+  ) {}
+
+  async restore(
+    now: number,
+    records: AlertRecord[],
+    silences: SilenceStore,
+    dispatcher: Dispatcher,
+  ): Promise<void> {
+    try {
+      const saved = await readStateFile(this.path)
+      if (!saved) return
+      const byName = new Map(records.map((r) => [r.rule.name, r]))
+      for (const alert of saved.alerts) {
+        const record = byName.get(alert.rule)
+        if (record) restoreRecord(record, alert)
+      }
+      for (const silence of saved.silences) {
+        if (silence.endsAt > now) silences.add(silence, now, silence.id)
+      }
+      const byFingerprint = new Map(records.map((r) => [r.rule.fingerprint, r]))
+      dispatcher.import(saved.groups, (fingerprint) => {
+        const record = byFingerprint.get(fingerprint)
+        return record && notified(record)
+      })
+    } catch (error) {
+      this.onError(error)
+    }
+  }
+
+  save(content: () => StateFileContent): void {
+    if (this.queued) return
+    this.queued = true
+    this.writing = this.writing.then(async () => {
+      this.queued = false
+      try {
+        await writeStateFile(this.path, content())
+      } catch (error) {
+        this.onError(error)
+      }
+    })
+  }
+
+  /** Resolves once no write is pending. */
+  idle(): Promise<void> {
+    return this.writing
   }
 }
