@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { tempDir } from '@mx/testkit'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -121,5 +121,22 @@ describe('stateFile with changed rules', () => {
     // Slow was pending since 0, so it fires now that `for` has long passed.
     expect(received.map((n) => n.alerts.map((a) => a.labels.alertname))).toEqual([['Slow']])
     expect(manager.alerts().map((a) => [a.rule, a.state])).toEqual([['Slow', 'firing']])
+  })
+})
+
+describe('stateFile writes', () => {
+  it('reports a StateFileError and leaves no temp file when the target cannot be replaced', async () => {
+    const dir = tempDir('mx-alerts-')
+    dirs.push(dir)
+    const stateFile = join(dir.path, 'taken')
+    mkdirSync(join(stateFile, 'not-empty'), { recursive: true })
+    const { manager, stateErrors } = boot(stateFile, 0, { latency: 500, ratio: 0.5 })
+    await manager.evaluate()
+    await manager.stop()
+    expect(stateErrors).toMatchObject([
+      { code: 'MX_ALERT_STATE_FILE', path: stateFile },
+      { code: 'MX_ALERT_STATE_FILE' },
+    ])
+    expect(readdirSync(dir.path)).toEqual(['taken'])
   })
 })

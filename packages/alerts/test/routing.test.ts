@@ -62,6 +62,23 @@ describe('routing', () => {
     })
   })
 
+  it("groups by every label with groupBy ['...'] and names the receiver", async () => {
+    const { source, advanceTo, received } = setup(
+      [rule('A', 'a', { labels: { team: 'x' } }), rule('B', 'b')],
+      {
+        groupBy: ['...'],
+        receiver: 'pager',
+      },
+    )
+    source.set('a', 20)
+    source.set('b', 20)
+    await advanceTo(30_000)
+    expect(received.map((n) => [n.receiver, n.groupKey]).sort()).toEqual([
+      ['pager', '{}:{alertname="A",severity="warning",team="x"}'],
+      ['pager', '{}:{alertname="B",severity="warning"}'],
+    ])
+  })
+
   it('sends changes only at groupInterval and repeats an unchanged group after repeatInterval', async () => {
     const { source, advanceTo, summary } = setup(
       [rule('A', 'a', { labels: { team: 'x' } }), rule('B', 'b', { labels: { team: 'x' } })],

@@ -301,3 +301,19 @@ describe('alert state machine', () => {
     expect(clock.pending()).toBe(0)
   })
 })
+
+describe('createAlertManager on the system clock', () => {
+  it('evaluates right after start() without any injected clock', async () => {
+    const manager = createAlertManager({
+      source: scriptedSource({ 'cache.hitRatio': 0.1 }),
+      rules: [{ ...hitRatio, for: 0 }],
+      interval: '1h',
+    })
+    const fired = new Promise<string>((resolve) =>
+      manager.on('firing', (alert) => resolve(alert.rule)),
+    )
+    manager.start()
+    expect(await fired).toBe('CacheHitRatioLow')
+    await manager.stop()
+  })
+})
