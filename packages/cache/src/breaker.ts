@@ -30,29 +30,42 @@ export class CircuitBreaker {
     this.resetAfter = options.resetAfter ?? 2000
   }
 
-  async run<T>(call: () => Promise<T>): Promise<T> {
+  run<T>(call: () => Promise<T>): Promise<T> {
     if (this.state === 'open') {
-      if (this.clock.now() - this.openedAt < this.resetAfter) throw new CircuitOpenError(this.tier)
+      if (this.clock.now() - this.openedAt < this.resetAfter) {
+        return Promise.reject(new CircuitOpenError(this.tier))
+      }
       this.change('half-open')
     }
     if (this.state === 'half-open') {
-      if (this.probing) throw new CircuitOpenError(this.tier)
+      if (this.probing) return Promise.reject(new CircuitOpenError(this.tier))
       this.probing = true
     }
+    let pending: Promise<T>
     try {
-      const result = await call()
-      this.failures = 0
-      if (this.state !== 'closed') this.change('closed')
-      return result
+      pending = call()
     } catch (error) {
-      this.failures++
-      if (this.state === 'half-open' || this.failures >= this.threshold) {
-        this.openedAt = this.clock.now()
-        if (this.state !== 'open') this.change('open')
-      }
+      pending = Promise.reject(error)
+    }
+    return pending.then(this.succeeded, (error: unknown) => {
+      this.failed()
       throw error
-    } finally {
-      this.probing = false
+    }) as Promise<T>
+  }
+
+  private readonly succeeded = <T>(result: T): T => {
+    this.probing = false
+    this.failures = 0
+    if (this.state !== 'closed') this.change('closed')
+    return result
+  }
+
+  private failed(): void {
+    this.probing = false
+    this.failures++
+    if (this.state === 'half-open' || this.failures >= this.threshold) {
+      this.openedAt = this.clock.now()
+      if (this.state !== 'open') this.change('open')
     }
   }
 

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto'
+import * as crypto from 'node:crypto'
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { type Database, open, type RootDatabase } from 'lmdb'
@@ -29,6 +29,10 @@ export interface DiskTier extends Tier {
 }
 
 const EMPTY = Buffer.alloc(0)
+// One-shot `crypto.hash` (Node >= 20.12) is several times faster than createHash for short keys.
+const oneShotHash = (
+  crypto as { hash?: (algorithm: string, data: string, encoding: string) => unknown }
+).hash
 const ACCESS = 8
 type Key = [number | string, string]
 
@@ -65,7 +69,11 @@ export function diskTier(options: DiskTierOptions): DiskTier {
   const tagIndex: Database<Buffer, Key> = root.openDB({ name: 'tags', encoding: 'binary' })
   const meta: Database<number, string> = root.openDB({ name: 'meta' })
 
-  const hashOf = (key: string) => createHash('sha256').update(key).digest()
+  const hashOf = (key: string): Buffer =>
+    oneShotHash
+      ? (oneShotHash('sha256', key, 'buffer') as Buffer)
+      : crypto.createHash('sha256').update(key).digest()
+  const touching = new Set<string>()
 
   /** Removes one stored record and its index rows; call inside a write transaction. */
   const removeStored = (hash: Buffer, stored: Buffer): void => {
@@ -116,18 +124,22 @@ export function diskTier(options: DiskTierOptions): DiskTier {
       for (const listener of listeners) listener({ type: 'evict', key, reason })
   }
 
+  // Access times move the record in the LRU index; at most one pending update per key.
   const touch = (hash: Buffer, seenAt: number, now: number) => {
-    void root
+    const hex = hash.toString('hex')
+    if (touching.has(hex)) return
+    touching.add(hex)
+    root
       .transaction(() => {
         const stored = entries.getBinary(hash)
         if (!stored || stored.readDoubleBE(0) !== seenAt) return
-        const hex = hash.toString('hex')
         lru.removeSync([seenAt, hex])
         stored.writeDoubleBE(now, 0)
         entries.putSync(hash, stored)
         lru.putSync([now, hex], EMPTY)
       })
       .catch(() => {})
+      .finally(() => touching.delete(hex))
   }
 
   const matchAndDelete = async (test: (key: string) => boolean): Promise<number> =>

@@ -2,7 +2,7 @@ import { LRUCache } from 'lru-cache'
 import { InvalidOptionError } from '../errors'
 import type { Clock, Tier, TierEntry, TierEvent } from '../types'
 import { checkNumber, describe, estimateSize, globToRegExp, systemClock } from '../util'
-import { FrequencySketch } from './sketch'
+import { type EvictReason, type PolicyHooks, type Store, singleStore, tinyLfuStore } from './policy'
 
 export type EvictionPolicy = 'lru' | 'tinylfu' | 'fifo'
 
@@ -33,7 +33,6 @@ export interface MemoryTier extends Tier {
   readonly size: number
 }
 
-type Store = LRUCache<string, TierEntry>
 type DisposeReason = LRUCache.DisposeReason
 
 /** Internal: the raw lookup (no expiry check) `createCache` uses on its hot path. */
@@ -64,6 +63,7 @@ export function memoryTier(options: MemoryTierOptions = {}): MemoryTier {
   const maxEntries = options.maxEntries ?? (options.maxBytes === undefined ? 10_000 : undefined)
   const listeners = new Set<(event: TierEvent) => void>()
   const tagIndex = new Map<string, Set<string>>()
+  let moving = false
 
   const emit = (event: TierEvent) => {
     for (const listener of listeners) listener(event)
@@ -100,105 +100,57 @@ export function memoryTier(options: MemoryTierOptions = {}): MemoryTier {
       ...(options.maxEntrySize === undefined ? {} : { maxEntrySize: options.maxEntrySize }),
       dispose: (entry: TierEntry, key: string, reason: DisposeReason) => {
         if (reason === 'evict') onEvict(key, entry)
-        else if (entry.tags.length > 0) unindexTags(key, entry)
+        else if (!moving && entry.tags.length > 0) unindexTags(key, entry)
       },
     } as LRUCache.Options<string, TierEntry, unknown>
     return new LRUCache<string, TierEntry>(settings)
   }
 
-  const evicted = (key: string, entry: TierEntry, reason: 'size' | 'shrink' | 'admission') => {
+  const evicted = (key: string, entry: TierEntry, reason: EvictReason) => {
     if (entry.tags.length > 0) unindexTags(key, entry)
     if (listeners.size > 0) emit({ type: 'evict', key, reason })
   }
-
-  let main: Store
-  let window: Store | undefined
-  let sketch: FrequencySketch | undefined
-
-  if (policy === 'tinylfu') {
-    const windowShare = (max: number | undefined) =>
-      max === undefined ? undefined : Math.max(1, Math.floor(max * 0.01))
-    const windowMax = windowShare(maxEntries)
-    const windowBytes = windowShare(options.maxBytes)
-    sketch = new FrequencySketch(maxEntries ?? 10_000)
-    const frequencies = sketch
-    main = makeStore(
-      maxEntries === undefined ? undefined : Math.max(1, maxEntries - (windowMax ?? 0)),
-      options.maxBytes === undefined
-        ? undefined
-        : Math.max(1, options.maxBytes - (windowBytes ?? 0)),
-      (key, entry) => evicted(key, entry, 'size'),
-    )
-    window = makeStore(windowMax, windowBytes, (key, entry) => {
-      // A candidate leaving the window enters the main space only if it is more popular than
-      // the main space's next victim (or there is room).
-      const full =
-        (maxEntries !== undefined && main.size >= main.max) ||
-        (options.maxBytes !== undefined && main.calculatedSize >= main.maxSize)
-      if (full) {
-        const victim = main.rkeys().next().value
-        if (victim !== undefined && frequencies.frequency(key) <= frequencies.frequency(victim)) {
-          evicted(key, entry, 'admission')
-          return
-        }
-      }
-      main.set(key, entry)
-    })
-  } else {
-    main = makeStore(maxEntries, options.maxBytes, (key, entry) => evicted(key, entry, 'size'))
+  const hooks: PolicyHooks = {
+    make: makeStore,
+    evicted,
+    setMoving: (value) => {
+      moving = value
+    },
   }
+  const store =
+    policy === 'tinylfu'
+      ? tinyLfuStore(maxEntries, options.maxBytes, hooks)
+      : singleStore(policy, maxEntries, options.maxBytes, hooks)
 
-  const expired = (key: string, entry: TierEntry): boolean => {
-    if (entry.staleUntil > clock.now()) return false
-    remove(key)
-    return true
-  }
-  const remove = (key: string): boolean => {
-    const a = main.delete(key)
-    const b = window?.delete(key) ?? false
-    return a || b
-  }
-
-  const lookup = lookupFor(policy, main, window, sketch)
-
+  const lookup = store.lookup
   const getSync = (key: string): TierEntry | undefined => {
     const entry = lookup(key)
-    if (entry === undefined || !expired(key, entry)) return entry
+    if (entry === undefined || entry.staleUntil > clock.now()) return entry
+    store.delete(key)
     return undefined
-  }
-
-  const allKeys = function* (): Generator<string> {
-    yield* main.keys()
-    if (window) yield* window.keys()
   }
 
   const tier: MemoryTier = {
     name: options.name ?? 'memory',
     kind: 'memory',
     [FAST_LOOKUP]: lookup,
-    [LRU_STORE]: policy === 'lru' ? main : undefined,
+    [LRU_STORE]: store.lru,
     get size() {
-      return main.size + (window?.size ?? 0)
+      return store.size
     },
     getSync,
     get: getSync,
     set(key, entry) {
       if (entry.staleUntil <= clock.now()) {
-        remove(key)
+        store.delete(key)
         return
       }
-      if (window && sketch) {
-        sketch.increment(key)
-        if (main.has(key)) main.set(key, entry)
-        else window.set(key, entry)
-      } else {
-        main.set(key, entry)
-      }
-      if (entry.tags.length > 0 && (main.has(key) || window?.has(key))) indexTags(key, entry)
+      store.set(key, entry)
+      if (entry.tags.length > 0 && store.has(key)) indexTags(key, entry)
     },
     delete(keys) {
       let count = 0
-      for (const key of keys) if (remove(key)) count++
+      for (const key of keys) if (store.delete(key)) count++
       return count
     },
     deleteTags(tags) {
@@ -206,7 +158,7 @@ export function memoryTier(options: MemoryTierOptions = {}): MemoryTier {
       for (const tag of tags) {
         const keys = tagIndex.get(tag)
         if (!keys) continue
-        for (const key of [...keys]) if (remove(key)) count++
+        for (const key of [...keys]) if (store.delete(key)) count++
         tagIndex.delete(tag)
       }
       return count
@@ -214,35 +166,31 @@ export function memoryTier(options: MemoryTierOptions = {}): MemoryTier {
     deleteMatching(prefix, glob) {
       const pattern = globToRegExp(glob)
       const doomed: string[] = []
-      for (const key of allKeys()) {
+      for (const key of store.keys()) {
         if (inScope(key, prefix) && pattern.test(key.slice(prefix.length))) doomed.push(key)
       }
-      for (const key of doomed) remove(key)
+      for (const key of doomed) store.delete(key)
       return doomed.length
     },
     clear(prefix) {
       if (prefix === '') {
-        main.clear()
-        window?.clear()
+        store.clear()
         tagIndex.clear()
         return
       }
-      for (const key of [...allKeys()]) if (key.startsWith(prefix)) remove(key)
+      for (const key of [...store.keys()]) if (key.startsWith(prefix)) store.delete(key)
     },
     shrink(fraction) {
       checkNumber('fraction', fraction, { min: 0, max: 1 })
-      const target = Math.ceil(tier.size * fraction)
+      const target = Math.ceil(store.size * fraction)
       const victims: string[] = []
-      const stores = window ? [window, main] : [main]
-      for (const store of stores) {
-        for (const key of store.rkeys()) {
-          if (victims.length >= target) break
-          victims.push(key)
-        }
+      for (const key of store.victims()) {
+        if (victims.length >= target) break
+        victims.push(key)
       }
       for (const key of victims) {
-        const entry = main.peek(key) ?? window?.peek(key)
-        remove(key)
+        const entry = store.peek(key)
+        store.delete(key)
         if (entry) evicted(key, entry, 'shrink')
       }
       return victims.length
@@ -254,29 +202,12 @@ export function memoryTier(options: MemoryTierOptions = {}): MemoryTier {
       }
     },
     close() {
-      main.clear()
-      window?.clear()
+      store.clear()
       tagIndex.clear()
       listeners.clear()
     },
   }
   return tier
-}
-
-function lookupFor(
-  policy: EvictionPolicy,
-  main: Store,
-  window: Store | undefined,
-  sketch: FrequencySketch | undefined,
-): (key: string) => TierEntry | undefined {
-  if (policy === 'fifo') return (key) => main.peek(key)
-  if (window && sketch) {
-    return (key) => {
-      sketch.increment(key)
-      return window.get(key) ?? main.get(key)
-    }
-  }
-  return (key) => main.get(key)
 }
 
 /**

@@ -77,22 +77,30 @@ export function redisTier(options: RedisTierOptions): Tier {
   let connecting: Promise<Redis> | undefined = options.client
     ? Promise.resolve(options.client)
     : undefined
+  let ready: Redis | undefined = options.client
   const client = () => {
     connecting ??= connectRedis(options.url as string, 'redisTier', clientOptions(timeout)).then(
       (redis) => {
         redis.on('error', () => {})
+        ready = redis
         return redis
       },
     )
     return connecting
   }
+  // Clients we create enforce `timeout` themselves (ioredis `commandTimeout`, also for queued
+  // commands); an injected client gets a timer per call.
   const call = <T>(operation: string, run: (redis: Redis) => Promise<T>): Promise<T> =>
     breaker.run(() =>
-      withTimeout(
-        client().then(run),
-        timeout,
-        () => new TierTimeoutError(name, operation, timeout),
-      ),
+      owned
+        ? ready
+          ? run(ready)
+          : client().then(run)
+        : withTimeout(
+            client().then(run),
+            timeout,
+            () => new TierTimeoutError(name, operation, timeout),
+          ),
     )
 
   const scanDelete = (pattern: string, test: (key: string) => boolean) =>

@@ -1,0 +1,158 @@
+import type { LRUCache } from 'lru-cache'
+import type { TierEntry } from '../types'
+import { FrequencySketch } from './sketch'
+
+export type Store = LRUCache<string, TierEntry>
+
+/** Builds one lru-cache segment; `onEvict` runs when the segment itself evicts for room. */
+export type MakeStore = (
+  max: number | undefined,
+  maxSize: number | undefined,
+  onEvict: (key: string, entry: TierEntry) => void,
+) => Store
+
+export type EvictReason = 'size' | 'shrink' | 'admission'
+
+/** What a memory-tier eviction policy keeps: lookups record access, `victims` are least valuable first. */
+export interface PolicyStore {
+  /** The single lru-cache when the policy is plain LRU (the cache's hot path calls it directly). */
+  readonly lru: Store | undefined
+  readonly size: number
+  lookup(key: string): TierEntry | undefined
+  peek(key: string): TierEntry | undefined
+  set(key: string, entry: TierEntry): void
+  has(key: string): boolean
+  delete(key: string): boolean
+  keys(): Iterable<string>
+  victims(): Iterable<string>
+  clear(): void
+}
+
+export interface PolicyHooks {
+  make: MakeStore
+  evicted(key: string, entry: TierEntry, reason: EvictReason): void
+  /** While true, deletions are moves between segments: tags stay indexed. */
+  setMoving(moving: boolean): void
+}
+
+/** `lru` (recency) or `fifo` (insertion order: reads do not refresh) on one lru-cache. */
+export function singleStore(
+  policy: 'lru' | 'fifo',
+  max: number | undefined,
+  maxSize: number | undefined,
+  hooks: PolicyHooks,
+): PolicyStore {
+  const store = hooks.make(max, maxSize, (key, entry) => hooks.evicted(key, entry, 'size'))
+  return {
+    lru: policy === 'lru' ? store : undefined,
+    get size() {
+      return store.size
+    },
+    lookup: policy === 'fifo' ? (key) => store.peek(key) : (key) => store.get(key),
+    peek: (key) => store.peek(key),
+    set: (key, entry) => {
+      store.set(key, entry)
+    },
+    has: (key) => store.has(key),
+    delete: (key) => store.delete(key),
+    keys: () => store.keys(),
+    victims: () => store.rkeys(),
+    clear: () => store.clear(),
+  }
+}
+
+const share = (total: number | undefined, fraction: number) =>
+  total === undefined ? undefined : Math.max(1, Math.floor(total * fraction))
+
+/**
+ * W-TinyLFU as in Caffeine: new entries land in a 1 % LRU window; an entry leaving the window
+ * enters the main space (a segmented LRU: 20 % probation, 80 % protected) only if a count-min
+ * sketch says it is more frequently used than the main space's next victim. Hits in probation
+ * promote to protected; protected overflow is demoted back to probation.
+ */
+export function tinyLfuStore(
+  maxEntries: number | undefined,
+  maxBytes: number | undefined,
+  hooks: PolicyHooks,
+): PolicyStore {
+  const windowMax = share(maxEntries, 0.01)
+  const mainMax = maxEntries === undefined ? undefined : Math.max(1, maxEntries - (windowMax ?? 0))
+  const mainBytes =
+    maxBytes === undefined ? undefined : Math.max(1, maxBytes - (share(maxBytes, 0.01) ?? 0))
+  const sketch = new FrequencySketch(maxEntries ?? 10_000)
+  const mainFull = () => mainMax !== undefined && probation.size + protectedStore.size >= mainMax
+
+  const probation = hooks.make(mainMax, mainBytes, (key, entry) =>
+    hooks.evicted(key, entry, 'size'),
+  )
+  const protectedStore = hooks.make(share(mainMax, 0.8), share(mainBytes, 0.8), (key, entry) => {
+    probation.set(key, entry)
+  })
+  const window = hooks.make(windowMax, share(maxBytes, 0.01), (key, entry) => {
+    if (mainFull()) {
+      const victim = probation.rkeys().next().value ?? protectedStore.rkeys().next().value
+      if (victim === undefined || sketch.frequency(key) <= sketch.frequency(victim)) {
+        hooks.evicted(key, entry, 'admission')
+        return
+      }
+      const victimEntry = probation.peek(victim) ?? protectedStore.peek(victim)
+      probation.delete(victim)
+      protectedStore.delete(victim)
+      if (victimEntry) hooks.evicted(victim, victimEntry, 'size')
+    }
+    probation.set(key, entry)
+  })
+
+  const move = (key: string, entry: TierEntry) => {
+    hooks.setMoving(true)
+    try {
+      probation.delete(key)
+      protectedStore.set(key, entry)
+    } finally {
+      hooks.setMoving(false)
+    }
+  }
+
+  return {
+    lru: undefined,
+    get size() {
+      return window.size + probation.size + protectedStore.size
+    },
+    lookup(key) {
+      sketch.increment(key)
+      const hit = window.get(key) ?? protectedStore.get(key)
+      if (hit !== undefined) return hit
+      const probing = probation.peek(key)
+      if (probing !== undefined) move(key, probing)
+      return probing
+    },
+    peek: (key) => window.peek(key) ?? protectedStore.peek(key) ?? probation.peek(key),
+    set(key, entry) {
+      if (protectedStore.has(key)) protectedStore.set(key, entry)
+      else if (probation.has(key)) probation.set(key, entry)
+      else window.set(key, entry)
+    },
+    has: (key) => window.has(key) || probation.has(key) || protectedStore.has(key),
+    delete(key) {
+      const a = window.delete(key)
+      const b = probation.delete(key)
+      const c = protectedStore.delete(key)
+      return a || b || c
+    },
+    *keys() {
+      yield* window.keys()
+      yield* probation.keys()
+      yield* protectedStore.keys()
+    },
+    *victims() {
+      yield* probation.rkeys()
+      yield* window.rkeys()
+      yield* protectedStore.rkeys()
+    },
+    clear() {
+      window.clear()
+      probation.clear()
+      protectedStore.clear()
+    },
+  }
+}
