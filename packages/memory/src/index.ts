@@ -1,3 +1,4 @@
+export { acquireTimeoutChannel, leakChannel, pressureChannel } from './channels'
 export type { ErrorContext, MxErrorOptions } from './errors'
 export {
   AcquireTimeoutError,
@@ -11,6 +12,8 @@ export {
 } from './errors'
 export { estimateSize } from './estimate-size'
 export { forceGc } from './gc'
+export type { GcObserver } from './gc-stats'
+export { observeGc } from './gc-stats'
 export { lazy } from './lazy'
 export { leakCheck } from './leak-check'
 export { createMemoryMonitor } from './monitor'

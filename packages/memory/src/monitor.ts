@@ -1,5 +1,6 @@
 import { totalmem } from 'node:os'
 import { getHeapStatistics } from 'node:v8'
+import { pressureChannel } from './channels'
 import { systemClock } from './clock'
 import { TypedEmitter } from './emitter'
 import { InvalidOptionError } from './errors'
@@ -188,6 +189,7 @@ export function createMemoryMonitor(options: MemoryMonitorOptions = {}): MemoryM
       rank = next
       levelChanges++
       events.emit('level', change)
+      if (pressureChannel.hasSubscribers) pressureChannel.publish(change)
       queue = queue.then(() => runHandlers(change, from, next))
     }
     return stats()

@@ -1,3 +1,4 @@
+import { acquireTimeoutChannel, leakChannel } from './channels'
 import { coarseClock, systemClock } from './clock'
 import { TypedEmitter } from './emitter'
 import {
@@ -47,6 +48,9 @@ export function createResourcePool<T>(options: ResourcePoolOptions<T>): Resource
   const events = new TypedEmitter<ResourcePoolEvents>()
   const waiters = new WaiterQueue<T>(clock, (waiter) => {
     counters.timeouts++
+    if (acquireTimeoutChannel.hasSubscribers) {
+      acquireTimeoutChannel.publish({ timeout: acquireTimeout, waiting: waiters.live })
+    }
     waiter.signal?.removeEventListener('abort', waiter.onAbort as () => void)
     waiter.reject(new AcquireTimeoutError(acquireTimeout))
   })
@@ -73,7 +77,9 @@ export function createResourcePool<T>(options: ResourcePoolOptions<T>): Resource
 
   const leases = new LeaseTracker<T>(options.captureStacks === true, (record: LeaseRecord) => {
     counters.collectedWithoutRelease++
-    events.emit('leak', toLease(record, clock.now()))
+    const lease = toLease(record, clock.now())
+    events.emit('leak', lease)
+    if (leakChannel.hasSubscribers) leakChannel.publish(lease)
     settle()
   })
 

@@ -1,5 +1,12 @@
+import { subscribe, unsubscribe } from 'node:diagnostics_channel'
 import { describe, expect, it } from 'vitest'
-import { createMemoryMonitor, forceGc, type PressureLevel } from '../src/index'
+import {
+  createMemoryMonitor,
+  forceGc,
+  observeGc,
+  type PressureChange,
+  type PressureLevel,
+} from '../src/index'
 import { flush, manualClock } from './helpers/manual-clock'
 
 const MB = 1024 ** 2
@@ -127,6 +134,20 @@ describe('createMemoryMonitor', () => {
     monitor.stop()
   })
 
+  it('publishes level changes on the mx:memory:pressure diagnostics channel', () => {
+    const seen: string[] = []
+    const listener = (message: unknown) => seen.push((message as PressureChange).level)
+    subscribe('mx:memory:pressure', listener)
+    try {
+      const { clock, monitor } = syntheticMonitor([0.1, 0.9, 0.9, 0.1])
+      clock.advance(1500)
+      monitor.stop()
+    } finally {
+      unsubscribe('mx:memory:pressure', listener)
+    }
+    expect(seen).toEqual(['critical', 'normal'])
+  })
+
   it('counts bytes accounted per consumer against the budget', () => {
     const { monitor } = syntheticMonitor([0.1], { autoStart: false })
     monitor.account('cache', 500)
@@ -164,6 +185,19 @@ describe('createMemoryMonitor', () => {
     expect(stats.gc?.byKind.major.count).toBeGreaterThanOrEqual(1)
     monitor.stop()
     await flush()
+  })
+
+  it('observeGc() counts forced major collections on its own', async () => {
+    const gc = observeGc()
+    for (let attempt = 0; attempt < 100 && gc.stats().byKind.major.count === 0; attempt++) {
+      forceGc()
+      await new Promise((resolve) => setTimeout(resolve, 10))
+    }
+    gc.stop()
+    const stats = gc.stats()
+    expect(stats.byKind.major.count).toBeGreaterThanOrEqual(1)
+    expect(stats.count).toBeGreaterThanOrEqual(stats.byKind.major.count)
+    expect(stats.totalPause).toBeGreaterThan(0)
   })
 
   it('validates its options with exact messages', () => {

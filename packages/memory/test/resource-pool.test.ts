@@ -1,3 +1,4 @@
+import { subscribe, unsubscribe } from 'node:diagnostics_channel'
 import { describe, expect, it } from 'vitest'
 import {
   AcquireTimeoutError,
@@ -65,6 +66,23 @@ describe('createResourcePool', () => {
     expect(error.code).toBe('MX_POOL_ACQUIRE_TIMEOUT')
     expect(error.message).toBe('acquire() timed out after 2000ms')
     expect(pool.stats()).toMatchObject({ waiting: 0, timeouts: 1 })
+  })
+
+  it('publishes acquire timeouts on the mx:memory:pool:acquire-timeout channel', async () => {
+    const clock = manualClock()
+    const pool = createResourcePool({ ...parsers(), max: 1, acquireTimeout: 10, clock })
+    const seen: unknown[] = []
+    const listener = (message: unknown) => seen.push(message)
+    subscribe('mx:memory:pool:acquire-timeout', listener)
+    try {
+      await pool.acquire()
+      const waiter = pool.acquire().catch(() => 'timed out')
+      clock.advance(10)
+      expect(await waiter).toBe('timed out')
+    } finally {
+      unsubscribe('mx:memory:pool:acquire-timeout', listener)
+    }
+    expect(seen).toEqual([{ timeout: 10, waiting: 0 }])
   })
 
   it('times out each waiter at its own deadline', async () => {
