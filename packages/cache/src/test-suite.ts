@@ -114,6 +114,14 @@ export function runTierSuite(
       expect(text(await tier.get('other:doc:1'))).toBe('other')
     })
 
+    it('leaves named-namespace keys (NUL-led) alone when matching in the root scope', async () => {
+      await tier.set('doc:1', entry('root'))
+      await tier.set('\u0000ns\u0000doc:1', entry('named'))
+      expect(await tier.deleteMatching('', '*')).toBe(1)
+      expect(await tier.get('doc:1')).toBeUndefined()
+      expect(text(await tier.get('\u0000ns\u0000doc:1'))).toBe('named')
+    })
+
     it('clears one prefix, or everything with an empty prefix', async () => {
       await tier.set('a:1', entry('a1'))
       await tier.set('b:1', entry('b1'))

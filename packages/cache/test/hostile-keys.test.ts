@@ -27,6 +27,9 @@ async function roundTrip(root: Cache): Promise<void> {
     expect(await one.get(key)).toEqual({ i })
     expect(await two.get(key)).toEqual({ i: -i })
   }
+  await root.set('root-key', 1)
+  await root.invalidate({ pattern: '*' })
+  expect(await root.get('root-key')).toBeUndefined()
   await one.invalidate({ pattern: '*' })
   for (const [i, key] of hostile.entries()) {
     expect(await one.get(key)).toBeUndefined()

@@ -221,9 +221,7 @@ export function diskTier(options: DiskTierOptions): DiskTier {
     },
     deleteMatching(prefix, glob) {
       const pattern = globToRegExp(glob)
-      return matchAndDelete(
-        (key) => key.startsWith(prefix) && pattern.test(key.slice(prefix.length)),
-      )
+      return matchAndDelete((key) => inScope(key, prefix) && pattern.test(key.slice(prefix.length)))
     },
     async clear(prefix) {
       if (prefix !== '') {

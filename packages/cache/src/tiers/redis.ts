@@ -170,11 +170,15 @@ export function redisTier(options: RedisTierOptions): Tier {
       return Number(deleted)
     },
     deleteMatching(keyPrefix, glob) {
+      const base = entryKey('')
       const full = entryKey(keyPrefix)
       const pattern = globToRegExp(glob)
       return scanDelete(
         `${escapeRedisGlob(full)}${toRedisGlob(glob)}`,
-        (key) => key.startsWith(full) && pattern.test(key.slice(full.length)),
+        (key) =>
+          key.startsWith(full) &&
+          inScope(key.slice(base.length), keyPrefix) &&
+          pattern.test(key.slice(full.length)),
       )
     },
     async clear(keyPrefix) {
