@@ -45,6 +45,20 @@ describe('mx-bench', () => {
     expect(comparison.regressions).toEqual(['parse'])
   }, 30_000)
 
+  it('loads TypeScript bench files through the project tsx when run as the built bin', () => {
+    const bin = join(packageDir, 'dist/cli.js')
+    if (!existsSync(bin)) throw new Error('dist/cli.js is missing: build the package (tsup) first')
+    const typed = fileURLToPath(new URL('./fixtures/typed.bench.ts', import.meta.url))
+    const run = spawnSync(process.execPath, [bin, typed, '--json'], {
+      cwd: packageDir,
+      encoding: 'utf8',
+    })
+    expect(run.status).toBe(0)
+    const { run: result } = JSON.parse(run.stdout)
+    expect(result.tasks[0].name).toBe('typed')
+    expect(result.tasks[0].stats.median).toBe(500)
+  }, 30_000)
+
   it('exits 2 with the usage when no file is given or a file cannot be loaded', () => {
     const empty = mxBench([])
     expect(empty.code).toBe(2)

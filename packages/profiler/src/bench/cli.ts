@@ -1,5 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises'
-import { resolve } from 'node:path'
+import { createRequire } from 'node:module'
+import { dirname, join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
 import { type BenchFn, type BenchOptions, type BenchResult, bench } from './bench'
@@ -18,17 +19,62 @@ Options:
   --json              print the run (and comparison) as JSON
   -h, --help          show this help
 
-TypeScript bench files need a loader: NODE_OPTIONS="--import tsx" mx-bench bench/*.ts`
+TypeScript bench files load through the project's tsx when it is installed.`
 
 interface BenchModule {
   tasks?: Record<string, BenchFn>
   options?: BenchOptions
 }
 
+type ExportTarget = string | { import?: ExportTarget; default?: ExportTarget } | undefined
+
+function esmEntry(target: ExportTarget): string | undefined {
+  if (typeof target === 'string' || target === undefined) return target
+  return esmEntry(target.import) ?? esmEntry(target.default)
+}
+
+/** Registers the project's own tsx (resolved from the working directory), if it has one. */
+async function registerTsx(): Promise<boolean> {
+  try {
+    const require = createRequire(join(process.cwd(), 'package.json'))
+    const manifestPath = require.resolve('tsx/package.json')
+    const manifest = JSON.parse(await readFile(manifestPath, 'utf8')) as {
+      exports?: Record<string, ExportTarget>
+    }
+    const entry = esmEntry(manifest.exports?.['./esm/api'])
+    if (!entry) return false
+    const api = (await import(pathToFileURL(join(dirname(manifestPath), entry)).href)) as {
+      register?: () => unknown
+    }
+    if (typeof api.register !== 'function') return false
+    api.register()
+    return true
+  } catch {
+    return false
+  }
+}
+
+async function importFile(file: string): Promise<{ default?: unknown }> {
+  const url = pathToFileURL(resolve(file)).href
+  try {
+    return await import(url)
+  } catch (error) {
+    const unknownExtension = (error as { code?: string }).code === 'ERR_UNKNOWN_FILE_EXTENSION'
+    if (!unknownExtension || !/\.[cm]?ts$/.test(file)) throw error
+    if (!(await registerTsx())) {
+      throw new Error(
+        `${file}: TypeScript bench files need tsx in the project (or NODE_OPTIONS="--import tsx")`,
+      )
+    }
+    // A failed import stays cached under its URL: load the file under a fresh one.
+    return await import(`${url}?mx-bench-tsx`)
+  }
+}
+
 async function load(
   file: string,
 ): Promise<{ tasks: Record<string, BenchFn>; options: BenchOptions }> {
-  const module = (await import(pathToFileURL(resolve(file)).href)) as { default?: unknown }
+  const module = await importFile(file)
   const exported = module.default as BenchModule | Record<string, BenchFn> | undefined
   if (!exported || typeof exported !== 'object') throw new Error(`${file} has no default export`)
   if ('tasks' in exported && typeof exported.tasks === 'object' && exported.tasks !== null) {
