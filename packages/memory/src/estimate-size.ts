@@ -41,7 +41,10 @@ function hashTableSize(size: number, slotsPerEntry: number): number {
 interface Walk {
   strings: Set<string>
   stack: unknown[]
+  seen: Set<object>
 }
+
+const newWalk = (): Walk => ({ strings: new Set(), stack: [], seen: new Set() })
 
 /** Size of a primitive stored in a slot (the slot itself is counted by its container). */
 function primitiveSize(value: unknown, walk: Walk): number {
@@ -87,6 +90,8 @@ function objectSize(value: object, walk: Walk): number {
     // Arrays of numbers only are stored unboxed (double elements); mixed arrays box doubles.
     return allNumbers ? size : size + boxed
   }
+  const proto: unknown = Object.getPrototypeOf(value)
+  if (proto === Object.prototype || proto === null) return plainObjectSize(value, walk)
   if (ArrayBuffer.isView(value)) {
     // A small Buffer is a slice of Node's shared 8 KiB pool: count its share, not the pool.
     if (value.byteLength < value.buffer.byteLength) return TYPED_ARRAY_VIEW + value.byteLength
@@ -117,22 +122,28 @@ function objectSize(value: object, walk: Walk): number {
     stack.push(value.message)
     stack.push(value.stack)
   }
-  const keys = Object.keys(value)
-  const count = keys.length
-  let size: number
-  if (count === 0) size = EMPTY_OBJECT
-  else if (count > DICTIONARY_THRESHOLD) size = OBJECT_HEADER + hashTableSize(count, 3)
-  else size = OBJECT_HEADER + count * SLOT
+  return plainObjectSize(value, walk)
+}
+
+/** Header and own enumerable properties of an object (class instances included). */
+function plainObjectSize(value: object, walk: Walk): number {
+  const { stack } = walk
   const record = value as Record<string, unknown>
-  for (let i = 0; i < count; i++) {
-    const item = record[keys[i] as string]
+  let count = 0
+  let size = 0
+  for (const key in record) {
+    if (!Object.hasOwn(record, key)) continue
+    count++
+    const item = record[key]
     if (item !== null && (typeof item === 'object' || typeof item === 'function')) {
       stack.push(item)
     } else {
       size += primitiveSize(item, walk)
     }
   }
-  return size
+  if (count === 0) return EMPTY_OBJECT
+  if (count > DICTIONARY_THRESHOLD) return size + OBJECT_HEADER + hashTableSize(count, 3)
+  return size + OBJECT_HEADER + count * SLOT
 }
 
 /**
@@ -145,11 +156,11 @@ function objectSize(value: object, walk: Walk): number {
 export function estimateSize(value: unknown): number {
   if (value === null || (typeof value !== 'object' && typeof value !== 'function')) {
     if (typeof value === 'string') return stringSize(value)
-    return primitiveSize(value, { strings: new Set(), stack: [] })
+    return primitiveSize(value, newWalk())
   }
-  const walk: Walk = { strings: new Set(), stack: [value] }
-  const { stack } = walk
-  const seen = new Set<object>()
+  const walk = newWalk()
+  const { stack, seen } = walk
+  stack.push(value)
   let total = 0
   while (stack.length > 0) {
     const item = stack.pop()
