@@ -288,7 +288,7 @@ export interface Lazy<T> {
 export interface LeakCheckOptions {
   /** Measured runs of `fn`. Default 50. */
   iterations?: number
-  /** Unmeasured runs first, so caches, JIT and lazy initialisation settle. Default 5. */
+  /** Unmeasured runs first, so caches, JIT and lazy initialisation settle. Default 10. */
   warmup?: number
   /** Growth per iteration above which a steady trend is called a leak. Default `'256b'`. */
   threshold?: Size
