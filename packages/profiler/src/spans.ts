@@ -162,6 +162,8 @@ export class SpanTracker {
   }
 
   snapshot(): StageSnapshot[] {
+    // With recording off, nodes exist only to name channel events: nothing was measured.
+    if (!this.recording) return []
     const toSnapshot = (node: StageNode): StageSnapshot => ({
       name: node.name,
       path: node.path,

@@ -162,6 +162,20 @@ describe('spans', () => {
     expect(p.currentSpan()).toBeUndefined()
     expect(p.snapshot().stages).toEqual([])
   })
+
+  it('still publishes on diagnostics_channel when spans are off but someone subscribes', () => {
+    const p = createProfiler({ spans: false, now: manualClock().now })
+    const published: unknown[] = []
+    const onEnd = (message: unknown) => published.push(message)
+    diagnosticsChannel.subscribe('mx:profiler:span:end', onEnd)
+    p.span('x', () => p.span('y', () => 1))
+    diagnosticsChannel.unsubscribe('mx:profiler:span:end', onEnd)
+    expect(published).toEqual([
+      { name: 'y', path: 'x/y', durationMs: 0, error: false },
+      { name: 'x', path: 'x', durationMs: 0, error: false },
+    ])
+    expect(p.snapshot().stages).toEqual([])
+  })
 })
 
 describe('traceChannels', () => {
