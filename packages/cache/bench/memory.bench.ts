@@ -5,7 +5,7 @@ import { memoryDriver } from 'bentocache/drivers/memory'
 import { createCache as createCacheManager } from 'cache-manager'
 import { LRUCache } from 'lru-cache'
 import { createCache, memoryTier } from '../src/index'
-import { measure, ratios } from './util'
+import { compare, ratios } from './util'
 
 const KEYS = Array.from({ length: 1_000 }, (_, i) => `key:${i}`)
 const N = KEYS.length
@@ -32,42 +32,93 @@ for (const key of KEYS) {
 }
 const factory = () => value
 
-console.log('memory-tier get hit (1,000 hot keys, each call awaited)')
-const oursGet = await measure('@mx/cache get (awaited)', N, async () => {
-  for (let i = 0; i < N; i++) await ours.get(KEYS[i] as string)
-})
-const oursNsGet = await measure('@mx/cache get, namespace "meta" (awaited)', N, async () => {
-  for (let i = 0; i < N; i++) await oursNs.get(KEYS[i] as string)
-})
-const lruAwaited = await measure('raw lru-cache get (awaited)', N, async () => {
-  for (let i = 0; i < N; i++) await lru.get(KEYS[i] as string)
-})
-const bentoGet = await measure('bentocache L1 get (serialize: false)', N, async () => {
-  for (let i = 0; i < N; i++) await bento.get({ key: KEYS[i] as string })
-})
-const managerGet = await measure('cache-manager v7 get (memory)', N, async () => {
-  for (let i = 0; i < N; i++) await manager.get(KEYS[i] as string)
-})
-
-console.log('getSync vs raw lru-cache get (no promise)')
 let sink = 0
-const oursSync = await measure('@mx/cache getSync', N, () => {
-  for (let i = 0; i < N; i++) if (ours.getSync(KEYS[i] as string) !== undefined) sink++
-})
-const lruSync = await measure('raw lru-cache get', N, () => {
-  for (let i = 0; i < N; i++) if (lru.get(KEYS[i] as string) !== undefined) sink++
-})
-
-console.log('getOrSet hit')
-const oursGos = await measure('@mx/cache getOrSet hit', N, async () => {
-  for (let i = 0; i < N; i++) await ours.getOrSet(KEYS[i] as string, factory)
-})
-const bentoGos = await measure('bentocache getOrSet hit', N, async () => {
-  for (let i = 0; i < N; i++) await bento.getOrSet({ key: KEYS[i] as string, factory })
-})
-const managerGos = await measure('cache-manager v7 wrap hit', N, async () => {
-  for (let i = 0; i < N; i++) await manager.wrap(KEYS[i] as string, async () => value)
-})
+const [oursGet, oursNsGet, lruAwaited, bentoGet, managerGet] = await compare(
+  'memory-tier get hit (1,000 hot keys, each call awaited)',
+  [
+    {
+      name: '@mx/cache get (awaited)',
+      perBatch: N,
+      batch: async () => {
+        for (let i = 0; i < N; i++) await ours.get(KEYS[i] as string)
+      },
+    },
+    {
+      name: '@mx/cache get, namespace "meta" (awaited)',
+      perBatch: N,
+      batch: async () => {
+        for (let i = 0; i < N; i++) await oursNs.get(KEYS[i] as string)
+      },
+    },
+    {
+      name: 'raw lru-cache get (awaited)',
+      perBatch: N,
+      batch: async () => {
+        for (let i = 0; i < N; i++) await lru.get(KEYS[i] as string)
+      },
+    },
+    {
+      name: 'bentocache L1 get (serialize: false)',
+      perBatch: N,
+      batch: async () => {
+        for (let i = 0; i < N; i++) await bento.get({ key: KEYS[i] as string })
+      },
+    },
+    {
+      name: 'cache-manager v7 get (memory)',
+      perBatch: N,
+      batch: async () => {
+        for (let i = 0; i < N; i++) await manager.get(KEYS[i] as string)
+      },
+    },
+  ],
+)
+const [oursSync, oursNsSync, lruSync] = await compare('getSync vs raw lru-cache get (no promise)', [
+  {
+    name: '@mx/cache getSync',
+    perBatch: N,
+    batch: () => {
+      for (let i = 0; i < N; i++) if (ours.getSync(KEYS[i] as string) !== undefined) sink++
+    },
+  },
+  {
+    name: '@mx/cache getSync, namespace "meta"',
+    perBatch: N,
+    batch: () => {
+      for (let i = 0; i < N; i++) if (oursNs.getSync(KEYS[i] as string) !== undefined) sink++
+    },
+  },
+  {
+    name: 'raw lru-cache get',
+    perBatch: N,
+    batch: () => {
+      for (let i = 0; i < N; i++) if (lru.get(KEYS[i] as string) !== undefined) sink++
+    },
+  },
+])
+const [oursGos, bentoGos, managerGos] = await compare('getOrSet hit', [
+  {
+    name: '@mx/cache getOrSet hit',
+    perBatch: N,
+    batch: async () => {
+      for (let i = 0; i < N; i++) await ours.getOrSet(KEYS[i] as string, factory)
+    },
+  },
+  {
+    name: 'bentocache getOrSet hit',
+    perBatch: N,
+    batch: async () => {
+      for (let i = 0; i < N; i++) await bento.getOrSet({ key: KEYS[i] as string, factory })
+    },
+  },
+  {
+    name: 'cache-manager v7 wrap hit',
+    perBatch: N,
+    batch: async () => {
+      for (let i = 0; i < N; i++) await manager.wrap(KEYS[i] as string, async () => value)
+    },
+  },
+])
 
 ratios([
   [oursGet, bentoGet, '>= 10x'],
@@ -75,6 +126,7 @@ ratios([
   [oursNsGet, lruAwaited],
   [oursGet, managerGet],
   [oursSync, lruSync, '>= 0.9x'],
+  [oursNsSync, lruSync],
   [oursGos, bentoGos, '>= 10x'],
   [oursGos, managerGos],
 ])

@@ -7,7 +7,7 @@ import { createCache as createCacheManager } from 'cache-manager'
 import { Redis } from 'ioredis'
 import { Keyv } from 'keyv'
 import { createCache, redisTier } from '../src/index'
-import { measure, ratios } from './util'
+import { compare, ratios } from './util'
 
 const url = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'
 const prefix = `mxbench:${process.pid}:`
@@ -34,30 +34,43 @@ for (const key of KEYS) {
   await manager.set(key, value, 600_000)
 }
 
-console.log(`Redis get, ${CONCURRENCY} concurrent (values decoded by each library)`)
-const oursGet = await measure('@mx/cache redisTier get', CONCURRENCY, () =>
-  Promise.all(KEYS.map((key) => ours.get(key))),
-)
-const rawGet = await measure('raw ioredis GET + JSON.parse', CONCURRENCY, () =>
-  Promise.all(
-    KEYS.map(async (key) => JSON.parse((await raw.get(`${prefix}raw:${key}`)) as string)),
-  ),
-)
-const rawPipelinedGet = await measure(
-  'raw ioredis GET + JSON.parse (auto-pipelining)',
-  CONCURRENCY,
-  () =>
-    Promise.all(
-      KEYS.map(async (key) =>
-        JSON.parse((await rawPipelined.get(`${prefix}raw:${key}`)) as string),
-      ),
-    ),
-)
-const bentoGet = await measure('bentocache L2 get', CONCURRENCY, () =>
-  Promise.all(KEYS.map((key) => bento.get({ key }))),
-)
-const managerGet = await measure('cache-manager v7 get (@keyv/redis)', CONCURRENCY, () =>
-  Promise.all(KEYS.map((key) => manager.get(key))),
+const [oursGet, rawGet, rawPipelinedGet, bentoGet, managerGet] = await compare(
+  `Redis get, ${CONCURRENCY} concurrent (values decoded by each library)`,
+  [
+    {
+      name: '@mx/cache redisTier get',
+      perBatch: CONCURRENCY,
+      batch: () => Promise.all(KEYS.map((key) => ours.get(key))),
+    },
+    {
+      name: 'raw ioredis GET + JSON.parse',
+      perBatch: CONCURRENCY,
+      batch: () =>
+        Promise.all(
+          KEYS.map(async (key) => JSON.parse((await raw.get(`${prefix}raw:${key}`)) as string)),
+        ),
+    },
+    {
+      name: 'raw ioredis GET + JSON.parse (auto-pipelining)',
+      perBatch: CONCURRENCY,
+      batch: () =>
+        Promise.all(
+          KEYS.map(async (key) =>
+            JSON.parse((await rawPipelined.get(`${prefix}raw:${key}`)) as string),
+          ),
+        ),
+    },
+    {
+      name: 'bentocache L2 get',
+      perBatch: CONCURRENCY,
+      batch: () => Promise.all(KEYS.map((key) => bento.get({ key }))),
+    },
+    {
+      name: 'cache-manager v7 get (@keyv/redis)',
+      perBatch: CONCURRENCY,
+      batch: () => Promise.all(KEYS.map((key) => manager.get(key))),
+    },
+  ],
 )
 ratios([
   [oursGet, rawGet, '>= 0.9x'],

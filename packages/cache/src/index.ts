@@ -24,7 +24,7 @@ export {
 } from './errors'
 export { keyOf } from './key'
 export type { Codec, CodecOptions } from './serializer'
-export { createCodec, v8Serializer } from './serializer'
+export { createCodec, defaultSerializer, v8Serializer } from './serializer'
 export type { DiskTier, DiskTierOptions } from './tiers/disk'
 export { diskTier } from './tiers/disk'
 export type { EvictionPolicy, MemoryTier, MemoryTierOptions } from './tiers/memory'

@@ -10,12 +10,66 @@ import type { Serializer } from './types'
  */
 export const v8Serializer: Serializer = {
   serialize: (value) => serialize(value),
-  deserialize: (bytes) =>
-    deserialize(
-      Buffer.isBuffer(bytes)
-        ? bytes
-        : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength),
-    ),
+  deserialize: (bytes) => deserialize(asBuffer(bytes)),
+}
+
+const JSON_TAG = 0x7b // '{' never starts a v8 payload (those start with 0xff)
+const MAX_JSON_DEPTH = 32
+
+/** True when JSON round-trips `value` exactly (no undefined, -0, NaN, Date, Map, class...). */
+function isPlainJson(value: unknown, depth: number): boolean {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return true
+    case 'number':
+      return Number.isFinite(value) && !Object.is(value, -0)
+    case 'object': {
+      if (value === null) return true
+      if (depth > MAX_JSON_DEPTH) return false
+      if (Array.isArray(value)) {
+        for (let i = 0; i < value.length; i++) if (!isPlainJson(value[i], depth + 1)) return false
+        return true
+      }
+      const proto = Object.getPrototypeOf(value)
+      if (proto !== Object.prototype && proto !== null) return false
+      for (const key in value) {
+        if (key === '__proto__') return false
+        if (!isPlainJson((value as Record<string, unknown>)[key], depth + 1)) return false
+      }
+      return true
+    }
+    default:
+      return false
+  }
+}
+
+/**
+ * The default serializer: plain JSON-safe values go through JSON (several times faster to
+ * decode), everything else through `node:v8`, which round-trips `Date`, `Map`, `Set`, `Buffer`,
+ * typed arrays, `BigInt`, `undefined` inside objects, -0, NaN and cycles. Class instances come
+ * back as plain objects.
+ */
+export const defaultSerializer: Serializer = {
+  serialize(value) {
+    if (isPlainJson(value, 0)) {
+      const json = Buffer.from(` ${JSON.stringify(value)}`)
+      json[0] = JSON_TAG
+      return json
+    }
+    return serialize(value)
+  },
+  deserialize(bytes) {
+    const buffer = asBuffer(bytes)
+    if (buffer[0] === JSON_TAG) return JSON.parse(buffer.toString('utf8', 1))
+    return deserialize(buffer)
+  },
+}
+
+function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes)
+    ? bytes
+    : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
 }
 
 const VERSION = 1
@@ -39,7 +93,7 @@ export interface Codec {
 }
 
 export function createCodec(options: CodecOptions = {}): Codec {
-  const serializer = options.serializer ?? v8Serializer
+  const serializer = options.serializer ?? defaultSerializer
   const minBytes = options.compressMinBytes
   const secret = options.secret
 

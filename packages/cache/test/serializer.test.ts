@@ -27,6 +27,25 @@ describe('createCodec', () => {
     expect('missing' in decoded).toBe(true)
   })
 
+  it('round-trips plain JSON values exactly, and keeps -0, NaN and undefined array items', () => {
+    const codec = createCodec()
+    for (const value of [
+      { a: [1, 'x', null, true, { b: 2.5 }] },
+      'text',
+      [],
+      { nested: { deep: [[1]] } },
+      [1, undefined, 3],
+      { zero: -0, nan: Number.NaN, inf: Number.POSITIVE_INFINITY },
+      Object.assign(Object.create(null) as object, { bare: 1 }),
+    ]) {
+      expect(codec.decode('k', codec.encode('k', value, 1, 2), 1, 2)).toEqual(value)
+    }
+    const negativeZero = codec.decode('k', codec.encode('k', { zero: -0 }, 1, 2), 1, 2) as {
+      zero: number
+    }
+    expect(Object.is(negativeZero.zero, -0)).toBe(true)
+  })
+
   it('compresses payloads of at least minBytes, and only when that makes them smaller', () => {
     const codec = createCodec({ compressMinBytes: 100 })
     const plain = createCodec()
