@@ -5,7 +5,8 @@
  */
 export const clientScript = `(function () {
   'use strict'
-  var charts = []
+  // Live charts by container id; a chart whose series are unchanged only gets new data.
+  var charts = {}
   var palette = ['#2563eb', '#dc2626', '#16a34a', '#9333ea', '#ea580c', '#0891b2']
 
   function fmt(value) {
@@ -53,8 +54,17 @@ export const clientScript = `(function () {
   }
   function chart(id, series, data, options) {
     var target = document.getElementById(id)
+    var key = series.join('|') + '#' + ((options && options.key) || '')
+    var existing = charts[id]
+    var enough = data[0] && data[0].length >= ((options && options.minPoints) || 2)
+    if (existing && existing.key === key && enough) {
+      existing.plot.setData(data)
+      return
+    }
+    if (existing) existing.plot.destroy()
+    delete charts[id]
     target.textContent = ''
-    if (!data[0] || data[0].length < (options && options.minPoints || 2)) {
+    if (!enough) {
       target.appendChild(el('p', 'waiting for more points', { class: 'empty' }))
       return
     }
@@ -74,12 +84,10 @@ export const clientScript = `(function () {
         return s
       })),
     }
-    charts.push(new uPlot(opts, data, target))
+    charts[id] = { key: key, plot: new uPlot(opts, data, target) }
   }
 
   function render(snap) {
-    charts.forEach(function (c) { c.destroy() })
-    charts = []
     document.getElementById('taken').textContent = new Date(snap.time).toISOString()
     var timeline = snap.timeline || []
     var xs = timeline.map(function (p) { return p.time / 1000 })
@@ -103,7 +111,7 @@ export const clientScript = `(function () {
     var idx = stages.map(function (_, i) { return i })
     chart('chart-stages', ['p99 ms', 'p90 ms', 'p50 ms'],
       [idx, stages.map(function (s) { return s.p99 }), stages.map(function (s) { return s.p90 }), stages.map(function (s) { return s.p50 })],
-      { bars: true, minPoints: 1, scales: { x: { time: false, range: function () { return [-0.5, stages.length - 0.5] } } },
+      { bars: true, minPoints: 1, key: stages.map(function (s) { return s.path }).join('|'), scales: { x: { time: false, range: function () { return [-0.5, stages.length - 0.5] } } },
         axes: [{ values: function (u, splits) { return splits.map(function (v) { return stages[v] ? stages[v].path : '' }) }, splits: function () { return idx } }, { size: 60 }] })
     table('stages', [['stage', 'path'], ['count', 'count'], ['errors', 'errors'], ['p50 ms', 'p50'], ['p90 ms', 'p90'], ['p99 ms', 'p99'], ['max ms', 'maxMs'], ['total ms', 'totalMs'], ['self ms', 'selfMs']],
       stages.map(function (s) { return Object.assign({ __name: s.path }, s) }))
@@ -141,7 +149,7 @@ export const clientScript = `(function () {
     table('counters', [['metric', 'id'], ['kind', 'kind'], ['value', 'value']],
       (snap.counters || []).map(function (c) { var id = c.name + labelText(c.labels); return { __name: id, id: id, kind: 'counter', value: c.value } })
         .concat((snap.gauges || []).map(function (g) { var id = g.name + labelText(g.labels); return { __name: id, id: id, kind: 'gauge', value: g.value } })))
-    window.__mxRendered = { time: snap.time, charts: charts.length }
+    window.__mxRendered = { time: snap.time, charts: Object.keys(charts).length }
     document.body.setAttribute('data-rendered', String(snap.time))
   }
 
