@@ -204,42 +204,49 @@ export function createResourcePool<T>(options: ResourcePoolOptions<T>): Resource
     resolve()
   }
 
-  function acquire(acquireOptions?: AcquireOptions): Promise<T> {
-    return borrow(acquireOptions, leases.trace(acquire))
-  }
-
-  const borrow = (acquireOptions: AcquireOptions | undefined, trace: Trace | undefined) => {
-    if (draining) return Promise.reject(new PoolDrainedError())
-    if (waiters.live === 0 && idle.length > 0 && validate === undefined) {
-      return Promise.resolve(lend(idle.pop() as T, undefined, trace))
-    }
+  /** Queues a caller; `resolve` gets the resource once it is lent. */
+  const wait = (
+    acquireOptions: AcquireOptions | undefined,
+    trace: Trace | undefined,
+    resolve: (resource: T) => void,
+    reject: (error: unknown) => void,
+  ): void => {
+    if (draining) return reject(new PoolDrainedError())
     const signal = acquireOptions?.signal
-    if (signal?.aborted) return Promise.reject(signal.reason)
+    if (signal?.aborted) return reject(signal.reason)
     if (waiters.live >= maxWaiting) {
       counters.refused++
-      return Promise.reject(new MaxWaitingError(maxWaiting))
+      return reject(new MaxWaitingError(maxWaiting))
     }
-    return new Promise<T>((resolve, reject) => {
-      const waiter: Waiter<T> = {
-        resolve,
-        reject,
-        deadline: clock.now() + acquireTimeout,
-        signal,
-        trace,
-        onAbort: undefined,
-        done: false,
+    const waiter: Waiter<T> = {
+      resolve,
+      reject,
+      deadline: clock.now() + acquireTimeout,
+      signal,
+      trace,
+      onAbort: undefined,
+      done: false,
+    }
+    if (signal !== undefined) {
+      waiter.onAbort = () => {
+        if (waiter.done) return
+        waiters.cancel(waiter)
+        reject(signal.reason)
       }
-      if (signal !== undefined) {
-        waiter.onAbort = () => {
-          if (waiter.done) return
-          waiters.cancel(waiter)
-          reject(signal.reason)
-        }
-        signal.addEventListener('abort', waiter.onAbort, { once: true })
-      }
-      waiters.push(waiter)
-      dispatch()
-    })
+      signal.addEventListener('abort', waiter.onAbort, { once: true })
+    }
+    waiters.push(waiter)
+    dispatch()
+  }
+
+  /** True when a caller can take an idle resource right now without queueing. */
+  const canLendNow = (): boolean =>
+    !draining && waiters.live === 0 && idle.length > 0 && validate === undefined
+
+  function acquire(acquireOptions?: AcquireOptions): Promise<T> {
+    const trace = leases.trace(acquire)
+    if (canLendNow()) return Promise.resolve(lend(idle.pop() as T, undefined, trace))
+    return new Promise<T>((resolve, reject) => wait(acquireOptions, trace, resolve, reject))
   }
 
   const takeBack = (resource: T): void => {
@@ -267,29 +274,47 @@ export function createResourcePool<T>(options: ResourcePoolOptions<T>): Resource
     settle()
   }
 
-  /** Runs `fn` and releases afterwards, with one `then` when `fn` is async and none when not. */
-  const runWith = <R>(resource: T, fn: (resource: T) => R | Promise<R>): Promise<R> => {
+  /** Releases, turning a misuse (the caller already released) into a rejection. */
+  const releaseSafely = (resource: T): unknown => {
+    try {
+      release(resource)
+      return undefined
+    } catch (error) {
+      return error
+    }
+  }
+
+  /** Runs `fn` with a lent resource, releases it however `fn` ends, settles the caller. */
+  const runInto = <R>(
+    resource: T,
+    fn: (resource: T) => R | Promise<R>,
+    resolve: (value: R) => void,
+    reject: (error: unknown) => void,
+  ): void => {
     let result: R | Promise<R>
     try {
       result = fn(resource)
     } catch (error) {
-      release(resource)
-      return Promise.reject(error)
+      releaseSafely(resource)
+      return reject(error)
     }
     if (result instanceof Promise || isThenable(result)) {
-      return Promise.resolve(result).then(
-        (value: R) => {
-          release(resource)
-          return value
+      ;(result as PromiseLike<R>).then(
+        (value) => {
+          const error = releaseSafely(resource)
+          if (error === undefined) resolve(value)
+          else reject(error)
         },
         (error: unknown) => {
-          release(resource)
-          throw error
+          releaseSafely(resource)
+          reject(error)
         },
       )
+      return
     }
-    release(resource)
-    return Promise.resolve(result)
+    const error = releaseSafely(resource)
+    if (error === undefined) resolve(result)
+    else reject(error)
   }
 
   function use<R>(
@@ -297,10 +322,10 @@ export function createResourcePool<T>(options: ResourcePoolOptions<T>): Resource
     acquireOptions?: AcquireOptions,
   ): Promise<R> {
     const trace = leases.trace(use)
-    if (!draining && waiters.live === 0 && idle.length > 0 && validate === undefined) {
-      return runWith(lend(idle.pop() as T, undefined, trace), fn)
-    }
-    return borrow(acquireOptions, trace).then((resource) => runWith(resource, fn))
+    return new Promise<R>((resolve, reject) => {
+      if (canLendNow()) runInto(lend(idle.pop() as T, undefined, trace), fn, resolve, reject)
+      else wait(acquireOptions, trace, (resource) => runInto(resource, fn, resolve, reject), reject)
+    })
   }
 
   const stats = (): ResourcePoolStats => ({

@@ -283,6 +283,32 @@ describe('createResourcePool', () => {
     expect(pool.stats()).toMatchObject({ borrowed: 0, idle: 1, acquired: 3, released: 3 })
   })
 
+  it('use() rejects with DoubleReleaseError when fn already released the resource', async () => {
+    const pool = createResourcePool({ ...parsers(), max: 1 })
+    await expect(
+      pool.use(async (parser) => {
+        pool.release(parser)
+        return parser.id
+      }),
+    ).rejects.toBeInstanceOf(DoubleReleaseError)
+    expect(pool.stats()).toMatchObject({ borrowed: 0, idle: 1 })
+  })
+
+  it('use() waits FIFO behind earlier callers when every resource is busy', async () => {
+    const pool = createResourcePool({ ...parsers(), max: 1 })
+    const order: number[] = []
+    await Promise.all(
+      [1, 2, 3, 4].map((n) =>
+        pool.use(async () => {
+          await Promise.resolve()
+          order.push(n)
+        }),
+      ),
+    )
+    expect(order).toEqual([1, 2, 3, 4])
+    expect(pool.stats()).toMatchObject({ size: 1, created: 1, acquired: 4, released: 4 })
+  })
+
   it('drain() rejects waiters, waits for borrowed resources and destroys everything', async () => {
     const factory = parsers()
     const pool = createResourcePool({ ...factory, max: 2 })
