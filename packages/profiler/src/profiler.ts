@@ -172,7 +172,11 @@ export function createProfiler(options: ProfilerOptions = {}): Profiler {
         hitRatios: hitRatios(registry),
         stages: spans.snapshot(),
         ...(runtimeStats ? { runtime: runtimeStats } : {}),
-        timeline: timeline.map((point) => ({ ...point, counters: { ...point.counters } })),
+        timeline: timeline.map((point) => ({
+          ...point,
+          counters: { ...point.counters },
+          hitRatios: { ...point.hitRatios },
+        })),
       }
     },
     toPrometheus() {
@@ -196,6 +200,7 @@ export function createProfiler(options: ProfilerOptions = {}): Profiler {
         rss: memory.rss,
         eventLoopDelayP99Ms: stats?.eventLoopDelay.p99Ms ?? 0,
         eventLoopUtilization: stats?.eventLoopUtilization ?? 0,
+        hitRatios: Object.fromEntries(hitRatios(registry).map((r) => [r.name, r.ratio])),
       }
       timeline.push(point)
       if (timeline.length > timelineSize) timeline.splice(0, timeline.length - timelineSize)

@@ -15,20 +15,42 @@ function counterTotal(family: Family | undefined): number {
   return total
 }
 
-/** `hits / (hits + misses)` for every `X.hits` (or `X_hits`) counter with a misses sibling. */
+function seriesCount(metric: unknown): number {
+  return metric instanceof Histogram ? metric.count : (metric as Counter).value
+}
+
+/** Hits and misses of a family labelled `outcome="hit"|"miss"` (as `@mx/cache` records). */
+function outcomeTotals(family: Family): { hits: number; misses: number } | undefined {
+  if (family.type === 'gauge' || !family.labelNames.includes('outcome')) return undefined
+  let hits = 0
+  let misses = 0
+  for (const { labels, metric } of family.series.values()) {
+    if (labels.outcome === 'hit' || labels.outcome === 'hits') hits += seriesCount(metric)
+    else if (labels.outcome === 'miss' || labels.outcome === 'misses') misses += seriesCount(metric)
+  }
+  return hits + misses > 0 ? { hits, misses } : undefined
+}
+
+/**
+ * Hit ratios: every `X.hits` (or `X_hits`) counter with its `X.misses` sibling, and every
+ * counter or histogram labelled `outcome="hit" | "miss"`.
+ */
 export function hitRatios(registry: Registry): HitRatio[] {
   const out: HitRatio[] = []
+  const push = (name: string, hits: number, misses: number) => {
+    const total = hits + misses
+    out.push({ name, hits, misses, ratio: total ? hits / total : 0 })
+  }
   for (const family of registry.families.values()) {
+    const byOutcome = outcomeTotals(family)
+    if (byOutcome) push(family.name, byOutcome.hits, byOutcome.misses)
     const match = /^(.*)[._]hits$/.exec(family.name)
     if (family.type !== 'counter' || !match) continue
     const base = match[1] as string
     const misses =
       registry.families.get(`${base}.misses`) ?? registry.families.get(`${base}_misses`)
     if (misses?.type !== 'counter') continue
-    const hits = counterTotal(family)
-    const missCount = counterTotal(misses)
-    const total = hits + missCount
-    out.push({ name: base, hits, misses: missCount, ratio: total ? hits / total : 0 })
+    push(base, counterTotal(family), counterTotal(misses))
   }
   return out
 }

@@ -108,9 +108,14 @@ export interface TimelinePoint {
   rss: number
   eventLoopDelayP99Ms: number
   eventLoopUtilization: number
+  /** Hit ratio by name (as in `ProfilerSnapshot.hitRatios`) at this point. */
+  hitRatios: Record<string, number>
 }
 
-/** `hits / (hits + misses)` for every `X.hits` counter that has an `X.misses` sibling. */
+/**
+ * `hits / (hits + misses)` for every `X.hits` counter that has an `X.misses` sibling, and for
+ * every counter or histogram labelled `outcome="hit" | "miss"` (named after the metric).
+ */
 export interface HitRatio {
   name: string
   hits: number

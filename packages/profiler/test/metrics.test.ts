@@ -50,6 +50,18 @@ describe('createProfiler metrics', () => {
     expect(p.snapshot().hitRatios).toEqual([{ name: 'cache', hits: 8, misses: 2, ratio: 0.8 }])
   })
 
+  it('derives hit ratios from metrics labelled outcome="hit" | "miss" and keeps them on the timeline', () => {
+    const p = createProfiler()
+    p.record('mx_cache_lookup_ms', 0.2, { outcome: 'hit', tier: 'memory' })
+    p.record('mx_cache_lookup_ms', 0.3, { outcome: 'hit', tier: 'disk' })
+    p.record('mx_cache_lookup_ms', 4, { outcome: 'miss' })
+    p.record('mx_cache_lookup_ms', 0.1, { outcome: 'hit', tier: 'memory' })
+    expect(p.snapshot().hitRatios).toEqual([
+      { name: 'mx_cache_lookup_ms', hits: 3, misses: 1, ratio: 0.75 },
+    ])
+    expect(p.tick().hitRatios).toEqual({ mx_cache_lookup_ms: 0.75 })
+  })
+
   it('serves as the { record(name, value) } sink other packages accept', () => {
     const p = createProfiler()
     p.record('cache.get.ms', 2)

@@ -120,12 +120,8 @@ export const clientScript = `(function () {
     var ratios = snap.hitRatios || []
     chart('chart-hit', ratios.map(function (r) { return r.name + ' hit ratio' }), [xs].concat(ratios.map(function (r) {
       return timeline.map(function (p) {
-        var hits = 0, misses = 0
-        for (var k in p.counters) {
-          if (k === r.name + '.hits' || k.indexOf(r.name + '.hits{') === 0 || k === r.name + '_hits' || k.indexOf(r.name + '_hits{') === 0) hits += p.counters[k]
-          if (k === r.name + '.misses' || k.indexOf(r.name + '.misses{') === 0 || k === r.name + '_misses' || k.indexOf(r.name + '_misses{') === 0) misses += p.counters[k]
-        }
-        return hits + misses ? hits / (hits + misses) : null
+        var value = p.hitRatios ? p.hitRatios[r.name] : undefined
+        return typeof value === 'number' ? value : null
       })
     })), { scales: { x: { time: true }, y: { range: [0, 1] } } })
     table('hit-ratios', [['name', 'name'], ['hits', 'hits'], ['misses', 'misses'], ['ratio', 'ratio']],
