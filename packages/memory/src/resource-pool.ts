@@ -211,12 +211,17 @@ export function createResourcePool<T>(options: ResourcePoolOptions<T>): Resource
     resolve: (resource: T) => void,
     reject: (error: unknown) => void,
   ): void => {
-    if (draining) return reject(new PoolDrainedError())
     const signal = acquireOptions?.signal
-    if (signal?.aborted) return reject(signal.reason)
-    if (waiters.live >= maxWaiting) {
+    let refusal: unknown
+    if (draining) refusal = new PoolDrainedError()
+    else if (signal?.aborted) refusal = signal.reason
+    else if (waiters.live >= maxWaiting) {
       counters.refused++
-      return reject(new MaxWaitingError(maxWaiting))
+      refusal = new MaxWaitingError(maxWaiting)
+    }
+    if (refusal !== undefined) {
+      reject(refusal)
+      return
     }
     const waiter: Waiter<T> = {
       resolve,
@@ -296,7 +301,8 @@ export function createResourcePool<T>(options: ResourcePoolOptions<T>): Resource
       result = fn(resource)
     } catch (error) {
       releaseSafely(resource)
-      return reject(error)
+      reject(error)
+      return
     }
     if (result instanceof Promise || isThenable(result)) {
       ;(result as PromiseLike<R>).then(
