@@ -146,6 +146,7 @@ export class CacheCore {
     const started = performance.now()
     let stale: Found | undefined
     for (let index = from; index < this.tiers.length; index++) {
+      const tier = this.tiers[index] as Tier
       const found = await this.readTier(index, key)
       if (found === undefined || found.entry.staleUntil <= this.clock.now()) {
         this.stats.tierMisses[index] = (this.stats.tierMisses[index] ?? 0) + 1
@@ -154,14 +155,22 @@ export class CacheCore {
       if (found.entry.expiresAt > this.clock.now()) {
         this.stats.tierHits[index] = (this.stats.tierHits[index] ?? 0) + 1
         if (index > 0) await this.promote(key, found)
-        this.stats.latency(performance.now() - started)
+        this.observe(started, 'hit', tier)
         return { fresh: found }
       }
       this.stats.tierMisses[index] = (this.stats.tierMisses[index] ?? 0) + 1
       if (!stale || found.entry.expiresAt > stale.entry.expiresAt) stale = found
     }
-    this.stats.latency(performance.now() - started)
+    this.observe(started, 'miss')
     return stale ? { stale } : {}
+  }
+
+  private observe(started: number, outcome: 'hit' | 'miss', tier?: Tier): void {
+    const ms = performance.now() - started
+    this.stats.latency(ms)
+    if (this.metrics) {
+      this.record('mx_cache_lookup_ms', ms, { outcome, ...(tier ? { tier: tier.name } : {}) })
+    }
   }
 
   private async promote(key: string, found: Found): Promise<void> {

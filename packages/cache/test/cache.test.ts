@@ -257,6 +257,7 @@ describe('createCache basic operations', () => {
     }
     expect(traced).toMatchObject([{ key: 'a' }])
     expect(records).toContain('mx_cache_factory_ms')
+    expect(records).toContain('mx_cache_lookup_ms')
   })
 
   it('shrinks memory tiers on demand', async () => {
