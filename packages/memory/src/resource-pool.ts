@@ -323,14 +323,39 @@ export function createResourcePool<T>(options: ResourcePoolOptions<T>): Resource
     else reject(error)
   }
 
+  /** `runInto` for a resource lent on the spot: chains on `fn`'s own promise, none extra. */
+  const runNow = <R>(resource: T, fn: (resource: T) => R | Promise<R>): Promise<R> => {
+    let result: R | Promise<R>
+    try {
+      result = fn(resource)
+    } catch (error) {
+      releaseSafely(resource)
+      return Promise.reject(error)
+    }
+    if (result instanceof Promise || isThenable(result)) {
+      return Promise.resolve(result).then(
+        (value: R) => {
+          release(resource)
+          return value
+        },
+        (error: unknown) => {
+          releaseSafely(resource)
+          throw error
+        },
+      )
+    }
+    release(resource)
+    return Promise.resolve(result)
+  }
+
   function use<R>(
     fn: (resource: T) => R | Promise<R>,
     acquireOptions?: AcquireOptions,
   ): Promise<R> {
     const trace = leases.trace(use)
+    if (canLendNow()) return runNow(lend(idle.pop() as T, undefined, trace), fn)
     return new Promise<R>((resolve, reject) => {
-      if (canLendNow()) runInto(lend(idle.pop() as T, undefined, trace), fn, resolve, reject)
-      else wait(acquireOptions, trace, (resource) => runInto(resource, fn, resolve, reject), reject)
+      wait(acquireOptions, trace, (resource) => runInto(resource, fn, resolve, reject), reject)
     })
   }
 
