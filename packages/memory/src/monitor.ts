@@ -98,6 +98,7 @@ export function createMemoryMonitor(options: MemoryMonitorOptions = {}): MemoryM
   let samples = 0
   let levelChanges = 0
   let handlerErrors = 0
+  let sampleErrors = 0
   let timer: unknown
   let running = false
   let gc: GcObserver | undefined
@@ -200,9 +201,12 @@ export function createMemoryMonitor(options: MemoryMonitorOptions = {}): MemoryM
     if (!running) return
     try {
       sample()
-    } finally {
-      if (running) timer = clock.setTimeout(tick, interval)
+    } catch (error) {
+      // A failing reader must not crash the process from a timer; the next tick retries.
+      sampleErrors++
+      events.emit('sampleError', error)
     }
+    if (running) timer = clock.setTimeout(tick, interval)
   }
 
   const stats = (): MemoryMonitorStats => ({
@@ -218,6 +222,7 @@ export function createMemoryMonitor(options: MemoryMonitorOptions = {}): MemoryM
     samples,
     levelChanges,
     handlerErrors,
+    sampleErrors,
     gc: gc?.stats() ?? gcFinal,
   })
 

@@ -220,6 +220,8 @@ export interface MemoryMonitorStats {
   samples: number
   levelChanges: number
   handlerErrors: number
+  /** Timer samples whose memory reader threw. */
+  sampleErrors: number
   gc: GcStats | undefined
 }
 
@@ -227,6 +229,8 @@ export interface MemoryMonitorEvents {
   /** The level changed (up or down). Never emitted for samples that keep the level. */
   level: (change: PressureChange) => void
   handlerError: (error: unknown, change: PressureChange) => void
+  /** The memory reader threw during a timer sample; the next sample retries. */
+  sampleError: (error: unknown) => void
 }
 
 export interface MemoryMonitor {

@@ -148,6 +148,30 @@ describe('createMemoryMonitor', () => {
     expect(seen).toEqual(['critical', 'normal'])
   })
 
+  it('survives a memory reader that throws during a timer sample', () => {
+    const clock = manualClock()
+    let calls = 0
+    const monitor = createMemoryMonitor({
+      budget: 1000,
+      interval: 100,
+      gcStats: false,
+      clock,
+      autoStart: false,
+      readMemory: () => {
+        calls++
+        if (calls === 2) throw new Error('procfs unavailable')
+        return { rss: 900 }
+      },
+    })
+    const errors: unknown[] = []
+    monitor.on('sampleError', (error) => errors.push(error))
+    monitor.start()
+    clock.advance(200)
+    expect(errors).toEqual([new Error('procfs unavailable')])
+    expect(monitor.stats()).toMatchObject({ samples: 2, sampleErrors: 1, level: 'critical' })
+    monitor.stop()
+  })
+
   it('counts bytes accounted per consumer against the budget', () => {
     const { monitor } = syntheticMonitor([0.1], { autoStart: false })
     monitor.account('cache', 500)
