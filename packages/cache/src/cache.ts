@@ -1,81 +1,19 @@
 import { CacheCore } from './core'
-import { InvalidOptionError } from './errors'
+import { CacheClosedError, InvalidOptionError } from './errors'
 import { type FlightPlan, fly } from './flight'
 import { keyOf } from './key'
 import { checkNamespace, type ResolvedOptions, resolveOptions } from './options'
 import { FAST_LOOKUP, LRU_STORE, type MemoryTier } from './tiers/memory'
 import type {
-  CacheEvents,
+  Cache,
   CacheOptions,
-  CacheStats,
   FactoryContext,
   GetOrSetOptions,
-  InvalidateTarget,
   SetOptions,
   TierEntry,
+  WrapOptions,
 } from './types'
 import { checkNumber, describe } from './util'
-
-/** An entry for `setMany` / `warm`. */
-export interface CacheEntryInput<T = unknown> extends SetOptions {
-  key: string
-  value: T
-}
-
-export interface WrapOptions<A extends unknown[]> extends GetOrSetOptions {
-  /** Builds the cache key from the arguments. Default: `keyOf(fn.name, ...args)`. */
-  key?: (...args: A) => string
-}
-
-export interface WarmOptions {
-  /** Re-run the loader every `interval` ms until `stop()` or `close()`. */
-  interval?: number
-}
-
-export interface WarmHandle {
-  /** How many entries the first warm-up wrote. */
-  readonly count: number
-  stop(): void
-}
-
-export type WarmSource =
-  | Iterable<CacheEntryInput>
-  | (() => Iterable<CacheEntryInput> | Promise<Iterable<CacheEntryInput>>)
-
-/** A multi-tier cache (or a namespace view of one; views share tiers, stats and events). */
-export interface Cache {
-  /** Full namespace path (`''` for an unnamed root). */
-  readonly namespacePath: string
-  getOrSet<T>(
-    key: string,
-    factory: (ctx: FactoryContext<T>) => T | Promise<T>,
-    options?: GetOrSetOptions,
-  ): Promise<T>
-  get<T = unknown>(key: string): Promise<T | undefined>
-  /** Memory-tier lookup without a promise; undefined when not in the first (memory) tier. */
-  getSync<T = unknown>(key: string): T | undefined
-  set(key: string, value: unknown, options?: SetOptions): Promise<void>
-  delete(key: string): Promise<void>
-  has(key: string): Promise<boolean>
-  getMany<T = unknown>(keys: string[]): Promise<Array<T | undefined>>
-  setMany(entries: CacheEntryInput[]): Promise<void>
-  invalidate(target: InvalidateTarget): Promise<void>
-  /** Deletes every entry of this namespace in every tier (and other instances' memory tiers). */
-  clear(): Promise<void>
-  namespace(name: string): Cache
-  wrap<A extends unknown[], R>(
-    fn: (...args: A) => R | Promise<R>,
-    options?: WrapOptions<A>,
-  ): (...args: A) => Promise<R>
-  warm(source: WarmSource, options?: WarmOptions): Promise<WarmHandle>
-  /** Evicts `fraction` of the memory tiers' entries (memory pressure); returns how many. */
-  shrink(fraction: number): number
-  stats(): CacheStats
-  on<E extends keyof CacheEvents>(event: E, listener: (payload: CacheEvents[E]) => void): () => void
-  /** Resolves once the bus subscription is live. */
-  ready(): Promise<void>
-  close(): Promise<void>
-}
 
 const NUL = '\u0000'
 const ESCAPE = '\u0000\u0000'
@@ -122,6 +60,9 @@ function view(core: CacheCore, defaults: ResolvedOptions, path: string): Cache {
   const store = ours?.[LRU_STORE]
   const l1Get = store ? store.get.bind(store) : (ours?.[FAST_LOOKUP] ?? l1?.getSync?.bind(l1))
 
+  const assertOpen = () => {
+    if (core.closed) throw new CacheClosedError()
+  }
   const qualifyTags = (tags: readonly string[]) => tags.map(qualify)
   const dependencies = (ids: string | string[] | undefined) =>
     ids === undefined ? [] : (Array.isArray(ids) ? ids : [ids]).map((id) => DEPENDS + id)
@@ -147,6 +88,7 @@ function view(core: CacheCore, defaults: ResolvedOptions, path: string): Cache {
   ): Promise<T> => {
     const running = core.inflight.get(full)
     if (running !== undefined) return running as Promise<T>
+    if (core.closed) return Promise.reject(new CacheClosedError())
     checkSetOptions(options)
     checkNumber('timeouts.soft', options?.timeouts?.soft, { exclusiveMin: true })
     checkNumber('timeouts.hard', options?.timeouts?.hard, { exclusiveMin: true })
@@ -221,6 +163,7 @@ function view(core: CacheCore, defaults: ResolvedOptions, path: string): Cache {
           return entry.value as T
         }
       }
+      assertOpen()
       const { fresh } = await core.lookup(full)
       if (fresh) {
         stats.hits++
@@ -235,6 +178,7 @@ function view(core: CacheCore, defaults: ResolvedOptions, path: string): Cache {
     },
 
     async set(key, value, options) {
+      assertOpen()
       checkSetOptions(options)
       const full = qualify(key)
       await core.write(full, value, metaOf(options))
@@ -242,10 +186,12 @@ function view(core: CacheCore, defaults: ResolvedOptions, path: string): Cache {
     },
 
     async delete(key) {
+      assertOpen()
       await core.invalidate({ op: 'keys', keys: [qualify(key)] })
     },
 
     async has(key) {
+      assertOpen()
       const { fresh } = await core.lookup(qualify(key))
       return fresh !== undefined
     },
@@ -259,6 +205,7 @@ function view(core: CacheCore, defaults: ResolvedOptions, path: string): Cache {
     },
 
     async invalidate(target) {
+      assertOpen()
       if ('keys' in target) {
         await core.invalidate({ op: 'keys', keys: target.keys.map(qualify) })
       } else if ('tags' in target) {
@@ -282,6 +229,7 @@ function view(core: CacheCore, defaults: ResolvedOptions, path: string): Cache {
     },
 
     async clear() {
+      assertOpen()
       await core.invalidate({ op: 'clear', prefix })
     },
 
@@ -297,6 +245,7 @@ function view(core: CacheCore, defaults: ResolvedOptions, path: string): Cache {
     },
 
     async warm(source, options = {}) {
+      assertOpen()
       checkNumber('interval', options.interval, { exclusiveMin: true })
       const load = async () => {
         const entries = typeof source === 'function' ? await source() : source

@@ -1,14 +1,6 @@
 export type { BreakerOptions } from './breaker'
 export type { RedisBusOptions } from './bus'
 export { redisBus } from './bus'
-export type {
-  Cache,
-  CacheEntryInput,
-  WarmHandle,
-  WarmOptions,
-  WarmSource,
-  WrapOptions,
-} from './cache'
 export { createCache } from './cache'
 export type { ErrorContext, MxErrorOptions } from './errors'
 export {
@@ -34,6 +26,8 @@ export { redisTier } from './tiers/redis'
 export type {
   Bus,
   BusMessage,
+  Cache,
+  CacheEntryInput,
   CacheEvents,
   CacheOptions,
   CacheStats,
@@ -51,4 +45,8 @@ export type {
   TierEvent,
   TierLock,
   TierStats,
+  WarmHandle,
+  WarmOptions,
+  WarmSource,
+  WrapOptions,
 } from './types'

@@ -175,3 +175,64 @@ export interface CacheEvents {
   error: { error: unknown; tier?: string; operation: string }
   circuit: { tier: string; state: CircuitState }
 }
+
+/** An entry for `setMany` / `warm`. */
+export interface CacheEntryInput<T = unknown> extends SetOptions {
+  key: string
+  value: T
+}
+
+export interface WrapOptions<A extends unknown[]> extends GetOrSetOptions {
+  /** Builds the cache key from the arguments. Default: `keyOf(fn.name, ...args)`. */
+  key?: (...args: A) => string
+}
+
+export interface WarmOptions {
+  /** Re-run the loader every `interval` ms until `stop()` or `close()`. */
+  interval?: number
+}
+
+export interface WarmHandle {
+  /** How many entries the first warm-up wrote. */
+  readonly count: number
+  stop(): void
+}
+
+export type WarmSource =
+  | Iterable<CacheEntryInput>
+  | (() => Iterable<CacheEntryInput> | Promise<Iterable<CacheEntryInput>>)
+
+/** A multi-tier cache (or a namespace view of one; views share tiers, stats and events). */
+export interface Cache {
+  /** Full namespace path (`''` for an unnamed root). */
+  readonly namespacePath: string
+  getOrSet<T>(
+    key: string,
+    factory: (ctx: FactoryContext<T>) => T | Promise<T>,
+    options?: GetOrSetOptions,
+  ): Promise<T>
+  get<T = unknown>(key: string): Promise<T | undefined>
+  /** Memory-tier lookup without a promise; undefined when not in the first (memory) tier. */
+  getSync<T = unknown>(key: string): T | undefined
+  set(key: string, value: unknown, options?: SetOptions): Promise<void>
+  delete(key: string): Promise<void>
+  has(key: string): Promise<boolean>
+  getMany<T = unknown>(keys: string[]): Promise<Array<T | undefined>>
+  setMany(entries: CacheEntryInput[]): Promise<void>
+  invalidate(target: InvalidateTarget): Promise<void>
+  /** Deletes every entry of this namespace in every tier (and other instances' memory tiers). */
+  clear(): Promise<void>
+  namespace(name: string): Cache
+  wrap<A extends unknown[], R>(
+    fn: (...args: A) => R | Promise<R>,
+    options?: WrapOptions<A>,
+  ): (...args: A) => Promise<R>
+  warm(source: WarmSource, options?: WarmOptions): Promise<WarmHandle>
+  /** Evicts `fraction` of the memory tiers' entries (memory pressure); returns how many. */
+  shrink(fraction: number): number
+  stats(): CacheStats
+  on<E extends keyof CacheEvents>(event: E, listener: (payload: CacheEvents[E]) => void): () => void
+  /** Resolves once the bus subscription is live. */
+  ready(): Promise<void>
+  close(): Promise<void>
+}

@@ -1,6 +1,13 @@
 import { subscribe, unsubscribe } from 'node:diagnostics_channel'
 import { describe, expect, it, vi } from 'vitest'
-import { createCache, FactoryError, FactoryTimeoutError, keyOf, memoryTier } from '../src/index'
+import {
+  CacheClosedError,
+  createCache,
+  FactoryError,
+  FactoryTimeoutError,
+  keyOf,
+  memoryTier,
+} from '../src/index'
 import { manualClock } from '../src/test-suite'
 
 function setup(options: Parameters<typeof createCache>[0] = {}) {
@@ -258,6 +265,16 @@ describe('createCache basic operations', () => {
     expect(traced).toMatchObject([{ key: 'a' }])
     expect(records).toContain('mx_cache_factory_ms')
     expect(records).toContain('mx_cache_lookup_ms')
+  })
+
+  it('rejects calls after close with MX_CACHE_CLOSED', async () => {
+    const { cache } = setup()
+    await cache.set('a', 1)
+    await cache.close()
+    expect(cache.getSync('a')).toBeUndefined()
+    await expect(cache.get('a')).rejects.toBeInstanceOf(CacheClosedError)
+    await expect(cache.getOrSet('a', () => 2)).rejects.toMatchObject({ code: 'MX_CACHE_CLOSED' })
+    await expect(cache.set('a', 1)).rejects.toMatchObject({ code: 'MX_CACHE_CLOSED' })
   })
 
   it('shrinks memory tiers on demand', async () => {
