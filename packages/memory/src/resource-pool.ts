@@ -1,17 +1,16 @@
 import { acquireTimeoutChannel, leakChannel } from './channels'
-import { coarseClock, systemClock } from './clock'
 import { TypedEmitter } from './emitter'
 import {
   AcquireTimeoutError,
   DoubleReleaseError,
-  InvalidOptionError,
   MaxWaitingError,
   PoolDrainedError,
   ResourceCreateError,
 } from './errors'
 import { IdleList } from './idle-list'
 import { type LeaseRecord, LeaseTracker, type Trace, toLease } from './lease-tracker'
-import { isThenable } from './thenable'
+import { resolveOptions } from './resource-pool-options'
+import { runInto, runNow } from './run-borrowed'
 import type {
   AcquireOptions,
   Duration,
@@ -20,7 +19,7 @@ import type {
   ResourcePoolOptions,
   ResourcePoolStats,
 } from './types'
-import { parseDuration, requireFunction, requireInteger } from './units'
+import { parseDuration, requireInteger } from './units'
 import { type Waiter, WaiterQueue } from './waiters'
 
 /**
@@ -29,21 +28,8 @@ import { type Waiter, WaiterQueue } from './waiters'
  * `maxWaiting` back-pressure and leak attribution.
  */
 export function createResourcePool<T>(options: ResourcePoolOptions<T>): ResourcePool<T> {
-  if (options === null || typeof options !== 'object') {
-    throw new InvalidOptionError('options', 'createResourcePool() needs an options object')
-  }
-  requireFunction(options.create, 'create')
-  if (options.destroy !== undefined) requireFunction(options.destroy, 'destroy')
-  if (options.validate !== undefined) requireFunction(options.validate, 'validate')
-  const max = requireInteger(options.max ?? 10, 'max', 1)
-  const min = requireInteger(options.min ?? 0, 'min', 0)
-  if (min > max) throw new InvalidOptionError('min', `min must not exceed max (${max}), got ${min}`)
-  const acquireTimeout = parseDuration(options.acquireTimeout ?? 30_000, 'acquireTimeout')
-  const idleTimeout = parseDuration(options.idleTimeout ?? 30_000, 'idleTimeout', true)
-  const maxWaiting = requireInteger(options.maxWaiting ?? Infinity, 'maxWaiting', 0, true)
-  const leakThreshold = parseDuration(options.leakThreshold ?? 30_000, 'leakThreshold')
-  const clock = options.clock ?? coarseClock(systemClock)
-  const { create, destroy: destroyFn, validate } = options
+  const { create, destroy: destroyFn, validate, ...config } = resolveOptions(options)
+  const { min, max, acquireTimeout, idleTimeout, maxWaiting, leakThreshold, clock } = config
 
   const events = new TypedEmitter<ResourcePoolEvents>()
   const waiters = new WaiterQueue<T>(clock, (waiter) => {
@@ -75,7 +61,7 @@ export function createResourcePool<T>(options: ResourcePoolOptions<T>): Resource
     collectedWithoutRelease: 0,
   }
 
-  const leases = new LeaseTracker<T>(options.captureStacks === true, (record: LeaseRecord) => {
+  const leases = new LeaseTracker<T>(config.captureStacks, (record: LeaseRecord) => {
     counters.collectedWithoutRelease++
     const lease = toLease(record, clock.now())
     events.emit('leak', lease)
@@ -279,83 +265,19 @@ export function createResourcePool<T>(options: ResourcePoolOptions<T>): Resource
     settle()
   }
 
-  /** Releases, turning a misuse (the caller already released) into a rejection. */
-  const releaseSafely = (resource: T): unknown => {
-    try {
-      release(resource)
-      return undefined
-    } catch (error) {
-      return error
-    }
-  }
-
-  /** Runs `fn` with a lent resource, releases it however `fn` ends, settles the caller. */
-  const runInto = <R>(
-    resource: T,
-    fn: (resource: T) => R | Promise<R>,
-    resolve: (value: R) => void,
-    reject: (error: unknown) => void,
-  ): void => {
-    let result: R | Promise<R>
-    try {
-      result = fn(resource)
-    } catch (error) {
-      releaseSafely(resource)
-      reject(error)
-      return
-    }
-    if (result instanceof Promise || isThenable(result)) {
-      ;(result as PromiseLike<R>).then(
-        (value) => {
-          const error = releaseSafely(resource)
-          if (error === undefined) resolve(value)
-          else reject(error)
-        },
-        (error: unknown) => {
-          releaseSafely(resource)
-          reject(error)
-        },
-      )
-      return
-    }
-    const error = releaseSafely(resource)
-    if (error === undefined) resolve(result)
-    else reject(error)
-  }
-
-  /** `runInto` for a resource lent on the spot: chains on `fn`'s own promise, none extra. */
-  const runNow = <R>(resource: T, fn: (resource: T) => R | Promise<R>): Promise<R> => {
-    let result: R | Promise<R>
-    try {
-      result = fn(resource)
-    } catch (error) {
-      releaseSafely(resource)
-      return Promise.reject(error)
-    }
-    if (result instanceof Promise || isThenable(result)) {
-      return Promise.resolve(result).then(
-        (value: R) => {
-          release(resource)
-          return value
-        },
-        (error: unknown) => {
-          releaseSafely(resource)
-          throw error
-        },
-      )
-    }
-    release(resource)
-    return Promise.resolve(result)
-  }
-
   function use<R>(
     fn: (resource: T) => R | Promise<R>,
     acquireOptions?: AcquireOptions,
   ): Promise<R> {
     const trace = leases.trace(use)
-    if (canLendNow()) return runNow(lend(idle.pop() as T, undefined, trace), fn)
+    if (canLendNow()) return runNow(lend(idle.pop() as T, undefined, trace), fn, release)
     return new Promise<R>((resolve, reject) => {
-      wait(acquireOptions, trace, (resource) => runInto(resource, fn, resolve, reject), reject)
+      wait(
+        acquireOptions,
+        trace,
+        (resource) => runInto(resource, fn, release, resolve, reject),
+        reject,
+      )
     })
   }
 
