@@ -66,6 +66,32 @@ describe('diskTier', () => {
     await cache.close()
   })
 
+  it('stores through a custom serializer and compresses large payloads', async () => {
+    const dir = freshDir()
+    const calls: string[] = []
+    const tier = diskTier({ dir })
+    const cache = createCache({
+      tiers: [tier],
+      compress: { minBytes: 1_000 },
+      serializer: {
+        serialize: (value) => {
+          calls.push('serialize')
+          return Buffer.from(JSON.stringify(value))
+        },
+        deserialize: (bytes) => {
+          calls.push('deserialize')
+          return JSON.parse(Buffer.from(bytes).toString())
+        },
+      },
+    })
+    const text = 'compressible '.repeat(2_000)
+    await cache.set('big', { text })
+    expect(tier.bytes()).toBeLessThan(text.length / 5)
+    expect(await cache.get('big')).toEqual({ text })
+    expect(calls).toEqual(['serialize', 'deserialize'])
+    await cache.close()
+  })
+
   it('promotes a disk hit to memory with the remaining ttl', async () => {
     const clock = manualClock()
     const dir = freshDir()

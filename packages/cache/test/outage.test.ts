@@ -4,6 +4,7 @@ import {
   type RedisServer,
   startRedisServer,
 } from '@mx/testkit'
+import { Redis } from 'ioredis'
 import { afterAll, beforeAll, expect, it, vi } from 'vitest'
 import { type CircuitState, createCache, memoryTier, redisBus, redisTier } from '../src/index'
 
@@ -52,4 +53,26 @@ describeRedis('Redis outage', () => {
     await fresh.close()
     await cache.close()
   }, 30_000)
+
+  it('does not wait for a Redis that stops answering (CLIENT PAUSE)', async () => {
+    // A server of its own: a paused server cannot be unpaused (the admin client is paused too).
+    const frozen = await startRedisServer()
+    const cache = createCache({
+      tiers: [memoryTier(), redisTier({ url: frozen.url, timeout: 100 })],
+    })
+    await cache.set('warm', 1)
+    const admin = new Redis(frozen.url)
+    // Paused for a minute: if any call waited for Redis, this test would hit its 15 s limit.
+    await admin.client('PAUSE', 60_000, 'ALL')
+    try {
+      expect(await cache.getOrSet('slow', () => 'from factory')).toBe('from factory')
+      await cache.set('slow-2', 2)
+      expect(await cache.get('slow-2')).toBe(2)
+      expect(cache.stats().tiers[1]?.errors).toBeGreaterThan(0)
+      await cache.close()
+    } finally {
+      admin.disconnect()
+      await frozen.stop()
+    }
+  }, 15_000)
 })

@@ -82,12 +82,24 @@ describeRedis('redisTier against the real Redis', () => {
     await b.close()
   })
 
-  it('uses a caller-provided client and leaves it open on close', async () => {
+  it('uses caller-provided clients for the tier and the bus, and leaves them open on close', async () => {
     const client = new Redis(url)
-    const cache = createCache({ tiers: [redisTier({ client, prefix })] })
+    const make = () =>
+      createCache({
+        namespace: 'own',
+        tiers: [memoryTier(), redisTier({ client, prefix })],
+        bus: redisBus({ client, channel: `${prefix}own-bus` }),
+      })
+    const cache = make()
+    const other = make()
+    await Promise.all([cache.ready(), other.ready()])
     await cache.set('own', 1)
-    expect(await cache.get('own')).toBe(1)
+    expect(await other.get('own')).toBe(1)
+    await cache.set('own', 2)
+    await vi.waitFor(() => expect(other.getSync('own')).toBeUndefined())
+    expect(await other.get('own')).toBe(2)
     await cache.close()
+    await other.close()
     expect(await client.ping()).toBe('PONG')
     client.disconnect()
   })
