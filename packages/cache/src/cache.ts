@@ -17,6 +17,7 @@ import { checkNumber, describe } from './util'
 
 const NUL = '\u0000'
 const ESCAPE = '\u0000\u0000'
+const RECENT_KEYS = 4_096
 const DEPENDS = '\u0000dep:'
 
 /**
@@ -50,9 +51,19 @@ function view(core: CacheCore, defaults: ResolvedOptions, path: string): Cache {
   // Keys of a named namespace are `\0path\0key`; the root's are the user's key as is (so its hot
   // path builds no string), escaped as `\0\0key` when they start with NUL themselves.
   const prefix = path === '' ? '' : `${NUL}${path}${NUL}`
+  // A named namespace remembers recent qualified keys: a map hit is cheaper than building and
+  // hashing a new string on every lookup.
+  const recent = new Map<string, string>()
   const qualify = (key: string): string => {
     if (typeof key !== 'string') checkKey(key)
-    return prefix !== '' ? prefix + key : key.charCodeAt(0) === 0 ? ESCAPE + key : key
+    if (prefix === '') return key.charCodeAt(0) === 0 ? ESCAPE + key : key
+    let full = recent.get(key)
+    if (full === undefined) {
+      full = prefix + key
+      if (recent.size >= RECENT_KEYS) recent.clear()
+      recent.set(key, full)
+    }
+    return full
   }
   const { clock, stats } = core
   const l1 = core.tiers[0]?.getSync ? core.tiers[0] : undefined
