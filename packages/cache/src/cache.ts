@@ -54,9 +54,8 @@ function view(core: CacheCore, defaults: ResolvedOptions, path: string): Cache {
   // A named namespace remembers recent qualified keys: a map hit is cheaper than building and
   // hashing a new string on every lookup.
   const recent = new Map<string, string>()
-  const qualify = (key: string): string => {
+  const qualifyNamed = (key: string): string => {
     if (typeof key !== 'string') checkKey(key)
-    if (prefix === '') return key.charCodeAt(0) === 0 ? ESCAPE + key : key
     let full = recent.get(key)
     if (full === undefined) {
       full = prefix + key
@@ -65,12 +64,19 @@ function view(core: CacheCore, defaults: ResolvedOptions, path: string): Cache {
     }
     return full
   }
+  const qualifyRoot = (key: string): string => {
+    if (typeof key !== 'string') checkKey(key)
+    return key.charCodeAt(0) === 0 ? ESCAPE + key : key
+  }
+  const qualify = prefix === '' ? qualifyRoot : qualifyNamed
   const { clock, stats } = core
   const l1 = core.tiers[0]?.getSync ? core.tiers[0] : undefined
   const ours = l1 as Partial<MemoryTier> | undefined
   const store = ours?.[LRU_STORE]
   const l1Get = store ? store.get.bind(store) : (ours?.[FAST_LOOKUP] ?? l1?.getSync?.bind(l1))
 
+  const emitL1Hit = (full: string) =>
+    core.emit('hit', { key: full, tier: l1?.name ?? '', stale: false })
   const assertOpen = () => {
     if (core.closed) throw new CacheClosedError()
   }
@@ -139,8 +145,7 @@ function view(core: CacheCore, defaults: ResolvedOptions, path: string): Cache {
         const entry = l1Get(full)
         if (entry !== undefined && entry.expiresAt > clock.now()) {
           stats.l1Hits++
-          if (core.listening.hit)
-            core.emit('hit', { key: full, tier: l1?.name ?? '', stale: false })
+          if (core.listening.hit) emitL1Hit(full)
           return Promise.resolve(entry.value as T)
         }
       }
@@ -153,9 +158,7 @@ function view(core: CacheCore, defaults: ResolvedOptions, path: string): Cache {
         const entry = store !== undefined ? store.get(full) : l1Get(full)
         if (entry !== undefined && entry.expiresAt > clock.now()) {
           stats.l1Hits++
-          if (core.listening.hit) {
-            core.emit('hit', { key: qualify(key), tier: l1?.name ?? '', stale: false })
-          }
+          if (core.listening.hit) emitL1Hit(full)
           return entry.value as T
         }
       }
@@ -169,8 +172,7 @@ function view(core: CacheCore, defaults: ResolvedOptions, path: string): Cache {
         const entry = l1Get(full)
         if (entry !== undefined && entry.expiresAt > clock.now()) {
           stats.l1Hits++
-          if (core.listening.hit)
-            core.emit('hit', { key: full, tier: l1?.name ?? '', stale: false })
+          if (core.listening.hit) emitL1Hit(full)
           return entry.value as T
         }
       }
