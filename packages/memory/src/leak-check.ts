@@ -64,17 +64,31 @@ function rSquared(samples: ArrayLike<number>, slope: number): number {
   return syy === 0 || sxx === 0 ? 0 : (sxy * sxy) / (sxx * syy)
 }
 
-/** Robust slope (bytes per sample) and goodness of fit of a series of retained-byte samples. */
-export function fitGrowth(samples: ArrayLike<number>): { slope: number; r2: number } {
-  const slope = theilSen(samples)
-  return { slope, r2: rSquared(samples, slope) }
+/**
+ * Judges a series of retained-byte samples: robust slope per sample, goodness of fit, and
+ * whether it is a leak: at least `threshold` per sample, on a line (r² ≥ 0.5 without
+ * outliers), and growing in both halves, since a one-off step (a cache warming, a lazy init)
+ * shows in one half only.
+ */
+export function assessGrowth(
+  samples: Float64Array | number[],
+  threshold: number,
+): { slope: number; r2: number; leaking: boolean } {
+  const series = samples instanceof Float64Array ? samples : Float64Array.from(samples)
+  const slope = theilSen(series)
+  const r2 = rSquared(series, slope)
+  const half = series.length >> 1
+  const persistent =
+    theilSen(series.subarray(0, half)) >= threshold / 2 &&
+    theilSen(series.subarray(series.length - half)) >= threshold / 2
+  return { slope, r2, leaking: slope >= threshold && r2 >= 0.5 && persistent }
 }
 
 /**
  * Runs `fn` repeatedly with a full garbage collection after each run (no `--expose-gc` flag
  * needed) and fits the growth of retained memory. A function whose retained memory grows by
- * more than `threshold` bytes per iteration, steadily and in both halves of the run, leaks. No heap snapshot is taken, so checking costs no
- * extra memory, unlike snapshot-diffing tools.
+ * more than `threshold` bytes per iteration, steadily and in both halves of the run, leaks.
+ * No heap snapshot is taken, so checking costs no extra memory, unlike snapshot-diffing tools.
  */
 export async function leakCheck(
   fn: (iteration: number) => unknown,
@@ -98,13 +112,7 @@ export async function leakCheck(
     samples[i] = retainedBytes()
   }
 
-  const { slope: bytesPerIteration, r2 } = fitGrowth(samples)
-  // A leak keeps growing: a one-off step (a cache warming, a lazy init) shows in one half only.
-  const half = iterations >> 1
-  const persistent =
-    theilSen(samples.subarray(0, half)) >= threshold / 2 &&
-    theilSen(samples.subarray(iterations - half)) >= threshold / 2
-  const leaking = bytesPerIteration >= threshold && r2 >= 0.5 && persistent
+  const { slope: bytesPerIteration, r2, leaking } = assessGrowth(samples, threshold)
   return {
     verdict: leaking ? 'leak' : 'clean',
     leaking,

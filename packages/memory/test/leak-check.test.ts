@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { leakCheck } from '../src/index'
-import { fitGrowth } from '../src/leak-check'
+import { assessGrowth } from '../src/leak-check'
 import { documentJson } from './helpers/documents'
 
 describe('leakCheck', () => {
@@ -53,23 +53,35 @@ describe('leakCheck', () => {
     let cache: number[] | undefined
     const result = await leakCheck(
       (i) => {
-        if (i === 8) cache = new Array(32_768).fill(i) // a lazy init, 256 KiB, once
+        if (i === 14) cache = new Array(32_768).fill(i) // a lazy init, 256 KiB, once
         return cache?.length
       },
       { iterations: 30, warmup: 0 },
     )
-    expect(result.growth).toBeGreaterThan(200_000)
+    expect(cache).toHaveLength(32_768)
     expect(result.verdict).toBe('clean')
   })
 
-  it('fits a steady slope through a series with one outlier sample', () => {
-    // Recorded from a real run: 4 KiB per iteration, one sample hit by a foreign allocation.
-    const samples = Array.from({ length: 30 }, (_, i) => 10_791_425 + 4144 * i)
-    samples[6] = (samples[6] as number) + 240_000
-    const { slope, r2 } = fitGrowth(samples)
-    expect(slope).toBe(4144)
-    expect(r2).toBeGreaterThan(0.99)
-    expect(fitGrowth(Array.from({ length: 30 }, () => 5_000_000))).toEqual({ slope: 0, r2: 0 })
+  it('tells a steady leak from a one-off step and a stray sample', () => {
+    const steady = Array.from({ length: 30 }, (_, i) => 10_791_425 + 4144 * i)
+    expect(assessGrowth(steady, 256)).toMatchObject({ slope: 4144, leaking: true })
+
+    // Recorded from a real run: one sample hit by a foreign allocation.
+    const spiked = [...steady]
+    spiked[6] = (spiked[6] as number) + 240_000
+    const fit = assessGrowth(spiked, 256)
+    expect(fit.slope).toBe(4144)
+    expect(fit.r2).toBeGreaterThan(0.99)
+    expect(fit.leaking).toBe(true)
+
+    // A cache filled once mid-run: the overall slope is positive, but neither half grows.
+    const step = Array.from({ length: 30 }, (_, i) => 5_000_000 + (i >= 14 ? 262_144 : 0))
+    const stepFit = assessGrowth(step, 256)
+    expect(stepFit.slope).toBeGreaterThan(256)
+    expect(stepFit.leaking).toBe(false)
+
+    const flat = Array.from({ length: 30 }, () => 5_000_000)
+    expect(assessGrowth(flat, 256)).toEqual({ slope: 0, r2: 0, leaking: false })
   })
 
   it('validates its options with exact messages', async () => {

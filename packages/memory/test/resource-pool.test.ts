@@ -112,6 +112,21 @@ describe('createResourcePool', () => {
     expect(await pool.acquire()).toBe(held)
   })
 
+  it('skips a waiter that aborted while queued behind others', async () => {
+    const pool = createResourcePool({ ...parsers(), max: 1 })
+    const held = await pool.acquire()
+    const controller = new AbortController()
+    const first = pool.acquire()
+    const aborted = pool.acquire({ signal: controller.signal }).catch(() => 'aborted')
+    const third = pool.acquire()
+    controller.abort()
+    expect(await aborted).toBe('aborted')
+    pool.release(held)
+    pool.release(await first)
+    expect(await third).toBe(held)
+    expect(pool.stats()).toMatchObject({ borrowed: 1, waiting: 0, idle: 0 })
+  })
+
   it('keeps a resource whose creation finished after its waiter timed out', async () => {
     const clock = manualClock()
     let finish: (parser: Parser) => void = () => {}
