@@ -39,19 +39,21 @@ function hashTableSize(size: number, slotsPerEntry: number): number {
 }
 
 interface Walk {
-  strings: Set<string>
+  /** Short strings already counted; created on the first one. */
+  strings: Set<string> | undefined
   stack: unknown[]
   seen: Set<object>
 }
 
-const newWalk = (): Walk => ({ strings: new Set(), stack: [], seen: new Set() })
+const newWalk = (): Walk => ({ strings: undefined, stack: [], seen: new Set() })
 
 /** Size of a primitive stored in a slot (the slot itself is counted by its container). */
 function primitiveSize(value: unknown, walk: Walk): number {
   switch (typeof value) {
     case 'string':
       if (value.length <= INTERNALIZED_MAX) {
-        if (walk.strings.has(value)) return 0
+        if (walk.strings === undefined) walk.strings = new Set()
+        else if (walk.strings.has(value)) return 0
         walk.strings.add(value)
       }
       return stringSize(value)
