@@ -42,6 +42,20 @@ describe('diskTier', () => {
     await cache.close()
   })
 
+  it('purges expired records and gives their bytes back', async () => {
+    const clock = manualClock()
+    const tier = diskTier({ dir: freshDir(), clock })
+    const cache = createCache({ clock, tiers: [tier] })
+    await cache.set('short', 'x'.repeat(1_000), { ttl: 100 })
+    await cache.set('long', 'y', { ttl: 10_000 })
+    const before = tier.bytes()
+    clock.advance(100)
+    expect(await tier.purgeExpired()).toBe(1)
+    expect(tier.bytes()).toBeLessThan(before - 1_000)
+    expect(await cache.get('long')).toBe('y')
+    await cache.close()
+  })
+
   it('treats a corrupt record as a miss, deletes it and counts it', async () => {
     const dir = freshDir()
     const cache = createCache({ tiers: [diskTier({ dir })] })

@@ -26,6 +26,8 @@ export interface DiskTier extends Tier {
   readonly kind: 'shared'
   /** Bytes of records currently stored (all processes sharing `dir`). */
   bytes(): number
+  /** Deletes every record past its `staleUntil` (reads already skip them); resolves how many. */
+  purgeExpired(): Promise<number>
 }
 
 const EMPTY = Buffer.alloc(0)
@@ -158,6 +160,20 @@ export function diskTier(options: DiskTierOptions): DiskTier {
     name,
     kind: 'shared',
     bytes: () => meta.get('bytes') ?? 0,
+    purgeExpired() {
+      const now = clock.now()
+      return root.transaction(() => {
+        const doomed: Array<[Buffer, Buffer]> = []
+        for (const { key, value } of entries.getRange({})) {
+          // staleUntil sits right after the access time and the CRC in every record.
+          if (value.length >= ACCESS + 20 && value.readDoubleBE(ACCESS + 12) <= now) {
+            doomed.push([Buffer.from(key), Buffer.from(value)])
+          }
+        }
+        for (const [hash, stored] of doomed) removeStored(hash, stored)
+        return doomed.length
+      })
+    },
     get(key) {
       const hash = hashOf(key)
       const stored = entries.getBinary(hash)
