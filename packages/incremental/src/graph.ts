@@ -45,6 +45,8 @@ export interface Graph {
   set(key: string, value: unknown, options?: InputOptions): boolean
   /** Removes an input; dependents that read it see `undefined` next time and recompute. */
   delete(key: string): boolean
+  /** Tells the graph that values of its `source` may have changed (a low-durability change). */
+  invalidate(): void
   /** Defines (or redefines) a derived value; a known trace is kept and verified lazily. */
   derive(key: string, compute: (ctx: GraphContext) => unknown, options?: DeriveOptions): void
   /** Forgets a derived value and its trace. */
@@ -74,6 +76,7 @@ export function createGraph(options: GraphOptions = {}): Graph {
   const nodes = new Map<string, Node>()
   const pending = new Map(Object.entries(options.snapshot ?? {}))
   const emitter = new EventEmitter<GraphEvents>()
+  const source = options.source
   const computing: string[] = []
   let revision = 1
   const lastChanged: Record<Durability, number> = { low: 1, high: 1 }
@@ -161,14 +164,14 @@ export function createGraph(options: GraphOptions = {}): Graph {
 
   function readValue(key: string): unknown {
     const node = nodes.get(key)
-    if (!node) return undefined
+    if (!node) return source?.(key)?.value
     if (node.kind === 'derived') ensure(key, node)
     return node.value
   }
 
   function fingerprintOf(key: string): string {
     const node = nodes.get(key)
-    if (!node) return ABSENT
+    if (!node) return source?.(key)?.fingerprint ?? ABSENT
     if (node.kind === 'derived') ensure(key, node)
     return node.fingerprint
   }
@@ -206,6 +209,9 @@ export function createGraph(options: GraphOptions = {}): Graph {
       bump(existing.durability)
       return true
     },
+    invalidate() {
+      bump('low')
+    },
     derive(key, compute, deriveOptions = {}) {
       const existing = nodes.get(key)
       if (existing?.kind === 'input') {
@@ -241,12 +247,12 @@ export function createGraph(options: GraphOptions = {}): Graph {
       return true
     },
     get<T>(key: string): T {
-      if (!nodes.has(key)) throw new UnknownNodeError(key)
+      if (!nodes.has(key) && !source?.(key)) throw new UnknownNodeError(key)
       return readValue(key) as T
     },
-    has: (key) => nodes.has(key),
+    has: (key) => nodes.has(key) || source?.(key) !== undefined,
     fingerprint(key) {
-      if (!nodes.has(key)) throw new UnknownNodeError(key)
+      if (!nodes.has(key) && !source?.(key)) throw new UnknownNodeError(key)
       return fingerprintOf(key)
     },
     snapshot() {

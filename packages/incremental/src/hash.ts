@@ -15,6 +15,19 @@ export function digest(text: string): string {
 }
 
 const ignoreCache = new Map<string, IgnoreTree>()
+const elementTrees = new WeakMap<readonly string[], IgnoreTree>()
+const ID_ONLY: IgnoreTree = new Map([['id', true]])
+
+/** The ignore tree for an element: its `id` plus the configured fields (cached per array). */
+function elementIgnoreTree(fields: readonly string[] | undefined): IgnoreTree {
+  if (!fields || fields.length === 0) return ID_ONLY
+  let tree = elementTrees.get(fields)
+  if (!tree) {
+    tree = ignoreTree(['id', ...fields]) as IgnoreTree
+    elementTrees.set(fields, tree)
+  }
+  return tree
+}
 
 function ignoreTree(fields: readonly string[] | undefined): IgnoreTree | undefined {
   if (!fields || fields.length === 0) return undefined
@@ -42,74 +55,108 @@ function ignoreTree(fields: readonly string[] | undefined): IgnoreTree | undefin
   return root
 }
 
+/** Thrown deep inside the serialiser; each level adds its path segment on the way out. */
+class PathError {
+  constructor(
+    readonly segments: string[],
+    readonly reason: string,
+  ) {}
+}
+
+const quoted = new Map<string, string>()
+function quoteKey(key: string): string {
+  let out = quoted.get(key)
+  if (out === undefined) {
+    out = JSON.stringify(key)
+    if (quoted.size < 10_000) quoted.set(key, out)
+  }
+  return out
+}
+
 /**
  * Canonical JSON of a value: object keys sorted, `undefined` fields dropped, dates as ISO
  * strings. Anything JSON cannot represent faithfully (functions, symbols, bigints, NaN and
  * infinities, cycles, Maps, Sets, class instances) throws `NotSerializableError`.
  */
 export function canonicalJson(value: unknown, ignoreFields?: readonly string[]): string {
-  return write(value, ignoreTree(ignoreFields), '$', new Set())
+  return serialise(value, ignoreTree(ignoreFields))
 }
 
-function write(value: unknown, ignore: IgnoreTree | undefined, path: string, seen: Set<object>) {
+function serialise(value: unknown, ignore: IgnoreTree | undefined): string {
+  try {
+    return write(value, ignore, [])
+  } catch (error) {
+    if (!(error instanceof PathError)) throw error
+    throw new NotSerializableError(`$${error.segments.reverse().join('')}`, error.reason)
+  }
+}
+
+function write(value: unknown, ignore: IgnoreTree | undefined, ancestors: object[]): string {
   switch (typeof value) {
     case 'string':
       return JSON.stringify(value)
     case 'number':
-      if (!Number.isFinite(value)) throw new NotSerializableError(path, `${value} is not finite`)
+      if (!Number.isFinite(value)) throw new PathError([], `${value} is not finite`)
       return Object.is(value, -0) ? '0' : String(value)
     case 'boolean':
       return value ? 'true' : 'false'
     case 'object':
       if (value === null) return 'null'
-      return writeObject(value, ignore, path, seen)
+      if (ancestors.includes(value)) throw new PathError([], 'circular reference')
+      return Array.isArray(value)
+        ? writeArray(value, ancestors)
+        : writeObject(value, ignore, ancestors)
     default:
-      throw new NotSerializableError(path, `${typeof value} values cannot be stored`)
+      throw new PathError([], `${typeof value} values cannot be stored`)
   }
 }
 
-function writeObject(
-  value: object,
-  ignore: IgnoreTree | undefined,
-  path: string,
-  seen: Set<object>,
-) {
-  if (seen.has(value)) throw new NotSerializableError(path, 'circular reference')
-  if (Array.isArray(value)) {
-    seen.add(value)
-    let out = '['
-    for (let i = 0; i < value.length; i++) {
-      if (i > 0) out += ','
-      const item = value[i]
-      out += item === undefined ? 'null' : write(item, undefined, `${path}[${i}]`, seen)
+function writeArray(value: unknown[], ancestors: object[]): string {
+  ancestors.push(value)
+  let out = '['
+  for (let i = 0; i < value.length; i++) {
+    if (i > 0) out += ','
+    const item = value[i]
+    try {
+      out += item === undefined ? 'null' : write(item, undefined, ancestors)
+    } catch (error) {
+      if (error instanceof PathError) error.segments.push(`[${i}]`)
+      throw error
     }
-    seen.delete(value)
-    return `${out}]`
   }
+  ancestors.pop()
+  return `${out}]`
+}
+
+function writeObject(value: object, ignore: IgnoreTree | undefined, ancestors: object[]): string {
   if (value instanceof Date) {
-    if (Number.isNaN(value.getTime())) throw new NotSerializableError(path, 'invalid Date')
+    if (Number.isNaN(value.getTime())) throw new PathError([], 'invalid Date')
     return JSON.stringify(value.toISOString())
   }
   const proto = Object.getPrototypeOf(value)
   if (proto !== Object.prototype && proto !== null) {
     const name = (proto?.constructor as { name?: string } | undefined)?.name ?? 'unknown'
-    throw new NotSerializableError(path, `${name} instances cannot be stored as JSON`)
+    throw new PathError([], `${name} instances cannot be stored as JSON`)
   }
-  seen.add(value)
+  ancestors.push(value)
   const record = value as Record<string, unknown>
-  const keys = Object.keys(record).sort()
+  const keys = Object.keys(record)
+  if (keys.length > 1) keys.sort()
   let out = '{'
-  let first = true
   for (const key of keys) {
-    const rule = ignore?.get(key)
+    const rule = ignore === undefined ? undefined : ignore.get(key)
     if (rule === true) continue
     const field = record[key]
     if (field === undefined) continue
-    if (!first) out += ','
-    first = false
-    out += `${JSON.stringify(key)}:${write(field, rule, `${path}.${key}`, seen)}`
+    if (out.length > 1) out += ','
+    try {
+      out += `${quoteKey(key)}:${write(field, rule, ancestors)}`
+    } catch (error) {
+      if (error instanceof PathError) error.segments.push(`.${key}`)
+      throw error
+    }
   }
-  seen.delete(value)
+  ancestors.pop()
   return `${out}}`
 }
 
@@ -124,6 +171,5 @@ export function hashValue(value: unknown): string {
  * paths such as `meta.modifiedAt`) left out, so volatile fields never mark an element changed.
  */
 export function hashElement(element: Element, options: HashOptions = {}): string {
-  const tree = ignoreTree(['id', ...(options.ignoreFields ?? [])])
-  return digest(write(element, tree, '$', new Set()))
+  return digest(serialise(element, elementIgnoreTree(options.ignoreFields)))
 }

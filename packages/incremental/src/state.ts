@@ -1,15 +1,38 @@
 import { createGraph, type Graph } from './graph'
 import { digest } from './hash'
-import type { DocumentContext, Element, GraphContext, VersionRecord } from './types'
+import type { DocumentContext, Element, GraphContext, SourceValue, VersionRecord } from './types'
+
+/** The inputs of the update being computed, read on demand by derived values. */
+export interface CurrentInputs {
+  elements: readonly Element[]
+  byId: Map<string, number>
+  hashes: string[]
+  resultKeys: string[]
+  ordered: Array<{ id: string; result: unknown }>
+  fingerprint: string
+  resultsFingerprint: string
+  ids?: SourceValue
+}
+
+/** Marks a result the store could not return (it is recomputed, never guessed). */
+export const MISSING: unique symbol = Symbol('missing result')
+
+/** The elements of the latest version, by position, for O(1) reuse of unchanged results. */
+export interface Previous {
+  byId: Map<string, number>
+  hashes: string[]
+  resultKeys: string[]
+  results: unknown[]
+}
 
 /** What a tracker keeps in memory about the latest version of one document. */
 export interface DocumentState {
   head: number | null
   record: VersionRecord | undefined
-  /** Result key → element result, for the results the latest version references. */
-  results: Map<string, unknown>
+  previous: Previous
   graph: Graph
   derivedNames: Set<string>
+  current: CurrentInputs | undefined
 }
 
 export const keys = {
@@ -28,13 +51,50 @@ export function stateFrom(
   record: VersionRecord | undefined,
   results: Map<string, unknown>,
 ): DocumentState {
-  return {
+  const previous: Previous = { byId: new Map(), hashes: [], resultKeys: [], results: [] }
+  record?.elements.forEach(([id, hash], i) => {
+    const key = record.results[i] as string
+    previous.byId.set(id, i)
+    previous.hashes.push(hash)
+    previous.resultKeys.push(key)
+    previous.results.push(results.has(key) ? results.get(key) : MISSING)
+  })
+  const state: DocumentState = {
     head,
     record,
-    results,
-    graph: createGraph(record ? { snapshot: record.derived } : {}),
+    previous,
+    graph: createGraph({
+      ...(record ? { snapshot: record.derived } : {}),
+      source: (key) => (state.current ? lookup(state.current, key) : undefined),
+    }),
     derivedNames: new Set(),
+    current: undefined,
   }
+  return state
+}
+
+function lookup(current: CurrentInputs, key: string): SourceValue | undefined {
+  if (key === keys.elements) return { value: current.elements, fingerprint: current.fingerprint }
+  if (key === keys.results)
+    return { value: current.ordered, fingerprint: current.resultsFingerprint }
+  if (key === keys.ids) {
+    if (!current.ids) {
+      const ids = current.ordered.map((entry) => entry.id)
+      current.ids = { value: ids, fingerprint: digest(ids.join('\u0000')) }
+    }
+    return current.ids
+  }
+  const colon = key.indexOf(':')
+  const kind = key.slice(0, colon)
+  if (kind !== 'element' && kind !== 'result') return undefined
+  const index = current.byId.get(key.slice(colon + 1))
+  if (index === undefined) return undefined
+  return kind === 'element'
+    ? { value: current.elements[index], fingerprint: current.hashes[index] as string }
+    : {
+        value: (current.ordered[index] as { result: unknown }).result,
+        fingerprint: current.resultKeys[index] as string,
+      }
 }
 
 /** Fingerprint of a document's content: its ids and element hashes in order. */

@@ -150,7 +150,7 @@ export function createTracker(options: TrackerOptions): Tracker {
           state.head = version
           state.record = plan.record
         }
-        state.results = plan.results
+        state.previous = plan.previous
         states.set(docId, state)
         for (const reason of plan.why) emitter.emit('recompute', { docId, reason })
         if (!plan.unchanged) emitter.emit('commit', { docId, version, counts: plan.counts })

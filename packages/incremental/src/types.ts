@@ -81,7 +81,18 @@ export interface GraphEvents {
   recompute: (reason: RecomputeReason) => void
 }
 
+/** A low-durability input read on demand: the value and its fingerprint. */
+export interface SourceValue {
+  value: unknown
+  fingerprint: string
+}
+
 export interface GraphOptions {
+  /**
+   * Inputs the graph does not hold, looked up by key when a derived value reads them (for large
+   * input sets that change together). Call `invalidate()` after they change.
+   */
+  source?: (key: string) => SourceValue | undefined
   /** Traces saved by `snapshot()`: derived values verify against them instead of recomputing. */
   snapshot?: GraphSnapshot
 }

@@ -1,6 +1,13 @@
 import { indexById } from './diff'
 import { canonicalJson, digest } from './hash'
-import { type DocumentState, documentContext, documentFingerprint, keys } from './state'
+import {
+  type DocumentState,
+  documentContext,
+  documentFingerprint,
+  keys,
+  MISSING,
+  type Previous,
+} from './state'
 import type {
   DocumentValue,
   Element,
@@ -21,7 +28,7 @@ export interface UpdateEnvironment {
 export interface PlannedUpdate<R> {
   record: VersionRecord
   blobs: Record<string, unknown>
-  results: Map<string, unknown>
+  previous: Previous
   unchanged: boolean
   counts: UpdateCounts
   why: RecomputeReason[]
@@ -41,9 +48,8 @@ export function planUpdate<E extends Element, R>(
   env: UpdateEnvironment,
 ): PlannedUpdate<R> {
   if (!Array.isArray(elements)) throw new TypeError('elements must be an array')
-  indexById(elements)
-  const prevEntries = state.record?.elements ?? []
-  const prevHashes = new Map(prevEntries)
+  const byId = indexById(elements)
+  const prev = state.previous
   const counts: UpdateCounts = {
     added: 0,
     updated: 0,
@@ -53,61 +59,85 @@ export function planUpdate<E extends Element, R>(
     reused: 0,
   }
   const why: RecomputeReason[] = []
-  const results = new Map<string, unknown>()
-  const entries: Array<[string, string]> = new Array(elements.length)
-  const resultKeys: string[] = new Array(elements.length)
-  const ordered: Array<{ id: string; result: R }> = new Array(elements.length)
-  const graph = state.graph
+  const size = elements.length
+  const entries: Array<[string, string]> = new Array(size)
+  const hashes: string[] = new Array(size)
+  const resultKeys: string[] = new Array(size)
+  const results: unknown[] = new Array(size)
+  const ordered: Array<{ id: string; result: R }> = new Array(size)
+  const pending: number[] = []
+  let matched = 0
 
-  for (let i = 0; i < elements.length; i++) {
+  for (let i = 0; i < size; i++) {
     const element = elements[i] as E
     const id = element.id
     const hash = env.hashOf(element)
-    const before = prevHashes.get(id)
-    if (before === undefined) counts.added++
-    else if (before !== hash) counts.updated++
-    else counts.skipped++
-    const resultKey = env.resultKeyOf(hash)
-    let result: unknown
-    if (results.has(resultKey)) {
-      result = results.get(resultKey)
+    entries[i] = [id, hash]
+    hashes[i] = hash
+    const at = prev.byId.get(id)
+    if (at !== undefined) matched++
+    if (at !== undefined && prev.hashes[at] === hash && prev.results[at] !== MISSING) {
+      // the common case: same element, same content, reuse by position without any lookup
+      counts.skipped++
       counts.reused++
-    } else if (state.results.has(resultKey)) {
-      result = state.results.get(resultKey)
-      counts.reused++
+      resultKeys[i] = prev.resultKeys[at] as string
+      results[i] = prev.results[at]
     } else {
-      result = spec.element ? spec.element(element) : null
+      if (at === undefined) counts.added++
+      else if (prev.hashes[at] === hash) counts.skipped++
+      else counts.updated++
+      resultKeys[i] = env.resultKeyOf(hash)
+      pending.push(i)
+    }
+  }
+  counts.deleted = prev.hashes.length - matched
+
+  // changed or new elements: reuse a result with the same content key, else compute it
+  const blobs: Record<string, unknown> = {}
+  if (pending.length > 0) {
+    const known = new Map<string, unknown>()
+    for (let j = 0; j < prev.resultKeys.length; j++) {
+      if (prev.results[j] !== MISSING) known.set(prev.resultKeys[j] as string, prev.results[j])
+    }
+    for (const i of pending) {
+      const key = resultKeys[i] as string
+      if (known.has(key)) {
+        results[i] = known.get(key)
+        counts.reused++
+        continue
+      }
+      const element = elements[i] as E
+      let result: unknown = spec.element ? spec.element(element) : null
       if (result === undefined) result = null
       canonicalJson(result)
+      results[i] = result
+      known.set(key, result)
+      blobs[key] = result
       counts.recomputed++
-      const input = keys.element(id)
+      const input = keys.element(element.id)
       why.push({
-        key: keys.result(id),
+        key: keys.result(element.id),
         changed: [input],
         inputs: [input],
-        first: before === undefined,
+        first: !prev.byId.has(element.id),
       })
     }
-    results.set(resultKey, result)
-    entries[i] = [id, hash]
-    resultKeys[i] = resultKey
-    ordered[i] = { id, result: result as R }
-    graph.set(keys.element(id), element, { fingerprint: hash })
-    graph.set(keys.result(id), result, { fingerprint: resultKey })
   }
-  const currentIds = new Set(entries.map(([id]) => id))
-  for (const [id] of prevEntries) {
-    if (currentIds.has(id)) continue
-    counts.deleted++
-    graph.delete(keys.element(id))
-    graph.delete(keys.result(id))
-  }
+  for (let i = 0; i < size; i++)
+    ordered[i] = { id: (entries[i] as [string, string])[0], result: results[i] as R }
+  const graph = state.graph
 
   const fingerprint = documentFingerprint(entries)
-  const ids = entries.map(([id]) => id)
-  graph.set(keys.elements, elements, { fingerprint })
-  graph.set(keys.ids, ids, { fingerprint: digest(ids.join('\u0000')) })
-  graph.set(keys.results, ordered, { fingerprint: digest(`${env.resultsKey}\u0000${fingerprint}`) })
+  state.current = {
+    elements,
+    byId,
+    hashes,
+    resultKeys,
+    ordered,
+    fingerprint,
+    resultsFingerprint: digest(`${env.resultsKey}\u0000${fingerprint}`),
+  }
+  graph.invalidate()
   for (const [name, value] of Object.entries(env.config)) {
     graph.set(keys.config(name), value, { durability: 'high' })
   }
@@ -137,8 +167,6 @@ export function planUpdate<E extends Element, R>(
   counts.reused += names.length - derivedRecomputed
 
   const snapshot = graph.snapshot()
-  const blobs: Record<string, unknown> = {}
-  for (const [key, result] of results) if (!state.results.has(key)) blobs[key] = result
   const head = state.head
   const record: VersionRecord = {
     docId,
@@ -154,7 +182,7 @@ export function planUpdate<E extends Element, R>(
   return {
     record,
     blobs,
-    results,
+    previous: { byId, hashes, resultKeys, results },
     unchanged: state.record !== undefined && sameContent(state.record, record),
     counts,
     why,

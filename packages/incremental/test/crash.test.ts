@@ -14,6 +14,8 @@ afterAll(() => dir.remove())
 /** Starts the writer and resolves once it has acknowledged `acks` commits, with the last ones. */
 function startWriter(acks: number): Promise<{ child: ChildProcess; acked: Map<string, number> }> {
   const child = spawn(process.execPath, ['--import', 'tsx', writer, dir.path], {
+    // tsx resolves from the working directory: the package's, whoever runs the tests
+    cwd: fileURLToPath(new URL('..', import.meta.url)),
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   const acked = new Map<string, number>()

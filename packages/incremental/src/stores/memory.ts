@@ -1,5 +1,4 @@
 import { UnknownVersionError, VersionConflictError } from '../errors'
-import { canonicalJson } from '../hash'
 import type { VersionInfo, VersionRecord, VersionStore } from '../types'
 import { infoOf, validateCommit } from './shared'
 
@@ -9,8 +8,8 @@ interface MemoryDocument {
 }
 
 /**
- * A `VersionStore` in process memory. Records and blobs are kept as canonical JSON, so what a
- * caller reads back never aliases what it committed, exactly as with a store on disk.
+ * A `VersionStore` in process memory. Records and blobs are kept as JSON text, so what a caller
+ * reads back never aliases what it committed, exactly as with a store on disk.
  */
 export function memoryStore(): VersionStore {
   const docs = new Map<string, MemoryDocument>()
@@ -35,8 +34,11 @@ export function memoryStore(): VersionStore {
       let doc = docs.get(docId)
       const head = headOf(doc)
       if (request.base !== head) throw new VersionConflictError(docId, request.base, head)
-      const record = canonicalJson(request.record)
-      const blobs = Object.entries(request.blobs).map(([key, value]) => [key, canonicalJson(value)])
+      const record = JSON.stringify(request.record)
+      const blobs = Object.entries(request.blobs).map(([key, value]) => [
+        key,
+        JSON.stringify(value),
+      ])
       if (!doc) {
         doc = { versions: new Map(), blobs: new Map() }
         docs.set(docId, doc)

@@ -1,0 +1,60 @@
+import type { Element } from '../src/index'
+
+export interface Block extends Element {
+  type: 'heading' | 'paragraph' | 'code'
+  text: string
+  level?: number
+  meta: { page: number; modifiedAt: number }
+}
+
+const WORDS =
+  'the incremental engine recomputes only what depends on what changed see https://example.org/docs v1.2.3 on 2026-11-23 or mail dev@example.org'.split(
+    ' ',
+  )
+
+/** A deterministic document of `count` elements (~300 bytes each), headings every 20. */
+export function makeDocument(count: number, seed = 1): Block[] {
+  let state = seed
+  const next = () => {
+    state = (state * 1103515245 + 12345) % 2147483648
+    return state
+  }
+  return Array.from({ length: count }, (_, i) => {
+    const words = Array.from({ length: 30 + (next() % 20) }, () => WORDS[next() % WORDS.length])
+    const heading = i % 20 === 0
+    return {
+      id: `el-${i}`,
+      type: heading ? 'heading' : 'paragraph',
+      text: heading ? `Section ${i / 20}` : words.join(' '),
+      ...(heading ? { level: 2 } : {}),
+      meta: { page: Math.floor(i / 40), modifiedAt: 1_700_000_000_000 + i },
+    } as Block
+  })
+}
+
+/** Realistic per-element metadata extraction: tokens, entities (URLs, emails, versions, dates). */
+export function extract(block: Block) {
+  const words = block.text.split(/\s+/).filter(Boolean)
+  const lower = words.map((w) => w.toLowerCase())
+  const frequency = new Map<string, number>()
+  for (const word of lower) frequency.set(word, (frequency.get(word) ?? 0) + 1)
+  const top = [...frequency.entries()]
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+    .slice(0, 5)
+  return {
+    words: words.length,
+    chars: block.text.length,
+    urls: block.text.match(/https?:\/\/[^\s)]+/g) ?? [],
+    emails: block.text.match(/[\w.+-]+@[\w-]+\.[\w.]+/g) ?? [],
+    versions: block.text.match(/\bv?\d+\.\d+\.\d+\b/g) ?? [],
+    dates: block.text.match(/\b\d{4}-\d{2}-\d{2}\b/g) ?? [],
+    top: top.map(([word]) => word),
+  }
+}
+
+export function percentile(samples: number[], p: number): number {
+  const sorted = [...samples].sort((a, b) => a - b)
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number
+}
+
+export const fmt = (ms: number) => (ms < 1 ? ms.toFixed(3) : ms.toFixed(2))
