@@ -201,7 +201,9 @@ export function createResourcePool<T>(options: ResourcePoolOptions<T>): Resource
     let refusal: unknown
     if (draining) refusal = new PoolDrainedError()
     else if (signal?.aborted) refusal = signal.reason
-    else if (waiters.live >= maxWaiting) {
+    // Only callers that must wait for a release count: one served by an idle resource being
+    // validated or a resource being created is not refused.
+    else if (waiters.live >= maxWaiting && idle.length === 0 && size() >= max) {
       counters.refused++
       refusal = new MaxWaitingError(maxWaiting)
     }

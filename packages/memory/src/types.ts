@@ -70,7 +70,7 @@ export interface ResourcePoolOptions<T> {
   acquireTimeout?: Duration
   /** Idle resources above `min` older than this are destroyed. 0 disables. Default 30s. */
   idleTimeout?: Duration
-  /** Callers allowed to wait at once; more are refused with `MX_POOL_MAX_WAITING`. Default ∞. */
+  /** Callers allowed to wait for a release; more are refused (`MX_POOL_MAX_WAITING`). Default ∞. */
   maxWaiting?: number
   /** Borrowed for longer than this, a resource is listed by `leaks()`. Default 30s. */
   leakThreshold?: Duration

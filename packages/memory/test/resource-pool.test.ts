@@ -161,6 +161,20 @@ describe('createResourcePool', () => {
     expect(pool.stats().refused).toBe(1)
   })
 
+  it('with maxWaiting 0, still serves callers from idle or new resources', async () => {
+    const pool = createResourcePool({
+      ...parsers(),
+      validate: () => true,
+      max: 2,
+      maxWaiting: 0,
+    })
+    const first = await pool.acquire() // created
+    pool.release(first)
+    expect(await pool.acquire()).toBe(first) // idle, validated
+    await pool.acquire() // created
+    await expect(pool.acquire()).rejects.toBeInstanceOf(MaxWaitingError)
+  })
+
   it('validates idle resources on borrow and replaces the ones that fail', async () => {
     const factory = parsers()
     const pool = createResourcePool({
