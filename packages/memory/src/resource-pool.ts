@@ -129,7 +129,11 @@ export function createResourcePool<T>(options: ResourcePoolOptions<T>): Resource
           creating--
           counters.createErrors++
           events.emit('createError', error)
-          waiters.shift()?.reject(new ResourceCreateError(error))
+          const waiter = waiters.shift()
+          if (waiter !== undefined) {
+            waiter.signal?.removeEventListener('abort', waiter.onAbort as () => void)
+            waiter.reject(new ResourceCreateError(error))
+          }
           // No refill of `min` here: a factory that keeps failing must not spin.
           dispatch(false)
           checkDrained()
