@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest'
-import { InvalidOptionError, MxError } from '../src/index'
+import {
+  AcquireTimeoutError,
+  DoubleReleaseError,
+  ForeignReleaseError,
+  InvalidOptionError,
+  MaxWaitingError,
+  MxError,
+  PoolDrainedError,
+  ResourceCreateError,
+} from '../src/index'
 
 describe('MxError', () => {
   it('carries a stable code, the cause and context fields', () => {
@@ -21,5 +30,54 @@ describe('MxError', () => {
     expect(error.option).toBe('ttl')
     expect(error.context).toEqual({ option: 'ttl' })
     expect('cause' in error).toBe(false)
+  })
+})
+
+describe('pool errors', () => {
+  it('carry stable codes, exact messages and context', () => {
+    const cases: [MxError, string, string, Record<string, unknown>][] = [
+      [
+        new AcquireTimeoutError(250),
+        'MX_POOL_ACQUIRE_TIMEOUT',
+        'acquire() timed out after 250ms',
+        { timeout: 250 },
+      ],
+      [
+        new MaxWaitingError(8),
+        'MX_POOL_MAX_WAITING',
+        'acquire() refused: 8 callers are already waiting (maxWaiting)',
+        { maxWaiting: 8 },
+      ],
+      [
+        new PoolDrainedError(),
+        'MX_POOL_DRAINED',
+        'the pool is drained and accepts no more acquire() calls',
+        {},
+      ],
+      [
+        new DoubleReleaseError(),
+        'MX_DOUBLE_RELEASE',
+        'release() called twice for the same object',
+        {},
+      ],
+      [
+        new ForeignReleaseError(),
+        'MX_FOREIGN_RELEASE',
+        'release() called with an object this pool did not create',
+        {},
+      ],
+    ]
+    for (const [error, code, message, context] of cases) {
+      expect(error).toBeInstanceOf(MxError)
+      expect(error.code).toBe(code)
+      expect(error.message).toBe(message)
+      expect(error.context).toEqual(context)
+      expect(error.name).toBe(error.constructor.name)
+    }
+    const cause = new Error('ECONNREFUSED')
+    const createError = new ResourceCreateError(cause)
+    expect(createError.code).toBe('MX_POOL_CREATE_FAILED')
+    expect(createError.message).toBe('the pool could not create a resource')
+    expect(createError.cause).toBe(cause)
   })
 })
