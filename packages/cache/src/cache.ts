@@ -194,6 +194,7 @@ function view(core: CacheCore, defaults: ResolvedOptions, path: string): Cache {
       assertOpen()
       checkSetOptions(options)
       const full = qualify(key)
+      core.supersede({ op: 'keys', keys: [full] })
       await core.write(full, value, metaOf(options))
       await core.publish({ op: 'keys', keys: [full] })
     },

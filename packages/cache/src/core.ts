@@ -2,8 +2,10 @@ import { channel } from 'node:diagnostics_channel'
 import { performance } from 'node:perf_hooks'
 import { EventEmitter } from 'eventemitter3'
 import { CorruptEntryError } from './errors'
+import type { Watch } from './flight'
 import { type Codec, createCodec, DecodeError } from './serializer'
 import { StatsRecorder } from './stats'
+import { inScope } from './tiers/memory'
 import type {
   Bus,
   BusMessage,
@@ -14,7 +16,7 @@ import type {
   Tier,
   TierEntry,
 } from './types'
-import { systemClock } from './util'
+import { globToRegExp, systemClock } from './util'
 
 /** A value found in some tier, decoded, with where it came from. */
 export interface Found {
@@ -39,6 +41,8 @@ export class CacheCore {
   readonly events = new EventEmitter()
   readonly inflight = new Map<string, Promise<unknown>>()
   readonly warmers = new Set<ReturnType<typeof setInterval>>()
+  /** Factories running now, by key: an invalidation meanwhile supersedes their result. */
+  readonly running = new Map<string, Set<Watch>>()
   readonly metrics: MetricsSink | undefined
   readonly bus: Bus | undefined
   readonly lockTier: Tier | undefined
@@ -216,6 +220,7 @@ export class CacheCore {
   /** Applies an invalidation to every tier and tells other instances through the bus. */
   async invalidate(message: BusMessage): Promise<void> {
     if (invalidateChannel.hasSubscribers) invalidateChannel.publish(message)
+    this.supersede(message)
     await Promise.all(
       this.tiers.map((tier, index) => this.safely(index, message.op, () => apply(tier, message))),
     )
@@ -233,9 +238,51 @@ export class CacheCore {
 
   /** An invalidation from another instance: shared tiers already have it, memory tiers drop it. */
   private applyRemote(message: BusMessage): void {
+    this.supersede(message)
     this.tiers.forEach((tier, index) => {
       if (tier.kind === 'memory') void this.safely(index, message.op, () => apply(tier, message))
     })
+  }
+
+  /**
+   * Marks running factories whose result this invalidation (or a newer write) makes obsolete:
+   * they still answer their callers but do not write to the cache.
+   */
+  supersede(message: BusMessage): void {
+    if (this.running.size === 0) return
+    const pattern = message.op === 'pattern' ? globToRegExp(message.glob) : undefined
+    for (const [key, flights] of this.running) {
+      for (const flight of flights) this.check(flight, key, message, pattern)
+    }
+  }
+
+  private check(
+    flight: Watch,
+    key: string,
+    message: BusMessage,
+    pattern: RegExp | undefined,
+  ): void {
+    const hit =
+      message.op === 'keys'
+        ? message.keys.includes(key)
+        : message.op === 'tags'
+          ? flight.tags.some((tag) => message.tags.includes(tag))
+          : message.op === 'clear'
+            ? key.startsWith(message.prefix)
+            : inScope(key, message.prefix) &&
+              (pattern as RegExp).test(key.slice(message.prefix.length))
+    if (hit) flight.superseded = true
+  }
+
+  watch(key: string, flight: Watch): void {
+    const flights = this.running.get(key)
+    if (flights) flights.add(flight)
+    else this.running.set(key, new Set([flight]))
+  }
+
+  unwatch(key: string, flight: Watch): void {
+    const flights = this.running.get(key)
+    if (flights?.delete(flight) && flights.size === 0) this.running.delete(key)
   }
 
   async close(): Promise<void> {

@@ -16,6 +16,13 @@ export interface FlightPlan {
   qualifyTags(tags: string[]): string[]
 }
 
+/** A flight as invalidations see it (`CacheCore.running`). */
+export interface Watch {
+  superseded: boolean
+  tags: readonly string[]
+  factoryRunning: boolean
+}
+
 const factoryChannel = tracingChannel('mx:cache:factory')
 const TIMED_OUT = Symbol('timed out')
 const POLL_MS = 20
@@ -41,6 +48,27 @@ export async function fly<T>(
   userKey: string,
   factory: (ctx: FactoryContext<T>) => T | Promise<T>,
   plan: FlightPlan,
+): Promise<T> {
+  // Watched from the first lookup on: an invalidation or a newer write from here on makes this
+  // flight's result obsolete (it is returned but not cached).
+  const watch: Watch = { superseded: false, tags: plan.meta.tags, factoryRunning: false }
+  core.watch(key, watch)
+  const result = lookUpThenRun(core, key, userKey, factory, plan, watch)
+  // A factory still running after the caller got an answer (soft timeout) stays watched.
+  const unwatch = () => {
+    if (!watch.factoryRunning) core.unwatch(key, watch)
+  }
+  result.then(unwatch, unwatch)
+  return result
+}
+
+async function lookUpThenRun<T>(
+  core: CacheCore,
+  key: string,
+  userKey: string,
+  factory: (ctx: FactoryContext<T>) => T | Promise<T>,
+  plan: FlightPlan,
+  watch: Watch,
 ): Promise<T> {
   const first = await core.lookup(key)
   if (first.fresh) return hit<T>(core, key, first.fresh)
@@ -70,7 +98,7 @@ export async function fly<T>(
   }
   core.stats.misses++
   if (core.listening.miss) core.emit('miss', { key })
-  return run(core, key, userKey, factory, plan, stale, lock)
+  return run(core, key, userKey, factory, plan, stale, lock, watch)
 }
 
 async function tryLock(
@@ -102,6 +130,7 @@ async function run<T>(
   plan: FlightPlan,
   stale: Found | undefined,
   lock: TierLock | undefined,
+  watch: Watch,
 ): Promise<T> {
   let meta = plan.meta
   let skipped = false
@@ -113,12 +142,14 @@ async function run<T>(
     },
     setTags: (tags) => {
       meta = { ...meta, tags: plan.qualifyTags(tags) }
+      watch.tags = meta.tags
     },
     skip: () => {
       skipped = true
     },
   }
   core.stats.factoryRuns++
+  watch.factoryRunning = true
   const started = performance.now()
   const invoke = () => Promise.resolve().then(() => factory(ctx))
   const produced = factoryChannel.hasSubscribers
@@ -126,13 +157,18 @@ async function run<T>(
     : invoke()
   const settled = produced.then(async (value) => {
     core.record('mx_cache_factory_ms', performance.now() - started)
-    if (!skipped) await core.write(key, value, meta)
+    if (!skipped && !watch.superseded) await core.write(key, value, meta)
     return value
   })
   // The lock is released before any caller sees the result, so waiters in other processes
   // find the value. Errors the caller sees are reported in the catch below; this reports the
   // rest (a refresh still running after a timeout returned).
   let detached = false
+  const finished = () => {
+    watch.factoryRunning = false
+    core.unwatch(key, watch)
+  }
+  settled.then(finished, finished)
   const done = settled.finally(() =>
     lock?.release().catch((error: unknown) => core.fail(error, 'unlock')),
   )

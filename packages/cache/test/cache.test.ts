@@ -111,6 +111,43 @@ describe('createCache getOrSet', () => {
     expect(await cache.has('skipped')).toBe(false)
   })
 
+  it('does not cache a factory result that an invalidation made obsolete while it ran', async () => {
+    const { cache } = setup()
+    const gates = [deferred<string>(), deferred<string>(), deferred<string>()]
+    const runs = gates.map((gate, i) =>
+      cache.getOrSet(`k${i}`, () => gate.promise, { tags: ['t'] }),
+    )
+    await cache.invalidate({ keys: ['k0'] })
+    await cache.invalidate({ tags: ['t'] })
+    gates[0]?.resolve('zero')
+    gates[1]?.resolve('one')
+    expect(await runs[0]).toBe('zero')
+    expect(await runs[1]).toBe('one')
+    expect(cache.getSync('k0')).toBeUndefined()
+    expect(cache.getSync('k1')).toBeUndefined()
+    const late = cache.getOrSet('k3', () => gates[2]?.promise as Promise<string>)
+    await cache.set('k3', 'newer')
+    gates[2]?.resolve('older')
+    expect(await late).toBe('older')
+    expect(cache.getSync('k3')).toBe('newer')
+  })
+
+  it('does not cache a background refresh invalidated after the soft timeout answered', async () => {
+    const { cache, clock } = setup({ grace: 60_000, timeouts: { soft: 5 } })
+    await cache.getOrSet('k', () => 'old', { ttl: 1_000 })
+    clock.advance(1_500)
+    const gate = deferred<string>()
+    expect(await cache.getOrSet('k', () => gate.promise)).toBe('old')
+    await cache.invalidate({ keys: ['k'] })
+    const errors: unknown[] = []
+    cache.on('error', ({ error }) => errors.push(error))
+    gate.resolve('refreshed')
+    await gate.promise
+    await new Promise((resolve) => setImmediate(resolve))
+    expect(cache.getSync('k')).toBeUndefined()
+    expect(errors).toEqual([])
+  })
+
   it('spreads expiries with jitter, never past the ttl', async () => {
     const { cache, clock } = setup({ jitter: 0.5 })
     for (let i = 0; i < 50; i++) await cache.set(`k${i}`, i, { ttl: 1_000 })
