@@ -89,6 +89,19 @@ describe('estimateSize', () => {
     expect(estimateSize(map)).toBeGreaterThan(0)
   })
 
+  it('sizes Dates, RegExps, functions, BigInts and class instances', () => {
+    class Section {
+      title = 'Intro'
+      depth = 1
+    }
+    expect(estimateSize(new Date(0))).toBeGreaterThan(0)
+    expect(estimateSize(new RegExp('x'.repeat(64)))).toBeGreaterThan(estimateSize(/a/) + 48)
+    expect(estimateSize(() => 1)).toBeGreaterThan(0)
+    expect(estimateSize(2n ** 200n)).toBeGreaterThan(estimateSize(1n))
+    expect(estimateSize(new Section())).toBe(estimateSize({ title: 'Intro', depth: 1 }))
+    expect(estimateSize(Symbol('x'))).toBeGreaterThan(0)
+  })
+
   it('grows with Map and Set contents', () => {
     const small = estimateSize(new Map([[1, 1]]))
     const large = estimateSize(new Map(Array.from({ length: 1000 }, (_, i) => [i, i])))

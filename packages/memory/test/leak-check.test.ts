@@ -20,6 +20,18 @@ describe('leakCheck', () => {
     expect(kept.length).toBe(40)
   })
 
+  it('flags a leak of off-heap Buffer memory', async () => {
+    const kept: Buffer[] = []
+    const result = await leakCheck(
+      () => {
+        kept.push(Buffer.alloc(16 * 1024))
+      },
+      { iterations: 20 },
+    )
+    expect(result.verdict).toBe('leak')
+    expect(result.bytesPerIteration).toBeGreaterThanOrEqual(16 * 1024)
+  })
+
   it('flags a small leak of one listener per call', async () => {
     const listeners: (() => void)[] = []
     const result = await leakCheck(
