@@ -36,7 +36,6 @@ interface Job {
   key: string | number | undefined
   timeout: number
   signal: AbortSignal | undefined
-  onAbort: (() => void) | undefined
   failures: number
   state: 'queued' | 'backoff' | 'running' | 'settled'
   batch: Job[] | undefined
@@ -92,7 +91,7 @@ export function createPool<I = unknown, O = unknown>(options: PoolOptions): Pool
   function settle(job: Job, error: Error | undefined, value?: unknown): void {
     if (job.state === 'settled') return
     job.state = 'settled'
-    if (job.onAbort) job.signal?.removeEventListener('abort', job.onAbort)
+    if (job.signal) unwatchSignal(job)
     if (error) job.reject(error)
     else job.resolve(value)
   }
@@ -401,6 +400,36 @@ export function createPool<I = unknown, O = unknown>(options: PoolOptions): Pool
     checkIdle()
   }
 
+  // One listener per signal, not per task: map() shares a signal across thousands of tasks,
+  // and EventTarget's removeEventListener is linear in the number of listeners.
+  const watched = new Map<AbortSignal, { jobs: Set<Job>; listener: () => void }>()
+
+  function watchSignal(job: Job, signal: AbortSignal): void {
+    let entry = watched.get(signal)
+    if (!entry) {
+      const jobs = new Set<Job>()
+      const listener = () => {
+        watched.delete(signal)
+        for (const victim of jobs) cancel(victim)
+      }
+      entry = { jobs, listener }
+      watched.set(signal, entry)
+      signal.addEventListener('abort', listener, { once: true })
+    }
+    entry.jobs.add(job)
+  }
+
+  function unwatchSignal(job: Job): void {
+    const signal = job.signal as AbortSignal
+    const entry = watched.get(signal)
+    if (!entry) return
+    entry.jobs.delete(job)
+    if (entry.jobs.size === 0) {
+      watched.delete(signal)
+      signal.removeEventListener('abort', entry.listener)
+    }
+  }
+
   function run(input: unknown, runOptions: RunOptions = {}): Promise<unknown> {
     if (closed) return Promise.reject(new PoolClosedError())
     if (fatal) return Promise.reject(fatal)
@@ -415,7 +444,6 @@ export function createPool<I = unknown, O = unknown>(options: PoolOptions): Pool
         key: runOptions.key,
         timeout: runOptions.timeout ?? opts.timeout,
         signal,
-        onAbort: undefined,
         failures: 0,
         state: 'queued',
         batch: undefined,
@@ -427,10 +455,7 @@ export function createPool<I = unknown, O = unknown>(options: PoolOptions): Pool
         resolve,
         reject,
       }
-      if (signal) {
-        job.onAbort = () => cancel(job)
-        signal.addEventListener('abort', job.onAbort, { once: true })
-      }
+      if (signal) watchSignal(job, signal)
       enqueue(job)
     })
   }

@@ -1,0 +1,4 @@
+// piscina / tinypool task: a plain default-exported function.
+import { bytes } from './work.mjs'
+
+export default bytes

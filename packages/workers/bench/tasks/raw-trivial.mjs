@@ -1,0 +1,4 @@
+// piscina / tinypool task: a plain default-exported function.
+import { trivial } from './work.mjs'
+
+export default trivial

@@ -1,0 +1,4 @@
+import workerpool from 'workerpool'
+import { workloads } from './work.mjs'
+
+workerpool.worker(workloads)
