@@ -87,5 +87,23 @@ describe('fsStore crash safety', () => {
       }
     }
     expect(lastAcked.get('doc')).toBeGreaterThanOrEqual(20)
+    // temp files of killed writers are garbage: pruning removes them with the old versions
+    const tracker = createTracker({ store: fsStore({ dir: dir.path }) })
+    await tracker.prune({ keepLast: 3 })
+    for (const docId of ['doc', 'other']) {
+      const files = readdirSync(
+        join(dir.path, 'docs', `d${Buffer.from(docId).toString('base64url')}`),
+      )
+      expect(files.filter((name) => name.startsWith('.tmp-'))).toEqual([])
+      expect(files.filter((name) => name.startsWith('v'))).toHaveLength(3)
+      const stored = await tracker.get<number>(docId)
+      const head = (await tracker.history(docId)).at(-1)?.version as number
+      const expected = await createTracker({ store: memoryStore() }).update(
+        docId,
+        elementsFor(docId, head),
+        crashSpec,
+      )
+      expect(stored.value).toEqual(expected.value)
+    }
   }, 120_000)
 })

@@ -225,6 +225,7 @@ export function fsStore(options: FsStoreOptions): VersionStore {
     },
     async prune(docId, request) {
       const dir = dirOf(docId)
+      await removeDeadTemps(dir)
       const { versions, packs } = await listing(docId)
       const head = versions[versions.length - 1]
       const removing = new Set(request.versions.filter((v) => v !== head && versions.includes(v)))
@@ -264,6 +265,25 @@ export function fsStore(options: FsStoreOptions): VersionStore {
     async close() {
       blobCache.clear()
     },
+  }
+}
+
+/** Deletes temp files left by writers of this machine that died mid-commit (SIGKILL, crash). */
+async function removeDeadTemps(dir: string): Promise<void> {
+  const names = await readdir(dir).catch(() => [] as string[])
+  for (const name of names) {
+    const pid = /^\.tmp-(\d+)-/.exec(name)?.[1]
+    if (pid === undefined || Number(pid) === process.pid || isAlive(Number(pid))) continue
+    await unlink(join(dir, name)).catch(() => undefined)
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM'
   }
 }
 
