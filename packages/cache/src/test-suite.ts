@@ -100,6 +100,16 @@ export function runTierSuite(
       expect(text(await tier.get('ns:c'))).toBe('c')
     })
 
+    it('keeps an entry rewritten without a tag when that tag is invalidated', async () => {
+      await tier.set('ns:a', entry('tagged', 10_000, ['red', 'r"e,d]']))
+      await tier.set('ns:a', entry('untagged'))
+      await tier.set('ns:b', entry('other tag', 10_000, ['red2', '[red]']))
+      expect(await tier.deleteTags(['red', 'r"e,d]'])).toBe(0)
+      expect(text(await tier.get('ns:a'))).toBe('untagged')
+      expect(text(await tier.get('ns:b'))).toBe('other tag')
+      expect(await tier.deleteTags(['[red]'])).toBe(1)
+    })
+
     it('deletes by glob within a prefix, treating other characters literally', async () => {
       for (const key of ['doc:1', 'doc:22', 'doc[1]', 'docx', 'img:1']) {
         await tier.set(`ns:${key}`, entry(key))

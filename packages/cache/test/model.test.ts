@@ -8,6 +8,7 @@ import { deleteKeys } from './helpers'
 type Command =
   | { op: 'set'; key: string; value: number; ttl: number; tags: string[] }
   | { op: 'get'; key: string }
+  | { op: 'getOrSet'; key: string; value: number; ttl: number }
   | { op: 'delete'; key: string }
   | { op: 'tags'; tag: string }
   | { op: 'pattern'; glob: string }
@@ -23,6 +24,12 @@ const command: fc.Arbitrary<Command> = fc.oneof(
     tags: fc.subarray(['x', 'y']),
   }),
   fc.record({ op: fc.constant('get' as const), key }),
+  fc.record({
+    op: fc.constant('getOrSet' as const),
+    key,
+    value: fc.integer(),
+    ttl: fc.integer({ min: 1, max: 1_000 }),
+  }),
   fc.record({ op: fc.constant('delete' as const), key }),
   fc.record({ op: fc.constant('tags' as const), tag: fc.constantFrom('x', 'y') }),
   fc.record({ op: fc.constant('pattern' as const), glob: fc.constantFrom('doc:*', 'a', '?') }),
@@ -68,6 +75,14 @@ async function checkAgainstModel(
             const expected = alive(c.key)?.value
             expect(await cache.get(c.key)).toBe(expected)
             expect(cache.getSync(c.key)).toBe(expected)
+            break
+          }
+          case 'getOrSet': {
+            const current = alive(c.key)
+            const got = await cache.getOrSet(c.key, () => c.value, { ttl: c.ttl * scale })
+            expect(got).toBe(current ? current.value : c.value)
+            if (!current)
+              model.set(c.key, { value: c.value, expiresAt: clock.now() + c.ttl * scale, tags: [] })
             break
           }
           case 'delete':
@@ -117,7 +132,7 @@ describeRedis('cache (memory + Redis) against a reference model', () => {
   it('never returns a value the model says is deleted, expired or invalidated', async () => {
     const clock = manualClock()
     const redis = redisTier({ url: redisUrl(), prefix, clock })
-    await checkAgainstModel('tinylfu', clock, redis, 1_000)
+    await checkAgainstModel('tinylfu', clock, redis, 1_000_000)
     await redis.close()
   }, 60_000)
 })

@@ -32,12 +32,32 @@ for i = 2, #KEYS do
 end
 return 1`
 
+// A tag set may list a key whose entry was since rewritten without that tag, so each member's
+// record (see record.ts: crc | expiresAt | staleUntil | keyLength | key | tagsLength | tags JSON)
+// is checked for the JSON-encoded tag (ARGV[i]) between array delimiters before it is deleted.
 const DELETE_TAGGED = `
+local function carries(record, needle)
+  if #record < 28 then return true end
+  local keyLength = struct.unpack('>I4', record, 21)
+  local tagsAt = 25 + keyLength
+  if #record < tagsAt + 3 then return true end
+  local tags = string.sub(record, tagsAt + 4, tagsAt + 3 + struct.unpack('>I4', record, tagsAt))
+  local from = 1
+  while true do
+    local first, last = string.find(tags, needle, from, true)
+    if not first then return false end
+    local before = string.sub(tags, first - 1, first - 1)
+    local after = string.sub(tags, last + 1, last + 1)
+    if (before == '[' or before == ',') and (after == ',' or after == ']') then return true end
+    from = first + 1
+  end
+end
 local n = 0
 for i = 1, #KEYS do
   local members = redis.call('SMEMBERS', KEYS[i])
-  for j = 1, #members, 500 do
-    n = n + redis.call('UNLINK', unpack(members, j, math.min(j + 499, #members)))
+  for _, member in ipairs(members) do
+    local record = redis.call('GET', member)
+    if record and carries(record, ARGV[i]) then n = n + redis.call('UNLINK', member) end
   end
   redis.call('UNLINK', KEYS[i])
 end
@@ -165,7 +185,12 @@ export function redisTier(options: RedisTierOptions): Tier {
     async deleteTags(tags) {
       if (tags.length === 0) return 0
       const deleted = await call('deleteTags', (redis) =>
-        redis.eval(DELETE_TAGGED, tags.length, ...tags.map(tagKey)),
+        redis.eval(
+          DELETE_TAGGED,
+          tags.length,
+          ...tags.map(tagKey),
+          ...tags.map((tag) => JSON.stringify(tag)),
+        ),
       )
       return Number(deleted)
     },
