@@ -52,6 +52,13 @@ export function createTracker(options: TrackerOptions): Tracker {
   if (options.ignoreFields !== undefined && !Array.isArray(options.ignoreFields)) {
     throw new InvalidOptionError('ignoreFields', 'ignoreFields must be an array of field names')
   }
+  const maxCached = options.maxCachedDocuments ?? 64
+  if (!Number.isInteger(maxCached) || maxCached < 0) {
+    throw new InvalidOptionError(
+      'maxCachedDocuments',
+      `maxCachedDocuments must be an integer >= 0, got ${maxCached}`,
+    )
+  }
   const ignoreFields = [...(options.ignoreFields ?? [])]
   const extractionKey = options.key ?? ''
   const now = options.now ?? Date.now
@@ -74,6 +81,14 @@ export function createTracker(options: TrackerOptions): Tracker {
     resultsKey: extractionKey,
     config: { ...(options.config ?? {}) },
     now,
+  }
+
+  /** Keeps the latest state of the most recently updated documents (oldest evicted first). */
+  function remember(docId: string, state: DocumentState): void {
+    states.delete(docId)
+    if (maxCached === 0) return
+    states.set(docId, state)
+    if (states.size > maxCached) states.delete(states.keys().next().value as string)
   }
 
   /** Runs one operation per document at a time so this tracker never conflicts with itself. */
@@ -151,7 +166,7 @@ export function createTracker(options: TrackerOptions): Tracker {
           state.record = plan.record
         }
         state.previous = plan.previous
-        states.set(docId, state)
+        remember(docId, state)
         for (const reason of plan.why) emitter.emit('recompute', { docId, reason })
         if (!plan.unchanged) emitter.emit('commit', { docId, version, counts: plan.counts })
         return {

@@ -269,4 +269,9 @@ export interface TrackerOptions {
    * being serialised again. Only safe when callers never mutate an element in place.
    */
   immutableElements?: boolean
+  /**
+   * How many documents keep their latest state (elements, results, graph) in memory between
+   * updates (default 64). Others are reloaded from the store, which costs a read, not a recompute.
+   */
+  maxCachedDocuments?: number
 }

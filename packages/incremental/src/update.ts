@@ -1,4 +1,5 @@
 import { indexById } from './diff'
+import { InvalidOptionError } from './errors'
 import { canonicalJson, digest } from './hash'
 import {
   type DocumentState,
@@ -47,7 +48,9 @@ export function planUpdate<E extends Element, R>(
   spec: UpdateSpec<E, R>,
   env: UpdateEnvironment,
 ): PlannedUpdate<R> {
-  if (!Array.isArray(elements)) throw new TypeError('elements must be an array')
+  if (!Array.isArray(elements)) {
+    throw new InvalidOptionError('elements', `elements must be an array, got ${typeof elements}`)
+  }
   const byId = indexById(elements)
   const prev = state.previous
   const counts: UpdateCounts = {

@@ -54,6 +54,9 @@ describe('createTracker', () => {
     expect(() => createTracker({ store: memoryStore(), ignoreFields: 'x' as never })).toThrow(
       'ignoreFields must be an array of field names',
     )
+    expect(() => createTracker({ store: memoryStore(), maxCachedDocuments: -1 })).toThrow(
+      'maxCachedDocuments must be an integer >= 0, got -1',
+    )
   })
 
   it('computes everything on the first update and commits version 1', async () => {
@@ -131,6 +134,17 @@ describe('createTracker', () => {
     expect(r.counts).toMatchObject({ added: 1, skipped: 3 })
   })
 
+  it('reloads evicted documents from the store and still reuses their results', async () => {
+    const store = memoryStore()
+    const tracker = createTracker({ store, maxCachedDocuments: 1 })
+    await tracker.update('one', doc('a', 'b'), spec([]))
+    await tracker.update('two', doc('c'), spec([]))
+    const log: string[] = []
+    const r = await tracker.update('one', doc('a', 'b', 'new'), spec(log))
+    expect(log.sort()).toEqual(['element:p2', 'label', 'total'])
+    expect(r.version).toBe(2)
+  })
+
   it('reads config as a high-durability input', async () => {
     const store = memoryStore()
     const run = (lang: string) =>
@@ -151,6 +165,9 @@ describe('createTracker', () => {
     await expect(tracker.update('d', [{ id: 'a' }, { id: 'a' }])).rejects.toMatchObject({
       code: 'MX_DUPLICATE_ID',
     })
+    await expect(tracker.update('d', 'nope' as never)).rejects.toThrow(
+      'elements must be an array, got string',
+    )
     await expect(tracker.update('d', [{ text: 'no id' } as never])).rejects.toMatchObject({
       code: 'MX_MISSING_ID',
     })
