@@ -13,27 +13,50 @@ type Command =
   | { op: 'tags'; tag: string }
   | { op: 'pattern'; glob: string }
   | { op: 'advance'; ms: number }
+  | { op: 'clear' }
 
 const key = fc.constantFrom('a', 'b', 'c', 'doc:1', 'doc:2')
 const command: fc.Arbitrary<Command> = fc.oneof(
-  fc.record({
-    op: fc.constant('set' as const),
-    key,
-    value: fc.integer(),
-    ttl: fc.integer({ min: 1, max: 1_000 }),
-    tags: fc.subarray(['x', 'y']),
-  }),
-  fc.record({ op: fc.constant('get' as const), key }),
-  fc.record({
-    op: fc.constant('getOrSet' as const),
-    key,
-    value: fc.integer(),
-    ttl: fc.integer({ min: 1, max: 1_000 }),
-  }),
-  fc.record({ op: fc.constant('delete' as const), key }),
-  fc.record({ op: fc.constant('tags' as const), tag: fc.constantFrom('x', 'y') }),
-  fc.record({ op: fc.constant('pattern' as const), glob: fc.constantFrom('doc:*', 'a', '?') }),
-  fc.record({ op: fc.constant('advance' as const), ms: fc.integer({ min: 0, max: 1_500 }) }),
+  {
+    arbitrary: fc.record({
+      op: fc.constant('set' as const),
+      key,
+      value: fc.integer(),
+      ttl: fc.integer({ min: 1, max: 1_000 }),
+      tags: fc.subarray(['x', 'y']),
+    }),
+    weight: 5,
+  },
+  { arbitrary: fc.record({ op: fc.constant('get' as const), key }), weight: 5 },
+  {
+    arbitrary: fc.record({
+      op: fc.constant('getOrSet' as const),
+      key,
+      value: fc.integer(),
+      ttl: fc.integer({ min: 1, max: 1_000 }),
+    }),
+    weight: 5,
+  },
+  { arbitrary: fc.record({ op: fc.constant('delete' as const), key }), weight: 5 },
+  {
+    arbitrary: fc.record({ op: fc.constant('tags' as const), tag: fc.constantFrom('x', 'y') }),
+    weight: 5,
+  },
+  {
+    arbitrary: fc.record({
+      op: fc.constant('pattern' as const),
+      glob: fc.constantFrom('doc:*', 'a', '?'),
+    }),
+    weight: 5,
+  },
+  {
+    arbitrary: fc.record({
+      op: fc.constant('advance' as const),
+      ms: fc.integer({ min: 0, max: 1_500 }),
+    }),
+    weight: 5,
+  },
+  { arbitrary: fc.record({ op: fc.constant('clear' as const) }), weight: 1 },
 )
 
 /**
@@ -101,6 +124,10 @@ async function checkAgainstModel(
           }
           case 'advance':
             clock.advance(c.ms * scale)
+            break
+          case 'clear':
+            await cache.clear()
+            model.clear()
             break
         }
       }
