@@ -77,12 +77,26 @@ export function redisBus(options: RedisBusOptions): Bus {
         if (parsed.origin === origin || !parsed.message || !ops.has(parsed.message.op)) return
         handler(parsed.message)
       }
-      subscriber.on('message', listener)
-      await subscriber.subscribe(channel)
       const current = subscriber
-      return () => {
-        current.off('message', listener)
+      current.on('message', listener)
+      // Subscribe again on every (re)connection: a SUBSCRIBE that failed while Redis was down
+      // would otherwise never be retried.
+      const resubscribe = () => {
+        current.subscribe(channel).catch(() => {})
       }
+      current.on('ready', resubscribe)
+      const unsubscribe = () => {
+        current.off('message', listener)
+        current.off('ready', resubscribe)
+      }
+      // If this first SUBSCRIBE fails the cache counts the error; `resubscribe` still runs on
+      // reconnection, and `close()` releases the connection.
+      await withTimeout(
+        current.subscribe(channel),
+        timeout,
+        () => new TierTimeoutError('bus', 'subscribe', timeout),
+      )
+      return unsubscribe
     },
     async close() {
       await Promise.all(owned.splice(0).map((redis) => quit(redis)))

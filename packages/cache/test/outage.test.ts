@@ -54,6 +54,36 @@ describeRedis('Redis outage', () => {
     await cache.close()
   }, 30_000)
 
+  it('subscribes the bus once Redis comes back when it was down at startup', async () => {
+    const late = await startRedisServer()
+    await late.kill()
+    const make = () =>
+      createCache({
+        tiers: [memoryTier(), redisTier({ url: late.url, timeout: 200 })],
+        bus: redisBus({ url: late.url, timeout: 200 }),
+      })
+    const listener = make()
+    const errors: string[] = []
+    listener.on('error', ({ operation }) => errors.push(operation))
+    await listener.ready()
+    expect(errors).toContain('bus.subscribe')
+    await late.restart()
+    const writer = make()
+    await writer.ready()
+    await listener.set('k', 'local')
+    expect(listener.getSync('k')).toBe('local')
+    await vi.waitFor(
+      async () => {
+        await writer.invalidate({ keys: ['k'] })
+        expect(listener.getSync('k')).toBeUndefined()
+      },
+      { timeout: 10_000, interval: 100 },
+    )
+    await writer.close()
+    await listener.close()
+    await late.stop()
+  }, 20_000)
+
   it('does not wait for a Redis that stops answering (CLIENT PAUSE)', async () => {
     // A server of its own: a paused server cannot be unpaused (the admin client is paused too).
     const frozen = await startRedisServer()
