@@ -1,3 +1,4 @@
+import { type ChunkIndex, type ElementColumns, emptyChunks } from './chunks'
 import { createGraph, type Graph } from './graph'
 import { digest } from './hash'
 import type { DocumentContext, Element, GraphContext, SourceValue, VersionRecord } from './types'
@@ -18,12 +19,21 @@ export interface CurrentInputs {
 export const MISSING: unique symbol = Symbol('missing result')
 
 /** The elements of the latest version, by position, for O(1) reuse of unchanged results. */
-export interface Previous {
+export interface Previous extends ElementColumns {
   byId: Map<string, number>
-  hashes: string[]
-  resultKeys: string[]
   results: unknown[]
+  chunks: ChunkIndex
 }
+
+/** The state of a document with no (readable) version. */
+export const emptyPrevious = (): Previous => ({
+  ids: [],
+  hashes: [],
+  resultKeys: [],
+  byId: new Map(),
+  results: [],
+  chunks: emptyChunks(),
+})
 
 /** What a tracker keeps in memory about the latest version of one document. */
 export interface DocumentState {
@@ -45,20 +55,12 @@ export const keys = {
   ids: '@ids',
 }
 
-/** The state for a document: empty, or rebuilt from a stored record and its results. */
+/** The state for a document: empty, or rebuilt from a stored record and its element list. */
 export function stateFrom(
   head: number | null,
   record: VersionRecord | undefined,
-  results: Map<string, unknown>,
+  previous: Previous = emptyPrevious(),
 ): DocumentState {
-  const previous: Previous = { byId: new Map(), hashes: [], resultKeys: [], results: [] }
-  record?.elements.forEach(([id, hash], i) => {
-    const key = record.results[i] as string
-    previous.byId.set(id, i)
-    previous.hashes.push(hash)
-    previous.resultKeys.push(key)
-    previous.results.push(results.has(key) ? results.get(key) : MISSING)
-  })
   const state: DocumentState = {
     head,
     record,
@@ -97,11 +99,9 @@ function lookup(current: CurrentInputs, key: string): SourceValue | undefined {
       }
 }
 
-/** Fingerprint of a document's content: its ids and element hashes in order. */
-export function documentFingerprint(entries: ReadonlyArray<readonly [string, string]>): string {
-  let text = ''
-  for (const [id, hash] of entries) text += `${id}\u0000${hash}\u0001`
-  return digest(text)
+/** Fingerprint of a document's content: the keys of its element chunks. */
+export function documentFingerprint(chunks: ChunkIndex): string {
+  return digest(chunks.keys.join(','))
 }
 
 /** The `ctx` a derived function sees, recording each read in the graph. */

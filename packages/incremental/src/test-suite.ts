@@ -6,11 +6,11 @@ export interface VersionStoreSuiteOptions {
   cleanup?: (store: VersionStore) => void | Promise<void>
 }
 
-/** A minimal valid record for `version` of `docId` referencing `results`. */
+/** A minimal valid record for `version` of `docId` whose element list is the blobs `chunks`. */
 export function sampleRecord(
   docId: string,
   version: number,
-  results: string[] = [],
+  chunks: string[] = [],
   createdAt = version * 1000,
 ): VersionRecord {
   return {
@@ -19,10 +19,10 @@ export function sampleRecord(
     parent: version === 1 ? null : version - 1,
     createdAt,
     kind: 'update',
-    elements: results.map((key, i) => [`e${i}`, key]),
-    fingerprint: `fp-${results.join('-')}`,
-    results,
-    derived: { 'derived:count': { value: results.length, fingerprint: 'x', deps: [] } },
+    chunks,
+    elementCount: chunks.length * 10,
+    fingerprint: `fp-${chunks.join('-')}`,
+    derived: { 'derived:count': { value: chunks.length, fingerprint: 'x', deps: [] } },
   }
 }
 
@@ -80,7 +80,7 @@ export function versionStoreSuite(
         blobs: { c: 3 },
       })
       await expect(stale).rejects.toMatchObject({ code: 'MX_VERSION_CONFLICT' })
-      expect((await store.read('doc', 2)).results).toEqual(['b'])
+      expect((await store.read('doc', 2)).chunks).toEqual(['b'])
       const fresh = store.commit('doc', { base: null, record: sampleRecord('doc', 1), blobs: {} })
       await expect(fresh).rejects.toMatchObject({ code: 'MX_VERSION_CONFLICT' })
     })
@@ -135,8 +135,8 @@ export function versionStoreSuite(
       await commit('doc', 1, { a: blob })
       blob.tags.push('mutated')
       const read = await store.read('doc', 1)
-      read.results.push('zzz')
-      expect((await store.read('doc', 1)).results).toEqual(['a'])
+      read.chunks.push('zzz')
+      expect((await store.read('doc', 1)).chunks).toEqual(['a'])
       expect((await store.blobs('doc', ['a'])).get('a')).toEqual({ tags: ['x'] })
     })
 

@@ -1,7 +1,8 @@
 import { EventEmitter } from 'eventemitter3'
+import { columnsFromChunks } from './chunks'
 import { InvalidOptionError, StoreCorruptError, UnknownVersionError } from './errors'
 import { digest, hashElement } from './hash'
-import { type DocumentState, stateFrom } from './state'
+import { type DocumentState, MISSING, stateFrom } from './state'
 import type {
   Element,
   PruneOptions,
@@ -103,19 +104,31 @@ export function createTracker(options: TrackerOptions): Tracker {
     return run
   }
 
+  /** The element list of a stored version; a missing chunk means the store lost data. */
+  async function columnsOf(docId: string, record: VersionRecord) {
+    const columns = columnsFromChunks(record.chunks, await store.blobs(docId, record.chunks))
+    if (!columns || columns.ids.length !== record.elementCount) {
+      throw new StoreCorruptError(`${docId}@${record.version}`, 'element list chunks are missing')
+    }
+    return columns
+  }
+
   async function loadState(docId: string): Promise<DocumentState> {
     const head = await store.head(docId)
     const cached = states.get(docId)
     if (cached && cached.head === head) return cached
-    if (head === null) return stateFrom(null, undefined, new Map())
+    if (head === null) return stateFrom(null, undefined)
     try {
       const record = await store.read(docId, head)
-      const results = await store.blobs(docId, record.results)
-      return stateFrom(head, record, results)
+      const columns = await columnsOf(docId, record)
+      const found = await store.blobs(docId, [...new Set(columns.resultKeys)])
+      const byId = new Map(columns.ids.map((id, i) => [id, i]))
+      const results = columns.resultKeys.map((key) => (found.has(key) ? found.get(key) : MISSING))
+      return stateFrom(head, record, { ...columns, byId, results })
     } catch (error) {
       if (!(error instanceof StoreCorruptError)) throw error
       emitter.emit('corrupt', { docId, error })
-      return stateFrom(head, undefined, new Map())
+      return stateFrom(head, undefined)
     }
   }
 
@@ -123,9 +136,10 @@ export function createTracker(options: TrackerOptions): Tracker {
     const target = version ?? (await store.head(docId))
     if (target === null) throw new UnknownVersionError(docId, null)
     const record = await store.read(docId, target)
-    const blobs = await store.blobs(docId, record.results)
-    const elements = record.elements.map(([id], i) => {
-      const key = record.results[i] as string
+    const columns = await columnsOf(docId, record)
+    const blobs = await store.blobs(docId, [...new Set(columns.resultKeys)])
+    const elements = columns.ids.map((id, i) => {
+      const key = columns.resultKeys[i] as string
       if (!blobs.has(key)) {
         throw new StoreCorruptError(
           `${docId}@${target}`,
@@ -257,7 +271,7 @@ export function createTracker(options: TrackerOptions): Tracker {
         )
       }
       const cutoff = olderThan === undefined ? Number.POSITIVE_INFINITY : now() - olderThan
-      const result: PruneResult = { versionsRemoved: 0, resultsRemoved: 0 }
+      const result: PruneResult = { versionsRemoved: 0, blobsRemoved: 0 }
       for (const docId of pruneOptions.docIds ?? (await store.documents())) {
         await exclusive(docId, async () => {
           const versions = (await store.list(docId)).sort((a, b) => b.version - a.version)
@@ -272,7 +286,9 @@ export function createTracker(options: TrackerOptions): Tracker {
           try {
             for (const info of versions) {
               if (removing.has(info.version)) continue
-              for (const key of (await store.read(docId, info.version)).results) live.add(key)
+              const record = await store.read(docId, info.version)
+              for (const key of record.chunks) live.add(key)
+              for (const key of (await columnsOf(docId, record)).resultKeys) live.add(key)
             }
           } catch (error) {
             // a kept version we cannot read may need blobs held by the doomed files: keep all
@@ -281,7 +297,7 @@ export function createTracker(options: TrackerOptions): Tracker {
           }
           const { blobsRemoved } = await store.prune(docId, { versions: remove, live })
           result.versionsRemoved += remove.length
-          result.resultsRemoved += blobsRemoved
+          result.blobsRemoved += blobsRemoved
         })
       }
       return result

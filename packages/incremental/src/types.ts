@@ -106,12 +106,14 @@ export interface VersionRecord {
   kind: 'update' | 'rollback'
   /** For a rollback: the version whose content this one restores. */
   rollbackOf?: number
-  /** `[id, contentHash]` in document order; results are looked up by `resultKey`. */
-  elements: Array<[id: string, hash: string]>
+  /**
+   * Blob keys of the element list, in order: each chunk blob holds `[id, hash, resultKey]`
+   * entries. Chunks are content-addressed, so versions share every chunk that did not change.
+   */
+  chunks: string[]
+  elementCount: number
   /** Hash of the element list: two documents with equal fingerprints have equal content. */
   fingerprint: string
-  /** Content-addressed keys of the element results this version references. */
-  results: string[]
   derived: GraphSnapshot
 }
 
@@ -244,7 +246,8 @@ export interface PruneOptions {
 
 export interface PruneResult {
   versionsRemoved: number
-  resultsRemoved: number
+  /** Element results and element-list chunks that no kept version references any more. */
+  blobsRemoved: number
 }
 
 export interface TrackerEvents {

@@ -1,3 +1,4 @@
+import { chunkElements } from './chunks'
 import { indexById } from './diff'
 import { InvalidOptionError } from './errors'
 import { canonicalJson, digest } from './hash'
@@ -63,7 +64,7 @@ export function planUpdate<E extends Element, R>(
   }
   const why: RecomputeReason[] = []
   const size = elements.length
-  const entries: Array<[string, string]> = new Array(size)
+  const ids: string[] = new Array(size)
   const hashes: string[] = new Array(size)
   const resultKeys: string[] = new Array(size)
   const results: unknown[] = new Array(size)
@@ -75,7 +76,7 @@ export function planUpdate<E extends Element, R>(
     const element = elements[i] as E
     const id = element.id
     const hash = env.hashOf(element)
-    entries[i] = [id, hash]
+    ids[i] = id
     hashes[i] = hash
     const at = prev.byId.get(id)
     if (at !== undefined) matched++
@@ -126,11 +127,11 @@ export function planUpdate<E extends Element, R>(
       })
     }
   }
-  for (let i = 0; i < size; i++)
-    ordered[i] = { id: (entries[i] as [string, string])[0], result: results[i] as R }
+  for (let i = 0; i < size; i++) ordered[i] = { id: ids[i] as string, result: results[i] as R }
   const graph = state.graph
 
-  const fingerprint = documentFingerprint(entries)
+  const chunks = chunkElements({ ids, hashes, resultKeys }, prev, blobs)
+  const fingerprint = documentFingerprint(chunks)
   state.current = {
     elements,
     byId,
@@ -177,15 +178,15 @@ export function planUpdate<E extends Element, R>(
     parent: head,
     createdAt: env.now(),
     kind: 'update',
-    elements: entries,
+    chunks: chunks.keys,
+    elementCount: size,
     fingerprint,
-    results: resultKeys,
     derived: snapshot,
   }
   return {
     record,
     blobs,
-    previous: { byId, hashes, resultKeys, results },
+    previous: { ids, hashes, resultKeys, byId, results, chunks },
     unchanged: state.record !== undefined && sameContent(state.record, record),
     counts,
     why,
@@ -195,9 +196,6 @@ export function planUpdate<E extends Element, R>(
 
 function sameContent(prev: VersionRecord, next: VersionRecord): boolean {
   if (prev.fingerprint !== next.fingerprint) return false
-  if (prev.results.length !== next.results.length) return false
-  for (let i = 0; i < prev.results.length; i++)
-    if (prev.results[i] !== next.results[i]) return false
   const prevNames = Object.keys(prev.derived)
   const nextNames = Object.keys(next.derived)
   if (prevNames.length !== nextNames.length) return false

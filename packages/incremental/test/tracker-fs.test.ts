@@ -77,7 +77,7 @@ describe('createTracker on fsStore', () => {
       ],
       spec,
     )
-    expect(await tracker.prune({ keepLast: 2 })).toEqual({ versionsRemoved: 1, resultsRemoved: 1 })
+    expect(await tracker.prune({ keepLast: 2 })).toEqual({ versionsRemoved: 1, blobsRemoved: 2 })
     const names = readdirSync(join(dir, 'docs', `d${Buffer.from('doc').toString('base64url')}`))
     expect(names.filter((name) => name.startsWith('v')).sort()).toEqual(['v2.json', 'v3.json'])
     const fresh = createTracker({ store: fsStore({ dir }) })

@@ -145,6 +145,36 @@ describe('createTracker', () => {
     expect(r.version).toBe(2)
   })
 
+  it('shares unchanged results and element-list chunks between versions instead of copying', async () => {
+    const store = memoryStore()
+    const written: string[][] = []
+    const recording = {
+      ...store,
+      commit: (docId: string, request: Parameters<typeof store.commit>[1]) => {
+        written.push(Object.keys(request.blobs))
+        return store.commit(docId, request)
+      },
+    }
+    const tracker = createTracker({ store: recording })
+    const texts = Array.from({ length: 2000 }, (_, i) => `paragraph ${i}`)
+    await tracker.update('d', doc(...texts), spec([]))
+    const firstChunks = (written[0] ?? []).filter((key) => key.startsWith('chunk:')).length
+    expect(firstChunks).toBeGreaterThan(20)
+
+    texts[1234] = 'edited paragraph'
+    await tracker.update('d', doc(...texts), spec([]))
+    expect((written[1] ?? []).filter((key) => !key.startsWith('chunk:'))).toHaveLength(1)
+    expect((written[1] ?? []).filter((key) => key.startsWith('chunk:'))).toHaveLength(1)
+
+    const inserted = [...doc(...texts)]
+    inserted.splice(700, 0, { id: 'inserted', text: 'a new paragraph' })
+    await tracker.update('d', inserted, spec([]))
+    expect((written[2] ?? []).filter((key) => key.startsWith('chunk:')).length).toBeLessThanOrEqual(
+      2,
+    )
+    expect((await tracker.get('d')).value.elements).toHaveLength(2001)
+  })
+
   it('reads config as a high-durability input', async () => {
     const store = memoryStore()
     const run = (lang: string) =>
@@ -230,7 +260,8 @@ describe('createTracker', () => {
     tick(100)
     await tracker.update('d', doc('keep', 'newer'), spec([]))
     const pruned = await tracker.prune({ keepLast: 1 })
-    expect(pruned).toEqual({ versionsRemoved: 2, resultsRemoved: 2 })
+    // the results of 'old' and 'new' plus the two element-list chunks only they referenced
+    expect(pruned).toEqual({ versionsRemoved: 2, blobsRemoved: 4 })
     expect((await tracker.history('d')).map((info) => info.version)).toEqual([3])
     expect((await tracker.get('d')).value.elements.map((e) => e.result)).toEqual([
       { words: 1 },

@@ -25,7 +25,7 @@ export function infoOf(record: VersionRecord): VersionInfo {
     parent: record.parent,
     createdAt: record.createdAt,
     kind: record.kind,
-    elementCount: record.elements.length,
+    elementCount: record.elementCount,
   }
   if (record.rollbackOf !== undefined) info.rollbackOf = record.rollbackOf
   return info
