@@ -21,6 +21,7 @@ export interface FsStoreOptions {
 const VERSION_FILE = /^v(\d+)\.json$/
 const PACK_FILE = /^pack-[\w-]+\.json$/
 const MAGIC = 'mx-incremental/1'
+const CACHED_DOCUMENTS = 8
 
 interface VersionBody {
   record: VersionRecord
@@ -128,10 +129,11 @@ export function fsStore(options: FsStoreOptions): VersionStore {
   /** Blobs held by one file of a document, cached; a corrupt file holds none. */
   async function blobsIn(docId: string, name: string): Promise<Map<string, unknown>> {
     let files = blobCache.get(docId)
-    if (!files) {
-      files = new Map()
-      blobCache.set(docId, files)
-    }
+    blobCache.delete(docId)
+    files ??= new Map()
+    // most recently used last; only a few documents' files stay parsed in memory
+    blobCache.set(docId, files)
+    if (blobCache.size > CACHED_DOCUMENTS) blobCache.delete(blobCache.keys().next().value as string)
     const cached = files.get(name)
     if (cached) return cached
     const blobs = new Map<string, unknown>()
