@@ -1,6 +1,30 @@
-import { crc32 } from 'node:zlib'
+import * as zlib from 'node:zlib'
 import { CorruptEntryError } from '../errors'
 import type { TierEntry } from '../types'
+
+/** `zlib.crc32` (Node >= 20.15), or a table-driven CRC-32 (same polynomial) on older Node 20. */
+const crc32: (data: Uint8Array) => number =
+  (zlib as { crc32?: (data: Uint8Array) => number }).crc32 ?? tableCrc32
+
+let table: Uint32Array | undefined
+function tableCrc32(data: Uint8Array): number {
+  if (!table) {
+    table = new Uint32Array(256)
+    for (let n = 0; n < 256; n++) {
+      let c = n
+      for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1
+      table[n] = c >>> 0
+    }
+  }
+  let crc = 0xffffffff
+  for (let i = 0; i < data.length; i++) {
+    crc = (table[(crc ^ (data[i] ?? 0)) & 0xff] ?? 0) ^ (crc >>> 8)
+  }
+  return (crc ^ 0xffffffff) >>> 0
+}
+
+/** Exposed for tests: the fallback must agree with zlib. */
+export const fallbackCrc32 = tableCrc32
 
 // Layout: crc32 u32 | expiresAt f64 | staleUntil f64 | keyLength u32 | key | tagsLength u32 | tags (JSON) | value
 const HEADER = 4 + 8 + 8 + 4
