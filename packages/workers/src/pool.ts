@@ -14,9 +14,11 @@ import { Lanes } from './lanes'
 import { createMap } from './map'
 import { backoffDelay, resolveOptions } from './options'
 import { probeTaskModule, taskUrl } from './probe'
+import { SignalGroups } from './signals'
 import { Slot } from './slot'
 import { SampleRing } from './stats'
 import type { WireReply } from './task'
+import { type TimeoutWatch, watchTimeouts } from './timeouts'
 import type {
   CloseOptions,
   Pool,
@@ -91,7 +93,7 @@ export function createPool<I = unknown, O = unknown>(options: PoolOptions): Pool
   function settle(job: Job, error: Error | undefined, value?: unknown): void {
     if (job.state === 'settled') return
     job.state = 'settled'
-    if (job.signal) unwatchSignal(job)
+    if (job.signal) signals.unwatch(job, job.signal)
     if (error) job.reject(error)
     else job.resolve(value)
   }
@@ -131,7 +133,8 @@ export function createPool<I = unknown, O = unknown>(options: PoolOptions): Pool
     const full = new Set<Slot>()
     const open = (slot: Slot, job: Job) => !full.has(slot) && (!job.isolate || !batches.has(slot))
     while (queued > 0 && full.size < free.length) {
-      const job = lanes.shift() as Job
+      const job = lanes.shift()
+      if (!job) break
       if (job.state !== 'queued') continue
       const bound = job.key === undefined ? undefined : affinity.get(job.key)
       let target = bound && !bound.busy && open(bound, job) ? bound : undefined
@@ -146,7 +149,9 @@ export function createPool<I = unknown, O = unknown>(options: PoolOptions): Pool
       const batch = batches.get(target) ?? []
       batch.push(job)
       batches.set(target, batch)
-      if (job.isolate || batch.length >= share) full.add(target)
+      // A slot due for recycling after N tasks gets no more than it has left.
+      const room = Math.max(1, Math.min(share, opts.afterTasks - target.tasksSinceStart))
+      if (job.isolate || batch.length >= room) full.add(target)
       if (job.key !== undefined && bound !== target) {
         affinity.delete(job.key)
         if (affinity.size >= MAX_AFFINITY_KEYS)
@@ -171,8 +176,10 @@ export function createPool<I = unknown, O = unknown>(options: PoolOptions): Pool
       return { input: job.input, attempt: job.failures + 1, timeout: job.timeout }
     })
     const measureHeap = Number.isFinite(opts.maxHeapMB)
-    const watch = { timedOut: -1, timer: undefined as ReturnType<typeof setTimeout> | undefined }
-    watchTimeouts(slot, jobs, watch)
+    const watch = watchTimeouts(
+      slot,
+      jobs.map((job) => job.timeout),
+    )
     let reply: Promise<WireReply>
     try {
       reply = slot.run({ module, items, measureHeap }, transfer)
@@ -185,36 +192,12 @@ export function createPool<I = unknown, O = unknown>(options: PoolOptions): Pool
     )
   }
 
-  // Reads which item the worker is on (shared memory) and kills the thread once that item is
-  // over its timeout: one slow item of a batch is caught on time.
-  function watchTimeouts(
-    slot: Slot,
-    jobs: Job[],
-    watch: { timedOut: number; timer?: ReturnType<typeof setTimeout> },
-  ) {
-    const limits = jobs.map((job) => job.timeout).filter((t) => t > 0)
-    if (limits.length === 0) return
-    const poll = Math.max(1, Math.min(...limits))
-    const check = () => {
-      const { index, since } = slot.current()
-      const timeout = index >= 0 ? (jobs[index]?.timeout ?? 0) : 0
-      const left = timeout > 0 ? timeout - (Date.now() - since) : poll
-      if (timeout > 0 && left <= 0) {
-        watch.timedOut = index
-        slot.kill()
-        return
-      }
-      watch.timer = setTimeout(check, Math.max(1, left))
-    }
-    watch.timer = setTimeout(check, poll)
-  }
-
   function completeBatch(
     slot: Slot,
     jobs: Job[],
     reply: WireReply,
     elapsed: number,
-    watch: { timer?: ReturnType<typeof setTimeout> },
+    watch: TimeoutWatch,
   ) {
     clearTimeout(watch.timer)
     slot.busy = false
@@ -264,13 +247,7 @@ export function createPool<I = unknown, O = unknown>(options: PoolOptions): Pool
     checkIdle()
   }
 
-  function failBatch(
-    slot: Slot,
-    jobs: Job[],
-    error: Error,
-    elapsed: number,
-    watch: { timedOut: number; timer?: ReturnType<typeof setTimeout> },
-  ) {
+  function failBatch(slot: Slot, jobs: Job[], error: Error, elapsed: number, watch: TimeoutWatch) {
     clearTimeout(watch.timer)
     const running_ = slot.current().index
     slot.busy = false
@@ -291,7 +268,7 @@ export function createPool<I = unknown, O = unknown>(options: PoolOptions): Pool
             cause: error,
           }),
         )
-      else requeue(jobs, true)
+      else requeue(jobs, true, false)
       schedulePump()
       return checkIdle()
     }
@@ -319,17 +296,17 @@ export function createPool<I = unknown, O = unknown>(options: PoolOptions): Pool
     restart(slot, reason)
     const innocent = jobs.filter((job) => job !== culprit && job.state === 'running')
     // Without a culprit (the thread died between items), each item goes alone to find it.
-    requeue(innocent, culprit === undefined && reason !== 'abort')
+    requeue(innocent, culprit === undefined && reason !== 'abort', true)
     if (culprit && culprit.state === 'running')
       fail(culprit, slot, reason as FailureReason, failure)
     schedulePump()
     checkIdle()
   }
 
-  function requeue(jobs: Job[], isolate: boolean): void {
+  function requeue(jobs: Job[], isolate: boolean, threadDied: boolean): void {
     for (let index = jobs.length - 1; index >= 0; index--) {
       const job = jobs[index] as Job
-      if (job.transfer.length > 0) {
+      if (threadDied && job.transfer.length > 0) {
         // Its buffers went to the dead thread: there is nothing left to send again.
         settle(
           job,
@@ -400,35 +377,7 @@ export function createPool<I = unknown, O = unknown>(options: PoolOptions): Pool
     checkIdle()
   }
 
-  // One listener per signal, not per task: map() shares a signal across thousands of tasks,
-  // and EventTarget's removeEventListener is linear in the number of listeners.
-  const watched = new Map<AbortSignal, { jobs: Set<Job>; listener: () => void }>()
-
-  function watchSignal(job: Job, signal: AbortSignal): void {
-    let entry = watched.get(signal)
-    if (!entry) {
-      const jobs = new Set<Job>()
-      const listener = () => {
-        watched.delete(signal)
-        for (const victim of jobs) cancel(victim)
-      }
-      entry = { jobs, listener }
-      watched.set(signal, entry)
-      signal.addEventListener('abort', listener, { once: true })
-    }
-    entry.jobs.add(job)
-  }
-
-  function unwatchSignal(job: Job): void {
-    const signal = job.signal as AbortSignal
-    const entry = watched.get(signal)
-    if (!entry) return
-    entry.jobs.delete(job)
-    if (entry.jobs.size === 0) {
-      watched.delete(signal)
-      signal.removeEventListener('abort', entry.listener)
-    }
-  }
+  const signals = new SignalGroups<Job>((job) => cancel(job))
 
   function run(input: unknown, runOptions: RunOptions = {}): Promise<unknown> {
     if (closed) return Promise.reject(new PoolClosedError())
@@ -455,7 +404,7 @@ export function createPool<I = unknown, O = unknown>(options: PoolOptions): Pool
         resolve,
         reject,
       }
-      if (signal) watchSignal(job, signal)
+      if (signal) signals.watch(job, signal)
       enqueue(job)
     })
   }

@@ -1,0 +1,31 @@
+import type { Slot } from './slot'
+
+/** What the main thread knows about a batch's deadlines; `timedOut` is the index it killed. */
+export interface TimeoutWatch {
+  timedOut: number
+  timer: ReturnType<typeof setTimeout> | undefined
+}
+
+/**
+ * Reads which item the worker is on (shared memory) and kills the slot's thread once that item
+ * is over its own timeout, so one slow item of a batch is caught on time.
+ */
+export function watchTimeouts(slot: Slot, timeouts: readonly number[]): TimeoutWatch {
+  const watch: TimeoutWatch = { timedOut: -1, timer: undefined }
+  const limits = timeouts.filter((t) => t > 0)
+  if (limits.length === 0) return watch
+  const poll = Math.max(1, Math.min(...limits))
+  const check = () => {
+    const { index, since } = slot.current()
+    const timeout = index >= 0 ? (timeouts[index] ?? 0) : 0
+    const left = timeout > 0 ? timeout - (Date.now() - since) : poll
+    if (timeout > 0 && left <= 0) {
+      watch.timedOut = index
+      slot.kill()
+      return
+    }
+    watch.timer = setTimeout(check, Math.max(1, left))
+  }
+  watch.timer = setTimeout(check, poll)
+  return watch
+}
