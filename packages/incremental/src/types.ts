@@ -179,10 +179,28 @@ export interface DocumentContext<E extends Element = Element, R = unknown> {
   config<T = unknown>(name: string): T
 }
 
+/**
+ * A dependency declared up front rather than read: `'elements'`, `'results'`, `'ids'`,
+ * `'element:<id>'`, `'result:<id>'`, `'derived:<name>'` or `'config:<name>'`.
+ */
+export type DeclaredDependency =
+  | 'elements'
+  | 'results'
+  | 'ids'
+  | `element:${string}`
+  | `result:${string}`
+  | `derived:${string}`
+  | `config:${string}`
+
+/** A derived value: a function of `ctx`, or one with declared dependencies as well. */
+export type DerivedDefinition<E extends Element = Element, R = unknown> =
+  | ((ctx: DocumentContext<E, R>) => unknown)
+  | { compute: (ctx: DocumentContext<E, R>) => unknown; deps?: readonly DeclaredDependency[] }
+
 export interface UpdateSpec<E extends Element = Element, R = unknown> {
   /** Per-element computation; its result is reused while the element's hash is unchanged. */
   element?: (element: E) => R
-  derived?: Record<string, (ctx: DocumentContext<E, R>) => unknown>
+  derived?: Record<string, DerivedDefinition<E, R>>
 }
 
 export interface UpdateCounts {

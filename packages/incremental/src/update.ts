@@ -11,6 +11,7 @@ import {
   type Previous,
 } from './state'
 import type {
+  DerivedDefinition,
   DocumentValue,
   Element,
   RecomputeReason,
@@ -153,8 +154,16 @@ export function planUpdate<E extends Element, R>(
   }
   state.derivedNames = new Set(names)
   for (const name of names) {
-    const compute = derivedSpec[name] as NonNullable<UpdateSpec<E, R>['derived']>[string]
-    graph.derive(keys.derived(name), (ctx) => compute(documentContext<E, R>(ctx)))
+    const definition = derivedSpec[name] as DerivedDefinition<E, R>
+    const compute = typeof definition === 'function' ? definition : definition?.compute
+    if (typeof compute !== 'function') {
+      throw new InvalidOptionError(
+        `derived.${name}`,
+        `derived.${name} must be a function or { compute, deps }`,
+      )
+    }
+    const deps = typeof definition === 'function' ? [] : (definition.deps ?? []).map(graphKey)
+    graph.derive(keys.derived(name), (ctx) => compute(documentContext<E, R>(ctx)), { deps })
   }
   const derived: Record<string, unknown> = {}
   let derivedRecomputed = 0
@@ -192,6 +201,20 @@ export function planUpdate<E extends Element, R>(
     why,
     value: { elements: ordered, derived },
   }
+}
+
+const WHOLE: Record<string, string> = {
+  elements: keys.elements,
+  results: keys.results,
+  ids: keys.ids,
+}
+
+/** The graph key of a declared dependency. */
+function graphKey(dep: string): string {
+  const whole = WHOLE[dep]
+  if (whole) return whole
+  if (/^(element|result|derived|config):./.test(dep)) return dep
+  throw new InvalidOptionError('deps', `unknown declared dependency "${dep}"`)
 }
 
 function sameContent(prev: VersionRecord, next: VersionRecord): boolean {

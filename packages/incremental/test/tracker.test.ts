@@ -175,6 +175,38 @@ describe('createTracker', () => {
     expect((await tracker.get('d')).value.elements).toHaveLength(2001)
   })
 
+  it('recomputes a derived value when a declared dependency changes, even if it was not read', async () => {
+    const { tracker } = setup()
+    let runs = 0
+    const declared = {
+      derived: {
+        stamp: {
+          compute: () => {
+            runs++
+            return 'built'
+          },
+          deps: ['element:p1' as const],
+        },
+      },
+    }
+    await tracker.update('d', doc('a', 'b'), declared)
+    await tracker.update('d', doc('changed', 'b'), declared)
+    expect(runs).toBe(1)
+    const r = await tracker.update('d', doc('changed', 'b!'), declared)
+    expect(runs).toBe(2)
+    expect(r.why).toContainEqual(
+      expect.objectContaining({ key: 'derived:stamp', changed: ['element:p1'] }),
+    )
+    await expect(
+      tracker.update('d', doc('x'), {
+        derived: { bad: { compute: () => 1, deps: ['nope' as never] } },
+      }),
+    ).rejects.toThrow('unknown declared dependency "nope"')
+    await expect(tracker.update('d', doc('x'), { derived: { bad: 42 as never } })).rejects.toThrow(
+      'derived.bad must be a function or { compute, deps }',
+    )
+  })
+
   it('reads config as a high-durability input', async () => {
     const store = memoryStore()
     const run = (lang: string) =>
