@@ -248,6 +248,7 @@ export function createTracker(options: TrackerOptions): Tracker {
         for (const docId of corrupt) {
           if (current.has(docId)) continue
           await exclusive(docId, () => store.deleteDocument(docId))
+          states.delete(docId)
           deleted.push(docId)
         }
       }
