@@ -118,6 +118,37 @@ describe('createPool timeouts and crashes', () => {
     expect(p.stats()).toMatchObject({ quarantined: 1, restarts: 2, failed: 1 })
   })
 
+  it('quarantines an input that times out on every attempt, with reason timeout', async () => {
+    const p = open({ timeout: 100, retries: { attempts: 2, backoff: { delay: 1 } } })
+    const quarantined: QuarantineEvent[] = []
+    p.on('quarantine', (event) => quarantined.push(event))
+    expect((await rejection(p.run({ op: 'hang' }))).code).toBe('MX_TASK_TIMEOUT')
+    expect(quarantined.map((q) => [q.reason, q.attempts])).toEqual([['timeout', 2]])
+    expect(p.stats()).toMatchObject({ timedOut: 2, retried: 1 })
+  })
+
+  it('times out the one slow item of a batch and re-runs its batch mates', async () => {
+    const p = open({ threads: 1, timeout: 200, retries: { attempts: 1 } })
+    await Promise.all(Array.from({ length: 500 }, (_, i) => p.run(i)))
+    expect(p.stats().batchSize).toBeGreaterThan(4)
+    const inputs: unknown[] = [1, { op: 'hang' }, 3]
+    const results = await Promise.allSettled(inputs.map((input) => p.run(input)))
+    expect(
+      results.map((r) =>
+        r.status === 'fulfilled' ? r.value : (r.reason as { code: string }).code,
+      ),
+    ).toEqual([2, 'MX_TASK_TIMEOUT', 6])
+  })
+
+  it('retries thrown errors only with retryErrors, then quarantines with reason error', async () => {
+    const p = open({ retries: { attempts: 3, backoff: { delay: 1 }, retryErrors: true } })
+    const quarantined: QuarantineEvent[] = []
+    p.on('quarantine', (event) => quarantined.push(event))
+    expect((await rejection(p.run({ op: 'throw', id: 1 }))).message).toBe('bad item 1')
+    expect(quarantined.map((q) => [q.reason, q.attempts])).toEqual([['error', 3]])
+    expect(p.stats().retried).toBe(2)
+  })
+
   it('reports an uncaught error in a worker as a crash and recovers', async () => {
     const p = open({ retries: { attempts: 1 } })
     const errors: string[] = []
