@@ -10,6 +10,8 @@ import {
   TaskModuleError,
   TaskTimeoutError,
 } from './errors'
+import type { Job } from './job'
+import { planBatches } from './job'
 import { Lanes } from './lanes'
 import { createMap } from './map'
 import { backoffDelay, resolveOptions } from './options'
@@ -30,28 +32,6 @@ import type {
   RunOptions,
 } from './types'
 import { rehydrate, runtimePath, transferList } from './wire'
-
-interface Job {
-  input: unknown
-  transfer: TransferListItem[]
-  priority: Priority
-  key: string | number | undefined
-  timeout: number
-  signal: AbortSignal | undefined
-  failures: number
-  state: 'queued' | 'backoff' | 'running' | 'settled'
-  batch: Job[] | undefined
-  slot: Slot | undefined
-  /** Alone in its batch: it may be the one that broke a batch (e.g. a non-cloneable input). */
-  isolate: boolean
-  avoid: Slot | undefined
-  retryTimer: ReturnType<typeof setTimeout> | undefined
-  enqueuedAt: number
-  resolve: (value: unknown) => void
-  reject: (error: Error) => void
-}
-
-const MAX_AFFINITY_KEYS = 10_000
 
 /**
  * Creates a pool of worker threads running the task module's `defineTask` function, with
@@ -129,36 +109,9 @@ export function createPool<I = unknown, O = unknown>(options: PoolOptions): Pool
     const share = opts.batching
       ? Math.max(1, Math.min(batchSize, Math.ceil(queued / free.length)))
       : 1
-    const batches = new Map<Slot, Job[]>()
-    const full = new Set<Slot>()
-    const open = (slot: Slot, job: Job) => !full.has(slot) && (!job.isolate || !batches.has(slot))
-    while (queued > 0 && full.size < free.length) {
-      const job = lanes.shift()
-      if (!job) break
-      if (job.state !== 'queued') continue
-      const bound = job.key === undefined ? undefined : affinity.get(job.key)
-      let target = bound && !bound.busy && open(bound, job) ? bound : undefined
-      target ??=
-        free.find((slot) => slot !== job.avoid && open(slot, job)) ??
-        free.find((slot) => open(slot, job))
-      if (!target) {
-        lanes.unshift(job)
-        break
-      }
-      queued--
-      const batch = batches.get(target) ?? []
-      batch.push(job)
-      batches.set(target, batch)
-      // A slot due for recycling after N tasks gets no more than it has left.
-      const room = Math.max(1, Math.min(share, opts.afterTasks - target.tasksSinceStart))
-      if (job.isolate || batch.length >= room) full.add(target)
-      if (job.key !== undefined && bound !== target) {
-        affinity.delete(job.key)
-        if (affinity.size >= MAX_AFFINITY_KEYS)
-          affinity.delete(affinity.keys().next().value as string)
-        affinity.set(job.key, target)
-      }
-    }
+    const planned = planBatches(lanes, free, affinity, share, opts.afterTasks)
+    queued -= planned.taken
+    const { batches } = planned
     for (const [slot, jobs] of batches) dispatch(slot, jobs)
   }
 

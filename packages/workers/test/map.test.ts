@@ -31,7 +31,7 @@ describe('pool.map()', () => {
 
   it('yields in completion order when ordered is false', async () => {
     const p = open({ threads: 2, batch: false })
-    const inputs = [{ op: 'sleep', ms: 300, value: 'slow' }, 'fast']
+    const inputs = [{ op: 'sleep', ms: 1500, value: 'slow' }, 'fast']
     const results = await collect(p.map(inputs, { ordered: false }))
     expect(results.map((r) => (r as { value: unknown }).value)).toEqual(['FAST', 'slow'])
     expect(results.map((r) => r.index)).toEqual([1, 0])

@@ -233,12 +233,20 @@ describe('createPool scheduling', () => {
   })
 
   it('recycles a thread whose heap grows above maxHeapMB', async () => {
-    const p = open({ threads: 1, recycle: { maxHeapMB: 8 } })
+    const p = open({ threads: 1, recycle: { maxHeapMB: 12 } })
     const reasons = restarts(p)
     const before = await p.run({ op: 'grow' })
     const after = ((await p.run({ op: 'info' })) as { threadId: number }).threadId
     expect(after).not.toBe(before)
     expect(reasons).toEqual(['recycle'])
+  })
+
+  it('stops a thread idle for idleTimeout and starts a new one on demand', async () => {
+    const p = open({ threads: 1, idleTimeout: 20 })
+    const first = ((await p.run({ op: 'info' })) as { threadId: number }).threadId
+    await new Promise((resolve) => setTimeout(resolve, 500))
+    const second = ((await p.run({ op: 'info' })) as { threadId: number }).threadId
+    expect(second).not.toBe(first)
   })
 
   it('rejects work beyond maxQueue with MX_QUEUE_FULL', async () => {
