@@ -1,3 +1,4 @@
+import { channel } from 'node:diagnostics_channel'
 import type { TransferListItem } from 'node:worker_threads'
 import { EventEmitter } from 'eventemitter3'
 import type { FailureReason } from './errors'
@@ -32,6 +33,10 @@ import type {
   RunOptions,
 } from './types'
 import { rehydrate, runtimePath, transferList } from './wire'
+
+/** Tracing: one message per batch a thread finished, and one per thread restart. */
+const batchChannel = channel('mx:workers:batch')
+const restartChannel = channel('mx:workers:restart')
 
 /**
  * Creates a pool of worker threads running the task module's `defineTask` function, with
@@ -156,6 +161,9 @@ export function createPool<I = unknown, O = unknown>(options: PoolOptions): Pool
     slot.busy = false
     running -= jobs.length
     busyMs += elapsed
+    if (batchChannel.hasSubscribers) {
+      batchChannel.publish({ workerId: slot.id, items: jobs.length, ms: elapsed, ok: true })
+    }
     if (reply.moduleError) {
       fatal = new TaskModuleError(`task module ${module} ${reply.moduleError.message}`)
       for (const job of jobs) settle(job, fatal)
@@ -206,6 +214,9 @@ export function createPool<I = unknown, O = unknown>(options: PoolOptions): Pool
     slot.busy = false
     running -= jobs.length
     busyMs += elapsed
+    if (batchChannel.hasSubscribers) {
+      batchChannel.publish({ workerId: slot.id, items: jobs.length, ms: elapsed, ok: false })
+    }
     if (terminating) {
       for (const job of jobs)
         settle(job, new PoolClosedError('pool closed before the task finished'))
@@ -314,6 +325,7 @@ export function createPool<I = unknown, O = unknown>(options: PoolOptions): Pool
     slot.restart()
     counts.restarts++
     emitter.emit('restart', { workerId: slot.id, reason })
+    if (restartChannel.hasSubscribers) restartChannel.publish({ workerId: slot.id, reason })
   }
 
   function cancel(job: Job): void {

@@ -1,3 +1,4 @@
+import { subscribe, unsubscribe } from 'node:diagnostics_channel'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { tempDir } from '@mx/testkit'
@@ -266,6 +267,25 @@ describe('createPool scheduling', () => {
     expect(stats.workers).toHaveLength(2)
     expect(stats.workers.reduce((sum, w) => sum + w.completed, 0)).toBe(50)
     expect(stats.utilization).toBeGreaterThan(0)
+  })
+
+  it('publishes batches and restarts on diagnostics channels', async () => {
+    const p = open({ threads: 1, recycle: { afterTasks: 3 } })
+    const batches: { items: number; ok: boolean }[] = []
+    const restarted: unknown[] = []
+    const onBatch = (message: unknown) => batches.push(message as { items: number; ok: boolean })
+    const onRestart = (message: unknown) => restarted.push(message)
+    subscribe('mx:workers:batch', onBatch)
+    subscribe('mx:workers:restart', onRestart)
+    try {
+      await Promise.all([1, 2, 3].map((n) => p.run(n)))
+    } finally {
+      unsubscribe('mx:workers:batch', onBatch)
+      unsubscribe('mx:workers:restart', onRestart)
+    }
+    expect(batches.reduce((sum, b) => sum + b.items, 0)).toBe(3)
+    expect(batches.every((b) => b.ok)).toBe(true)
+    expect(restarted).toEqual([{ workerId: 0, reason: 'recycle' }])
   })
 
   it('emits drain when idle and stops calling a listener after unsubscribe', async () => {
