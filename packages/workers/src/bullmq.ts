@@ -101,7 +101,7 @@ export async function createQueue<I = unknown, O = unknown>(
   // Each pending result() adds a 'closing' listener to the queue.
   queue.setMaxListeners(0)
   let events: Promise<QueueEvents> | undefined
-  // Results come through QueueEvents, created on the first result() so pure producers pay nothing.
+  // Results come through QueueEvents (its own Redis connection), created once, before the first job.
   const queueEvents = () => {
     events ??= (async () => {
       const instance = new bullmq.QueueEvents(options.name, common)
