@@ -111,8 +111,10 @@ export function createPool<I = unknown, O = unknown>(options: PoolOptions): Pool
     if (terminating) return
     const free = slots.filter((slot) => !slot.busy)
     if (free.length === 0 || queued === 0) return
+    // Split over all threads, not only the free ones: the tail of a run is spread evenly
+    // instead of piling onto the first slot to free up.
     const share = opts.batching
-      ? Math.max(1, Math.min(batchSize, Math.ceil(queued / free.length)))
+      ? Math.max(1, Math.min(batchSize, Math.ceil(queued / opts.threads)))
       : 1
     const planned = planBatches(lanes, free, affinity, share, opts.afterTasks)
     queued -= planned.taken
