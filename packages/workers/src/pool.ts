@@ -28,7 +28,6 @@ import type {
   PoolEvents,
   PoolOptions,
   PoolStats,
-  Priority,
   RestartReason,
   RunOptions,
 } from './types'
