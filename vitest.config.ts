@@ -10,6 +10,7 @@ export default defineConfig({
     outputFile: ci ? { json: '.ci/out/vitest.json' } : undefined,
     projects: [
       'packages/*',
+      'examples/*',
       'tooling/*',
       {
         test: {
