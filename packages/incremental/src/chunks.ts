@@ -38,15 +38,29 @@ function endsChunk(id: string): boolean {
 /**
  * Splits a version's element list into content-addressed chunks, reusing the key of every chunk
  * equal to one of the previous version (compared entry by entry, without serialising). New
- * chunks are added to `blobs`.
+ * chunks are added to `blobs`. `sameIds` says the ids equal the previous version's, position by
+ * position, so its boundaries (and first-id index) are reused without hashing any id.
  */
 export function chunkElements(
   next: ElementColumns,
   prev: ElementColumns & { chunks: ChunkIndex },
   blobs: Record<string, unknown>,
+  sameIds = false,
 ): ChunkIndex {
   const out = emptyChunks()
   const size = next.ids.length
+  if (sameIds) {
+    // boundaries depend on ids only: the previous ones still hold
+    const { starts } = prev.chunks
+    for (let c = 0; c < starts.length; c++) {
+      const start = starts[c] as number
+      const end = starts[c + 1] ?? size
+      out.starts.push(start)
+      out.keys.push(reusedKey(next, prev, start, end) ?? newChunk(next, start, end, blobs))
+    }
+    out.byFirstId = prev.chunks.byFirstId
+    return out
+  }
   let start = 0
   for (let i = 0; i < size; i++) {
     if (i + 1 < size && i + 1 - start < MAX_CHUNK && !endsChunk(next.ids[i] as string)) continue

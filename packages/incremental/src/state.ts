@@ -1,6 +1,7 @@
 import { type ChunkIndex, type ElementColumns, emptyChunks } from './chunks'
 import { createGraph, type Graph } from './graph'
 import { digest } from './hash'
+import type { Snapshot } from './snapshot'
 import type { DocumentContext, Element, GraphContext, SourceValue, VersionRecord } from './types'
 
 /** The inputs of the update being computed, read on demand by derived values. */
@@ -23,6 +24,10 @@ export interface Previous extends ElementColumns {
   byId: Map<string, number>
   results: unknown[]
   chunks: ChunkIndex
+  /** The element objects of the latest update (only while it is in memory). */
+  elements?: readonly Element[]
+  /** Content snapshots of those elements (default mode), to skip re-hashing unchanged ones. */
+  snapshots?: Array<Snapshot | undefined>
 }
 
 /** The state of a document with no (readable) version. */

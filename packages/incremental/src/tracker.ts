@@ -82,6 +82,7 @@ export function createTracker(options: TrackerOptions): Tracker {
     resultsKey: extractionKey,
     config: { ...(options.config ?? {}) },
     now,
+    immutable: options.immutableElements === true,
   }
 
   /** Keeps the latest state of the most recently updated documents (oldest evicted first). */

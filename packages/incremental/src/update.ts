@@ -2,6 +2,7 @@ import { chunkElements } from './chunks'
 import { indexById } from './diff'
 import { InvalidOptionError } from './errors'
 import { canonicalJson, digest } from './hash'
+import { matchesSnapshot, type Snapshot, takeSnapshot } from './snapshot'
 import {
   type DocumentState,
   documentContext,
@@ -26,6 +27,8 @@ export interface UpdateEnvironment {
   resultsKey: string
   config: Record<string, unknown>
   now: () => number
+  /** Element objects are never mutated: an object seen last time keeps its hash. */
+  immutable: boolean
 }
 
 export interface PlannedUpdate<R> {
@@ -53,8 +56,11 @@ export function planUpdate<E extends Element, R>(
   if (!Array.isArray(elements)) {
     throw new InvalidOptionError('elements', `elements must be an array, got ${typeof elements}`)
   }
-  const byId = indexById(elements)
   const prev = state.previous
+  const size = elements.length
+  // same ids in the same order as last time (the common edit): reuse the id index as it is
+  const sameIds = hasSameIds(elements, prev.ids)
+  const byId = sameIds ? prev.byId : indexById(elements)
   const counts: UpdateCounts = {
     added: 0,
     updated: 0,
@@ -64,22 +70,42 @@ export function planUpdate<E extends Element, R>(
     reused: 0,
   }
   const why: RecomputeReason[] = []
-  const size = elements.length
   const ids: string[] = new Array(size)
   const hashes: string[] = new Array(size)
   const resultKeys: string[] = new Array(size)
   const results: unknown[] = new Array(size)
   const ordered: Array<{ id: string; result: R }> = new Array(size)
+  const snapshots: Array<Snapshot | undefined> | undefined = env.immutable
+    ? undefined
+    : new Array(size)
+  const prevElements = prev.elements
+  const prevSnapshots = prev.snapshots
   const pending: number[] = []
   let matched = 0
 
   for (let i = 0; i < size; i++) {
     const element = elements[i] as E
     const id = element.id
-    const hash = env.hashOf(element)
+    const at = sameIds ? i : prev.byId.get(id)
+    let hash: string
+    if (at === undefined) {
+      hash = env.hashOf(element)
+      if (snapshots) snapshots[i] = takeSnapshot(element)
+    } else if (snapshots) {
+      // default mode: an element whose fields still equal the snapshot keeps its hash
+      const snapshot = prevSnapshots?.[at]
+      if (snapshot !== undefined && matchesSnapshot(element, snapshot)) {
+        hash = prev.hashes[at] as string
+        snapshots[i] = snapshot
+      } else {
+        hash = env.hashOf(element)
+        snapshots[i] = takeSnapshot(element)
+      }
+    } else {
+      hash = prevElements?.[at] === element ? (prev.hashes[at] as string) : env.hashOf(element)
+    }
     ids[i] = id
     hashes[i] = hash
-    const at = prev.byId.get(id)
     if (at !== undefined) matched++
     if (at !== undefined && prev.hashes[at] === hash && prev.results[at] !== MISSING) {
       // the common case: same element, same content, reuse by position without any lookup
@@ -100,14 +126,12 @@ export function planUpdate<E extends Element, R>(
   // changed or new elements: reuse a result with the same content key, else compute it
   const blobs: Record<string, unknown> = {}
   if (pending.length > 0) {
-    const known = new Map<string, unknown>()
-    for (let j = 0; j < prev.resultKeys.length; j++) {
-      if (prev.results[j] !== MISSING) known.set(prev.resultKeys[j] as string, prev.results[j])
-    }
+    const known = knownResults(prev, pending.length)
     for (const i of pending) {
       const key = resultKeys[i] as string
-      if (known.has(key)) {
-        results[i] = known.get(key)
+      const found = known(key)
+      if (found !== MISSING) {
+        results[i] = found
         counts.reused++
         continue
       }
@@ -116,7 +140,7 @@ export function planUpdate<E extends Element, R>(
       if (result === undefined) result = null
       canonicalJson(result)
       results[i] = result
-      known.set(key, result)
+      known.add(key, result)
       blobs[key] = result
       counts.recomputed++
       const input = keys.element(element.id)
@@ -131,7 +155,7 @@ export function planUpdate<E extends Element, R>(
   for (let i = 0; i < size; i++) ordered[i] = { id: ids[i] as string, result: results[i] as R }
   const graph = state.graph
 
-  const chunks = chunkElements({ ids, hashes, resultKeys }, prev, blobs)
+  const chunks = chunkElements({ ids, hashes, resultKeys }, prev, blobs, sameIds)
   const fingerprint = documentFingerprint(chunks)
   state.current = {
     elements,
@@ -195,7 +219,16 @@ export function planUpdate<E extends Element, R>(
   return {
     record,
     blobs,
-    previous: { ids, hashes, resultKeys, byId, results, chunks },
+    previous: {
+      ids,
+      hashes,
+      resultKeys,
+      byId,
+      results,
+      chunks,
+      elements,
+      ...(snapshots ? { snapshots } : {}),
+    },
     unchanged: state.record !== undefined && sameContent(state.record, record),
     counts,
     why,
@@ -226,4 +259,46 @@ function sameContent(prev: VersionRecord, next: VersionRecord): boolean {
     if (prev.derived[name]?.fingerprint !== next.derived[name]?.fingerprint) return false
   }
   return true
+}
+
+/** True when the elements carry exactly the ids of the previous version, position by position. */
+function hasSameIds(elements: readonly Element[], ids: readonly string[]): boolean {
+  if (elements.length !== ids.length) return false
+  for (let i = 0; i < ids.length; i++) {
+    const element = elements[i] as { id?: unknown } | null | undefined
+    if (element == null || element.id !== ids[i]) return false
+  }
+  return true
+}
+
+interface KnownResults {
+  (key: string): unknown
+  add(key: string, result: unknown): void
+}
+
+/**
+ * Looks results up by content key among the previous version's results and the ones computed
+ * in this update. A few lookups scan the key column (no allocation); many build a map once.
+ */
+function knownResults(prev: Previous, lookups: number): KnownResults {
+  const added = new Map<string, unknown>()
+  let index: Map<string, unknown> | undefined
+  if (lookups > 16) {
+    index = new Map()
+    for (let j = 0; j < prev.resultKeys.length; j++) {
+      if (prev.results[j] !== MISSING) index.set(prev.resultKeys[j] as string, prev.results[j])
+    }
+  }
+  const known = ((key: string): unknown => {
+    if (added.has(key)) return added.get(key)
+    if (index) return index.has(key) ? index.get(key) : MISSING
+    for (let j = 0; j < prev.resultKeys.length; j++) {
+      if (prev.resultKeys[j] === key && prev.results[j] !== MISSING) return prev.results[j]
+    }
+    return MISSING
+  }) as KnownResults
+  known.add = (key, result) => {
+    added.set(key, result)
+  }
+  return known
 }
