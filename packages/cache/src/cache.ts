@@ -1,9 +1,9 @@
 import { CacheCore } from './core'
 import { CacheClosedError, InvalidOptionError } from './errors'
 import { type FlightPlan, fly } from './flight'
+import { hotPath } from './hot'
 import { keyOf } from './key'
 import { checkNamespace, type ResolvedOptions, resolveOptions } from './options'
-import { FAST_LOOKUP, LRU_STORE, type MemoryTier } from './tiers/memory'
 import type {
   Cache,
   CacheOptions,
@@ -70,13 +70,10 @@ function view(core: CacheCore, defaults: ResolvedOptions, path: string): Cache {
   }
   const qualify = prefix === '' ? qualifyRoot : qualifyNamed
   const { clock, stats } = core
-  const l1 = core.tiers[0]?.getSync ? core.tiers[0] : undefined
-  const ours = l1 as Partial<MemoryTier> | undefined
-  const store = ours?.[LRU_STORE]
-  const l1Get = store ? store.get.bind(store) : (ours?.[FAST_LOOKUP] ?? l1?.getSync?.bind(l1))
-
+  const hot = hotPath(core, prefix !== '', qualify)
+  const read = hot.read
   const emitL1Hit = (full: string) =>
-    core.emit('hit', { key: full, tier: l1?.name ?? '', stale: false })
+    core.emit('hit', { key: full, tier: core.tiers[0]?.name ?? '', stale: false })
   const assertOpen = () => {
     if (core.closed) throw new CacheClosedError()
   }
@@ -141,9 +138,9 @@ function view(core: CacheCore, defaults: ResolvedOptions, path: string): Cache {
     ): Promise<T> {
       if (typeof key !== 'string') return Promise.reject(keyError(key))
       const full = qualify(key)
-      if (l1Get !== undefined) {
-        const entry = l1Get(full)
-        if (entry !== undefined && entry.expiresAt > clock.now()) {
+      if (read !== undefined) {
+        const entry = read(full)
+        if (entry !== undefined) {
           stats.l1Hits++
           if (core.listening.hit) emitL1Hit(full)
           return Promise.resolve(entry.value as T)
@@ -152,25 +149,13 @@ function view(core: CacheCore, defaults: ResolvedOptions, path: string): Cache {
       return getOrSetSlow(key, full, factory, options)
     },
 
-    getSync<T>(key: string): T | undefined {
-      if (l1Get !== undefined) {
-        const full = qualify(key)
-        const entry = store !== undefined ? store.get(full) : l1Get(full)
-        if (entry !== undefined && entry.expiresAt > clock.now()) {
-          stats.l1Hits++
-          if (core.listening.hit) emitL1Hit(full)
-          return entry.value as T
-        }
-      }
-      stats.l1Misses++
-      return undefined
-    },
+    getSync: hot.getSync,
 
     async get<T>(key: string): Promise<T | undefined> {
       const full = qualify(key)
-      if (l1Get !== undefined) {
-        const entry = l1Get(full)
-        if (entry !== undefined && entry.expiresAt > clock.now()) {
+      if (read !== undefined) {
+        const entry = read(full)
+        if (entry !== undefined) {
           stats.l1Hits++
           if (core.listening.hit) emitL1Hit(full)
           return entry.value as T
