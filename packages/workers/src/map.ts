@@ -1,6 +1,22 @@
 import { setMaxListeners } from 'node:events'
 import { AbortedError } from './errors'
-import type { MapOptions, MapProgress, MapResult, Pool } from './types'
+import type { MapOptions, MapProgress, MapResult, RunOptions } from './types'
+
+/** The pool's callback-style `run()`: `map()` needs no promise per item. */
+export type MapSubmit<I, O> = (
+  input: I,
+  options: RunOptions,
+  resolve: (value: O) => void,
+  reject: (error: Error) => void,
+) => void
+
+/**
+ * The default `maxInFlight`: two batches per thread at the pool's current adaptive batch size,
+ * so tiny items keep every thread fed while large ones (a batch of one) are not piled up.
+ */
+export function defaultInFlight(threads: number, batchSize: number): number {
+  return threads * 2 * Math.max(1, batchSize)
+}
 
 /**
  * Streams `source` through the pool. It pulls a new input only while fewer than `maxInFlight`
@@ -8,16 +24,17 @@ import type { MapOptions, MapProgress, MapResult, Pool } from './types'
  * come in input order (`ordered`, default) or completion order.
  */
 export async function* createMap<I, O>(
-  pool: Pool<I, O>,
-  defaultInFlight: number,
+  submit: MapSubmit<I, O>,
+  inFlightLimit: () => number,
   source: Iterable<I> | AsyncIterable<I>,
   options: MapOptions<I> = {},
 ): AsyncGenerator<MapResult<O>> {
   const ordered = options.ordered !== false
-  const maxInFlight = options.maxInFlight ?? defaultInFlight
-  if (!Number.isInteger(maxInFlight) || maxInFlight < 1) {
-    throw new RangeError(`maxInFlight must be a positive integer, got ${String(maxInFlight)}`)
+  const fixedInFlight = options.maxInFlight
+  if (fixedInFlight !== undefined && (!Number.isInteger(fixedInFlight) || fixedInFlight < 1)) {
+    throw new RangeError(`maxInFlight must be a positive integer, got ${String(fixedInFlight)}`)
   }
+  const maxInFlight = () => fixedInFlight ?? inFlightLimit()
   const outer = options.signal
   if (outer?.aborted) throw new AbortedError({ cause: outer.reason })
   const controller = new AbortController()
@@ -64,14 +81,17 @@ export async function* createMap<I, O>(
     const index = progress.started++
     progress.inFlight++
     const key = options.key?.(input, index)
-    pool.run(input, key === undefined ? runOptions : { ...runOptions, key }).then(
-      (value) => deliver({ index, ok: true, value }),
-      (error: Error) => deliver({ index, ok: false, error }),
-    )
+    const resolve = (value: O) => deliver({ index, ok: true, value })
+    const reject = (error: Error) => deliver({ index, ok: false, error })
+    try {
+      submit(input, key === undefined ? runOptions : { ...runOptions, key }, resolve, reject)
+    } catch (error) {
+      reject(error as Error)
+    }
   }
 
   const fill = async () => {
-    while (!exhausted && progress.inFlight < maxInFlight && !controller.signal.aborted) {
+    while (!exhausted && progress.inFlight < maxInFlight() && !controller.signal.aborted) {
       const step = isAsync
         ? await (iterator as AsyncIterator<I>).next()
         : (iterator as Iterator<I>).next()
@@ -94,7 +114,7 @@ export async function* createMap<I, O>(
         yield result
         if (controller.signal.aborted) throw new AbortedError({ cause: controller.signal.reason })
         // Refill as soon as capacity frees, so workers never starve while we yield.
-        if (progress.inFlight < maxInFlight / 2) await fill()
+        if (progress.inFlight < maxInFlight() / 2) await fill()
         result = ordered ? byIndex.get(nextIndex) : arrived.shift()
       }
       if (exhausted && progress.inFlight === 0) return

@@ -14,7 +14,7 @@ import {
 import type { Job } from './job'
 import { planBatches } from './job'
 import { Lanes } from './lanes'
-import { createMap } from './map'
+import { createMap, defaultInFlight, type MapSubmit } from './map'
 import { backoffDelay, resolveOptions } from './options'
 import { probeTaskModule, taskUrl } from './probe'
 import { SignalGroups } from './signals'
@@ -126,22 +126,31 @@ export function createPool<I = unknown, O = unknown>(options: PoolOptions): Pool
     running += jobs.length
     const now = clock.now()
     const transfer: TransferListItem[] = []
-    const items = jobs.map((job) => {
+    const inputs: unknown[] = new Array(jobs.length)
+    let attempts: number[] | undefined
+    let timeouts: number[] | undefined
+    for (let index = 0; index < jobs.length; index++) {
+      const job = jobs[index] as Job
       job.state = 'running'
       job.batch = jobs
       job.slot = slot
       waitTime.add(now - job.enqueuedAt)
       for (const t of job.transfer) transfer.push(t)
-      return { input: job.input, attempt: job.failures + 1, timeout: job.timeout }
-    })
+      inputs[index] = job.input
+      if (job.failures > 0) {
+        attempts ??= new Array<number>(jobs.length).fill(1)
+        attempts[index] = job.failures + 1
+      }
+      if (job.timeout > 0) {
+        timeouts ??= new Array<number>(jobs.length).fill(0)
+        timeouts[index] = job.timeout
+      }
+    }
     const measureHeap = Number.isFinite(opts.maxHeapMB)
-    const watch = watchTimeouts(
-      slot,
-      jobs.map((job) => job.timeout),
-    )
+    const watch = watchTimeouts(slot, timeouts)
     let reply: Promise<WireReply>
     try {
-      reply = slot.run({ module, items, measureHeap }, transfer)
+      reply = slot.run({ module, inputs, attempts, timeouts, measureHeap }, transfer)
     } catch (error) {
       reply = Promise.reject(error)
     }
@@ -173,26 +182,29 @@ export function createPool<I = unknown, O = unknown>(options: PoolOptions): Pool
       return checkIdle()
     }
     let itemMs = 0
+    const { values, ms, failures } = reply
+    const failed = failures && new Map(failures.map((failure) => [failure.index, failure]))
     for (let index = 0; index < jobs.length; index++) {
       const job = jobs[index] as Job
-      const result = reply.results[index] as WireReply['results'][number]
-      itemMs += result.ms
-      runTime.add(result.ms)
+      const took = ms[index] as number
+      itemMs += took
+      runTime.add(took)
       if (job.state === 'settled') continue
-      if (result.ok) {
+      const failure = failed?.get(index)
+      if (!failure) {
         counts.completed++
         slot.completed++
-        settle(job, undefined, result.value)
-      } else if (result.timedOut) {
+        settle(job, undefined, values[index])
+      } else if (failure.timedOut) {
         counts.timedOut++
         fail(
           job,
           slot,
           'timeout',
-          new TaskTimeoutError(job.timeout, { cause: rehydrate(result.error) }),
+          new TaskTimeoutError(job.timeout, { cause: rehydrate(failure.error) }),
         )
       } else {
-        fail(job, slot, 'error', rehydrate(result.error))
+        fail(job, slot, 'error', rehydrate(failure.error))
       }
     }
     slot.tasksSinceStart += jobs.length
@@ -345,34 +357,53 @@ export function createPool<I = unknown, O = unknown>(options: PoolOptions): Pool
 
   const signals = new SignalGroups<Job>((job) => cancel(job))
 
-  function run(input: unknown, runOptions: RunOptions = {}): Promise<unknown> {
-    if (closed) return Promise.reject(new PoolClosedError())
-    if (fatal) return Promise.reject(fatal)
-    if (queued >= opts.maxQueue) return Promise.reject(new QueueFullError(opts.maxQueue))
+  /**
+   * Queues one input and settles through the callbacks (synchronously for a refused input).
+   * `run()` wraps it in a promise; `map()` calls it directly, saving two promises per item.
+   */
+  function submit(
+    input: unknown,
+    runOptions: RunOptions,
+    resolve: (value: unknown) => void,
+    reject: (error: Error) => void,
+  ): void {
     const { signal } = runOptions
-    if (signal?.aborted) return Promise.reject(new AbortedError({ cause: signal.reason }))
-    return new Promise((resolve, reject) => {
-      const job: Job = {
-        input,
-        transfer: transferList(input, runOptions.transfer),
-        priority: runOptions.priority ?? 'normal',
-        key: runOptions.key,
-        timeout: runOptions.timeout ?? opts.timeout,
-        signal,
-        failures: 0,
-        state: 'queued',
-        batch: undefined,
-        slot: undefined,
-        isolate: false,
-        avoid: undefined,
-        retryTimer: undefined,
-        enqueuedAt: clock.now(),
-        resolve,
-        reject,
-      }
-      if (signal) signals.watch(job, signal)
-      enqueue(job)
-    })
+    const refused = closed
+      ? new PoolClosedError()
+      : (fatal ??
+        (queued >= opts.maxQueue
+          ? new QueueFullError(opts.maxQueue)
+          : signal?.aborted
+            ? new AbortedError({ cause: signal.reason })
+            : undefined))
+    if (refused) {
+      reject(refused)
+      return
+    }
+    const job: Job = {
+      input,
+      transfer: transferList(input, runOptions.transfer),
+      priority: runOptions.priority ?? 'normal',
+      key: runOptions.key,
+      timeout: runOptions.timeout ?? opts.timeout,
+      signal,
+      failures: 0,
+      state: 'queued',
+      batch: undefined,
+      slot: undefined,
+      isolate: false,
+      avoid: undefined,
+      retryTimer: undefined,
+      enqueuedAt: clock.now(),
+      resolve,
+      reject,
+    }
+    if (signal) signals.watch(job, signal)
+    enqueue(job)
+  }
+
+  function run(input: unknown, runOptions: RunOptions = {}): Promise<unknown> {
+    return new Promise((resolve, reject) => submit(input, runOptions, resolve, reject))
   }
 
   function whenIdle(): Promise<void> {
@@ -426,7 +457,12 @@ export function createPool<I = unknown, O = unknown>(options: PoolOptions): Pool
     threads: opts.threads,
     run: run as Pool<I, O>['run'],
     map: (source, mapOptions) =>
-      createMap(pool, opts.threads * 2 * (opts.batching ? opts.maxItems : 1), source, mapOptions),
+      createMap(
+        submit as MapSubmit<I, O>,
+        () => defaultInFlight(opts.threads, opts.batching ? batchSize : 1),
+        source,
+        mapOptions,
+      ),
     stats,
     on(event, listener) {
       emitter.on(event, listener as never)

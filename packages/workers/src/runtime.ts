@@ -4,7 +4,7 @@
  */
 import { readFile } from 'node:fs/promises'
 import { pathToFileURL } from 'node:url'
-import type { WireBatch, WireError, WireReply, WireResult } from './task'
+import type { WireBatch, WireError, WireFailure, WireReply } from './task'
 import { isTaskDefinition, PATH_MARK, type PathInput } from './task'
 import type { TaskDefinition } from './types'
 
@@ -38,6 +38,34 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
   return typeof (value as { then?: unknown } | null)?.then === 'function'
 }
 
+/**
+ * The `ctx` of one item. A class, so an item costs one small object: the abort signal (and its
+ * timeout timer) is made only when the task reads `ctx.signal`, which most sync tasks never do.
+ */
+class ItemContext {
+  controller: AbortController | undefined = undefined
+  timer: ReturnType<typeof setTimeout> | undefined = undefined
+
+  constructor(
+    readonly attempt: number,
+    readonly workerId: number,
+    private readonly timeout: number,
+    private readonly startedAt: number,
+  ) {}
+
+  get signal(): AbortSignal {
+    if (!this.controller) {
+      const controller = new AbortController()
+      this.controller = controller
+      if (this.timeout > 0) {
+        const left = Math.max(0, this.timeout - (Date.now() - this.startedAt))
+        this.timer = setTimeout(() => controller.abort(new Error('timeout')), left)
+      }
+    }
+    return this.controller.signal
+  }
+}
+
 export default async function runBatch(batch: WireBatch): Promise<WireReply> {
   let task: TaskDefinition
   try {
@@ -48,55 +76,46 @@ export default async function runBatch(batch: WireBatch): Promise<WireReply> {
     }
     task = await loading
   } catch (error) {
-    return { results: [], heapUsed: 0, moduleError: toWire(error) }
+    return { values: [], ms: new Float64Array(0), heapUsed: 0, moduleError: toWire(error) }
   }
+  const { inputs, attempts, timeouts } = batch
   const progress = new Float64Array(batch.progress)
-  const results: WireResult[] = new Array(batch.items.length)
-  for (let index = 0; index < batch.items.length; index++) {
-    const item = batch.items[index] as WireBatch['items'][number]
+  const values: unknown[] = new Array(inputs.length)
+  const ms = new Float64Array(inputs.length)
+  let failures: WireFailure[] | undefined
+  for (let index = 0; index < inputs.length; index++) {
     const startedAt = Date.now()
     progress[1] = startedAt
     progress[0] = index
     const started = performance.now()
-    let controller: AbortController | undefined
-    let timer: ReturnType<typeof setTimeout> | undefined
-    // The signal is made on first use: most sync tasks never read it.
-    const ctx = {
-      attempt: item.attempt,
-      workerId: batch.workerId,
-      get signal(): AbortSignal {
-        if (!controller) {
-          controller = new AbortController()
-          if (item.timeout > 0) {
-            const left = Math.max(0, item.timeout - (Date.now() - startedAt))
-            timer = setTimeout(() => controller?.abort(new Error('timeout')), left)
-          }
-        }
-        return controller.signal
-      },
-    }
+    const ctx = new ItemContext(
+      attempts ? (attempts[index] as number) : 1,
+      batch.workerId,
+      timeouts ? (timeouts[index] as number) : 0,
+      startedAt,
+    )
     try {
-      let input = item.input
+      let input = inputs[index]
       if (isPathInput(input)) {
         const bytes = await readFile(input[PATH_MARK])
         input = input.encoding ? bytes.toString(input.encoding) : new Uint8Array(bytes)
       }
       let value = task.run(input, ctx)
       if (isThenable(value)) value = await value
-      results[index] = { ok: true, value, ms: performance.now() - started }
+      values[index] = value
     } catch (error) {
-      const timedOut = controller?.signal.aborted === true
-      results[index] = {
-        ok: false,
+      failures ??= []
+      failures.push({
+        index,
         error: toWire(error),
-        ms: performance.now() - started,
-        timedOut,
-      }
+        timedOut: ctx.controller?.signal.aborted === true,
+      })
     } finally {
-      if (timer) clearTimeout(timer)
+      if (ctx.timer) clearTimeout(ctx.timer)
+      ms[index] = performance.now() - started
     }
   }
   progress[0] = -1
   const heapUsed = batch.measureHeap ? process.memoryUsage().heapUsed : 0
-  return { results, heapUsed }
+  return failures ? { values, ms, failures, heapUsed } : { values, ms, heapUsed }
 }

@@ -41,18 +41,18 @@ export function isTaskDefinition(value: unknown): value is TaskDefinition {
   )
 }
 
-/** One item of a batch sent to a worker. */
-export interface WireItem {
-  input: unknown
-  attempt: number
-  /** ms; 0 = none */
-  timeout: number
-}
-
-/** One message to a worker: a batch of items for one task module. */
+/**
+ * One message to a worker: a batch of items for one task module. The batch is column-wise
+ * (one array per field, not one object per item) so a large batch of tiny inputs costs few
+ * allocations to clone on either side.
+ */
 export interface WireBatch {
   module: string
-  items: WireItem[]
+  inputs: unknown[]
+  /** Attempt number per item; absent when every item is on its first attempt. */
+  attempts?: number[]
+  /** Timeout in ms per item (0 = none); absent when no item has one. */
+  timeouts?: number[]
   workerId: number
   /** [index of the running item, Date.now() when it started]: lets the pool time out one item of a batch. */
   progress: SharedArrayBuffer
@@ -66,12 +66,21 @@ export interface WireError {
   code?: unknown
 }
 
-export type WireResult =
-  | { ok: true; value: unknown; ms: number }
-  | { ok: false; error: WireError; ms: number; timedOut: boolean }
+/** An item of a batch that failed: its index, the error, and whether its own timeout fired. */
+export interface WireFailure {
+  index: number
+  error: WireError
+  timedOut: boolean
+}
 
+/** A worker's answer to a batch, column-wise like the batch itself. */
 export interface WireReply {
-  results: WireResult[]
+  /** Value per item (undefined for a failed one). */
+  values: unknown[]
+  /** Run time in ms per item. */
+  ms: Float64Array
+  /** The failed items only; absent when all succeeded. */
+  failures?: WireFailure[]
   heapUsed: number
   moduleError?: WireError
 }

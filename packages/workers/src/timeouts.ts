@@ -10,11 +10,13 @@ export interface TimeoutWatch {
  * Reads which item the worker is on (shared memory) and kills the slot's thread once that item
  * is over its own timeout, so one slow item of a batch is caught on time.
  */
-export function watchTimeouts(slot: Slot, timeouts: readonly number[]): TimeoutWatch {
+export function watchTimeouts(slot: Slot, timeouts: readonly number[] | undefined): TimeoutWatch {
   const watch: TimeoutWatch = { timedOut: -1, timer: undefined }
-  const limits = timeouts.filter((t) => t > 0)
-  if (limits.length === 0) return watch
-  const poll = Math.max(1, Math.min(...limits))
+  if (!timeouts) return watch
+  let shortest = Number.POSITIVE_INFINITY
+  for (const t of timeouts) if (t > 0 && t < shortest) shortest = t
+  if (!Number.isFinite(shortest)) return watch
+  const poll = Math.max(1, shortest)
   const check = () => {
     const { index, since } = slot.current()
     const timeout = index >= 0 ? (timeouts[index] ?? 0) : 0

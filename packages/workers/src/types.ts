@@ -67,6 +67,11 @@ export interface PoolOptions {
   timeout?: number
   retries?: RetryOptions
   recycle?: RecycleOptions
+  /**
+   * V8 limits of every worker thread. `maxYoungGenerationSizeMb` defaults to 8 (not V8's own,
+   * which lets each thread's young generation grow to ~48 MB): it keeps a long `map()` of tiny
+   * items within ~100 MB of RSS. Set it higher for tasks that allocate a lot per item.
+   */
   resourceLimits?: ResourceLimits
   /** Stop an idle thread after this many ms (started again on demand). Default Infinity. */
   idleTimeout?: number
@@ -97,7 +102,10 @@ export interface MapProgress {
 export interface MapOptions<I> extends Omit<RunOptions, 'signal' | 'transfer' | 'key'> {
   /** Yield in input order (default) or as results complete. */
   ordered?: boolean
-  /** Most inputs pulled but not yet yielded. Default threads * 2 * batch maxItems. */
+  /**
+   * Most inputs pulled but not yet yielded. Default: two batches per thread at the pool's current
+   * adaptive batch size (`threads * 2 * batchSize`, so at most `threads * 2 * batch.maxItems`).
+   */
   maxInFlight?: number
   signal?: AbortSignal
   onProgress?: (progress: MapProgress) => void

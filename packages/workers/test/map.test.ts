@@ -63,6 +63,29 @@ describe('pool.map()', () => {
     expect(progress.at(-1)).toMatchObject({ started: 3000, completed: 3000, failed: 0 })
   })
 
+  it('keeps two batches per thread in flight by default, at the adaptive batch size', async () => {
+    // Items of ~20 ms against a 10 ms batch target: the batch size stays at 1.
+    const p = open({ threads: 2 })
+    let pulled = 0
+    function* source() {
+      for (let i = 0; i < 24; i++) {
+        pulled++
+        yield { op: 'sleep', ms: 20, value: i }
+      }
+    }
+    let yielded = 0
+    let worst = 0
+    for await (const result of p.map(source())) {
+      expect(result).toMatchObject({ ok: true, value: yielded })
+      yielded++
+      worst = Math.max(worst, pulled - yielded)
+    }
+    expect(yielded).toBe(24)
+    expect(p.stats().batchSize).toBe(1)
+    expect(worst).toBeLessThanOrEqual(2 * 2 * 1)
+    expect(worst).toBeGreaterThan(0)
+  })
+
   it('reads async iterables too', async () => {
     const p = open()
     async function* source() {

@@ -174,6 +174,20 @@ describe('createPool timeouts and crashes', () => {
     expect(await p.run(1)).toBe(2)
   })
 
+  it('caps the young generation of each thread at 8 MB unless resourceLimits sets it', async () => {
+    const p = open({ threads: 1 })
+    expect(await p.run({ op: 'limits' })).toMatchObject({ maxYoungGenerationSizeMb: 8 })
+    await p.close()
+    const custom = open({
+      threads: 1,
+      resourceLimits: { maxYoungGenerationSizeMb: 32, maxOldGenerationSizeMb: 256 },
+    })
+    expect(await custom.run({ op: 'limits' })).toMatchObject({
+      maxYoungGenerationSizeMb: 32,
+      maxOldGenerationSizeMb: 256,
+    })
+  })
+
   it('re-runs the other items of a batch whose thread crashed, failing only the culprit', async () => {
     const p = open({ threads: 1, retries: { attempts: 1 } })
     await Promise.all(Array.from({ length: 500 }, (_, i) => p.run(i)))
