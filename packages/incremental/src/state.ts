@@ -26,6 +26,8 @@ export interface Previous extends ElementColumns {
   chunks: ChunkIndex
   /** The element objects of the latest update (only while it is in memory). */
   elements?: readonly Element[]
+  /** The `{ id, result }` entries of the latest update, shared (frozen) when still the same. */
+  ordered?: ReadonlyArray<{ id: string; result: unknown }>
   /** Content snapshots of those elements (default mode), to skip re-hashing unchanged ones. */
   snapshots?: Array<Snapshot | undefined>
 }

@@ -152,7 +152,14 @@ export function planUpdate<E extends Element, R>(
       })
     }
   }
-  for (let i = 0; i < size; i++) ordered[i] = { id: ids[i] as string, result: results[i] as R }
+  const prevOrdered = sameIds ? (prev.ordered as typeof ordered | undefined) : undefined
+  for (let i = 0; i < size; i++) {
+    const kept = prevOrdered?.[i]
+    ordered[i] =
+      kept !== undefined && kept.result === results[i]
+        ? kept
+        : Object.freeze({ id: ids[i] as string, result: results[i] as R })
+  }
   const graph = state.graph
 
   const chunks = chunkElements({ ids, hashes, resultKeys }, prev, blobs, sameIds)
@@ -227,6 +234,7 @@ export function planUpdate<E extends Element, R>(
       results,
       chunks,
       elements,
+      ordered,
       ...(snapshots ? { snapshots } : {}),
     },
     unchanged: state.record !== undefined && sameContent(state.record, record),
