@@ -17,8 +17,10 @@ import { type Block, extract, fmt, makeDocument, percentile } from './util'
 
 type Meta = ReturnType<typeof extract>
 const SIZE = 10_000
-const EDITS = 100
-const WARMUP = 10
+const PASSES = 4
+/** Timed rounds per pass: updates for the incremental strategies, runs for the baselines. */
+const EDITS = 12
+const BASELINE_ROUNDS = 3
 
 const derived = {
   outline: (ctx: DocumentContext<Block, Meta>) =>
@@ -51,71 +53,102 @@ function edited(doc: Block[], round: number): Block[] {
   return next
 }
 
-async function incremental(label: string, store: VersionStore, immutableElements: boolean) {
+interface Strategy {
+  label: string
+  /** Runs edit `round` and returns how many values it recomputed. */
+  step: (round: number) => Promise<number>
+  samples: number[]
+  recomputed: number
+}
+
+async function incremental(
+  label: string,
+  store: VersionStore,
+  immutableElements: boolean,
+): Promise<Strategy> {
   const tracker = createTracker({ store, ignoreFields: ['meta.modifiedAt'], immutableElements })
   let doc = makeDocument(SIZE)
   await tracker.update('doc', doc, spec)
-  const samples: number[] = []
-  let recomputed = 0
-  // untimed warm-up edits first (JIT), like the baselines' untimed first run
-  for (let round = 1; round <= WARMUP + EDITS; round++) {
-    doc = edited(doc, round)
-    const start = performance.now()
-    const r = await tracker.update('doc', doc, spec)
-    if (round > WARMUP) samples.push(performance.now() - start)
-    recomputed = r.counts.recomputed
+  return {
+    label,
+    samples: [],
+    recomputed: 0,
+    async step(round) {
+      doc = edited(doc, round)
+      return (await tracker.update('doc', doc, spec)).counts.recomputed
+    },
   }
-  return { label, p50: percentile(samples, 50), p90: percentile(samples, 90), recomputed }
 }
 
-function timed(label: string, run: (round: number) => void, rounds = 10) {
-  run(0)
-  const samples: number[] = []
-  for (let round = 1; round <= rounds; round++) {
-    const start = performance.now()
-    run(round)
-    samples.push(performance.now() - start)
+function baseline(label: string, run: (round: number) => void): Strategy {
+  return {
+    label,
+    samples: [],
+    recomputed: 0,
+    async step(round) {
+      run(round)
+      return SIZE + 3
+    },
   }
-  return { label, p50: percentile(samples, 50), p90: percentile(samples, 90), recomputed: SIZE + 3 }
 }
 
 const base = makeDocument(SIZE)
-const full = timed('recompute everything (no change detection)', (round) => {
-  recomputeAll(edited(base, round))
-})
 let lastDocHash = ''
-const documentLevel = timed('document-level (LlamaIndex/LangChain style)', (round) => {
-  const doc = edited(base, round)
-  const hash = hashValue(doc.map((el) => canonicalJson(el)))
-  if (hash !== lastDocHash) recomputeAll(doc)
-  lastDocHash = hash
-})
-const memory = await incremental('@mx/incremental, memoryStore', memoryStore(), false)
-const memoryImmutable = await incremental(
-  '@mx/incremental, memoryStore, immutableElements',
-  memoryStore(),
-  true,
-)
 const dir = tempDir('mx-incremental-bench-')
-const disk = await incremental(
-  '@mx/incremental, fsStore (fsync)',
-  fsStore({ dir: dir.path }),
-  false,
-)
-const diskImmutable = await incremental(
-  '@mx/incremental, fsStore (fsync), immutableElements',
-  fsStore({ dir: `${dir.path}/second` }),
-  true,
-)
+const strategies: Strategy[] = [
+  baseline('recompute everything (no change detection)', (round) => {
+    recomputeAll(edited(base, round))
+  }),
+  baseline('document-level (LlamaIndex/LangChain style)', (round) => {
+    const doc = edited(base, round)
+    const hash = hashValue(doc.map((el) => canonicalJson(el)))
+    if (hash !== lastDocHash) recomputeAll(doc)
+    lastDocHash = hash
+  }),
+  await incremental('@mx/incremental, memoryStore', memoryStore(), false),
+  await incremental('@mx/incremental, memoryStore, immutableElements', memoryStore(), true),
+  await incremental('@mx/incremental, fsStore (fsync)', fsStore({ dir: dir.path }), false),
+  await incremental(
+    '@mx/incremental, fsStore (fsync), immutableElements',
+    fsStore({ dir: `${dir.path}/second` }),
+    true,
+  ),
+]
+// Passes alternate the strategies so load from other processes spreads over all of them, while
+// each runs a block of rounds in a row, paying for its own garbage collection only. The first
+// pass is untimed (JIT warm-up).
+let round = 0
+for (let pass = 0; pass <= PASSES; pass++) {
+  for (const [index, strategy] of strategies.entries()) {
+    const rounds = index < 2 ? BASELINE_ROUNDS : EDITS
+    for (let i = 0; i < rounds; i++) {
+      round++
+      const start = performance.now()
+      strategy.recomputed = await strategy.step(round)
+      if (pass > 0) strategy.samples.push(performance.now() - start)
+    }
+  }
+}
 dir.remove()
+const rows = strategies.map((strategy) => ({
+  ...strategy,
+  p50: percentile(strategy.samples, 50),
+  p90: percentile(strategy.samples, 90),
+}))
+const [full, documentLevel, memory, memoryImmutable] = rows as [
+  (typeof rows)[number],
+  (typeof rows)[number],
+  (typeof rows)[number],
+  (typeof rows)[number],
+]
 
 console.log(
-  `${SIZE} elements, one edited per update; p50/p90 of ${EDITS} updates after ${WARMUP} warm-up ones (baselines: 10 runs after 1); load average ${loadavg()[0]?.toFixed(1)} on 2 cores\n`,
+  `${SIZE} elements, one edited per update; p50/p90 of ${PASSES * EDITS} updates (baselines: ${PASSES * BASELINE_ROUNDS} runs) over ${PASSES} alternating passes after a warm-up pass; load average ${loadavg()[0]?.toFixed(1)} on 2 cores\n`,
 )
 console.log(
   `${'strategy'.padEnd(52)} ${'p50 ms'.padStart(8)} ${'p90 ms'.padStart(8)} ${'recomputed'.padStart(10)} ${'vs full'.padStart(9)}`,
 )
-for (const row of [full, documentLevel, memory, memoryImmutable, disk, diskImmutable]) {
+for (const row of rows) {
   const ratio = full.p50 / row.p50
   console.log(
     `${row.label.padEnd(52)} ${fmt(row.p50).padStart(8)} ${fmt(row.p90).padStart(8)} ${String(row.recomputed).padStart(10)} ${`${ratio.toFixed(1)}x`.padStart(9)}`,
