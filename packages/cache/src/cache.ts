@@ -142,7 +142,7 @@ function view(core: CacheCore, defaults: ResolvedOptions, path: string): Cache {
         const entry = read(full)
         if (entry !== undefined) {
           stats.l1Hits++
-          if (core.listening.hit) emitL1Hit(full)
+          if (core.listenHit) emitL1Hit(full)
           return Promise.resolve(entry.value as T)
         }
       }
@@ -157,7 +157,7 @@ function view(core: CacheCore, defaults: ResolvedOptions, path: string): Cache {
         const entry = read(full)
         if (entry !== undefined) {
           stats.l1Hits++
-          if (core.listening.hit) emitL1Hit(full)
+          if (core.listenHit) emitL1Hit(full)
           return entry.value as T
         }
       }
@@ -165,13 +165,13 @@ function view(core: CacheCore, defaults: ResolvedOptions, path: string): Cache {
       const { fresh } = await core.lookup(full)
       if (fresh) {
         stats.hits++
-        if (core.listening.hit) {
+        if (core.listenHit) {
           core.emit('hit', { key: full, tier: core.tiers[fresh.tier]?.name ?? '', stale: false })
         }
         return fresh.value as T
       }
       stats.misses++
-      if (core.listening.miss) core.emit('miss', { key: full })
+      if (core.listenMiss) core.emit('miss', { key: full })
       return undefined
     },
 
@@ -287,11 +287,9 @@ function view(core: CacheCore, defaults: ResolvedOptions, path: string): Cache {
     on(event, listener) {
       core.events.on(event, listener)
       const refresh = () => {
-        core.listening = {
-          hit: core.events.listenerCount('hit') > 0,
-          miss: core.events.listenerCount('miss') > 0,
-          set: core.events.listenerCount('set') > 0,
-        }
+        core.listenHit = core.events.listenerCount('hit') > 0
+        core.listenMiss = core.events.listenerCount('miss') > 0
+        core.listenSet = core.events.listenerCount('set') > 0
       }
       refresh()
       return () => {

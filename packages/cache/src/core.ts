@@ -47,8 +47,12 @@ export class CacheCore {
   readonly bus: Bus | undefined
   readonly lockTier: Tier | undefined
   closed = false
-  /** Whether anyone listens to `hit` / `miss`: checked on the hot path instead of emitting blindly. */
-  listening = { hit: false, miss: false, set: false }
+  /** Whether anyone listens to `hit`: plain boolean fields, checked on the hot path instead of emitting blindly. */
+  listenHit = false
+  /** Whether anyone listens to `miss`. */
+  listenMiss = false
+  /** Whether anyone listens to `set`. */
+  listenSet = false
   private readonly unsubscribers: Array<() => void> = []
   private busReady: Promise<void> | undefined
 
@@ -205,7 +209,7 @@ export class CacheCore {
       }
     })
     await Promise.all(writes)
-    if (this.listening.set) this.emit('set', { key })
+    if (this.listenSet) this.emit('set', { key })
   }
 
   /** Runs a tier operation; a failure is counted and reported, never thrown. */

@@ -97,7 +97,7 @@ async function lookUpThenRun<T>(
     }
   }
   core.stats.misses++
-  if (core.listening.miss) core.emit('miss', { key })
+  if (core.listenMiss) core.emit('miss', { key })
   return run(core, key, userKey, factory, plan, stale, lock, watch)
 }
 
@@ -117,7 +117,7 @@ async function tryLock(
 
 function hit<T>(core: CacheCore, key: string, found: Found): T {
   core.stats.hits++
-  if (core.listening.hit)
+  if (core.listenHit)
     core.emit('hit', { key, tier: core.tiers[found.tier]?.name ?? '', stale: false })
   return found.value as T
 }
@@ -202,7 +202,7 @@ async function run<T>(
 }
 
 function staleValue<T>(core: CacheCore, key: string, found: Found): T {
-  if (core.listening.hit)
+  if (core.listenHit)
     core.emit('hit', { key, tier: core.tiers[found.tier]?.name ?? '', stale: true })
   return found.value as T
 }

@@ -1,7 +1,8 @@
 import type { LRUCache } from 'lru-cache'
 import type { CacheCore } from './core'
 import { FAST_LOOKUP, LRU_STORE, type MemoryTier } from './tiers/memory'
-import type { TierEntry } from './types'
+import type { Clock, TierEntry } from './types'
+import { systemClock, systemNow } from './util'
 
 /** A namespace view's first-tier read path, specialised to the shape of its cache. */
 export interface HotPath {
@@ -34,24 +35,30 @@ export function hotPath(
   return lookup === undefined ? none(core) : generic(core, lookup, qualify)
 }
 
+/** The clock read as a plain function: the default clock's cached reading is called directly. */
+function reader(clock: Clock): () => number {
+  return clock === systemClock ? systemNow : () => clock.now()
+}
+
 function emitHit(core: CacheCore, key: string): void {
   core.emit('hit', { key, tier: core.tiers[0]?.name ?? '', stale: false })
 }
 
 /** Root namespace over one lru-cache: the user's key is the stored key unless it starts with NUL. */
 function rootLru(core: CacheCore, store: Store, qualify: (key: string) => string): HotPath {
-  const { clock, stats } = core
+  const { stats } = core
+  const now = reader(core.clock)
   return {
     read(full) {
       const entry = store.get(full)
-      return entry !== undefined && entry.expiresAt > clock.now() ? entry : undefined
+      return entry !== undefined && entry.expiresAt > now() ? entry : undefined
     },
     getSync<T>(key: string): T | undefined {
       const full = typeof key === 'string' && key.charCodeAt(0) !== 0 ? key : qualify(key)
       const entry = store.get(full)
-      if (entry !== undefined && entry.expiresAt > clock.now()) {
+      if (entry !== undefined && entry.expiresAt > now()) {
         stats.l1Hits++
-        if (core.listening.hit) emitHit(core, full)
+        if (core.listenHit) emitHit(core, full)
         return entry.value as T
       }
       stats.l1Misses++
@@ -62,18 +69,19 @@ function rootLru(core: CacheCore, store: Store, qualify: (key: string) => string
 
 /** Named namespace over one lru-cache: `qualify` remembers recent stored keys, so no string is built per call. */
 function namedLru(core: CacheCore, store: Store, qualify: (key: string) => string): HotPath {
-  const { clock, stats } = core
+  const { stats } = core
+  const now = reader(core.clock)
   return {
     read(full) {
       const entry = store.get(full)
-      return entry !== undefined && entry.expiresAt > clock.now() ? entry : undefined
+      return entry !== undefined && entry.expiresAt > now() ? entry : undefined
     },
     getSync<T>(key: string): T | undefined {
       const full = qualify(key)
       const entry = store.get(full)
-      if (entry !== undefined && entry.expiresAt > clock.now()) {
+      if (entry !== undefined && entry.expiresAt > now()) {
         stats.l1Hits++
-        if (core.listening.hit) emitHit(core, full)
+        if (core.listenHit) emitHit(core, full)
         return entry.value as T
       }
       stats.l1Misses++
@@ -88,18 +96,19 @@ function generic(
   lookup: (key: string) => TierEntry | undefined,
   qualify: (key: string) => string,
 ): HotPath {
-  const { clock, stats } = core
+  const { stats } = core
+  const now = reader(core.clock)
   return {
     read(full) {
       const entry = lookup(full)
-      return entry !== undefined && entry.expiresAt > clock.now() ? entry : undefined
+      return entry !== undefined && entry.expiresAt > now() ? entry : undefined
     },
     getSync<T>(key: string): T | undefined {
       const full = qualify(key)
       const entry = lookup(full)
-      if (entry !== undefined && entry.expiresAt > clock.now()) {
+      if (entry !== undefined && entry.expiresAt > now()) {
         stats.l1Hits++
-        if (core.listening.hit) emitHit(core, full)
+        if (core.listenHit) emitHit(core, full)
         return entry.value as T
       }
       stats.l1Misses++

@@ -8,17 +8,18 @@ function resetNow(): void {
 }
 
 /**
- * The default clock: `Date.now()` cached for 1 ms (as lru-cache does with `ttlResolution`), so
- * the hot path does not pay for a clock read on every lookup.
+ * The default clock's reading: `Date.now()` cached for 1 ms (as lru-cache does with
+ * `ttlResolution`), so the hot path does not pay for a clock read on every lookup.
  */
-export const systemClock: Clock = {
-  now(): number {
-    if (cachedNow !== 0) return cachedNow
-    cachedNow = Date.now()
-    setTimeout(resetNow, 1).unref()
-    return cachedNow
-  },
+export function systemNow(): number {
+  if (cachedNow !== 0) return cachedNow
+  cachedNow = Date.now()
+  setTimeout(resetNow, 1).unref()
+  return cachedNow
 }
+
+/** The default clock (see {@link systemNow}). */
+export const systemClock: Clock = { now: systemNow }
 
 /** Compiles a glob (`*` any run, `?` one character, everything else literal) to an anchored RegExp. */
 export function globToRegExp(glob: string): RegExp {
