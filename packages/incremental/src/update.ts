@@ -70,7 +70,7 @@ export function planUpdate<E extends Element, R>(
     reused: 0,
   }
   const why: RecomputeReason[] = []
-  const ids: string[] = new Array(size)
+  const ids: string[] = sameIds ? prev.ids : new Array(size)
   const hashes: string[] = new Array(size)
   const resultKeys: string[] = new Array(size)
   const results: unknown[] = new Array(size)
