@@ -287,7 +287,9 @@ export interface TrackerOptions {
   now?: () => number
   /**
    * Treat element objects as immutable: an element object seen before keeps its hash without
-   * being serialised again. Only safe when callers never mutate an element in place.
+   * being serialised or compared again. Only safe when callers never mutate an element in place.
+   * By default an element whose fields still equal a snapshot taken when it was last hashed
+   * keeps its hash too, so this only saves that field-by-field comparison.
    */
   immutableElements?: boolean
   /**
