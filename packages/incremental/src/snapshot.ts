@@ -79,8 +79,15 @@ function compare(value: unknown, snapshot: Snapshot, at: number, depth: number):
   let count = 0
   for (const key in fields) {
     if (snapshot[next] !== key) return -1
-    next = compare(fields[key], snapshot, next + 1, depth + 1)
-    if (next === -1) return -1
+    const field = fields[key]
+    if (typeof field !== 'object' || field === null) {
+      // primitive fields inline (the common case), nested values recurse
+      if (field !== snapshot[next + 1]) return -1
+      next += 2
+    } else {
+      next = compare(field, snapshot, next + 1, depth + 1)
+      if (next === -1) return -1
+    }
     count++
   }
   if (snapshot[at + 1] !== count) return -1
