@@ -22,8 +22,8 @@ export interface ResolvedOptions {
 
 /**
  * Young-generation size (MB) of each worker thread when `resourceLimits` does not set one.
- * V8's own default lets every isolate grow its young generation to ~48 MB under a high
- * allocation rate (a long `map()` of tiny items), which costs ~40 MB of RSS per thread.
+ * V8's own default lets every isolate grow its young generation to 48 MB under a high
+ * allocation rate (a long `map()` whose task allocates per item), all of it resident.
  */
 export const DEFAULT_YOUNG_GENERATION_MB = 8
 

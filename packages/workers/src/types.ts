@@ -68,9 +68,9 @@ export interface PoolOptions {
   retries?: RetryOptions
   recycle?: RecycleOptions
   /**
-   * V8 limits of every worker thread. `maxYoungGenerationSizeMb` defaults to 8 (not V8's own,
-   * which lets each thread's young generation grow to ~48 MB): it keeps a long `map()` of tiny
-   * items within ~100 MB of RSS. Set it higher for tasks that allocate a lot per item.
+   * V8 limits of every worker thread, merged over `{ maxYoungGenerationSizeMb: 8 }` (V8's own
+   * default lets each thread's young generation grow to 48 MB during a long `map()` whose task
+   * allocates per item). Set it higher for tasks that allocate a lot per item.
    */
   resourceLimits?: ResourceLimits
   /** Stop an idle thread after this many ms (started again on demand). Default Infinity. */
