@@ -4,27 +4,11 @@ import { dirname } from 'node:path'
 import type { Dispatcher, GroupState } from './dispatcher'
 import { StateFileError } from './errors'
 import type { SilenceStore } from './silences'
-import { type AlertRecord, notified, type Phase } from './state'
-import type { Labels, Silence } from './types'
+import { type AlertRecord, notified } from './state'
+import type { Silence } from './types'
 
-/** One alert as stored in the state file. */
-export interface PersistedAlert {
-  rule: string
-  phase: Phase
-  overlay: 'nodata' | 'error' | undefined
-  value: number | undefined
-  activeAt: number | undefined
-  firedAt: number | undefined
-  resolvedAt: number | undefined
-  keepFiringSince: number | undefined
-  lastActive: boolean | undefined
-  lastEvaluatedAt: number | undefined
-  error: string | undefined
-  flapping: boolean
-  changes: number[]
-  labels: Labels
-  annotations: Record<string, string>
-}
+/** One alert as stored in the state file: its record, with the rule by name and no render cache. */
+export type PersistedAlert = Omit<AlertRecord, 'rule' | 'renderedFor'> & { rule: string }
 
 /** The whole state file. */
 export interface StateFileContent {
