@@ -31,3 +31,75 @@ export class InvalidOptionError extends MxError {
     this.option = option
   }
 }
+
+/** A stable per-document error code (the `error.code` of an `ok: false` result). */
+export type DocumentErrorCode =
+  | 'MX_ENGINE_PARSE'
+  | 'MX_ENGINE_EXTRACT'
+  | 'MX_ENGINE_TIMEOUT'
+  | 'MX_ENGINE_CRASH'
+  | 'MX_ENGINE_INPUT'
+
+/** Base of the errors a single document can fail with; `docId` names the document. */
+export class DocumentError extends MxError {
+  readonly docId: string
+
+  constructor(
+    code: DocumentErrorCode,
+    docId: string,
+    message: string,
+    options: MxErrorOptions = {},
+  ) {
+    super(code, message, { ...options, context: { docId, ...options.context } })
+    this.docId = docId
+  }
+}
+
+/** `parse()` threw, or returned something that is not a list of `{ id: string }` elements. */
+export class ParseError extends DocumentError {
+  constructor(docId: string, message: string, options: MxErrorOptions = {}) {
+    super('MX_ENGINE_PARSE', docId, message, options)
+  }
+}
+
+/** `element()` or `document()` threw. */
+export class ExtractError extends DocumentError {
+  constructor(docId: string, message: string, options: MxErrorOptions = {}) {
+    super('MX_ENGINE_EXTRACT', docId, message, options)
+  }
+}
+
+/** The document's work ran past the engine's `timeout`. */
+export class ExtractTimeoutError extends DocumentError {
+  constructor(docId: string, message: string, options: MxErrorOptions = {}) {
+    super('MX_ENGINE_TIMEOUT', docId, message, options)
+  }
+}
+
+/** The worker thread running the document's elements crashed (exit, uncaught error, OOM). */
+export class WorkerCrashError extends DocumentError {
+  constructor(docId: string, message: string, options: MxErrorOptions = {}) {
+    super('MX_ENGINE_CRASH', docId, message, options)
+  }
+}
+
+/** The value passed as a document is not a valid `SourceDocument`. */
+export class InputError extends DocumentError {
+  constructor(docId: string, message: string, options: MxErrorOptions = {}) {
+    super('MX_ENGINE_INPUT', docId, message, options)
+  }
+}
+
+/** The engine was closed; `extract` and `extractMany` reject with `MX_ENGINE_CLOSED`. */
+export class EngineClosedError extends MxError {
+  constructor() {
+    super('MX_ENGINE_CLOSED', 'the engine is closed')
+  }
+}
+
+/** An `extractMany` run was aborted through its signal (`MX_ABORTED`, as in `@mx/workers`). */
+export class AbortedError extends MxError {
+  constructor(options: MxErrorOptions = {}) {
+    super('MX_ABORTED', 'the extraction was aborted', options)
+  }
+}

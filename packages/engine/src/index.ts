@@ -1,2 +1,54 @@
-export type { ErrorContext, MxErrorOptions } from './errors'
-export { InvalidOptionError, MxError } from './errors'
+export { createEngine } from './engine'
+export type { DocumentErrorCode, ErrorContext, MxErrorOptions } from './errors'
+export {
+  AbortedError,
+  DocumentError,
+  EngineClosedError,
+  ExtractError,
+  ExtractTimeoutError,
+  InputError,
+  InvalidOptionError,
+  MxError,
+  ParseError,
+  WorkerCrashError,
+} from './errors'
+export { defineExtractor } from './extractor'
+export type { LevelPreset } from './levels'
+export { levels } from './levels'
+export type {
+  AlertsSlot,
+  AlertView,
+  CacheSlot,
+  CostOptions,
+  DocumentContext,
+  ElementContext,
+  Engine,
+  EngineEvents,
+  EngineOptions,
+  EngineReport,
+  ExtractFailure,
+  ExtractManyOptions,
+  Extractor,
+  ExtractorElement,
+  ExtractProgress,
+  ExtractResult,
+  ExtractStats,
+  ExtractSuccess,
+  IncrementalSlot,
+  IncrementalSpec,
+  LevelName,
+  MaybePromise,
+  MemorySlot,
+  PressureLevelName,
+  ProfilerSlot,
+  RanIn,
+  ResolvedSlots,
+  SlotOption,
+  SourceDocument,
+  StageTiming,
+  TrackedElement,
+  WorkerBatch,
+  WorkerBatchResult,
+  WorkersSlot,
+} from './types'
+export { workerTaskUrl } from './worker-url'

@@ -1,0 +1,45 @@
+import type { CostModel } from './cost'
+import { SampleRing } from './timings'
+import type { EngineEvents, Extractor, ResolvedSlots } from './types'
+
+/** Counters behind `report()`. */
+export class EngineStats {
+  ok = 0
+  failed = 0
+  elements = 0
+  extracted = 0
+  reused = 0
+  documentHits = 0
+  documentMisses = 0
+  /** Optimisation failures (cache reads or writes that threw); the work went on without them. */
+  degraded = 0
+  readonly ranIn = { inline: 0, workers: 0, none: 0 }
+  readonly errors: Record<string, number> = {}
+  readonly pressure = { pauses: 0, shrinks: 0 }
+  readonly stages = {
+    parse: new SampleRing(),
+    elements: new SampleRing(),
+    document: new SampleRing(),
+    cache: new SampleRing(),
+    total: new SampleRing(),
+  }
+  constructor(readonly startedAt: number) {}
+}
+
+/** What the extraction functions share: the loaded extractor, slots, cost model and stats. */
+export interface EngineContext {
+  /** Set once the extractor module is loaded. */
+  extractor: Extractor | undefined
+  /** `name@version` of the extractor: part of every cache key. */
+  extractorKey: string
+  /** File URL of the extractor module; undefined for an extractor object (inline only). */
+  href: string | undefined
+  load(): Promise<Extractor>
+  slots: ResolvedSlots
+  cost: CostModel
+  clock: { now(): number }
+  timeout: number | undefined
+  chunkSize: number
+  stats: EngineStats
+  emit<K extends keyof EngineEvents>(event: K, ...args: Parameters<EngineEvents[K]>): void
+}

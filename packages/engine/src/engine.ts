@@ -1,0 +1,175 @@
+import { EventEmitter } from 'eventemitter3'
+import { type EngineContext, EngineStats } from './context'
+import { CostModel } from './cost'
+import { EngineClosedError } from './errors'
+import { extractDocument } from './extract'
+import { extractStream } from './extract-many'
+import { checkExtractor, loadExtractor, moduleHref } from './extractor'
+import { levels } from './levels'
+import { checkOptions } from './options'
+import { alertMetrics, buildReport } from './report'
+import { PressureGate, SHRINK_FRACTION } from './slots/memory'
+import { resolveSlots } from './slots/resolve'
+import type {
+  AlertView,
+  Engine,
+  EngineEvents,
+  EngineOptions,
+  Extractor,
+  ExtractResult,
+} from './types'
+
+/** How often (ms) alert rules are evaluated while documents complete. */
+const ALERT_INTERVAL_MS = 1000
+/** Documents between two RSS samples for the report's peak RSS. */
+const RSS_EVERY = 128
+
+/**
+ * Creates an engine: the extractor plus the slots of `level`, where explicit slot options win
+ * (an object of the slot's interface, `false` for off, `true` for the engine-built default).
+ * Options are checked up front and throw `InvalidOptionError` naming the option.
+ */
+export function createEngine<D = unknown, M = unknown>(options: EngineOptions): Engine<D, M> {
+  const { level } = checkOptions(options)
+  const emitter = new EventEmitter<EngineEvents>()
+  const clock = options.clock ?? performance
+  const source = options.extractor
+  const isModule = source instanceof URL || typeof source === 'string'
+  const href = isModule ? moduleHref(source) : undefined
+  let loading: Promise<Extractor> | undefined
+  let closed = false
+  let firing: AlertView[] = []
+  let lastEvaluation = Number.NEGATIVE_INFINITY
+  let documentsSinceRss = 0
+  let peakRss = process.memoryUsage.rss()
+
+  const ctx: EngineContext = {
+    extractor: undefined,
+    extractorKey: '',
+    href,
+    load: () => {
+      loading ??= (
+        href === undefined ? Promise.resolve(source as Extractor) : loadExtractor(href)
+      ).then((extractor) => {
+        ctx.extractor = extractor
+        ctx.extractorKey = `${extractor.name}@${extractor.version}`
+        return extractor
+      })
+      return loading
+    },
+    slots: undefined as never,
+    cost: new CostModel(options.cost),
+    clock,
+    timeout: options.timeout,
+    chunkSize: options.chunkSize ?? 512,
+    stats: new EngineStats(clock.now()),
+    emit: (event, ...args) => {
+      if (event === 'document') afterDocument()
+      ;(emitter.emit as (event: string, ...args: unknown[]) => boolean)(event, ...args)
+    },
+  }
+  if (href === undefined) {
+    const extractor = checkExtractor(source, 'extractor')
+    ctx.extractor = extractor
+    ctx.extractorKey = `${extractor.name}@${extractor.version}`
+  }
+  const { slots, owned } = resolveSlots(options, levels[level], {
+    isModule,
+    extractorKey: () => ctx.extractorKey,
+    metrics: () => alertMetrics(ctx),
+  })
+  ctx.slots = slots
+  const gate = new PressureGate(slots.memory, (change) => {
+    if (change.level === 'critical') {
+      ctx.stats.pressure.pauses++
+      if (slots.cache?.shrink) {
+        slots.cache.shrink(SHRINK_FRACTION)
+        ctx.stats.pressure.shrinks++
+      }
+    }
+    emitter.emit('pressure', change)
+  })
+
+  function sampleRss(): number {
+    peakRss = Math.max(peakRss, process.memoryUsage.rss(), slots.memory?.stats?.().peakRss ?? 0)
+    return peakRss
+  }
+
+  function afterDocument(): void {
+    if (++documentsSinceRss >= RSS_EVERY) {
+      documentsSinceRss = 0
+      sampleRss()
+    }
+    if (slots.alerts && clock.now() - lastEvaluation >= ALERT_INTERVAL_MS) {
+      evaluateAlerts().catch(() => {}) // an evaluation failure never fails a document
+    }
+  }
+
+  async function evaluateAlerts(): Promise<AlertView[]> {
+    const alerts = slots.alerts
+    if (!alerts) return []
+    lastEvaluation = clock.now()
+    sampleRss()
+    await alerts.evaluate()
+    const before = new Set(firing.map((a) => a.rule))
+    firing = alerts
+      .active()
+      .filter((a) => a.state === 'firing')
+      .map(({ rule, state, value }) => ({ rule, state, value }))
+    for (const alert of firing) if (!before.has(alert.rule)) emitter.emit('alert', alert)
+    return firing
+  }
+
+  function assertOpen(): void {
+    if (closed) throw new EngineClosedError()
+  }
+
+  async function close(): Promise<void> {
+    if (closed) return
+    closed = true
+    gate.close()
+    emitter.removeAllListeners()
+    // Engine-built slots only, last built first; injected slots belong to the caller.
+    for (const closeSlot of owned.reverse()) await closeSlot()
+  }
+
+  return {
+    slots,
+    async extract(doc) {
+      assertOpen()
+      return (await extractDocument(ctx, doc)) as ExtractResult<D, M>
+    },
+    async *extractMany(source, manyOptions = {}) {
+      assertOpen()
+      await ctx.load()
+      const maxInFlight = manyOptions.maxInFlight ?? options.maxInFlight ?? 16
+      const stream = extractStream(
+        (doc, signal) => extractDocument(ctx, doc, signal),
+        source,
+        { ...manyOptions, maxInFlight },
+        gate,
+      )
+      yield* stream as AsyncIterable<ExtractResult<D, M>>
+      if (slots.alerts) await evaluateAlerts().catch(() => [])
+    },
+    async relate(results) {
+      const extractor = ctx.extractor ?? (await ctx.load())
+      if (!extractor.relate) return undefined
+      const docs: Array<{ id: string; metadata: unknown }> = []
+      for (const result of results)
+        if (result.ok) docs.push({ id: result.id, metadata: result.metadata })
+      return extractor.relate(docs)
+    },
+    report: () => buildReport(ctx, firing, sampleRss()),
+    evaluateAlerts,
+    async ready() {
+      await ctx.load()
+    },
+    on(event, listener) {
+      emitter.on(event, listener as never)
+      return () => emitter.off(event, listener as never)
+    },
+    close,
+    [Symbol.asyncDispose]: close,
+  }
+}

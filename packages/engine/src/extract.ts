@@ -1,0 +1,284 @@
+import type { EngineContext } from './context'
+import { type ElementsOutcome, resolveElements } from './elements'
+import { DocumentError, ExtractError, ExtractTimeoutError, InputError, ParseError } from './errors'
+import { describe } from './extractor'
+import { documentKey } from './keys'
+import type {
+  ExtractFailure,
+  Extractor,
+  ExtractorElement,
+  ExtractResult,
+  ExtractSuccess,
+  SourceDocument,
+} from './types'
+
+/** What the document cache holds for one document. */
+interface CachedDocument {
+  metadata: unknown
+  elements: unknown[]
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
+}
+
+function checkInput(doc: unknown): InputError | undefined {
+  if (typeof doc !== 'object' || doc === null)
+    return new InputError('', `a document must be an object, got ${describe(doc)}`)
+  const { id, content } = doc as Partial<SourceDocument>
+  if (typeof id !== 'string' || id === '') {
+    return new InputError(
+      typeof id === 'string' ? id : '',
+      `document id must be a non-empty string, got ${describe(id)}`,
+    )
+  }
+  if (typeof content !== 'string' && !(content instanceof Uint8Array)) {
+    return new InputError(
+      id,
+      `document ${id}: content must be a string or a Uint8Array, got ${describe(content)}`,
+    )
+  }
+  return undefined
+}
+
+function isCachedDocument(value: unknown): value is CachedDocument {
+  return (
+    typeof value === 'object' && value !== null && Array.isArray((value as CachedDocument).elements)
+  )
+}
+
+function withMeta<T extends ExtractSuccess | ExtractFailure>(result: T, doc: SourceDocument): T {
+  if (doc.meta !== undefined) result.meta = doc.meta
+  return result
+}
+
+/** Records a finished document in the stats, the profiler and the events, and returns it. */
+function finish(ctx: EngineContext, result: ExtractResult, started: number): ExtractResult {
+  const ms = ctx.clock.now() - started
+  const { stats } = ctx
+  stats.stages.total.add(ms)
+  ctx.slots.profiler?.record('extract.duration', ms)
+  if (result.ok) {
+    stats.ok++
+    result.stats.durationMs = ms
+    stats.elements += result.stats.elements
+    stats.extracted += result.stats.extracted
+    stats.reused += result.stats.reused
+    stats.ranIn[result.stats.ranIn]++
+  } else {
+    stats.failed++
+    stats.errors[result.error.code] = (stats.errors[result.error.code] ?? 0) + 1
+    ctx.emit('error', result)
+  }
+  ctx.emit('document', result)
+  return result
+}
+
+function failure(doc: SourceDocument, error: unknown): ExtractFailure {
+  const known = error instanceof DocumentError
+  const code = known ? error.code : 'MX_ENGINE_EXTRACT'
+  return withMeta({ ok: false, id: doc.id, error: { code, message: messageOf(error) } }, doc)
+}
+
+/**
+ * Extracts one document. Never throws for a document failure (input, parse, extract, timeout,
+ * crash): those come back as `ok: false` results with a stable code.
+ */
+export async function extractDocument(
+  ctx: EngineContext,
+  doc: SourceDocument,
+  signal?: AbortSignal,
+): Promise<ExtractResult> {
+  const started = ctx.clock.now()
+  const invalid = checkInput(doc)
+  if (invalid) {
+    const id = invalid.docId
+    const meta = (doc as { meta?: Record<string, unknown> } | null)?.meta
+    const result: ExtractFailure = {
+      ok: false,
+      id,
+      error: { code: invalid.code, message: invalid.message },
+    }
+    if (meta !== undefined) result.meta = meta
+    return finish(ctx, result, started)
+  }
+  const extractor = ctx.extractor ?? (await ctx.load())
+  const { cache } = ctx.slots
+  let key: string | undefined
+  if (cache) {
+    key = documentKey(doc, ctx.extractorKey)
+    let hit: unknown
+    try {
+      hit = cache.getSync?.(key) ?? (await cache.get(key))
+    } catch {
+      ctx.stats.degraded++
+    }
+    ctx.stats.stages.cache.add(ctx.clock.now() - started)
+    if (isCachedDocument(hit)) {
+      ctx.stats.documentHits++
+      const n = hit.elements.length
+      const stats = {
+        elements: n,
+        extracted: 0,
+        reused: n,
+        source: 'document-cache',
+        ranIn: 'none',
+        durationMs: 0,
+      } as const
+      return finish(
+        ctx,
+        withMeta(
+          {
+            ok: true,
+            id: doc.id,
+            metadata: hit.metadata,
+            elements: hit.elements,
+            stats: { ...stats },
+          },
+          doc,
+        ),
+        started,
+      )
+    }
+    ctx.stats.documentMisses++
+  }
+  const controller = new AbortController()
+  const onAbort = () => controller.abort(signal?.reason)
+  signal?.addEventListener('abort', onAbort, { once: true })
+  const run = () => cold(ctx, extractor, doc, key, controller.signal)
+  const { profiler } = ctx.slots
+  const work = profiler ? profiler.span('extract', run) : run()
+  try {
+    const result =
+      ctx.timeout === undefined
+        ? await work
+        : await withTimeout(work, ctx.timeout, doc.id, controller)
+    return finish(ctx, withMeta(result, doc), started)
+  } catch (error) {
+    // An aborted extractMany run ends the document without a result (the run throws MX_ABORTED).
+    if (signal?.aborted) throw error
+    return finish(ctx, failure(doc, error), started)
+  } finally {
+    signal?.removeEventListener('abort', onAbort)
+  }
+}
+
+function withTimeout<T>(
+  work: Promise<T>,
+  ms: number,
+  docId: string,
+  controller: AbortController,
+): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const error = new ExtractTimeoutError(docId, `document ${docId} took longer than ${ms} ms`)
+      controller.abort(error) // cancels its queued and running worker chunks
+      reject(error)
+    }, ms)
+  })
+  work.catch(() => {}) // the late failure of a timed-out document is not an unhandled rejection
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer))
+}
+
+function checkElements(docId: string, elements: unknown): ExtractorElement[] {
+  if (!Array.isArray(elements)) {
+    throw new ParseError(docId, `parse must return an array of elements, got ${describe(elements)}`)
+  }
+  const seen = new Set<string>()
+  for (const element of elements) {
+    const id = (element as ExtractorElement | null)?.id
+    if (typeof id !== 'string') {
+      throw new ParseError(
+        docId,
+        `parse returned an element without a string id: ${describe(element)}`,
+      )
+    }
+    if (seen.has(id)) throw new ParseError(docId, `parse returned the element id ${id} twice`)
+    seen.add(id)
+  }
+  return elements as ExtractorElement[]
+}
+
+async function cold(
+  ctx: EngineContext,
+  extractor: Extractor,
+  doc: SourceDocument,
+  key: string | undefined,
+  signal: AbortSignal,
+): Promise<ExtractSuccess> {
+  const { stats, clock } = ctx
+  let t = clock.now()
+  let elements: ExtractorElement[]
+  try {
+    elements = await extractor.parse(doc)
+  } catch (error) {
+    throw new ParseError(doc.id, `parse threw: ${messageOf(error)}`, { cause: error })
+  }
+  elements = checkElements(doc.id, elements)
+  stats.stages.parse.add(clock.now() - t)
+
+  t = clock.now()
+  const outcome = await computeElements(ctx, doc, elements, signal)
+  stats.stages.elements.add(clock.now() - t)
+
+  t = clock.now()
+  let metadata: unknown
+  try {
+    const { content: _content, ...rest } = doc
+    metadata = await extractor.document(elements, outcome.metas, { doc: rest, docId: doc.id })
+  } catch (error) {
+    throw new ExtractError(doc.id, `document threw: ${messageOf(error)}`, { cause: error })
+  }
+  stats.stages.document.add(clock.now() - t)
+
+  if (key !== undefined && ctx.slots.cache) {
+    try {
+      await ctx.slots.cache.set(key, { metadata, elements: outcome.metas } satisfies CachedDocument)
+    } catch {
+      stats.degraded++
+    }
+  }
+  const n = elements.length
+  return {
+    ok: true,
+    id: doc.id,
+    metadata,
+    elements: outcome.metas,
+    stats: {
+      elements: n,
+      extracted: outcome.extracted,
+      reused: n - outcome.extracted,
+      source: 'elements',
+      ranIn: outcome.ranIn,
+      durationMs: 0,
+      ...(outcome.version === undefined ? {} : { version: outcome.version }),
+    },
+  }
+}
+
+/**
+ * With the incremental slot, the tracker decides which elements are dirty and the engine
+ * computes only those (through the element cache when there is one); otherwise every element
+ * goes through the element cache or is computed.
+ */
+async function computeElements(
+  ctx: EngineContext,
+  doc: SourceDocument,
+  elements: ExtractorElement[],
+  signal: AbortSignal,
+): Promise<ElementsOutcome & { version?: number }> {
+  const tracker = ctx.slots.incremental
+  if (!tracker) return resolveElements(ctx, doc, elements, signal)
+  // Until @mx/incremental's batch hook is available the elements are resolved up front (through
+  // the element cache) and the tracker picks each result by id.
+  const outcome = await resolveElements(ctx, doc, elements, signal)
+  const byId = new Map(elements.map((element, i) => [element.id, outcome.metas[i]]))
+  const { extracted, ranIn } = outcome
+  const update = await tracker.update(doc.id, elements as never, {
+    element: (element) => byId.get(element.id),
+    elements: (dirty) => dirty.map((element) => byId.get(element.id)),
+  })
+  const metas = update.value.elements.map((entry) => entry.result)
+  return { metas, extracted, ranIn, version: update.version }
+}

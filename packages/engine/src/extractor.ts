@@ -1,0 +1,98 @@
+import { isAbsolute, resolve } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { InvalidOptionError } from './errors'
+import type { Extractor, ExtractorElement } from './types'
+
+/**
+ * Checks an extractor definition and returns it frozen. `name` and `version` must be non-empty
+ * strings and `parse`, `element`, `document` functions (`relate` optional); otherwise throws
+ * `InvalidOptionError` naming the field.
+ */
+export function defineExtractor<E extends ExtractorElement, M, D, R = unknown>(
+  definition: Extractor<E, M, D, R>,
+): Extractor<E, M, D, R> {
+  return Object.freeze({ ...checkExtractor(definition, 'extractor') }) as Extractor<E, M, D, R>
+}
+
+/** Validates an extractor-shaped value; `path` prefixes the option named in errors. */
+export function checkExtractor(value: unknown, path: string): Extractor {
+  if (typeof value !== 'object' || value === null) {
+    throw new InvalidOptionError(
+      path,
+      `${path} must be an extractor object, got ${describe(value)}`,
+    )
+  }
+  const candidate = value as Record<string, unknown>
+  for (const field of ['name', 'version'] as const) {
+    const v = candidate[field]
+    if (typeof v !== 'string' || v === '') {
+      throw new InvalidOptionError(
+        `${path}.${field}`,
+        `${path}.${field} must be a non-empty string, got ${describe(v)}`,
+      )
+    }
+  }
+  for (const field of ['parse', 'element', 'document'] as const) {
+    if (typeof candidate[field] !== 'function') {
+      throw new InvalidOptionError(
+        `${path}.${field}`,
+        `${path}.${field} must be a function, got ${describe(candidate[field])}`,
+      )
+    }
+  }
+  if (candidate.relate !== undefined && typeof candidate.relate !== 'function') {
+    throw new InvalidOptionError(
+      `${path}.relate`,
+      `${path}.relate must be a function when given, got ${describe(candidate.relate)}`,
+    )
+  }
+  return candidate as unknown as Extractor
+}
+
+/** File URL (href) of an extractor module given as a URL, a file: string or a path (relative to cwd). */
+export function moduleHref(specifier: URL | string): string {
+  if (specifier instanceof URL) return specifier.href
+  if (specifier.startsWith('file:')) return specifier
+  return pathToFileURL(isAbsolute(specifier) ? specifier : resolve(specifier)).href
+}
+
+/** Picks the extractor out of a module's exports: the default export or the named `extractor`. */
+export function extractorFromModule(exports: Record<string, unknown>, href: string): Extractor {
+  let candidate = exports.default ?? exports.extractor
+  // A CommonJS module imported from ESM: the extractor sits on `default.default` or `default.extractor`.
+  if (candidate && typeof candidate === 'object' && !('parse' in candidate)) {
+    const inner = candidate as Record<string, unknown>
+    candidate = inner.default ?? inner.extractor ?? candidate
+  }
+  if (candidate === undefined) {
+    throw new InvalidOptionError(
+      'extractor',
+      `extractor module ${href} has neither a default export nor an export named extractor`,
+    )
+  }
+  return checkExtractor(candidate, 'extractor')
+}
+
+/** Imports an extractor module; a missing or broken module throws `InvalidOptionError('extractor')`. */
+export async function loadExtractor(href: string): Promise<Extractor> {
+  let exports: Record<string, unknown>
+  try {
+    exports = (await import(href)) as Record<string, unknown>
+  } catch (error) {
+    throw new InvalidOptionError(
+      'extractor',
+      `extractor module ${href} could not be loaded: ${(error as Error).message}`,
+      { cause: error },
+    )
+  }
+  return extractorFromModule(exports, href)
+}
+
+export function describe(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value)
+  if (typeof value === 'function') return 'a function'
+  if (value === null) return 'null'
+  if (Array.isArray(value)) return 'an array'
+  if (typeof value === 'object') return 'an object'
+  return String(value)
+}

@@ -1,0 +1,134 @@
+import { InvalidOptionError } from './errors'
+import { checkExtractor, describe } from './extractor'
+import { levelNames } from './levels'
+import type { EngineOptions, LevelName } from './types'
+
+/** Methods each slot object must have (the rest of its interface is optional). */
+export const slotMethods = {
+  cache: ['get', 'set', 'getMany', 'setMany'],
+  workers: ['run'],
+  incremental: ['update'],
+  profiler: ['span', 'record'],
+  memory: ['level', 'on'],
+  alerts: ['evaluate', 'active'],
+} as const
+
+export type SlotName = keyof typeof slotMethods
+
+function list(names: readonly string[]): string {
+  return names.length === 1
+    ? String(names[0])
+    : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`
+}
+
+function checkSlot(name: SlotName, value: unknown): void {
+  if (value === undefined || typeof value === 'boolean') return
+  const methods = slotMethods[name]
+  const shape = `${name} must be true, false or an object with ${list(methods)} method${methods.length > 1 ? 's' : ''}`
+  if (typeof value !== 'object' || value === null) {
+    throw new InvalidOptionError(name, `${shape}, got ${describe(value)}`)
+  }
+  const missing = methods.filter((m) => typeof (value as Record<string, unknown>)[m] !== 'function')
+  if (missing.length > 0) throw new InvalidOptionError(name, `${shape}; missing ${list(missing)}`)
+}
+
+function positiveInteger(name: string, value: unknown): void {
+  if (value === undefined) return
+  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
+    throw new InvalidOptionError(name, `${name} must be a positive integer, got ${describe(value)}`)
+  }
+}
+
+function positiveNumber(name: string, value: unknown, allowZero = false): void {
+  if (value === undefined) return
+  const ok =
+    typeof value === 'number' && !Number.isNaN(value) && (allowZero ? value >= 0 : value > 0)
+  if (!ok) {
+    const what = allowZero ? 'a number ≥ 0' : 'a positive number'
+    throw new InvalidOptionError(name, `${name} must be ${what}, got ${describe(value)}`)
+  }
+}
+
+function nonEmptyString(name: string, value: unknown): void {
+  if (value === undefined) return
+  if (typeof value !== 'string' || value === '') {
+    throw new InvalidOptionError(name, `${name} must be a non-empty string, got ${describe(value)}`)
+  }
+}
+
+/** Checks every option up front; a bad one throws `InvalidOptionError` naming it. */
+export function checkOptions(options: EngineOptions): { level: LevelName } {
+  if (typeof options !== 'object' || options === null) {
+    throw new InvalidOptionError(
+      'options',
+      `createEngine expects an options object, got ${describe(options)}`,
+    )
+  }
+  const { extractor } = options
+  if (extractor === undefined) {
+    throw new InvalidOptionError(
+      'extractor',
+      'extractor is required: a module URL or path, or an extractor object',
+    )
+  }
+  if (typeof extractor === 'string') nonEmptyString('extractor', extractor)
+  else if (!(extractor instanceof URL)) checkExtractor(extractor, 'extractor')
+  else if (extractor.protocol !== 'file:') {
+    throw new InvalidOptionError(
+      'extractor',
+      `extractor URL must be a file: URL, got ${extractor.href}`,
+    )
+  }
+  const level = options.level ?? 'standard'
+  if (!levelNames.includes(level)) {
+    throw new InvalidOptionError(
+      'level',
+      `level must be one of ${levelNames.join(', ')}, got ${describe(level)}`,
+    )
+  }
+  for (const name of Object.keys(slotMethods) as SlotName[]) checkSlot(name, options[name])
+  positiveInteger('threads', options.threads)
+  positiveNumber('timeout', options.timeout)
+  positiveInteger('maxInFlight', options.maxInFlight)
+  positiveInteger('chunkSize', options.chunkSize)
+  nonEmptyString('cacheDir', options.cacheDir)
+  if (options.redisPrefix !== undefined && typeof options.redisPrefix !== 'string') {
+    throw new InvalidOptionError(
+      'redisPrefix',
+      `redisPrefix must be a string, got ${describe(options.redisPrefix)}`,
+    )
+  }
+  if (options.redis !== undefined) checkRedisUrl(options.redis)
+  if (options.cost !== undefined) {
+    positiveNumber('cost.inlineBelowUs', options.cost.inlineBelowUs, true)
+    positiveNumber('cost.initialUsPerElement', options.cost.initialUsPerElement, true)
+    const { alpha } = options.cost
+    if (alpha !== undefined && !(typeof alpha === 'number' && alpha > 0 && alpha <= 1)) {
+      throw new InvalidOptionError(
+        'cost.alpha',
+        `cost.alpha must be in (0, 1], got ${describe(alpha)}`,
+      )
+    }
+  }
+  if (options.clock !== undefined && typeof options.clock?.now !== 'function') {
+    throw new InvalidOptionError('clock', 'clock must be an object with a now() method')
+  }
+  return { level }
+}
+
+function checkRedisUrl(value: unknown): void {
+  let ok = false
+  if (typeof value === 'string') {
+    try {
+      ok = ['redis:', 'rediss:'].includes(new URL(value).protocol)
+    } catch {
+      ok = false
+    }
+  }
+  if (!ok) {
+    throw new InvalidOptionError(
+      'redis',
+      `redis must be a redis:// or rediss:// URL, got ${describe(value)}`,
+    )
+  }
+}

@@ -1,0 +1,92 @@
+import { createAlertManager, defaultRules } from '@mx/alerts'
+import { createMemoryMonitor } from '@mx/memory'
+import { createProfiler } from '@mx/profiler'
+import { InvalidOptionError } from '../errors'
+import type { LevelPreset } from '../levels'
+import type { EngineOptions, ResolvedSlots, SlotOption } from '../types'
+import { engineCache } from './cache'
+import { engineTracker } from './incremental'
+import { enginePool } from './workers'
+
+export interface SlotEnvironment {
+  /** Whether the extractor is a module (worker threads possible). */
+  isModule: boolean
+  /** `name@version` of the extractor, known once it is loaded. */
+  extractorKey: () => string
+  /** The engine's metrics, read by the engine-built alert manager. */
+  metrics: () => { metrics: Record<string, unknown> }
+}
+
+/** Slots resolved from the level and the explicit options, and the closers of the ones the engine built. */
+export interface SlotResolution {
+  slots: ResolvedSlots
+  owned: Array<() => unknown>
+}
+
+function pick<S>(
+  option: SlotOption<S> | undefined,
+  presetOn: boolean,
+  build: () => S,
+): S | undefined {
+  if (option === false) return undefined
+  if (option === true || (option === undefined && presetOn)) return build()
+  return option
+}
+
+/**
+ * Turns `level` + explicit slot options into slot objects: an explicit object or `false` wins,
+ * `true` or a preset that has the slot builds the engine's default from the real package.
+ */
+export function resolveSlots(
+  options: EngineOptions,
+  preset: LevelPreset,
+  env: SlotEnvironment,
+): SlotResolution {
+  const owned: Array<() => unknown> = []
+  const own = <T>(value: T, close: (value: T) => unknown): T => {
+    owned.push(() => close(value))
+    return value
+  }
+  if (options.workers && typeof options.workers === 'object' && !env.isModule) {
+    throw new InvalidOptionError(
+      'workers',
+      'workers needs the extractor as a module URL or path: an extractor object runs inline only',
+    )
+  }
+  const profiler = pick(options.profiler, preset.profiler, () =>
+    own(createProfiler(), (p) => p.close()),
+  )
+  // An explicit redis URL or cache directory asks for those tiers at any level that has a cache.
+  const cache = pick(options.cache, preset.cache || options.redis !== undefined, () =>
+    own(
+      engineCache({
+        disk: options.cacheDir,
+        redis: options.redis,
+        redisPrefix: options.redisPrefix,
+      }),
+      (c) => c.close(),
+    ),
+  )
+  const workers = env.isModule
+    ? pick(options.workers, preset.workers, () =>
+        own(enginePool({ threads: options.threads, timeout: options.timeout }), (p) => p.close()),
+      )
+    : undefined
+  const memory = pick(options.memory, preset.memory, () =>
+    own(createMemoryMonitor(), (m) => m.stop()),
+  )
+  const incremental = pick(options.incremental, preset.incremental, () =>
+    own(engineTracker({ dir: options.cacheDir, key: env.extractorKey }), (t) => t.close()),
+  )
+  const alerts = pick(options.alerts, preset.alerts, () =>
+    own(
+      createAlertManager({
+        source: { snapshot: () => env.metrics() as never },
+        rules: defaultRules(),
+        sinks: [],
+      }),
+      (a) => a.stop(),
+    ),
+  )
+  return { slots: { cache, workers, incremental, profiler, memory, alerts }, owned }
+}

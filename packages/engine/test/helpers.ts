@@ -1,0 +1,69 @@
+import type { CacheSlot, SourceDocument, WorkerBatch, WorkersSlot } from '../src/index'
+
+export const fixture = (name: string) => new URL(`./fixtures/${name}`, import.meta.url)
+
+/** Markdown-like documents: a heading and `paragraphs` paragraphs of a few words each. */
+export function doc(id: string, paragraphs = 3, salt = ''): SourceDocument {
+  const parts = [`# Title of ${id}`]
+  for (let i = 0; i < paragraphs; i++)
+    parts.push(`Paragraph ${i} of ${id} has some words ${salt}`.trim())
+  return { id, content: parts.join('\n\n'), path: `${id}.md`, mediaType: 'text/markdown' }
+}
+
+export function docs(count: number, paragraphs = 3): SourceDocument[] {
+  return Array.from({ length: count }, (_, i) => doc(`doc-${i}`, paragraphs))
+}
+
+/** A hand-written cache slot over a Map, counting its calls. */
+export function mapCache(): CacheSlot & {
+  map: Map<string, unknown>
+  calls: Record<string, number>
+} {
+  const map = new Map<string, unknown>()
+  const calls = { get: 0, set: 0, getMany: 0, setMany: 0, shrink: 0 }
+  return {
+    map,
+    calls,
+    async get(key) {
+      calls.get++
+      return map.get(key)
+    },
+    async set(key, value) {
+      calls.set++
+      map.set(key, value)
+    },
+    async getMany(keys) {
+      calls.getMany++
+      return keys.map((key) => map.get(key))
+    },
+    async setMany(entries) {
+      calls.setMany++
+      for (const { key, value } of entries) map.set(key, value)
+    },
+    shrink(fraction) {
+      calls.shrink++
+      const drop = Math.floor(map.size * fraction)
+      for (const key of [...map.keys()].slice(0, drop)) map.delete(key)
+      return drop
+    },
+  }
+}
+
+/** Wraps a workers slot and records every batch it runs. */
+export function countingWorkers(inner: WorkersSlot): WorkersSlot & { batches: WorkerBatch[] } {
+  const batches: WorkerBatch[] = []
+  return {
+    batches,
+    threads: inner.threads,
+    run(batch, options) {
+      batches.push(batch)
+      return inner.run(batch, options)
+    },
+  }
+}
+
+export async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = []
+  for await (const item of iterable) out.push(item)
+  return out
+}
