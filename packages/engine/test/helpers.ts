@@ -15,15 +15,10 @@ export function docs(count: number, paragraphs = 3): SourceDocument[] {
 }
 
 /** A hand-written cache slot over a Map, counting its calls. */
-export function mapCache(): CacheSlot & {
-  map: Map<string, unknown>
-  calls: Record<string, number>
-} {
+export function mapCache() {
   const map = new Map<string, unknown>()
   const calls = { get: 0, set: 0, getMany: 0, setMany: 0, shrink: 0 }
-  return {
-    map,
-    calls,
+  const slot: CacheSlot = {
     async get(key) {
       calls.get++
       return map.get(key)
@@ -47,6 +42,7 @@ export function mapCache(): CacheSlot & {
       return drop
     },
   }
+  return Object.assign(slot, { map, calls })
 }
 
 /** Wraps a workers slot and records every batch it runs. */
