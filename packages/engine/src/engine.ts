@@ -7,7 +7,7 @@ import { extractStream } from './extract-many'
 import { checkExtractor, loadExtractor, moduleHref } from './extractor'
 import { levels } from './levels'
 import { checkOptions } from './options'
-import { alertMetrics, buildReport } from './report'
+import { alertMetrics, buildReport, syncGauges } from './report'
 import { PressureGate, SHRINK_FRACTION } from './slots/memory'
 import { resolveSlots } from './slots/resolve'
 import type {
@@ -19,8 +19,8 @@ import type {
   ExtractResult,
 } from './types'
 
-/** How often (ms) alert rules are evaluated while documents complete. */
-const ALERT_INTERVAL_MS = 1000
+/** How often (ms) gauges are synced and alert rules evaluated while documents complete. */
+const METRICS_INTERVAL_MS = 1000
 /** Documents between two RSS samples for the report's peak RSS. */
 const RSS_EVERY = 128
 
@@ -100,8 +100,11 @@ export function createEngine<D = unknown, M = unknown>(options: EngineOptions): 
       documentsSinceRss = 0
       sampleRss()
     }
-    if (slots.alerts && clock.now() - lastEvaluation >= ALERT_INTERVAL_MS) {
-      evaluateAlerts().catch(() => {}) // an evaluation failure never fails a document
+    if (clock.now() - lastEvaluation >= METRICS_INTERVAL_MS) {
+      lastEvaluation = clock.now()
+      syncGauges(ctx)
+      // An evaluation failure never fails a document.
+      if (slots.alerts) evaluateAlerts().catch(() => {})
     }
   }
 
@@ -110,6 +113,7 @@ export function createEngine<D = unknown, M = unknown>(options: EngineOptions): 
     if (!alerts) return []
     lastEvaluation = clock.now()
     sampleRss()
+    syncGauges(ctx)
     await alerts.evaluate()
     const before = new Set(firing.map((a) => a.rule))
     firing = alerts

@@ -62,8 +62,13 @@ export function buildReport(
  * (and `extract.duration.p95` from the profiler's `extract.duration` histogram).
  */
 export function alertMetrics(ctx: EngineContext): { metrics: Record<string, unknown> } {
+  return { metrics: { ...ctx.slots.profiler?.snapshot?.().metrics, ...engineGauges(ctx) } }
+}
+
+/** The ratios the engine computes from its own counters (absent while there is no data). */
+export function engineGauges(ctx: EngineContext): Record<string, number> {
   const { stats, slots } = ctx
-  const metrics: Record<string, unknown> = { ...slots.profiler?.snapshot?.().metrics }
+  const metrics: Record<string, number> = {}
   const total = stats.ok + stats.failed
   if (total > 0) metrics['extract.errorRate'] = stats.failed / total
   const cacheStats = slots.cache?.stats?.()
@@ -73,5 +78,12 @@ export function alertMetrics(ctx: EngineContext): { metrics: Record<string, unkn
   else if (lookups > 0) metrics['cache.hitRatio'] = ratio(stats.documentHits, stats.documentMisses)
   const heap = getHeapStatistics()
   metrics['memory.heapUsedRatio'] = heap.used_heap_size / heap.heap_size_limit
-  return { metrics }
+  return metrics
+}
+
+/** Writes the engine's ratios into the profiler's gauges, when it has gauges. */
+export function syncGauges(ctx: EngineContext): void {
+  const { profiler } = ctx.slots
+  if (!profiler?.gauge) return
+  for (const [name, value] of Object.entries(engineGauges(ctx))) profiler.gauge(name).set(value)
 }

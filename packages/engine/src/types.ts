@@ -83,6 +83,11 @@ export interface ProfilerSlot {
   record(name: string, value: number, labels?: Record<string, string>): void
   /** Metrics by name (read by the alert rules). */
   snapshot?(): { metrics: Record<string, unknown> }
+  /**
+   * A gauge: when present the engine keeps `cache.hitRatio`, `extract.errorRate` and
+   * `memory.heapUsedRatio` up to date in it, so alert rules over this profiler see them.
+   */
+  gauge?(name: string): { set(value: number): void }
 }
 
 /** The memory slot: a pressure level and its changes. A `@mx/memory` monitor satisfies it. */
