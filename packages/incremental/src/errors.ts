@@ -125,3 +125,25 @@ function describe(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value)
   return typeof value === 'object' ? (value === null ? 'null' : 'an object') : typeof value
 }
+
+/**
+ * A batch hook (`spec.elements`) returned something other than one result per element it was
+ * given (`MX_BATCH_RESULT`): not an array, or an array of the wrong length.
+ */
+export class BatchResultError extends MxError {
+  readonly expected: number
+  readonly received: number | null
+
+  constructor(expected: number, value: unknown) {
+    const received = Array.isArray(value) ? value.length : null
+    super(
+      'MX_BATCH_RESULT',
+      received === null
+        ? `spec.elements must return an array of ${expected} results, got ${describe(value)}`
+        : `spec.elements must return ${expected} results (one per dirty element, in order), got ${received}`,
+      { context: { expected, received } },
+    )
+    this.expected = expected
+    this.received = received
+  }
+}

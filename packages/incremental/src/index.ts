@@ -1,6 +1,7 @@
 export { diffElements } from './diff'
 export type { ErrorContext, MxErrorOptions } from './errors'
 export {
+  BatchResultError,
   CycleError,
   DuplicateIdError,
   InvalidOptionError,

@@ -169,7 +169,7 @@ export function createTracker(options: TrackerOptions): Tracker {
       return exclusive(docId, async () => {
         const state = await loadState(docId)
         states.delete(docId)
-        const plan = planUpdate(docId, state, elements, spec, env)
+        const plan = await planUpdate(docId, state, elements, spec, env)
         let version = state.head ?? 0
         if (!plan.unchanged) {
           version = await store.commit(docId, {

@@ -200,6 +200,15 @@ export type DerivedDefinition<E extends Element = Element, R = unknown> =
 export interface UpdateSpec<E extends Element = Element, R = unknown> {
   /** Per-element computation; its result is reused while the element's hash is unchanged. */
   element?: (element: E) => R
+  /**
+   * Batch form of `element` (used instead of it when both are given): called once per update,
+   * only when some result cannot be reused, with the new and changed elements in document order
+   * (an element whose content equals another's in the batch or in the previous version is not
+   * passed: it reuses that result). Must return (or resolve to) one result per element, in the
+   * same order, else the update fails with `MX_BATCH_RESULT`. Results are reused, counted and
+   * explained (`why`) exactly as with `element`.
+   */
+  elements?: (dirty: E[]) => R[] | Promise<R[]>
   derived?: Record<string, DerivedDefinition<E, R>>
 }
 

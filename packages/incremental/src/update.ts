@@ -1,7 +1,8 @@
 import { chunkElements } from './chunks'
 import { indexById } from './diff'
 import { InvalidOptionError } from './errors'
-import { canonicalJson, digest } from './hash'
+import { digest } from './hash'
+import { type ComputedResults, computePending } from './results'
 import { matchesSnapshot, type Snapshot, takeSnapshot } from './snapshot'
 import {
   type DocumentState,
@@ -52,7 +53,7 @@ export function planUpdate<E extends Element, R>(
   elements: readonly E[],
   spec: UpdateSpec<E, R>,
   env: UpdateEnvironment,
-): PlannedUpdate<R> {
+): PlannedUpdate<R> | Promise<PlannedUpdate<R>> {
   if (!Array.isArray(elements)) {
     throw new InvalidOptionError('elements', `elements must be an array, got ${typeof elements}`)
   }
@@ -69,12 +70,10 @@ export function planUpdate<E extends Element, R>(
     recomputed: 0,
     reused: 0,
   }
-  const why: RecomputeReason[] = []
   const ids: string[] = sameIds ? prev.ids : new Array(size)
   const hashes: string[] = new Array(size)
   const resultKeys: string[] = new Array(size)
   const results: unknown[] = new Array(size)
-  const ordered: Array<{ id: string; result: R }> = new Array(size)
   const snapshots: Array<Snapshot | undefined> | undefined = env.immutable
     ? undefined
     : new Array(size)
@@ -124,34 +123,48 @@ export function planUpdate<E extends Element, R>(
   counts.deleted = prev.hashes.length - matched
 
   // changed or new elements: reuse a result with the same content key, else compute it
-  const blobs: Record<string, unknown> = {}
-  if (pending.length > 0) {
-    const known = knownResults(prev, pending.length)
-    for (const i of pending) {
-      const key = resultKeys[i] as string
-      const found = known(key)
-      if (found !== MISSING) {
-        results[i] = found
-        counts.reused++
-        continue
-      }
-      const element = elements[i] as E
-      let result: unknown = spec.element ? spec.element(element) : null
-      if (result === undefined) result = null
-      canonicalJson(result)
-      results[i] = result
-      known.add(key, result)
-      blobs[key] = result
-      counts.recomputed++
-      const input = keys.element(element.id)
-      why.push({
-        key: keys.result(element.id),
-        changed: [input],
-        inputs: [input],
-        first: !prev.byId.has(element.id),
-      })
-    }
+  const computed = computePending(prev, { elements, pending, resultKeys, results }, spec, counts)
+  const planned: Classified<E> = {
+    elements,
+    sameIds,
+    byId,
+    ids,
+    hashes,
+    resultKeys,
+    results,
+    snapshots,
+    counts,
   }
+  const finish = (out: ComputedResults) => finishUpdate(docId, state, planned, out, spec, env)
+  return computed instanceof Promise ? computed.then(finish) : finish(computed)
+}
+
+/** The element columns of an update once every element is hashed and classified. */
+interface Classified<E extends Element> {
+  elements: readonly E[]
+  sameIds: boolean
+  byId: Map<string, number>
+  ids: string[]
+  hashes: string[]
+  resultKeys: string[]
+  results: unknown[]
+  snapshots: Array<Snapshot | undefined> | undefined
+  counts: UpdateCounts
+}
+
+/** Builds the record of the next version once every element result is known. */
+function finishUpdate<E extends Element, R>(
+  docId: string,
+  state: DocumentState,
+  planned: Classified<E>,
+  { blobs, why }: ComputedResults,
+  spec: UpdateSpec<E, R>,
+  env: UpdateEnvironment,
+): PlannedUpdate<R> {
+  const { elements, sameIds, byId, ids, hashes, resultKeys, results, snapshots, counts } = planned
+  const prev = state.previous
+  const size = elements.length
+  const ordered: Array<{ id: string; result: R }> = new Array(size)
   const prevOrdered = sameIds ? (prev.ordered as typeof ordered | undefined) : undefined
   for (let i = 0; i < size; i++) {
     const kept = prevOrdered?.[i]
@@ -277,36 +290,4 @@ function hasSameIds(elements: readonly Element[], ids: readonly string[]): boole
     if (element == null || element.id !== ids[i]) return false
   }
   return true
-}
-
-interface KnownResults {
-  (key: string): unknown
-  add(key: string, result: unknown): void
-}
-
-/**
- * Looks results up by content key among the previous version's results and the ones computed
- * in this update. A few lookups scan the key column (no allocation); many build a map once.
- */
-function knownResults(prev: Previous, lookups: number): KnownResults {
-  const added = new Map<string, unknown>()
-  let index: Map<string, unknown> | undefined
-  if (lookups > 16) {
-    index = new Map()
-    for (let j = 0; j < prev.resultKeys.length; j++) {
-      if (prev.results[j] !== MISSING) index.set(prev.resultKeys[j] as string, prev.results[j])
-    }
-  }
-  const known = ((key: string): unknown => {
-    if (added.has(key)) return added.get(key)
-    if (index) return index.has(key) ? index.get(key) : MISSING
-    for (let j = 0; j < prev.resultKeys.length; j++) {
-      if (prev.resultKeys[j] === key && prev.results[j] !== MISSING) return prev.results[j]
-    }
-    return MISSING
-  }) as KnownResults
-  known.add = (key, result) => {
-    added.set(key, result)
-  }
-  return known
 }

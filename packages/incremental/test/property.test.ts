@@ -36,6 +36,7 @@ const edit: fc.Arbitrary<Edit> = fc.oneof(
   fc.constant({ op: 'noop' as const }),
   fc.constant({ op: 'restart' as const }),
 )
+const mode = fc.constantFrom<Mode>('element', 'batch', 'async-batch')
 const initial = fc.array(fc.record({ kind, text }), { maxLength: 10 })
 
 function apply(doc: Block[], change: Edit, nextId: () => string): Block[] {
@@ -69,9 +70,27 @@ function apply(doc: Block[], change: Edit, nextId: () => string): Block[] {
   return out
 }
 
-function makeSpec(): UpdateSpec<Block, { words: number; shout: string }> {
+type Meta = { words: number; shout: string }
+/** How element results are computed: one call each, or one batch call (sync or async). */
+type Mode = 'element' | 'batch' | 'async-batch'
+const meta = (block: Block): Meta => ({
+  words: block.text.split(' ').length,
+  shout: block.text.toUpperCase(),
+})
+
+function makeSpec(mode: Mode = 'element', batches: Block[][] = []): UpdateSpec<Block, Meta> {
+  const compute =
+    mode === 'element'
+      ? { element: meta }
+      : {
+          elements: (dirty: Block[]) => {
+            batches.push(dirty)
+            const out = dirty.map(meta)
+            return mode === 'batch' ? out : Promise.resolve(out)
+          },
+        }
   return {
-    element: (block) => ({ words: block.text.split(' ').length, shout: block.text.toUpperCase() }),
+    ...compute,
     derived: {
       headings: (ctx) =>
         ctx
@@ -98,11 +117,17 @@ function model(doc: Block[]) {
   }
 }
 
+/** Element contents that no previous element had: the ones whose result must be computed. */
+function newContents(prev: Block[], next: Block[]): number {
+  const a = model(prev)
+  return [...model(next).keys].filter((key) => !a.keys.has(key)).length
+}
+
 /** How many nodes truly depend on what changed between two documents. */
 function affected(prev: Block[], next: Block[]): number {
   const a = model(prev)
   const b = model(next)
-  let count = [...b.keys].filter((key) => !a.keys.has(key)).length
+  let count = newContents(prev, next)
   const contentChanged = a.content !== b.content
   const headingsChanged = JSON.stringify(a.derived.headings) !== JSON.stringify(b.derived.headings)
   const countChanged = a.derived.headingCount !== b.derived.headingCount
@@ -115,34 +140,49 @@ function affected(prev: Block[], next: Block[]): number {
 }
 
 describe('tracker property', () => {
-  it('always equals a from-scratch result and recomputes exactly the truly affected nodes', async () => {
+  it('always equals a from-scratch result and recomputes exactly the truly affected nodes, with element() or the batch hook', async () => {
     await fc.assert(
-      fc.asyncProperty(initial, fc.array(edit, { maxLength: 8 }), async (start, edits) => {
-        let counter = 0
-        const nextId = () => `n${counter++}`
-        const store: VersionStore = memoryStore()
-        let tracker = createTracker({ store, ignoreFields: ['modifiedAt'] })
-        let doc: Block[] = start.map((b) => ({ id: nextId(), ...b, modifiedAt: 0 }))
-        let prev: Block[] = []
-        for (const [step, change] of [{ op: 'noop' } as Edit, ...edits].entries()) {
-          if (change.op === 'restart')
-            tracker = createTracker({ store, ignoreFields: ['modifiedAt'] })
-          doc = apply(doc, change, nextId)
-          const r = await tracker.update('doc', doc, makeSpec())
-          const scratch = await createTracker({ store: memoryStore() }).update(
-            'doc',
-            doc,
-            makeSpec(),
-          )
-          expect(r.value).toEqual(scratch.value)
-          expect(r.value.derived).toMatchObject(model(doc).derived)
-          const expected = step === 0 ? 5 + model(doc).keys.size : affected(prev, doc)
-          expect(r.counts.recomputed).toBe(expected)
-          expect(r.why).toHaveLength(expected)
-          expect(r.created).toBe(step === 0 || expected > 0)
-          prev = doc
-        }
-      }),
+      fc.asyncProperty(
+        mode,
+        initial,
+        fc.array(edit, { maxLength: 8 }),
+        async (how, start, edits) => {
+          let counter = 0
+          const nextId = () => `n${counter++}`
+          const store: VersionStore = memoryStore()
+          let tracker = createTracker({ store, ignoreFields: ['modifiedAt'] })
+          let doc: Block[] = start.map((b) => ({ id: nextId(), ...b, modifiedAt: 0 }))
+          let prev: Block[] = []
+          for (const [step, change] of [{ op: 'noop' } as Edit, ...edits].entries()) {
+            if (change.op === 'restart')
+              tracker = createTracker({ store, ignoreFields: ['modifiedAt'] })
+            doc = apply(doc, change, nextId)
+            const batches: Block[][] = []
+            const r = await tracker.update('doc', doc, makeSpec(how, batches))
+            const scratch = await createTracker({ store: memoryStore() }).update(
+              'doc',
+              doc,
+              makeSpec(),
+            )
+            expect(r.value).toEqual(scratch.value)
+            expect(r.value.derived).toMatchObject(model(doc).derived)
+            const expected = step === 0 ? 5 + model(doc).keys.size : affected(prev, doc)
+            expect(r.counts.recomputed).toBe(expected)
+            expect(r.why).toHaveLength(expected)
+            expect(r.created).toBe(step === 0 || expected > 0)
+            if (how !== 'element') {
+              // one call with exactly the elements of new content, or none at all
+              const dirty = newContents(step === 0 ? [] : prev, doc)
+              expect(batches).toHaveLength(dirty > 0 ? 1 : 0)
+              expect(batches.flat()).toHaveLength(dirty)
+              const order = doc.map((block) => block.id)
+              const ids = batches.flat().map((block) => block.id)
+              expect(ids).toEqual([...ids].sort((x, y) => order.indexOf(x) - order.indexOf(y)))
+            }
+            prev = doc
+          }
+        },
+      ),
       { numRuns: 150 },
     )
   })

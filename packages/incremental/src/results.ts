@@ -1,0 +1,140 @@
+import { BatchResultError, InvalidOptionError } from './errors'
+import { canonicalJson } from './hash'
+import { keys, MISSING, type Previous } from './state'
+import type { Element, RecomputeReason, UpdateCounts, UpdateSpec } from './types'
+
+/** The columns of the update being planned that element results are written into. */
+export interface PendingResults {
+  elements: readonly Element[]
+  /** Positions (in document order) whose previous result could not be reused by position. */
+  pending: readonly number[]
+  resultKeys: readonly string[]
+  results: unknown[]
+}
+
+/** What computing the pending results produced. */
+export interface ComputedResults {
+  /** Results this update introduces, by content key. */
+  blobs: Record<string, unknown>
+  /** One reason per computed result, in document order. */
+  why: RecomputeReason[]
+}
+
+/**
+ * Fills the results of the pending positions: a result with the same content key (from the
+ * previous version or an earlier element of this update) is reused; the others are computed,
+ * one `spec.element` call each, or all together in one `spec.elements` call (which wins when
+ * both are given). Returns a promise only when the batch hook does.
+ */
+export function computePending<E extends Element, R>(
+  prev: Previous,
+  columns: PendingResults,
+  spec: UpdateSpec<E, R>,
+  counts: UpdateCounts,
+): ComputedResults | Promise<ComputedResults> {
+  const { elements, pending, resultKeys, results } = columns
+  const batch = spec.elements
+  if (batch !== undefined && typeof batch !== 'function') {
+    throw new InvalidOptionError('spec.elements', 'spec.elements must be a function (dirty) => R[]')
+  }
+  if (pending.length === 0) return { blobs: {}, why: [] }
+  const known = knownResults(prev, pending.length)
+  // positions computed here (first of their content key), and repeats that reuse one of them
+  const dirty: number[] = []
+  const repeats: number[] = []
+  const firstOfKey = new Set<string>()
+  for (const i of pending) {
+    const key = resultKeys[i] as string
+    const found = known(key)
+    if (found !== MISSING) {
+      results[i] = found
+      counts.reused++
+    } else if (firstOfKey.has(key)) {
+      repeats.push(i)
+    } else {
+      firstOfKey.add(key)
+      dirty.push(i)
+    }
+  }
+  const finish = (computed: readonly unknown[]): ComputedResults =>
+    record(prev, columns, dirty, repeats, computed, counts)
+
+  if (dirty.length === 0) return finish([])
+  if (batch) {
+    const out = batch(dirty.map((i) => elements[i] as E))
+    return isPromiseLike(out)
+      ? Promise.resolve(out).then((value) => finish(checkBatch(value, dirty.length)))
+      : finish(checkBatch(out, dirty.length))
+  }
+  const element = spec.element
+  return finish(dirty.map((i) => (element ? element(elements[i] as E) : null)))
+}
+
+/** Writes the computed results into the columns and counts them; repeats reuse their twin. */
+function record(
+  prev: Previous,
+  columns: PendingResults,
+  dirty: readonly number[],
+  repeats: readonly number[],
+  computed: readonly unknown[],
+  counts: UpdateCounts,
+): ComputedResults {
+  const { elements, resultKeys, results } = columns
+  const blobs: Record<string, unknown> = {}
+  const why: RecomputeReason[] = []
+  for (let n = 0; n < dirty.length; n++) {
+    const i = dirty[n] as number
+    let result = computed[n]
+    if (result === undefined) result = null
+    canonicalJson(result) // throws MX_NOT_SERIALIZABLE before anything is stored
+    results[i] = result
+    blobs[resultKeys[i] as string] = result
+    counts.recomputed++
+    const id = (elements[i] as Element).id
+    const input = keys.element(id)
+    why.push({ key: keys.result(id), changed: [input], inputs: [input], first: !prev.byId.has(id) })
+  }
+  for (const i of repeats) {
+    results[i] = blobs[resultKeys[i] as string]
+    counts.reused++
+  }
+  // `dirty` is in document order, so the reasons are too, as with one call per element
+  return { blobs, why }
+}
+
+function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { then?: unknown }).then === 'function'
+  )
+}
+
+/** The batch hook must return one result per dirty element, in the same order. */
+function checkBatch(value: unknown, expected: number): readonly unknown[] {
+  if (!Array.isArray(value)) throw new BatchResultError(expected, value)
+  if (value.length !== expected) throw new BatchResultError(expected, value)
+  return value
+}
+
+type KnownResults = (key: string) => unknown
+
+/**
+ * Looks results up by content key among the previous version's results. A few lookups scan the
+ * key column (no allocation); many build a map once.
+ */
+function knownResults(prev: Previous, lookups: number): KnownResults {
+  if (lookups > 16) {
+    const index = new Map<string, unknown>()
+    for (let j = 0; j < prev.resultKeys.length; j++) {
+      if (prev.results[j] !== MISSING) index.set(prev.resultKeys[j] as string, prev.results[j])
+    }
+    return (key) => (index.has(key) ? index.get(key) : MISSING)
+  }
+  return (key) => {
+    for (let j = 0; j < prev.resultKeys.length; j++) {
+      if (prev.resultKeys[j] === key && prev.results[j] !== MISSING) return prev.results[j]
+    }
+    return MISSING
+  }
+}
