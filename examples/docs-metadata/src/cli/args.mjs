@@ -1,0 +1,114 @@
+// Command-line parsing for `mx-docs extract`. A bad flag is a UsageError: main prints its
+// message and the usage line and exits with code 2.
+import { parseArgs } from 'node:util'
+import { defaultMaxBytes } from '../corpus.mjs'
+
+export const usage = `usage: mx-docs extract [dir] [--out metadata.jsonl] [--report report.html] [--threads N]
+                       [--level basic|standard|performance|enterprise] [--cache-dir DIR] [--no-cache]
+                       [--redis URL] [--redis-prefix PREFIX] [--max-bytes N] [--json] [--strict]
+
+  dir             folder of .md/.markdown/.html/.htm/.txt documents (default: the README, CHANGELOG
+                  and docs/ of every package installed under the workspace's node_modules)
+  --out           metadata, one JSON line per document, then one corpus line (default metadata.jsonl)
+  --report        HTML performance report (default report.html)
+  --threads       worker threads (default 2)
+  --level         engine preset (default enterprise)
+  --cache-dir     disk cache and version store (default .mx-cache in the current directory)
+  --no-cache      no cache and no version store: every document is extracted
+  --redis         Redis URL: a shared cache tier and invalidation bus
+  --redis-prefix  prefix of the Redis keys (default mx:docs:)
+  --max-bytes     bigger files are per-document errors, never read (default ${defaultMaxBytes})
+  --json          print the summary as JSON instead of a table
+  --strict        exit with code 1 when a document failed`
+
+export const levels = ['basic', 'standard', 'performance', 'enterprise']
+
+/** A bad command line: exit code 2. */
+export class UsageError extends Error {
+  constructor(message) {
+    super(message)
+    this.name = 'UsageError'
+    this.code = 'MX_USAGE'
+  }
+}
+
+/**
+ * @param {string[]} argv the arguments after the program name
+ * @returns {{ help: true } | { help: false, dir?: string, out: string, report: string, threads: number,
+ *   level: string, cacheDir?: string, cache: boolean, redis?: string, redisPrefix: string,
+ *   maxBytes: number, json: boolean, strict: boolean }}
+ */
+export function parseCommandLine(argv) {
+  let parsed
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        out: { type: 'string', default: 'metadata.jsonl' },
+        report: { type: 'string', default: 'report.html' },
+        threads: { type: 'string', default: '2' },
+        level: { type: 'string', default: 'enterprise' },
+        'cache-dir': { type: 'string' },
+        'no-cache': { type: 'boolean', default: false },
+        redis: { type: 'string' },
+        'redis-prefix': { type: 'string', default: 'mx:docs:' },
+        'max-bytes': { type: 'string', default: String(defaultMaxBytes) },
+        json: { type: 'boolean', default: false },
+        strict: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    })
+  } catch (error) {
+    // node:util names the flag ("Unknown option '--x'"); keep its words, drop its hint.
+    throw new UsageError(error.message.split('. ')[0])
+  }
+  const { values, positionals } = parsed
+  if (values.help) return { help: true }
+  const [command, dir, ...extra] = positionals
+  if (command !== 'extract')
+    throw new UsageError(
+      command
+        ? `unknown command ${JSON.stringify(command)}: the command is extract`
+        : 'missing command: extract',
+    )
+  if (extra.length > 0)
+    throw new UsageError(`unexpected argument ${JSON.stringify(extra[0])}: give at most one dir`)
+  const threads = positiveInteger('--threads', values.threads)
+  const maxBytes = positiveInteger('--max-bytes', values['max-bytes'])
+  if (!levels.includes(values.level))
+    throw new UsageError(
+      `--level must be one of ${levels.join(', ')}, got ${JSON.stringify(values.level)}`,
+    )
+  if (values['no-cache'] && values['cache-dir'])
+    throw new UsageError('--no-cache and --cache-dir exclude each other')
+  if (values.redis !== undefined && !/^rediss?:\/\/./.test(values.redis))
+    throw new UsageError(
+      `--redis must be a redis:// or rediss:// URL, got ${JSON.stringify(values.redis)}`,
+    )
+  for (const flag of ['out', 'report'])
+    if (values[flag] === '') throw new UsageError(`--${flag} must be a file path`)
+  return {
+    help: false,
+    dir,
+    out: values.out,
+    report: values.report,
+    threads,
+    level: values.level,
+    cacheDir: values['no-cache'] ? undefined : (values['cache-dir'] ?? '.mx-cache'),
+    cache: !values['no-cache'],
+    redis: values.redis,
+    redisPrefix: values['redis-prefix'],
+    maxBytes,
+    json: values.json,
+    strict: values.strict,
+  }
+}
+
+function positiveInteger(flag, text) {
+  const value = Number(text)
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(value) || value < 1)
+    throw new UsageError(`${flag} must be a positive integer, got ${JSON.stringify(text)}`)
+  return value
+}

@@ -1,0 +1,60 @@
+#!/usr/bin/env node
+// mx-docs extract [dir] [flags]: extracts metadata from a folder of Markdown, HTML and text
+// documents (default: the documentation of the packages installed under node_modules).
+// Exit codes: 0 done (failed documents are in the output), 1 --strict and a document failed or
+// the run could not start, 2 bad command line.
+import cliProgress from 'cli-progress'
+import { parseCommandLine, UsageError, usage } from './cli/args.mjs'
+import { runExtraction } from './run.mjs'
+import { formatSummary } from './summary.mjs'
+
+async function main(argv) {
+  let options
+  try {
+    options = parseCommandLine(argv)
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error
+    process.stderr.write(`mx-docs: ${error.message}\n${usage}\n`)
+    return 2
+  }
+  if (options.help) {
+    process.stdout.write(`${usage}\n`)
+    return 0
+  }
+  // The bar only where someone watches: a terminal, and not when stdout is for --json.
+  const bar =
+    process.stderr.isTTY && !options.json
+      ? new cliProgress.SingleBar(
+          {
+            format: ' {bar} {value}/{total} documents | {failed} failed | {eta_formatted} left',
+            hideCursor: true,
+            stream: process.stderr,
+          },
+          cliProgress.Presets.shades_classic,
+        )
+      : undefined
+  let failed = 0
+  const summary = await runExtraction(options, {
+    onStart: ({ total }) => bar?.start(total, 0, { failed: 0 }),
+    onResult: (line) => {
+      if (!line.ok) failed++
+      bar?.increment(1, { failed })
+    },
+  }).finally(() => bar?.stop())
+  if (options.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`)
+  else {
+    process.stdout.write(`${formatSummary(summary)}\n`)
+    process.stdout.write(`metadata: ${summary.out}\nreport:   ${summary.report}\n`)
+  }
+  return options.strict && summary.failures.total > 0 ? 1 : 0
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code
+  },
+  (error) => {
+    process.stderr.write(`mx-docs: ${error?.stack ?? error}\n`)
+    process.exitCode = 1
+  },
+)

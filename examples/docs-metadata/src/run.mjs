@@ -1,0 +1,149 @@
+// One `mx-docs extract` run: list the corpus, stream it through the engine, write one JSON line
+// per document as results arrive, then the corpus line (relate), the HTML report and the summary.
+import { once } from 'node:events'
+import { createWriteStream, existsSync } from 'node:fs'
+import { mkdir, writeFile } from 'node:fs/promises'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { createEngine } from '@mx/engine'
+import { createProfiler, renderReport } from '@mx/profiler'
+import { folderDocuments, installedDocuments, readCorpus } from './corpus.mjs'
+import { buildSummary } from './summary.mjs'
+
+/** The extractor module the engine loads, in this thread and in each worker thread. */
+export const extractorUrl = new URL('./extractor.mjs', import.meta.url)
+
+/** The workspace root: the nearest folder above this file with a pnpm-workspace.yaml. */
+export function workspaceRoot() {
+  let dir = dirname(fileURLToPath(import.meta.url))
+  while (!existsSync(join(dir, 'pnpm-workspace.yaml')) && dirname(dir) !== dir) dir = dirname(dir)
+  return dir
+}
+
+/** The documents to extract as `{ id, path }`: a folder's, or the installed packages' docs. */
+export async function listCorpus(dir) {
+  if (!dir) return installedDocuments(workspaceRoot())
+  const listing = []
+  for await (const doc of folderDocuments(resolve(dir))) listing.push(doc)
+  return listing
+}
+
+/** Engine options for the command line's flags. */
+export function engineOptions(options, profiler) {
+  return {
+    extractor: extractorUrl,
+    level: options.level,
+    threads: options.threads,
+    ...(options.cacheDir && { cacheDir: resolve(options.cacheDir) }),
+    ...(options.redis && { redis: options.redis, redisPrefix: options.redisPrefix }),
+    // --no-cache: nothing persisted and nothing reused, whatever the level says.
+    ...(!options.cache && { cache: false, incremental: false }),
+    ...(profiler && { profiler }),
+  }
+}
+
+/**
+ * Runs one extraction. `hooks.onStart({ total })` once the corpus is listed, `hooks.onResult()`
+ * after each document. Resolves the summary (see summary.mjs).
+ * @param {ReturnType<typeof import('./cli/args.mjs').parseCommandLine> & { help: false }} options
+ */
+export async function runExtraction(options, hooks = {}) {
+  const started = performance.now()
+  const listing = await listCorpus(options.dir)
+  hooks.onStart?.({ total: listing.length })
+  // The report's profiler; level basic means no slots at all, so the engine does not get it.
+  const profiler = createProfiler({ collectRuntime: true, intervalMs: 250 })
+  const engine = createEngine(
+    engineOptions(options, options.level === 'basic' ? undefined : profiler),
+  )
+  const out = await openLines(options.out)
+  const results = []
+  const slim = []
+  const readFailures = []
+  const flushReadFailures = async () => {
+    while (readFailures.length > 0) {
+      const failure = readFailures.shift()
+      const line = {
+        kind: 'document',
+        id: failure.id,
+        ok: false,
+        error: { code: failure.error.code, message: failure.error.message },
+        stage: 'read',
+      }
+      results.push(line)
+      await out.write(line)
+      hooks.onResult?.(line)
+    }
+  }
+  try {
+    const source = readCorpus(listing, {
+      maxBytes: options.maxBytes,
+      onError: (failure) => readFailures.push(failure),
+    })
+    for await (const result of engine.extractMany(source)) {
+      await flushReadFailures()
+      const line = documentLine(result)
+      results.push(line)
+      if (result.ok) slim.push({ ok: true, id: result.id, metadata: relateInput(result.metadata) })
+      await out.write(line)
+      hooks.onResult?.(line)
+    }
+    await flushReadFailures()
+    const relations = (await engine.relate(slim)) ?? {}
+    await out.write({ kind: 'corpus', documents: slim.length, ...relations })
+    const seconds = (performance.now() - started) / 1000
+    const summary = buildSummary({ options, results, relations, report: engine.report(), seconds })
+    await writeHtmlReport(options.report, profiler, summary)
+    return summary
+  } finally {
+    await out.close()
+    await engine.close()
+    profiler.close()
+  }
+}
+
+/** A result as a JSON line: the metadata without the internals relate() works from. */
+function documentLine(result) {
+  if (!result.ok) {
+    // parse() errors keep their own code (MX_DOCS_*) inside the engine's message: surface it.
+    const reason = /\b(MX_DOCS_[A-Z0-9_]+)\b/.exec(result.error.message)?.[1]
+    return {
+      kind: 'document',
+      id: result.id,
+      ok: false,
+      error: { ...result.error, ...(reason && { reason }) },
+      stage: 'extract',
+    }
+  }
+  const { terms: _terms, signature: _signature, ...metadata } = result.metadata
+  const { elements, extracted, reused, source, ranIn } = result.stats
+  return {
+    kind: 'document',
+    id: result.id,
+    ok: true,
+    metadata,
+    stats: { elements, extracted, reused, source, ranIn },
+  }
+}
+
+function relateInput({ terms, signature, links, outline, words }) {
+  return { terms, signature, links, outline, words }
+}
+
+async function openLines(path) {
+  await mkdir(dirname(resolve(path)), { recursive: true })
+  const stream = createWriteStream(path)
+  await once(stream, 'open')
+  return {
+    async write(value) {
+      if (!stream.write(`${JSON.stringify(value)}\n`)) await once(stream, 'drain')
+    },
+    close: () => new Promise((done) => (stream.closed ? done() : stream.end(done))),
+  }
+}
+
+async function writeHtmlReport(path, profiler, summary) {
+  const title = `mx-docs: ${summary.documents.total} documents, ${summary.documents.fromCache} from cache, ${summary.elements.extracted} elements extracted`
+  await mkdir(dirname(resolve(path)), { recursive: true })
+  await writeFile(path, renderReport(profiler.snapshot(), { title }))
+}

@@ -1,0 +1,113 @@
+// The run's summary: what the table shows and `--json` prints.
+
+const stageNames = ['parse', 'elements', 'document', 'cache', 'total']
+
+/**
+ * @param {{ options: object, results: object[], relations: object, report: import('@mx/engine').EngineReport, seconds: number }} input
+ */
+export function buildSummary({ options, results, relations, report, seconds }) {
+  const ok = results.filter((r) => r.ok)
+  const failed = results.filter((r) => !r.ok)
+  const sum = (pick) => ok.reduce((n, r) => n + pick(r.stats), 0)
+  const byCode = {}
+  for (const r of failed) {
+    const code = r.error.reason ?? r.error.code
+    byCode[code] = (byCode[code] ?? 0) + 1
+  }
+  return {
+    source: options.dir ?? 'node_modules (installed packages’ README, CHANGELOG, docs/)',
+    level: options.level,
+    threads: options.threads,
+    documents: {
+      total: results.length,
+      ok: ok.length,
+      failed: failed.length,
+      fromCache: ok.filter((r) => r.stats.source === 'document-cache').length,
+      extracted: ok.filter((r) => r.stats.extracted > 0).length,
+    },
+    elements: {
+      total: sum((s) => s.elements),
+      extracted: sum((s) => s.extracted),
+      reused: sum((s) => s.reused),
+    },
+    seconds: round(seconds, 3),
+    documentsPerSecond: round(results.length / seconds, 1),
+    stages: Object.fromEntries(
+      stageNames.map((name) => [
+        name,
+        { p50: round(report.stages[name].p50, 3), p95: round(report.stages[name].p95, 3) },
+      ]),
+    ),
+    cache: report.cache
+      ? {
+          hitRatio: round(report.cache.hitRatio, 4),
+          documentHits: report.cache.documentHits,
+          documentMisses: report.cache.documentMisses,
+          tiers: report.cache.tiers.map((t) => ({
+            name: t.name,
+            hits: t.hits,
+            misses: t.misses,
+            hitRatio: round(t.hitRatio, 4),
+          })),
+        }
+      : null,
+    ranIn: report.ranIn,
+    peakRssBytes: report.memory.peakRss,
+    alerts: report.alerts.map((a) => a.rule),
+    failures: {
+      total: failed.length,
+      byCode,
+      documents: failed.map((r) => ({ id: r.id, code: r.error.reason ?? r.error.code })),
+    },
+    relations: {
+      links: relations.links?.length ?? 0,
+      duplicates: relations.duplicates?.length ?? 0,
+    },
+    out: options.out,
+    report: options.report,
+  }
+}
+
+const round = (value, digits) => Number(value.toFixed(digits))
+const percent = (ratio) => `${(ratio * 100).toFixed(1)}%`
+const ms = (value) => `${value.toFixed(2)} ms`
+
+/** The summary as a two-column text table. */
+export function formatSummary(s) {
+  const rows = [
+    ['documents', `${s.documents.total} (${s.documents.ok} ok, ${s.documents.failed} failed)`],
+    ['served whole from cache', `${s.documents.fromCache} documents`],
+    ['elements', String(s.elements.total)],
+    ['elements extracted', String(s.elements.extracted)],
+    ['elements reused', String(s.elements.reused)],
+    ['documents/s', String(s.documentsPerSecond)],
+    ['wall time', `${s.seconds} s`],
+    ...Object.entries(s.stages).map(([name, t]) => [
+      `${name} p50 / p95`,
+      `${ms(t.p50)} / ${ms(t.p95)}`,
+    ]),
+    ['cache hit ratio', s.cache ? percent(s.cache.hitRatio) : 'off'],
+    ...(s.cache?.tiers ?? []).map((t) => [
+      `  ${t.name} tier`,
+      `${percent(t.hitRatio)} (${t.hits} hits, ${t.misses} misses)`,
+    ]),
+    ['ran inline / workers / none', `${s.ranIn.inline} / ${s.ranIn.workers} / ${s.ranIn.none}`],
+    ['peak RSS', `${(s.peakRssBytes / 1024 / 1024).toFixed(0)} MB`],
+    ['cross-document links', String(s.relations.links)],
+    ['near-duplicate pairs', String(s.relations.duplicates)],
+    ['alerts firing', s.alerts.length > 0 ? s.alerts.join(', ') : 'none'],
+    [
+      'failures',
+      s.failures.total === 0
+        ? 'none'
+        : Object.entries(s.failures.byCode)
+            .map(([code, n]) => `${code} ×${n}`)
+            .join(', '),
+    ],
+  ]
+  const width = Math.max(...rows.map(([label]) => label.length))
+  const line = `${'─'.repeat(width + 2)}┼${'─'.repeat(Math.max(...rows.map(([, v]) => v.length)) + 2)}`
+  return [line, ...rows.map(([label, value]) => ` ${label.padEnd(width)} │ ${value}`), line].join(
+    '\n',
+  )
+}
