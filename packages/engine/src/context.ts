@@ -41,5 +41,7 @@ export interface EngineContext {
   timeout: number | undefined
   chunkSize: number
   stats: EngineStats
+  /** Records a document's duration (ms) into the profiler's `extract.duration` histogram. */
+  recordDuration: ((ms: number) => void) | undefined
   emit<K extends keyof EngineEvents>(event: K, ...args: Parameters<EngineEvents[K]>): void
 }

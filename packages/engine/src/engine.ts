@@ -63,6 +63,7 @@ export function createEngine<D = unknown, M = unknown>(options: EngineOptions): 
     timeout: options.timeout,
     chunkSize: options.chunkSize ?? 512,
     stats: new EngineStats(clock.now()),
+    recordDuration: undefined,
     emit: (event, ...args) => {
       if (event === 'document') afterDocument()
       ;(emitter.emit as (event: string, ...args: unknown[]) => boolean)(event, ...args)
@@ -79,6 +80,13 @@ export function createEngine<D = unknown, M = unknown>(options: EngineOptions): 
     metrics: () => alertMetrics(ctx),
   })
   ctx.slots = slots
+  const { profiler } = slots
+  if (profiler) {
+    const histogram = profiler.histogram?.('extract.duration')
+    ctx.recordDuration = histogram
+      ? (ms) => histogram.record(ms)
+      : (ms) => profiler.record('extract.duration', ms)
+  }
   const gate = new PressureGate(slots.memory, (change) => {
     if (change.level === 'critical') {
       ctx.stats.pressure.pauses++
@@ -139,9 +147,10 @@ export function createEngine<D = unknown, M = unknown>(options: EngineOptions): 
 
   return {
     slots,
-    async extract(doc) {
-      assertOpen()
-      return (await extractDocument(ctx, doc)) as ExtractResult<D, M>
+    extract(doc) {
+      // Not an async function: the warm path costs one promise, not two.
+      if (closed) return Promise.reject(new EngineClosedError())
+      return extractDocument(ctx, doc) as Promise<ExtractResult<D, M>>
     },
     async *extractMany(source, manyOptions = {}) {
       assertOpen()

@@ -57,7 +57,7 @@ function finish(ctx: EngineContext, result: ExtractResult, started: number): Ext
   const ms = ctx.clock.now() - started
   const { stats } = ctx
   stats.stages.total.add(ms)
-  ctx.slots.profiler?.record('extract.duration', ms)
+  ctx.recordDuration?.(ms)
   if (result.ok) {
     stats.ok++
     result.stats.durationMs = ms

@@ -7,10 +7,14 @@ import type { SourceDocument } from './types'
  * no two different inputs share a key.
  */
 export function documentKey(doc: SourceDocument, extractorKey: string): string {
+  const meta = doc.meta === undefined ? '' : JSON.stringify(doc.meta)
+  const kind = typeof doc.content === 'string' ? 's' : 'b'
   const hash = createHash('sha256')
-  hash.update(`d\0${extractorKey}\0${doc.id}\0${doc.path ?? ''}\0${doc.mediaType ?? ''}\0`)
-  if (doc.meta !== undefined) hash.update(JSON.stringify(doc.meta))
-  hash.update(typeof doc.content === 'string' ? '\0s\0' : '\0b\0')
+  // Two updates: the metadata header (lengths make the boundaries unambiguous), then the content.
+  hash.update(
+    `${extractorKey.length}:${extractorKey}${doc.id.length}:${doc.id}${doc.path?.length ?? -1}:${doc.path ?? ''}` +
+      `${doc.mediaType?.length ?? -1}:${doc.mediaType ?? ''}${meta.length}:${meta}${kind}`,
+  )
   hash.update(doc.content)
   return `d:${hash.digest('base64url')}`
 }
