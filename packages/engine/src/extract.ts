@@ -270,14 +270,16 @@ async function computeElements(
 ): Promise<ElementsOutcome & { version?: number }> {
   const tracker = ctx.slots.incremental
   if (!tracker) return resolveElements(ctx, doc, elements, signal)
-  // Until @mx/incremental's batch hook is available the elements are resolved up front (through
-  // the element cache) and the tracker picks each result by id.
-  const outcome = await resolveElements(ctx, doc, elements, signal)
-  const byId = new Map(elements.map((element, i) => [element.id, outcome.metas[i]]))
-  const { extracted, ranIn } = outcome
+  let extracted = 0
+  let ranIn: ElementsOutcome['ranIn'] = 'none'
+  // The tracker calls the batch hook once, with only the new and changed elements.
   const update = await tracker.update(doc.id, elements as never, {
-    element: (element) => byId.get(element.id),
-    elements: (dirty) => dirty.map((element) => byId.get(element.id)),
+    elements: async (dirty) => {
+      const outcome = await resolveElements(ctx, doc, dirty, signal)
+      extracted = outcome.extracted
+      ranIn = outcome.ranIn
+      return outcome.metas
+    },
   })
   const metas = update.value.elements.map((entry) => entry.result)
   return { metas, extracted, ranIn, version: update.version }

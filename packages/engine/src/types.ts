@@ -55,10 +55,11 @@ export interface TrackedElement {
 
 /** What the engine passes to `IncrementalSlot.update`. */
 export interface IncrementalSpec {
-  /** Per-element computation (synchronous form). */
-  element?: (element: TrackedElement) => unknown
-  /** Batch form: computes the dirty elements of the update in one call. */
-  elements?: (dirty: TrackedElement[]) => Promise<unknown[]> | unknown[]
+  /**
+   * Computes the results of the new and changed elements (in document order) in one call;
+   * the slot reuses the previous results of the others.
+   */
+  elements: (dirty: TrackedElement[]) => Promise<unknown[]>
 }
 
 /**

@@ -75,7 +75,7 @@ describe('slot interfaces', () => {
         const previous = versions.get(docId) ?? new Map()
         const key = (el: TrackedElement) => JSON.stringify(el)
         const dirty = elements.filter((el) => !previous.has(key(el)))
-        const computed = await (spec.elements as (d: TrackedElement[]) => Promise<unknown[]>)(dirty)
+        const computed = await spec.elements(dirty)
         const next = new Map(previous)
         for (const [i, el] of dirty.entries()) next.set(key(el), computed[i])
         versions.set(docId, next)
