@@ -16,8 +16,20 @@ export default defineConfig({
         test: {
           name: 'repo',
           include: ['test/**/*.test.ts'],
+          exclude: ['test/reliability/**'],
           testTimeout: 300_000,
           hookTimeout: 300_000,
+        },
+      },
+      // Chaos, crash, fuzz and load suite: long runs, real processes, one file at a time so the
+      // load figures (peak RSS, throughput) are not skewed by its own other files.
+      {
+        test: {
+          name: 'reliability',
+          include: ['test/reliability/**/*.test.ts'],
+          testTimeout: 600_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
         },
       },
     ],
