@@ -38,29 +38,20 @@ function endsChunk(id: string): boolean {
 /**
  * Splits a version's element list into content-addressed chunks, reusing the key of every chunk
  * equal to one of the previous version (compared entry by entry, without serialising). New
- * chunks are added to `blobs`. `sameIds` says the ids equal the previous version's, position by
- * position, so its boundaries (and first-id index) are reused without hashing any id.
+ * chunks are added to `blobs`. `changed`, when given, says the ids equal the previous version's
+ * position by position and lists (in order) the only positions whose entries differ: the
+ * previous boundaries, first-id index and keys of untouched chunks are then reused as they are,
+ * in O(chunks + changed) without comparing any entry.
  */
 export function chunkElements(
   next: ElementColumns,
   prev: ElementColumns & { chunks: ChunkIndex },
   blobs: Record<string, unknown>,
-  sameIds = false,
+  changed?: readonly number[],
 ): ChunkIndex {
-  const out = emptyChunks()
   const size = next.ids.length
-  if (sameIds) {
-    // boundaries depend on ids only: the previous ones still hold
-    const { starts } = prev.chunks
-    for (let c = 0; c < starts.length; c++) {
-      const start = starts[c] as number
-      const end = starts[c + 1] ?? size
-      out.starts.push(start)
-      out.keys.push(reusedKey(next, prev, start, end) ?? newChunk(next, start, end, blobs))
-    }
-    out.byFirstId = prev.chunks.byFirstId
-    return out
-  }
+  if (changed) return rechunkChanged(next, prev, blobs, changed)
+  const out = emptyChunks()
   let start = 0
   for (let i = 0; i < size; i++) {
     if (i + 1 < size && i + 1 - start < MAX_CHUNK && !endsChunk(next.ids[i] as string)) continue
@@ -70,6 +61,27 @@ export function chunkElements(
     out.starts.push(start)
     out.keys.push(key)
     start = end
+  }
+  return out
+}
+
+/** Same ids in place: boundaries depend on ids only, so only chunks holding a change are new. */
+function rechunkChanged(
+  next: ElementColumns,
+  prev: ElementColumns & { chunks: ChunkIndex },
+  blobs: Record<string, unknown>,
+  changed: readonly number[],
+): ChunkIndex {
+  const { starts, keys } = prev.chunks
+  const out: ChunkIndex = { starts, keys: keys.slice(), byFirstId: prev.chunks.byFirstId }
+  let c = 0
+  for (let n = 0; n < changed.length; ) {
+    const position = changed[n] as number
+    while (c + 1 < starts.length && (starts[c + 1] as number) <= position) c++
+    const start = starts[c] as number
+    const end = starts[c + 1] ?? next.ids.length
+    out.keys[c] = newChunk(next, start, end, blobs)
+    while (n < changed.length && (changed[n] as number) < end) n++
   }
   return out
 }

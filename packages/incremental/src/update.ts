@@ -1,15 +1,13 @@
 import { chunkElements } from './chunks'
-import { indexById } from './diff'
+import { type Classified, classify } from './classify'
 import { InvalidOptionError } from './errors'
 import { digest } from './hash'
 import { type ComputedResults, computePending } from './results'
-import { matchesSnapshot, type Snapshot, takeSnapshot } from './snapshot'
 import {
   type DocumentState,
   documentContext,
   documentFingerprint,
   keys,
-  MISSING,
   type Previous,
 } from './state'
 import type {
@@ -57,99 +55,11 @@ export function planUpdate<E extends Element, R>(
   if (!Array.isArray(elements)) {
     throw new InvalidOptionError('elements', `elements must be an array, got ${typeof elements}`)
   }
-  const prev = state.previous
-  const size = elements.length
-  // same ids in the same order as last time (the common edit): reuse the id index as it is
-  const sameIds = hasSameIds(elements, prev.ids)
-  const byId = sameIds ? prev.byId : indexById(elements)
-  const counts: UpdateCounts = {
-    added: 0,
-    updated: 0,
-    skipped: 0,
-    deleted: 0,
-    recomputed: 0,
-    reused: 0,
-  }
-  const ids: string[] = sameIds ? prev.ids : new Array(size)
-  const hashes: string[] = new Array(size)
-  const resultKeys: string[] = new Array(size)
-  const results: unknown[] = new Array(size)
-  const snapshots: Array<Snapshot | undefined> | undefined = env.immutable
-    ? undefined
-    : new Array(size)
-  const prevElements = prev.elements
-  const prevSnapshots = prev.snapshots
-  const pending: number[] = []
-  let matched = 0
-
-  for (let i = 0; i < size; i++) {
-    const element = elements[i] as E
-    const id = element.id
-    const at = sameIds ? i : prev.byId.get(id)
-    let hash: string
-    if (at === undefined) {
-      hash = env.hashOf(element)
-      if (snapshots) snapshots[i] = takeSnapshot(element)
-    } else if (snapshots) {
-      // default mode: an element whose fields still equal the snapshot keeps its hash
-      const snapshot = prevSnapshots?.[at]
-      if (snapshot !== undefined && matchesSnapshot(element, snapshot)) {
-        hash = prev.hashes[at] as string
-        snapshots[i] = snapshot
-      } else {
-        hash = env.hashOf(element)
-        snapshots[i] = takeSnapshot(element)
-      }
-    } else {
-      hash = prevElements?.[at] === element ? (prev.hashes[at] as string) : env.hashOf(element)
-    }
-    ids[i] = id
-    hashes[i] = hash
-    if (at !== undefined) matched++
-    if (at !== undefined && prev.hashes[at] === hash && prev.results[at] !== MISSING) {
-      // the common case: same element, same content, reuse by position without any lookup
-      counts.skipped++
-      counts.reused++
-      resultKeys[i] = prev.resultKeys[at] as string
-      results[i] = prev.results[at]
-    } else {
-      if (at === undefined) counts.added++
-      else if (prev.hashes[at] === hash) counts.skipped++
-      else counts.updated++
-      resultKeys[i] = env.resultKeyOf(hash)
-      pending.push(i)
-    }
-  }
-  counts.deleted = prev.hashes.length - matched
-
+  const planned = classify(elements, state.previous, env)
   // changed or new elements: reuse a result with the same content key, else compute it
-  const computed = computePending(prev, { elements, pending, resultKeys, results }, spec, counts)
-  const planned: Classified<E> = {
-    elements,
-    sameIds,
-    byId,
-    ids,
-    hashes,
-    resultKeys,
-    results,
-    snapshots,
-    counts,
-  }
+  const computed = computePending(state.previous, planned, spec, planned.counts)
   const finish = (out: ComputedResults) => finishUpdate(docId, state, planned, out, spec, env)
   return computed instanceof Promise ? computed.then(finish) : finish(computed)
-}
-
-/** The element columns of an update once every element is hashed and classified. */
-interface Classified<E extends Element> {
-  elements: readonly E[]
-  sameIds: boolean
-  byId: Map<string, number>
-  ids: string[]
-  hashes: string[]
-  resultKeys: string[]
-  results: unknown[]
-  snapshots: Array<Snapshot | undefined> | undefined
-  counts: UpdateCounts
 }
 
 /** Builds the record of the next version once every element result is known. */
@@ -163,19 +73,10 @@ function finishUpdate<E extends Element, R>(
 ): PlannedUpdate<R> {
   const { elements, sameIds, byId, ids, hashes, resultKeys, results, snapshots, counts } = planned
   const prev = state.previous
-  const size = elements.length
-  const ordered: Array<{ id: string; result: R }> = new Array(size)
-  const prevOrdered = sameIds ? (prev.ordered as typeof ordered | undefined) : undefined
-  for (let i = 0; i < size; i++) {
-    const kept = prevOrdered?.[i]
-    ordered[i] =
-      kept !== undefined && kept.result === results[i]
-        ? kept
-        : Object.freeze({ id: ids[i] as string, result: results[i] as R })
-  }
+  const ordered = orderedResults<R>(planned, prev)
   const graph = state.graph
 
-  const chunks = chunkElements({ ids, hashes, resultKeys }, prev, blobs, sameIds)
+  const chunks = chunkElements(planned, prev, blobs, sameIds ? planned.changed : undefined)
   const fingerprint = documentFingerprint(chunks)
   state.current = {
     elements,
@@ -232,7 +133,7 @@ function finishUpdate<E extends Element, R>(
     createdAt: env.now(),
     kind: 'update',
     chunks: chunks.keys,
-    elementCount: size,
+    elementCount: elements.length,
     fingerprint,
     derived: snapshot,
   }
@@ -282,12 +183,27 @@ function sameContent(prev: VersionRecord, next: VersionRecord): boolean {
   return true
 }
 
-/** True when the elements carry exactly the ids of the previous version, position by position. */
-function hasSameIds(elements: readonly Element[], ids: readonly string[]): boolean {
-  if (elements.length !== ids.length) return false
-  for (let i = 0; i < ids.length; i++) {
-    const element = elements[i] as { id?: unknown } | null | undefined
-    if (element == null || element.id !== ids[i]) return false
+/**
+ * The `{ id, result }` entries of the value: frozen, and shared with the previous update's
+ * while the element's result is the same object (so only the pending positions can differ).
+ */
+function orderedResults<R>(
+  planned: Classified<Element>,
+  prev: Previous,
+): Array<{ id: string; result: R }> {
+  const { ids, results, pending } = planned
+  const entry = (i: number) => Object.freeze({ id: ids[i] as string, result: results[i] as R })
+  const prevOrdered = planned.sameIds
+    ? (prev.ordered as Array<{ id: string; result: R }> | undefined)
+    : undefined
+  if (prevOrdered === undefined) {
+    const ordered: Array<{ id: string; result: R }> = new Array(ids.length)
+    for (let i = 0; i < ids.length; i++) ordered[i] = entry(i)
+    return ordered
   }
-  return true
+  const ordered = prevOrdered.slice()
+  for (const i of pending) {
+    if ((ordered[i] as { result: unknown }).result !== results[i]) ordered[i] = entry(i)
+  }
+  return ordered
 }

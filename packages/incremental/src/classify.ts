@@ -1,0 +1,202 @@
+import { indexById } from './diff'
+import { matchesSnapshot, type Snapshot, takeSnapshot } from './snapshot'
+import { MISSING, type Previous } from './state'
+import type { Element, UpdateCounts } from './types'
+
+/** How elements are hashed and keyed (the part of the update environment this step needs). */
+export interface ClassifyEnvironment {
+  hashOf: (element: Element) => string
+  resultKeyOf: (hash: string) => string
+  /** Element objects are never mutated: an object seen last time keeps its hash. */
+  immutable: boolean
+}
+
+/** The element columns of an update once every element is hashed and classified. */
+export interface Classified<E extends Element> {
+  elements: readonly E[]
+  /** The ids equal the previous version's, position by position. */
+  sameIds: boolean
+  byId: Map<string, number>
+  ids: string[]
+  hashes: string[]
+  resultKeys: string[]
+  /** Reused results; the pending positions are filled in later. */
+  results: unknown[]
+  snapshots: Array<Snapshot | undefined> | undefined
+  counts: UpdateCounts
+  /** Positions whose result could not be reused by position, in document order. */
+  pending: number[]
+  /**
+   * With `sameIds`: the positions whose hash differs from the previous version's (every other
+   * position holds exactly the previous entry). Undefined otherwise.
+   */
+  changed: number[] | undefined
+}
+
+const zeroCounts = (): UpdateCounts => ({
+  added: 0,
+  updated: 0,
+  skipped: 0,
+  deleted: 0,
+  recomputed: 0,
+  reused: 0,
+})
+
+/**
+ * Hashes the elements of an update (skipping the ones whose content provably did not change)
+ * and sorts them into reused and pending. The common edit keeps every id in place; that case
+ * starts from copies of the previous columns and only writes what changed.
+ */
+export function classify<E extends Element>(
+  elements: readonly E[],
+  prev: Previous,
+  env: ClassifyEnvironment,
+): Classified<E> {
+  return elements.length > 0 && hasSameIds(elements, prev.ids)
+    ? classifySameIds(elements, prev, env)
+    : classifyMatched(elements, prev, env)
+}
+
+/** Every id is where it was: compare position by position, copy-on-write columns. */
+function classifySameIds<E extends Element>(
+  elements: readonly E[],
+  prev: Previous,
+  env: ClassifyEnvironment,
+): Classified<E> {
+  const size = elements.length
+  // slices are memory copies: far cheaper than writing 10,000 entries one by one
+  const hashes = prev.hashes.slice()
+  const resultKeys = prev.resultKeys.slice()
+  const results = prev.results.slice()
+  const prevSnapshots = prev.snapshots
+  const snapshots = env.immutable
+    ? undefined
+    : prevSnapshots
+      ? prevSnapshots.slice()
+      : new Array<Snapshot | undefined>(size)
+  const prevElements = env.immutable ? prev.elements : undefined
+  const pending: number[] = []
+  const changed: number[] = []
+  for (let i = 0; i < size; i++) {
+    const element = elements[i] as E
+    let same: boolean
+    if (snapshots) {
+      // default mode: an element whose fields still equal the snapshot keeps its hash
+      const snapshot = snapshots[i]
+      same = snapshot !== undefined && matchesSnapshot(element, snapshot)
+    } else {
+      same = prevElements !== undefined && prevElements[i] === element
+    }
+    if (!same) {
+      const hash = env.hashOf(element)
+      if (snapshots) snapshots[i] = takeSnapshot(element)
+      if (hash !== hashes[i]) {
+        hashes[i] = hash
+        resultKeys[i] = env.resultKeyOf(hash)
+        changed.push(i)
+        pending.push(i)
+        continue
+      }
+    }
+    if (results[i] === MISSING) pending.push(i)
+  }
+  const counts = zeroCounts()
+  counts.updated = changed.length
+  counts.skipped = size - changed.length
+  counts.reused = size - pending.length
+  return {
+    elements,
+    sameIds: true,
+    byId: prev.byId,
+    ids: prev.ids,
+    hashes,
+    resultKeys,
+    results,
+    snapshots,
+    counts,
+    pending,
+    changed,
+  }
+}
+
+/** Ids were inserted, removed or moved: match each element to its previous position by id. */
+function classifyMatched<E extends Element>(
+  elements: readonly E[],
+  prev: Previous,
+  env: ClassifyEnvironment,
+): Classified<E> {
+  const size = elements.length
+  const byId = indexById(elements)
+  const counts = zeroCounts()
+  const ids: string[] = new Array(size)
+  const hashes: string[] = new Array(size)
+  const resultKeys: string[] = new Array(size)
+  const results: unknown[] = new Array(size)
+  const snapshots = env.immutable ? undefined : new Array<Snapshot | undefined>(size)
+  const prevElements = prev.elements
+  const prevSnapshots = prev.snapshots
+  const pending: number[] = []
+  let matched = 0
+
+  for (let i = 0; i < size; i++) {
+    const element = elements[i] as E
+    const id = element.id
+    const at = prev.byId.get(id)
+    let hash: string
+    if (at === undefined) {
+      hash = env.hashOf(element)
+      if (snapshots) snapshots[i] = takeSnapshot(element)
+    } else if (snapshots) {
+      const snapshot = prevSnapshots?.[at]
+      if (snapshot !== undefined && matchesSnapshot(element, snapshot)) {
+        hash = prev.hashes[at] as string
+        snapshots[i] = snapshot
+      } else {
+        hash = env.hashOf(element)
+        snapshots[i] = takeSnapshot(element)
+      }
+    } else {
+      hash = prevElements?.[at] === element ? (prev.hashes[at] as string) : env.hashOf(element)
+    }
+    ids[i] = id
+    hashes[i] = hash
+    if (at !== undefined) matched++
+    if (at !== undefined && prev.hashes[at] === hash && prev.results[at] !== MISSING) {
+      // same element, same content: reuse by position without any lookup
+      counts.skipped++
+      counts.reused++
+      resultKeys[i] = prev.resultKeys[at] as string
+      results[i] = prev.results[at]
+    } else {
+      if (at === undefined) counts.added++
+      else if (prev.hashes[at] === hash) counts.skipped++
+      else counts.updated++
+      resultKeys[i] = env.resultKeyOf(hash)
+      pending.push(i)
+    }
+  }
+  counts.deleted = prev.hashes.length - matched
+  return {
+    elements,
+    sameIds: false,
+    byId,
+    ids,
+    hashes,
+    resultKeys,
+    results,
+    snapshots,
+    counts,
+    pending,
+    changed: undefined,
+  }
+}
+
+/** True when the elements carry exactly the ids of the previous version, position by position. */
+function hasSameIds(elements: readonly Element[], ids: readonly string[]): boolean {
+  if (elements.length !== ids.length) return false
+  for (let i = 0; i < ids.length; i++) {
+    const element = elements[i] as { id?: unknown } | null | undefined
+    if (element == null || element.id !== ids[i]) return false
+  }
+  return true
+}
