@@ -47,7 +47,11 @@ export async function* folderDocuments(dir) {
     if (entry.isDirectory() && !skippedDirs.has(entry.name)) {
       for await (const doc of folderDocuments(path))
         yield { id: `${entry.name}/${doc.id}`, path: doc.path }
-    } else if (entry.isFile() && documentExtensions.has(extname(entry.name).toLowerCase())) {
+    } else if (
+      // A symbolic link is listed too: if it leads nowhere, reading it is that document's error.
+      (entry.isFile() || entry.isSymbolicLink()) &&
+      documentExtensions.has(extname(entry.name).toLowerCase())
+    ) {
       yield { id: entry.name, path }
     }
   }

@@ -3,6 +3,7 @@
 // documents (default: the documentation of the packages installed under node_modules).
 // Exit codes: 0 done (failed documents are in the output), 1 --strict and a document failed or
 // the run could not start, 2 bad command line.
+import { statSync } from 'node:fs'
 import cliProgress from 'cli-progress'
 import { parseCommandLine, UsageError, usage } from './cli/args.mjs'
 import { runExtraction } from './run.mjs'
@@ -20,6 +21,10 @@ async function main(argv) {
   if (options.help) {
     process.stdout.write(`${usage}\n`)
     return 0
+  }
+  if (options.dir && !statSync(options.dir, { throwIfNoEntry: false })?.isDirectory()) {
+    process.stderr.write(`mx-docs: ${options.dir} is not a folder\n${usage}\n`)
+    return 2
   }
   // The bar only where someone watches: a terminal, and not when stdout is for --json.
   const bar =

@@ -146,7 +146,7 @@ describe('element', () => {
       id: 'v.md',
       content: 'Listen on 127.0.0.1.5 or read lib/1.2.3/x, not 1.2.3.4.',
     }).metas
-    expect(meta?.entities.versions).toEqual([])
+    expect(meta?.entities?.versions).toBeUndefined()
   })
 
   it('detects the language of prose', () => {

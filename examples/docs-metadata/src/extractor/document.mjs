@@ -1,5 +1,6 @@
 // document(elements, metas): the cheap reduce of element results into a document's metadata.
 import { languageOf as detectLanguage } from './element.mjs'
+import { entityKinds } from './entities.mjs'
 import { mergeSignatures } from './minhash.mjs'
 import { formatOf } from './parse.mjs'
 
@@ -47,18 +48,14 @@ export function document(elements, metas, context) {
       codeBlocks: count('code'),
       tables: count('table'),
       quotes: count('quote'),
-      links: metas.reduce((n, m) => n + m.links.length, 0),
-      images: metas.reduce((n, m) => n + m.images.length, 0),
+      links: metas.reduce((n, m) => n + (m.links?.length ?? 0), 0),
+      images: metas.reduce((n, m) => n + (m.images?.length ?? 0), 0),
     },
     codeLanguages: all((m) => (m.lang ? [m.lang] : [])),
-    links: all((m) => m.links.map((l) => l.href)),
-    entities: {
-      urls: all((m) => m.entities.urls),
-      emails: all((m) => m.entities.emails),
-      versions: all((m) => m.entities.versions),
-      dates: all((m) => m.entities.dates),
-      issues: all((m) => m.entities.issues),
-    },
+    links: all((m) => m.links?.map((l) => l.href) ?? []),
+    entities: Object.fromEntries(
+      entityKinds.map((kind) => [kind, all((m) => m.entities?.[kind] ?? [])]),
+    ),
     terms: topTerms(metas),
     signature: mergeSignatures(metas.map((m) => m.signature)),
   }
@@ -79,8 +76,10 @@ function languageOf(metas) {
 
 function topTerms(metas) {
   const counts = new Map()
-  for (const m of metas)
-    for (const term in m.terms) counts.set(term, (counts.get(term) ?? 0) + m.terms[term])
+  for (const m of metas) {
+    if (!m.terms) continue
+    for (const term of m.terms.split(' ')) counts.set(term, (counts.get(term) ?? 0) + 1)
+  }
   const top = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, keptTerms)
   return Object.fromEntries(top)
 }

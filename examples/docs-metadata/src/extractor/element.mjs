@@ -4,7 +4,7 @@ import { franc } from 'franc-min'
 import { findEntities } from './entities.mjs'
 import { lexInline } from './inline.mjs'
 import { minhash } from './minhash.mjs'
-import { countSentences, termCounts, words } from './terms.mjs'
+import { countSentences, indexTerms, words } from './terms.mjs'
 
 // franc needs some text to be right; shorter prose gets no language vote.
 const minLanguageChars = 80
@@ -33,16 +33,23 @@ export function element(el) {
     words: tokens.length,
     sentences: isCode ? 0 : countSentences(content.text),
     lines: content.text === '' ? 0 : content.text.split('\n').length,
-    links: content.links,
-    images: content.images,
-    entities: findEntities(content.text),
-    language: isCode ? null : languageOf(content.text),
-    terms: termCounts(tokens),
+    // Empty lists are left out: most elements have none, and every result is cloned and stored.
+    ...(content.links.length > 0 && { links: content.links }),
+    ...(content.images.length > 0 && { images: content.images }),
+    ...nonEmpty(findEntities(content.text)),
+    ...(!isCode && { language: languageOf(content.text) }),
+    terms: indexTerms(tokens),
     signature: minhash(tokens),
   }
   if (!isCode && el.type !== 'table')
     meta.text = el.type === 'heading' ? content.text : content.text.slice(0, keptTextChars)
   return meta
+}
+
+/** `{ entities }` with the kinds that have matches, or nothing. */
+function nonEmpty(entities) {
+  const found = Object.entries(entities).filter(([, values]) => values.length > 0)
+  return found.length > 0 ? { entities: Object.fromEntries(found) } : {}
 }
 
 function contentOf(el) {

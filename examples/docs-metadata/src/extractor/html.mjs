@@ -90,7 +90,8 @@ export function parseHtml(text, ids, options = {}) {
         id: ids.next(type),
         type,
         format: 'html',
-        text: collapse(link.text),
+        // Like Markdown's `[![alt](src)](href)`: an image's text is its alt text.
+        text: collapse(link.text) || (image?.alt ?? ''),
         links: [link],
         images: image ? [image] : [],
       })

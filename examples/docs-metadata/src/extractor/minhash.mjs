@@ -35,10 +35,20 @@ function mix(x) {
   return x >>> 0
 }
 
+// Signatures travel (worker → main thread, cache, version store) as base64 of the 64 uint32s:
+// one string clones and serialises far cheaper than an array of 64 numbers.
+const encode = (signature) =>
+  Buffer.from(signature.buffer, signature.byteOffset, signature.byteLength).toString('base64')
+const decode = (text) => {
+  const bytes = Buffer.from(text, 'base64')
+  return new Uint32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength))
+}
+
 /**
- * MinHash signature of the word 3-shingles of `tokens` (lowercased), or null when there are none.
+ * MinHash signature of the word 3-shingles of `tokens` (lowercased), base64-encoded, or null
+ * when there are none.
  * @param {string[]} tokens
- * @returns {number[] | null}
+ * @returns {string | null}
  */
 export function minhash(tokens) {
   if (tokens.length < 3) return null
@@ -51,23 +61,35 @@ export function minhash(tokens) {
       if (value < signature[k]) signature[k] = value
     }
   }
-  return Array.from(signature)
+  return encode(signature)
 }
 
-/** Element-wise minimum of signatures (the signature of the union), or null if none. */
+/** Element-wise minimum of encoded signatures (the signature of the union), or null if none. */
 export function mergeSignatures(signatures) {
   let merged = null
-  for (const signature of signatures) {
-    if (!signature) continue
-    if (!merged) merged = signature.slice()
+  for (const encoded of signatures) {
+    if (!encoded) continue
+    const signature = decode(encoded)
+    if (!merged) merged = signature
     else
       for (let k = 0; k < signatureSize; k++) if (signature[k] < merged[k]) merged[k] = signature[k]
   }
-  return merged
+  return merged ? encode(merged) : null
 }
 
-/** Estimated Jaccard similarity: the share of equal positions. */
-export function similarity(a, b) {
+/** The LSH band keys of an encoded signature: `rows` values each. */
+export function bandKeys(encoded) {
+  const signature = decode(encoded)
+  const keys = []
+  for (let band = 0; band < bands; band++)
+    keys.push(`${band}:${signature.subarray(band * rows, band * rows + rows).join(',')}`)
+  return keys
+}
+
+/** Estimated Jaccard similarity of two encoded signatures: the share of equal positions. */
+export function similarity(encodedA, encodedB) {
+  const a = decode(encodedA)
+  const b = decode(encodedB)
   let equal = 0
   for (let k = 0; k < signatureSize; k++) if (a[k] === b[k]) equal++
   return equal / signatureSize

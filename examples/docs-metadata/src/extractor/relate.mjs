@@ -2,7 +2,7 @@
 // tree of each document, links between documents of the corpus, and near-duplicate documents
 // found by MinHash with locality-sensitive hashing (only documents sharing a band are compared).
 import { posix } from 'node:path'
-import { bands, rows, similarity } from './minhash.mjs'
+import { bandKeys, similarity } from './minhash.mjs'
 
 const keywordsPerDocument = 8
 const duplicateThreshold = 0.7
@@ -95,8 +95,7 @@ function nearDuplicates(docs) {
   const buckets = new Map()
   const signed = docs.filter((d) => d.metadata.signature)
   signed.forEach((doc, index) => {
-    for (let band = 0; band < bands; band++) {
-      const key = `${band}:${doc.metadata.signature.slice(band * rows, band * rows + rows).join(',')}`
+    for (const key of bandKeys(doc.metadata.signature)) {
       const bucket = buckets.get(key)
       if (bucket) bucket.push(index)
       else buckets.set(key, [index])

@@ -29,12 +29,13 @@ export function countSentences(text) {
 }
 
 /**
- * Term frequencies of the index terms (lowercase words of 3+ letters, stopwords and numbers out).
+ * The index terms (lowercase words of 3+ letters, stopwords and numbers out), space-separated
+ * with repeats: one string is what an element result carries (cheap to clone and store).
  * @param {string[]} tokens
- * @returns {Record<string, number>}
+ * @returns {string}
  */
-export function termCounts(tokens) {
-  const counts = {}
+export function indexTerms(tokens) {
+  const terms = []
   for (const token of tokens) {
     const term = token.toLowerCase().replace(/['’]s$/, '')
     if (
@@ -45,7 +46,7 @@ export function termCounts(tokens) {
       /\d\.\d/.test(term)
     )
       continue
-    counts[term] = (counts[term] ?? 0) + 1
+    terms.push(term)
   }
-  return counts
+  return terms.join(' ')
 }

@@ -1,0 +1,333 @@
+import { cpSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { tempDir } from '@mx/testkit'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { makeCorpus, readLines, runCli } from './cli-helpers'
+
+const expected = {
+  'CHANGELOG.md': {
+    title: 'Changelog',
+    description: null,
+    format: 'markdown',
+    language: null,
+    outline: [
+      { id: 'changelog#h', depth: 1, text: 'Changelog' },
+      { id: 'changelog/123-2024-05-01#h', depth: 2, text: '1.2.3 (2024-05-01)' },
+      { id: 'changelog/122-2024-04-02#h', depth: 2, text: '1.2.2 (2024-04-02)' },
+    ],
+    words: 23,
+    readingMinutes: 1,
+    counts: {
+      elements: 6,
+      headings: 3,
+      paragraphs: 0,
+      listItems: 3,
+      codeBlocks: 0,
+      tables: 0,
+      quotes: 0,
+      links: 0,
+      images: 0,
+    },
+    codeLanguages: [],
+    links: [],
+    entities: {
+      urls: [],
+      emails: [],
+      versions: ['1.2.3', '1.2.2'],
+      dates: ['2024-05-01', '2024-04-02'],
+      issues: ['#42'],
+    },
+  },
+  'api/index.html': {
+    title: 'Thing API',
+    description: 'The guide explains installation. This page lists every function.',
+    format: 'html',
+    // Under 200 characters of prose: too little to tell the language.
+    language: null,
+    outline: [
+      { id: 'api-reference#h', depth: 1, text: 'API reference' },
+      { id: 'api-reference/functions#h', depth: 2, text: 'Functions' },
+    ],
+    words: 37,
+    readingMinutes: 1,
+    counts: {
+      elements: 10,
+      headings: 2,
+      paragraphs: 1,
+      listItems: 2,
+      codeBlocks: 1,
+      tables: 1,
+      quotes: 1,
+      links: 2,
+      images: 1,
+    },
+    codeLanguages: ['ts'],
+    links: ['../guide.md', 'https://example.com/logo'],
+    entities: { urls: [], emails: [], versions: [], dates: [], issues: [] },
+  },
+  'guide.md': {
+    title: 'Install guide',
+    description:
+      'Thing parses documents quickly. Install it with npm i thing, read the API or the notes, and write to help@example.com when something breaks.',
+    format: 'markdown',
+    language: 'eng',
+    outline: [
+      { id: 'install-guide#h', depth: 1, text: 'Install guide' },
+      { id: 'install-guide/usage#h', depth: 2, text: 'Usage' },
+      { id: 'install-guide/links#h', depth: 2, text: 'Links' },
+    ],
+    words: 65,
+    readingMinutes: 1,
+    counts: {
+      elements: 14,
+      headings: 3,
+      paragraphs: 3,
+      listItems: 3,
+      codeBlocks: 1,
+      tables: 1,
+      quotes: 1,
+      links: 7,
+      images: 2,
+    },
+    codeLanguages: ['js'],
+    links: [
+      'https://www.npmjs.com/package/thing',
+      'https://ci.example.com/thing',
+      './api/index.html',
+      'notes.txt',
+      'mailto:help@example.com',
+      './CHANGELOG.md',
+      'https://example.com/thing',
+    ],
+    entities: {
+      urls: ['https://example.com/thing'],
+      emails: ['help@example.com'],
+      versions: ['v1.2.3'],
+      dates: ['2024-05-01'],
+      issues: ['#42', 'acme/thing#7'],
+    },
+  },
+  'notes.txt': {
+    title: 'Release notes',
+    description:
+      'Thing reads Markdown, HTML and plain text files and writes one line of metadata per document.',
+    format: 'text',
+    language: 'eng',
+    outline: [{ id: 'release-notes#h', depth: 1, text: 'Release notes' }],
+    words: 25,
+    readingMinutes: 1,
+    counts: {
+      elements: 5,
+      headings: 1,
+      paragraphs: 1,
+      listItems: 2,
+      codeBlocks: 1,
+      tables: 0,
+      quotes: 0,
+      links: 0,
+      images: 0,
+    },
+    codeLanguages: [],
+    links: [],
+    entities: { urls: [], emails: [], versions: [], dates: [], issues: [] },
+  },
+}
+
+describe('mx-docs extract (end to end on a fixture folder)', () => {
+  let work: ReturnType<typeof tempDir>
+  let docs: string
+  const flags = () => [
+    '--out',
+    'out/metadata.jsonl',
+    '--report',
+    'out/report.html',
+    '--cache-dir',
+    'cache',
+    '--json',
+  ]
+
+  beforeEach(() => {
+    work = tempDir('mx-docs-cli-')
+    docs = makeCorpus(work.path)
+  })
+  afterEach(() => work.remove())
+
+  it('writes one JSON line per document, field by field, then the corpus relations', async () => {
+    const run = await runCli(['extract', docs, ...flags()], work.path)
+    expect(run.stderr).toBe('')
+    expect(run.code).toBe(0)
+    const { documents, corpus } = readLines(join(work.path, 'out/metadata.jsonl'))
+    expect([...documents.keys()].sort()).toEqual([
+      'CHANGELOG.md',
+      'api/index.html',
+      'broken/binary.md',
+      'broken/invalid-utf8.md',
+      'gone.md',
+      'guide.md',
+      'huge.md',
+      'notes.txt',
+    ])
+    for (const [id, metadata] of Object.entries(expected)) {
+      expect(documents.get(id)?.ok, id).toBe(true)
+      expect(documents.get(id)?.metadata, id).toEqual(metadata)
+    }
+    expect(documents.get('guide.md')?.stats).toMatchObject({
+      elements: 14,
+      extracted: 14,
+      reused: 0,
+      source: 'elements',
+    })
+    expect(corpus.kind).toBe('corpus')
+    expect(corpus.links).toEqual([
+      { from: 'api/index.html', to: 'guide.md', href: '../guide.md' },
+      { from: 'guide.md', to: 'api/index.html', href: './api/index.html' },
+      { from: 'guide.md', to: 'notes.txt', href: 'notes.txt' },
+      { from: 'guide.md', to: 'CHANGELOG.md', href: './CHANGELOG.md' },
+    ])
+    expect(corpus.duplicates).toEqual([])
+    expect(Object.keys(corpus.keywords).sort()).toEqual(Object.keys(expected).sort())
+    expect(corpus.sections['guide.md'][0].children.map((s: { text: string }) => s.text)).toEqual([
+      'Usage',
+      'Links',
+    ])
+  })
+
+  it('reports unreadable, binary, invalid UTF-8 and too large files as per-document errors and completes', async () => {
+    const run = await runCli(['extract', docs, ...flags()], work.path)
+    expect(run.code).toBe(0)
+    const { documents } = readLines(join(work.path, 'out/metadata.jsonl'))
+    expect(documents.get('broken/binary.md')).toMatchObject({
+      ok: false,
+      stage: 'extract',
+      error: {
+        code: 'MX_ENGINE_PARSE',
+        reason: 'MX_DOCS_BINARY',
+        message: expect.stringContaining('broken/binary.md is binary'),
+      },
+    })
+    expect(documents.get('broken/invalid-utf8.md')).toMatchObject({
+      ok: false,
+      error: {
+        code: 'MX_ENGINE_PARSE',
+        reason: 'MX_DOCS_INVALID_UTF8',
+        message: expect.stringContaining('at byte 21'),
+      },
+    })
+    expect(documents.get('gone.md')).toMatchObject({
+      ok: false,
+      stage: 'read',
+      error: { code: 'MX_DOCS_UNREADABLE' },
+    })
+    expect(documents.get('huge.md')).toMatchObject({
+      ok: false,
+      stage: 'read',
+      error: { code: 'MX_DOCS_TOO_LARGE', message: expect.stringContaining('104857600 bytes') },
+    })
+    const summary = JSON.parse(run.stdout)
+    expect(summary.documents).toEqual({ total: 8, ok: 4, failed: 4, fromCache: 0, extracted: 4 })
+    expect(summary.elements).toEqual({ total: 35, extracted: 35, reused: 0 })
+    expect(summary.failures.byCode).toEqual({
+      MX_DOCS_BINARY: 1,
+      MX_DOCS_INVALID_UTF8: 1,
+      MX_DOCS_UNREADABLE: 1,
+      MX_DOCS_TOO_LARGE: 1,
+    })
+  })
+
+  it('serves the second run from the cache, and the report says so', async () => {
+    const cold = await runCli(['extract', docs, ...flags()], work.path)
+    const first = readLines(join(work.path, 'out/metadata.jsonl'))
+    const warm = await runCli(['extract', docs, ...flags()], work.path)
+    expect(warm.code).toBe(0)
+    const summary = JSON.parse(warm.stdout)
+    expect(summary.documents).toMatchObject({ ok: 4, fromCache: 4, extracted: 0 })
+    expect(summary.elements).toEqual({ total: 35, extracted: 0, reused: 35 })
+    expect(summary.ranIn.none).toBe(4)
+    expect(
+      summary.cache.tiers.find((t: { name: string }) => t.name === 'disk').hits,
+    ).toBeGreaterThanOrEqual(4)
+    const second = readLines(join(work.path, 'out/metadata.jsonl'))
+    for (const id of Object.keys(expected)) {
+      expect(second.documents.get(id)?.metadata).toEqual(first.documents.get(id)?.metadata)
+      expect(second.documents.get(id)?.stats).toMatchObject({
+        source: 'document-cache',
+        extracted: 0,
+      })
+    }
+    expect(second.corpus).toEqual(first.corpus)
+    expect(JSON.parse(cold.stdout).documents.fromCache).toBe(0)
+    const html = readFileSync(join(work.path, 'out/report.html'), 'utf8')
+    expect(html).toContain('<html')
+    expect(html).toContain('8 documents, 4 from cache, 0 elements extracted')
+  })
+
+  it('after one file is edited, extracts only that file’s changed elements', async () => {
+    await runCli(['extract', docs, ...flags()], work.path)
+    const notes = join(docs, 'notes.txt')
+    writeFileSync(
+      notes,
+      readFileSync(notes, 'utf8').replace(
+        '- links and code blocks',
+        '- links, code blocks and tables',
+      ),
+    )
+    const run = await runCli(['extract', docs, ...flags()], work.path)
+    const summary = JSON.parse(run.stdout)
+    expect(summary.documents).toMatchObject({ ok: 4, fromCache: 3, extracted: 1 })
+    expect(summary.elements).toEqual({ total: 35, extracted: 1, reused: 34 })
+    const { documents } = readLines(join(work.path, 'out/metadata.jsonl'))
+    expect(documents.get('notes.txt')?.stats).toMatchObject({
+      elements: 5,
+      extracted: 1,
+      reused: 4,
+      source: 'elements',
+    })
+    expect(documents.get('notes.txt')?.metadata).toEqual({ ...expected['notes.txt'], words: 26 })
+  })
+
+  it('exits 1 with --strict when a document failed, 0 when none did', async () => {
+    const strict = await runCli(['extract', docs, ...flags(), '--strict'], work.path)
+    expect(strict.code).toBe(1)
+    expect(JSON.parse(strict.stdout).failures.total).toBe(4)
+    const clean = join(work.path, 'clean')
+    cpSync(join(docs, 'guide.md'), join(clean, 'guide.md'))
+    const ok = await runCli(['extract', clean, ...flags(), '--strict'], work.path)
+    expect(ok.code).toBe(0)
+    expect(JSON.parse(ok.stdout).failures.total).toBe(0)
+  })
+
+  it('prints a summary table without --json', async () => {
+    const run = await runCli(
+      ['extract', docs, '--out', 'm.jsonl', '--report', 'r.html', '--no-cache'],
+      work.path,
+    )
+    expect(run.code).toBe(0)
+    expect(run.stdout).toMatch(/documents\s+│ 8 \(4 ok, 4 failed\)/)
+    expect(run.stdout).toMatch(/cache hit ratio\s+│ off/)
+    expect(run.stdout).toMatch(/parse p50 \/ p95\s+│ [\d.]+ ms \/ [\d.]+ ms/)
+    expect(run.stdout).toContain('MX_DOCS_TOO_LARGE ×1')
+  })
+
+  it.each([
+    [['extract', '--threads', '0'], '--threads must be a positive integer, got "0"'],
+    [
+      ['extract', '--level', 'turbo'],
+      '--level must be one of basic, standard, performance, enterprise, got "turbo"',
+    ],
+    [['extract', '--bogus'], "Unknown option '--bogus'"],
+    [['extract', '--redis', 'localhost'], '--redis must be a redis:// or rediss:// URL'],
+    [
+      ['extract', '--no-cache', '--cache-dir', 'x'],
+      '--no-cache and --cache-dir exclude each other',
+    ],
+    [['extract', 'a', 'b'], 'unexpected argument "b"'],
+    [['extrakt'], 'unknown command "extrakt"'],
+    [[], 'missing command: extract'],
+    [['extract', 'no-such-folder'], 'no-such-folder is not a folder'],
+  ])('exits 2 with a clear message for %j', async (args, message) => {
+    const run = await runCli(args, work.path)
+    expect(run.code).toBe(2)
+    expect(run.stderr).toContain(`mx-docs: ${message}`)
+    expect(run.stderr).toContain('usage: mx-docs extract')
+  })
+})
