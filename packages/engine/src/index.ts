@@ -16,6 +16,13 @@ export { defineExtractor } from './extractor'
 export type { LevelPreset } from './levels'
 export { levels } from './levels'
 export type {
+  ExtractViaQueueOptions,
+  QueueConnectionOptions,
+  QueueServer,
+  ServeQueueOptions,
+} from './queue'
+export { extractViaQueue, serveQueue } from './queue'
+export type {
   AlertsSlot,
   AlertView,
   CacheSlot,
