@@ -1,6 +1,6 @@
+import type { EngineEvents, Extractor, ResolvedSlots } from './api'
 import type { CostModel } from './cost'
 import { SampleRing } from './timings'
-import type { EngineEvents, Extractor, ResolvedSlots } from './types'
 
 /** Counters behind `report()`. */
 export class EngineStats {

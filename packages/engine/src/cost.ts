@@ -1,4 +1,4 @@
-import type { CostOptions } from './types'
+import type { CostOptions } from './api'
 
 /** Elements a document may have to be probed inline while nothing has been measured yet. */
 const PROBE_ELEMENTS = 32

@@ -1,8 +1,9 @@
 import { hashElement } from '@mx/incremental'
+import type { ExtractorElement, RanIn, SourceDocument } from './api'
 import type { EngineContext } from './context'
 import { ExtractError, ExtractTimeoutError, ParseError, WorkerCrashError } from './errors'
 import { elementKey } from './keys'
-import type { ExtractorElement, RanIn, SourceDocument, WorkerBatchResult } from './types'
+import type { WorkerBatchResult } from './types'
 
 /** Element results of a list of elements, and how they were obtained. */
 export interface ElementsOutcome {

@@ -1,4 +1,5 @@
 import { EventEmitter } from 'eventemitter3'
+import type { Engine, EngineEvents, EngineOptions, Extractor, ExtractResult } from './api'
 import { type EngineContext, EngineStats } from './context'
 import { CostModel } from './cost'
 import { EngineClosedError } from './errors'
@@ -10,14 +11,7 @@ import { checkOptions } from './options'
 import { alertMetrics, buildReport, syncGauges } from './report'
 import { PressureGate, SHRINK_FRACTION } from './slots/memory'
 import { resolveSlots } from './slots/resolve'
-import type {
-  AlertView,
-  Engine,
-  EngineEvents,
-  EngineOptions,
-  Extractor,
-  ExtractResult,
-} from './types'
+import type { AlertView } from './types'
 
 /** How often (ms) gauges are synced and alert rules evaluated while documents complete. */
 const METRICS_INTERVAL_MS = 1000

@@ -1,7 +1,7 @@
 import { setMaxListeners } from 'node:events'
+import type { ExtractManyOptions, ExtractProgress, ExtractResult, SourceDocument } from './api'
 import { AbortedError } from './errors'
 import type { PressureGate } from './slots/memory'
-import type { ExtractManyOptions, ExtractProgress, ExtractResult, SourceDocument } from './types'
 
 type Extract = (doc: SourceDocument, signal: AbortSignal) => Promise<ExtractResult>
 

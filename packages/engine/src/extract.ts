@@ -1,8 +1,3 @@
-import type { EngineContext } from './context'
-import { type ElementsOutcome, resolveElements } from './elements'
-import { DocumentError, ExtractError, ExtractTimeoutError, InputError, ParseError } from './errors'
-import { describe } from './extractor'
-import { documentKey } from './keys'
 import type {
   ExtractFailure,
   Extractor,
@@ -10,7 +5,12 @@ import type {
   ExtractResult,
   ExtractSuccess,
   SourceDocument,
-} from './types'
+} from './api'
+import type { EngineContext } from './context'
+import { type ElementsOutcome, resolveElements } from './elements'
+import { DocumentError, ExtractError, ExtractTimeoutError, InputError, ParseError } from './errors'
+import { describe } from './extractor'
+import { documentKey } from './keys'
 
 /** What the document cache holds for one document. */
 interface CachedDocument {

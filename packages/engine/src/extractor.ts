@@ -1,7 +1,7 @@
 import { isAbsolute, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
+import type { Extractor, ExtractorElement } from './api'
 import { InvalidOptionError } from './errors'
-import type { Extractor, ExtractorElement } from './types'
 
 /**
  * Checks an extractor definition and returns it frozen. `name` and `version` must be non-empty

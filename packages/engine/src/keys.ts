@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import type { SourceDocument } from './types'
+import type { SourceDocument } from './api'
 
 /**
  * Cache key of a document's result: its content plus everything `document()` can see (id, path,

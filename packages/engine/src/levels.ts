@@ -1,4 +1,4 @@
-import type { LevelName } from './types'
+import type { LevelName } from './api'
 
 /** Which slots a level turns on when the caller does not pass the slot explicitly. */
 export interface LevelPreset {

@@ -1,7 +1,7 @@
+import type { EngineOptions, LevelName } from './api'
 import { InvalidOptionError } from './errors'
 import { checkExtractor, describe } from './extractor'
 import { levelNames } from './levels'
-import type { EngineOptions, LevelName } from './types'
 
 /** Methods each slot object must have (the rest of its interface is optional). */
 export const slotMethods = {

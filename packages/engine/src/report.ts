@@ -1,6 +1,7 @@
 import { getHeapStatistics } from 'node:v8'
+import type { EngineReport } from './api'
 import type { EngineContext } from './context'
-import type { AlertView, EngineReport, PressureLevelName } from './types'
+import type { AlertView, PressureLevelName } from './types'
 
 function ratio(hits: number, misses: number): number {
   const total = hits + misses

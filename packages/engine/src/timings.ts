@@ -1,4 +1,4 @@
-import type { StageTiming } from './types'
+import type { StageTiming } from './api'
 
 const SIZE = 2048
 

@@ -3,8 +3,9 @@
  * extractor module once per thread and runs `element()` over a chunk of one document's elements.
  */
 import { defineTask } from '@mx/workers'
+import type { Extractor } from './api'
 import { extractorFromModule } from './extractor'
-import type { Extractor, WorkerBatch, WorkerBatchResult } from './types'
+import type { WorkerBatch, WorkerBatchResult } from './types'
 
 const extractors = new Map<string, Promise<Extractor>>()
 

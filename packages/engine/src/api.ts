@@ -1,0 +1,235 @@
+import type {
+  AlertsSlot,
+  AlertView,
+  CacheSlot,
+  IncrementalSlot,
+  MemorySlot,
+  PressureLevelName,
+  ProfilerSlot,
+  WorkersSlot,
+} from './types'
+
+/** A value or a promise of it. */
+export type MaybePromise<T> = T | Promise<T>
+
+/** One document given to the engine. */
+export interface SourceDocument {
+  /** Stable id (e.g. a relative path); incremental versions are kept per id. */
+  id: string
+  /** Raw content; the extractor's `parse` decides how to read bytes. */
+  content: string | Uint8Array
+  path?: string
+  /** `'text/markdown'`, `'text/html'`, `'text/plain'`, ... */
+  mediaType?: string
+  /** JSON-like data passed through to the result. */
+  meta?: Record<string, unknown>
+}
+
+/** A unit of a document (heading, paragraph, ...): a stable id plus JSON-serializable fields. */
+export interface ExtractorElement {
+  id: string
+}
+
+/** What `element()` receives next to the element. */
+export interface ElementContext {
+  docId: string
+  extractor: { name: string; version: string }
+}
+
+/** What `document()` receives: the document without its content. */
+export interface DocumentContext {
+  doc: Omit<SourceDocument, 'content'>
+  docId: string
+}
+
+/**
+ * An extractor written as map → reduce: `parse` splits a document into elements, `element`
+ * (pure, cacheable, may run in a worker thread) maps one element, `document` reduces them,
+ * `relate` is an optional corpus-level pass.
+ */
+export interface Extractor<
+  E extends ExtractorElement = ExtractorElement,
+  M = unknown,
+  D = unknown,
+  R = unknown,
+> {
+  readonly name: string
+  /** Part of every cache key: bump it when the extraction code changes. */
+  readonly version: string
+  parse(doc: SourceDocument): MaybePromise<E[]>
+  element(element: E, ctx: ElementContext): MaybePromise<M>
+  document(elements: E[], metas: M[], ctx: DocumentContext): MaybePromise<D>
+  relate?(docs: ReadonlyArray<{ id: string; metadata: D }>): MaybePromise<R>
+}
+
+/** Where a document's element work ran. */
+export type RanIn = 'inline' | 'workers' | 'none'
+
+export interface ExtractStats {
+  /** Elements of the document. */
+  elements: number
+  /** Elements whose `element()` ran for this result. */
+  extracted: number
+  /** Elements served from the element cache or the previous incremental version. */
+  reused: number
+  source: 'document-cache' | 'elements'
+  ranIn: RanIn
+  durationMs: number
+  /** Incremental version committed for the document (with the incremental slot). */
+  version?: number
+}
+
+export interface ExtractSuccess<D = unknown, M = unknown> {
+  ok: true
+  id: string
+  metadata: D
+  elements: M[]
+  stats: ExtractStats
+  meta?: Record<string, unknown>
+}
+
+export interface ExtractFailure {
+  ok: false
+  id: string
+  error: { code: string; message: string }
+  meta?: Record<string, unknown>
+}
+
+/** One document's outcome: never thrown, always returned. */
+export type ExtractResult<D = unknown, M = unknown> = ExtractSuccess<D, M> | ExtractFailure
+
+/** The engine's presets, from everything off to everything on. */
+export type LevelName = 'basic' | 'standard' | 'performance' | 'enterprise'
+
+/** A slot option: an object of the slot's interface, `false` (off) or `true` (engine-built). */
+export type SlotOption<S> = S | boolean
+
+/** How the engine picks inline or worker threads per document (see README). */
+export interface CostOptions {
+  /** Documents whose estimated element work is below this many µs run inline. Default 1000. */
+  inlineBelowUs?: number
+  /** Estimate before anything was measured, in µs per element. Default: none (probe inline). */
+  initialUsPerElement?: number
+  /** Weight of a new measurement in the moving average, (0, 1]. Default 0.2. */
+  alpha?: number
+}
+
+export interface EngineOptions {
+  /** A module (file URL or path) exporting the extractor, or the extractor itself (inline only). */
+  extractor: URL | string | Extractor
+  /** Preset; explicit slots win. Default `'standard'`. */
+  level?: LevelName
+  cache?: SlotOption<CacheSlot>
+  workers?: SlotOption<WorkersSlot>
+  incremental?: SlotOption<IncrementalSlot>
+  profiler?: SlotOption<ProfilerSlot>
+  memory?: SlotOption<MemorySlot>
+  alerts?: SlotOption<AlertsSlot>
+  /** Redis URL: adds a Redis tier and bus to the engine-built cache. */
+  redis?: string
+  /** Prefix of the Redis keys and bus channel of the engine-built cache. Default `mx:engine:`. */
+  redisPrefix?: string
+  /** Directory of the disk tier and the fs version store (levels that use disk). */
+  cacheDir?: string
+  /** Threads of the engine-built pool. Default: available parallelism. */
+  threads?: number
+  /** Milliseconds per document; past it the document fails with `MX_ENGINE_TIMEOUT`. */
+  timeout?: number
+  /** Default `maxInFlight` of `extractMany`. */
+  maxInFlight?: number
+  /** Most elements per worker task: bigger documents stream through chunks of this size. Default 512. */
+  chunkSize?: number
+  cost?: CostOptions
+  /** Clock in ms for stage timings and throughput. Default `performance.now`. */
+  clock?: { now(): number }
+}
+
+export interface ExtractProgress {
+  /** Documents pulled from the source so far. */
+  started: number
+  completed: number
+  failed: number
+  inFlight: number
+  /** True while intake is paused by critical memory pressure. */
+  paused: boolean
+}
+
+export interface ExtractManyOptions {
+  /** Yield in source order (default) or as documents complete. */
+  ordered?: boolean
+  /** Most documents pulled and not yet yielded. */
+  maxInFlight?: number
+  signal?: AbortSignal
+  onProgress?: (progress: ExtractProgress) => void
+}
+
+export interface StageTiming {
+  count: number
+  p50: number
+  p95: number
+}
+
+export interface EngineReport {
+  documents: { ok: number; failed: number; total: number; perSecond: number }
+  elements: { total: number; extracted: number; reused: number }
+  /** Milliseconds per document and stage, over recent samples. */
+  stages: {
+    parse: StageTiming
+    elements: StageTiming
+    document: StageTiming
+    cache: StageTiming
+    total: StageTiming
+  }
+  cache?: {
+    documentHits: number
+    documentMisses: number
+    hitRatio: number
+    tiers: Array<{ name: string; hits: number; misses: number; hitRatio: number }>
+  }
+  ranIn: { inline: number; workers: number; none: number }
+  errors: Record<string, number>
+  memory: { peakRss: number; level: PressureLevelName }
+  alerts: AlertView[]
+  /** Memory-pressure pauses of `extractMany` intake and shrinks of the cache. */
+  pressure: { pauses: number; shrinks: number }
+  /** Cache reads or writes that failed; the documents were computed without them. */
+  degraded: number
+  elapsedMs: number
+}
+
+/** Event name → payload. */
+export interface EngineEvents {
+  document: (result: ExtractResult) => void
+  error: (failure: ExtractFailure) => void
+  pressure: (change: { level: PressureLevelName; previous: PressureLevelName }) => void
+  alert: (alert: AlertView) => void
+}
+
+export interface Engine<D = unknown, M = unknown> {
+  extract(doc: SourceDocument): Promise<ExtractResult<D, M>>
+  extractMany(
+    source: Iterable<SourceDocument> | AsyncIterable<SourceDocument>,
+    options?: ExtractManyOptions,
+  ): AsyncIterable<ExtractResult<D, M>>
+  /** Runs the extractor's `relate` over the ok results; undefined when it has none. */
+  relate(results: Iterable<ExtractResult<D, M>>): Promise<unknown>
+  report(): EngineReport
+  /** Evaluates the alert rules now (also done as documents complete); resolves the firing ones. */
+  evaluateAlerts(): Promise<EngineReport['alerts']>
+  /** The slots in use after presets and explicit options (undefined = off). */
+  readonly slots: Readonly<ResolvedSlots>
+  /** Resolves once the extractor module is loaded; rejects with `InvalidOptionError` if it cannot be. */
+  ready(): Promise<void>
+  on<K extends keyof EngineEvents>(event: K, listener: EngineEvents[K]): () => void
+  close(): Promise<void>
+  [Symbol.asyncDispose](): Promise<void>
+}
+
+export interface ResolvedSlots {
+  cache: CacheSlot | undefined
+  workers: WorkersSlot | undefined
+  incremental: IncrementalSlot | undefined
+  profiler: ProfilerSlot | undefined
+  memory: MemorySlot | undefined
+  alerts: AlertsSlot | undefined
+}
