@@ -181,6 +181,12 @@ function withTimeout<T>(
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer))
 }
 
+/** Runs `fn` as a profiler stage (nested under the document's `extract` span) when there is a profiler. */
+function stage<T>(ctx: EngineContext, name: string, fn: () => T): T {
+  const { profiler } = ctx.slots
+  return profiler ? profiler.span(name, fn) : fn()
+}
+
 function checkElements(docId: string, elements: unknown): ExtractorElement[] {
   if (!Array.isArray(elements)) {
     throw new ParseError(docId, `parse must return an array of elements, got ${describe(elements)}`)
@@ -209,24 +215,26 @@ async function cold(
 ): Promise<ExtractSuccess> {
   const { stats, clock } = ctx
   let t = clock.now()
-  let elements: ExtractorElement[]
+  let parsed: unknown
   try {
-    elements = await extractor.parse(doc)
+    parsed = await stage(ctx, 'parse', () => extractor.parse(doc))
   } catch (error) {
     throw new ParseError(doc.id, `parse threw: ${messageOf(error)}`, { cause: error })
   }
-  elements = checkElements(doc.id, elements)
+  const elements = checkElements(doc.id, parsed)
   stats.stages.parse.add(clock.now() - t)
 
   t = clock.now()
-  const outcome = await computeElements(ctx, doc, elements, signal)
+  const outcome = await stage(ctx, 'elements', () => computeElements(ctx, doc, elements, signal))
   stats.stages.elements.add(clock.now() - t)
 
   t = clock.now()
   let metadata: unknown
   try {
     const { content: _content, ...rest } = doc
-    metadata = await extractor.document(elements, outcome.metas, { doc: rest, docId: doc.id })
+    metadata = await stage(ctx, 'document', () =>
+      extractor.document(elements, outcome.metas, { doc: rest, docId: doc.id }),
+    )
   } catch (error) {
     throw new ExtractError(doc.id, `document threw: ${messageOf(error)}`, { cause: error })
   }
