@@ -1,0 +1,212 @@
+import { execFileSync } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+import * as alerts from '@mx/alerts'
+import * as cache from '@mx/cache'
+import * as incremental from '@mx/incremental'
+import * as memory from '@mx/memory'
+import * as profiler from '@mx/profiler'
+import { tempDir } from '@mx/testkit'
+import * as workers from '@mx/workers'
+import { afterAll, describe, expect, it } from 'vitest'
+
+/**
+ * Defects the fuzz suite found in other packages, pinned with `it.fails`: each test states the
+ * behaviour the package promises (only typed errors, never a crash or a hang) and fails today.
+ * When a package is fixed its test passes, `it.fails` turns red, and the entry (plus the matching
+ * `skipKnownIssue` in the fuzz file) must be removed, so a fix cannot go unnoticed.
+ */
+
+type ErrorBase = abstract new (...args: never[]) => Error
+
+async function expectTyped(base: ErrorBase, fn: () => unknown): Promise<void> {
+  let thrown: unknown
+  try {
+    await fn()
+  } catch (error) {
+    thrown = error
+  }
+  expect(thrown).toBeInstanceOf(base)
+  expect((thrown as { code?: unknown }).code).toMatch(/^MX_/)
+}
+
+const dir = tempDir('mx-rel-known-')
+afterAll(() => dir.remove())
+
+const pinned: Array<[pkg: string, what: string, base: ErrorBase, call: () => unknown]> = [
+  ['@mx/cache', 'memoryTier(null)', cache.MxError, () => cache.memoryTier(null as never)],
+  [
+    '@mx/cache',
+    'set() with tags that are not an array',
+    cache.MxError,
+    () => cache.createCache().set('k', 1, { tags: 'a' as never }),
+  ],
+  [
+    '@mx/cache',
+    'set() with null options',
+    cache.MxError,
+    () => cache.createCache().set('k', 1, null as never),
+  ],
+  [
+    '@mx/cache',
+    'invalidate() with a target that is not an object',
+    cache.MxError,
+    () => cache.createCache().invalidate('' as never),
+  ],
+  [
+    '@mx/cache',
+    'set() of a function value with a disk tier (DataCloneError leaks)',
+    cache.MxError,
+    () =>
+      cache
+        .createCache({ tiers: [cache.diskTier({ dir: `${dir.path}/clone` })] })
+        .set('k', () => {}),
+  ],
+  [
+    '@mx/workers',
+    'run() with priority 0',
+    workers.MxError,
+    async () => {
+      const pool = workers.createPool({
+        task: new URL('./fixtures/echo-task.mjs', import.meta.url),
+        threads: 1,
+      })
+      try {
+        await pool.run(1, { priority: 0 as never })
+      } finally {
+        await pool.close({ drain: false })
+      }
+    },
+  ],
+  [
+    '@mx/workers',
+    'run() with transfer {}',
+    workers.MxError,
+    async () => {
+      const pool = workers.createPool({
+        task: new URL('./fixtures/echo-task.mjs', import.meta.url),
+        threads: 1,
+      })
+      try {
+        await pool.run(1, { transfer: {} as never })
+      } finally {
+        await pool.close({ drain: false })
+      }
+    },
+  ],
+  [
+    '@mx/workers',
+    'map() with maxInFlight 0 (RangeError)',
+    workers.MxError,
+    async () => {
+      const pool = workers.createPool({
+        task: new URL('./fixtures/echo-task.mjs', import.meta.url),
+        threads: 1,
+      })
+      try {
+        for await (const _ of pool.map([1], { maxInFlight: 0 })) {
+        }
+      } finally {
+        await pool.close({ drain: false })
+      }
+    },
+  ],
+  [
+    '@mx/incremental',
+    'diffElements(undefined, [])',
+    incremental.MxError,
+    () => incremental.diffElements(undefined as never, []),
+  ],
+  [
+    '@mx/incremental',
+    'createGraph(null)',
+    incremental.MxError,
+    () => incremental.createGraph(null as never),
+  ],
+  [
+    '@mx/incremental',
+    'createTracker with a Symbol maxCachedDocuments (message formatting)',
+    incremental.MxError,
+    () =>
+      incremental.createTracker({
+        store: incremental.memoryStore(),
+        maxCachedDocuments: Symbol('x') as never,
+      }),
+  ],
+  [
+    '@mx/incremental',
+    'createTracker with a null-prototype maxCachedDocuments',
+    incremental.MxError,
+    () =>
+      incremental.createTracker({
+        store: incremental.memoryStore(),
+        maxCachedDocuments: Object.create(null),
+      }),
+  ],
+  [
+    '@mx/profiler',
+    'createProfiler(null)',
+    profiler.MxError,
+    () => profiler.createProfiler(null as never),
+  ],
+  [
+    '@mx/memory',
+    'createMemoryMonitor(null)',
+    memory.MxError,
+    () => memory.createMemoryMonitor(null as never),
+  ],
+  [
+    '@mx/memory',
+    "createMemoryMonitor({ clock: '' })",
+    memory.MxError,
+    () => {
+      memory.createMemoryMonitor({ clock: '' as never }).stop()
+    },
+  ],
+  [
+    '@mx/alerts',
+    'parseDuration(10n) (message formatting)',
+    alerts.MxError,
+    () => alerts.parseDuration(10n as never),
+  ],
+  [
+    '@mx/alerts',
+    "compileTemplate('{{') throws TemplateSyntaxError, not an MxError",
+    alerts.MxError,
+    () => alerts.compileTemplate('{{'),
+  ],
+  [
+    '@mx/alerts',
+    'silence() with a matcher list holding undefined',
+    alerts.MxError,
+    () =>
+      alerts
+        .createAlertManager({ source: { snapshot: () => ({ metrics: {} }) }, rules: [] })
+        .silence({ matchers: [undefined as never], endsAt: Date.now() + 1000 }),
+  ],
+]
+
+describe('known defects found by the fuzz suite (it.fails until fixed)', () => {
+  for (const [pkg, what, base, call] of pinned) {
+    it.fails(`${pkg}: ${what} throws a typed MxError`, async () => {
+      await expectTyped(base, call).catch((e) => {
+        if (process.env.MX_KNOWN_DEBUG) console.log(pkg, what, '->', String(e).slice(0, 160))
+        throw e
+      })
+    })
+  }
+
+  it.fails('@mx/profiler: a record() refused for a bad label name leaves the exposition valid', () => {
+    const p = profiler.createProfiler()
+    p.record('plain', 1)
+    expect(() => p.record('plain', 1, { '../x': 'v' })).toThrow(profiler.InvalidLabelError)
+    expect(p.toPrometheus()).not.toContain('../x')
+  })
+
+  it.fails('@mx/workers: run() with a null-prototype timeout settles (today: uncaught exception, never settles)', () => {
+    const script = fileURLToPath(
+      new URL('./fixtures/workers-null-proto-timeout.mjs', import.meta.url),
+    )
+    const report = JSON.parse(execFileSync(process.execPath, [script], { encoding: 'utf8' }).trim())
+    expect(report).toEqual({ uncaught: null, settled: 'rejected MX_INVALID_OPTION' })
+  })
+})
