@@ -1,0 +1,99 @@
+#!/usr/bin/env node
+// mx distributed: a producer and worker processes on BullMQ. The producer (this process) puts
+// the Markdown files of a folder on a queue; each worker process runs them through its own
+// engine, whose cache shares a Redis tier and bus with the others. Run it twice: the second run
+// is served from the Redis tier.
+import { resolve } from 'node:path'
+import { parseArgs } from 'node:util'
+import { extractViaQueue } from '@mx/engine'
+import { markdownFiles, readDocuments } from './corpus.mjs'
+import { startWorker, stopWorker } from './workers.mjs'
+
+const usage = `usage: node src/main.mjs [dir] [--workers N] [--redis URL] [--queue NAME] [--prefix P] [--level L] [--json]
+
+  dir        folder of Markdown files (default: this workspace)
+  --workers  worker processes (default 2)
+  --redis    Redis URL (default: REDIS_URL or redis://127.0.0.1:6379)
+  --queue    BullMQ queue name (default mx-documents)
+  --prefix   Redis key prefix of the queue and the cache (default mx-distributed)
+  --level    engine level of the workers (default standard)
+  --json     print the summary as JSON`
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    workers: { type: 'string', default: '2' },
+    redis: { type: 'string', default: process.env.REDIS_URL || 'redis://127.0.0.1:6379' },
+    queue: { type: 'string', default: 'mx-documents' },
+    prefix: { type: 'string', default: 'mx-distributed' },
+    level: { type: 'string', default: 'standard' },
+    json: { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
+  },
+})
+const workerCount = Number(values.workers)
+if (values.help || !Number.isInteger(workerCount) || workerCount < 1) {
+  console.log(usage)
+  process.exit(values.help ? 0 : 2)
+}
+const dir = resolve(positionals[0] ?? new URL('../../..', import.meta.url).pathname)
+const files = await markdownFiles(dir)
+const log = values.json ? () => {} : (line) => console.log(line)
+log(`mx distributed: ${files.length} Markdown documents under ${dir}`)
+log(`queue ${values.queue} on ${values.redis}, ${workerCount} worker processes`)
+
+const env = {
+  REDIS_URL: values.redis,
+  MX_QUEUE: values.queue,
+  MX_PREFIX: values.prefix,
+  MX_LEVEL: values.level,
+}
+const workers = await Promise.all(Array.from({ length: workerCount }, () => startWorker(env)))
+const results = []
+const started = performance.now()
+try {
+  const source = readDocuments(dir, files)
+  const options = { redis: values.redis, name: values.queue, prefix: values.prefix }
+  for await (const result of extractViaQueue(source, options)) results.push(result)
+} catch (error) {
+  for (const worker of workers) worker.kill()
+  throw error
+}
+const seconds = (performance.now() - started) / 1000
+const stats = await Promise.all(workers.map(stopWorker))
+
+const ok = results.filter((r) => r.ok)
+const summary = {
+  documents: results.length,
+  ok: ok.length,
+  failed: results.length - ok.length,
+  fromCache: ok.filter((r) => r.stats.source === 'document-cache').length,
+  elements: ok.reduce((sum, r) => sum + r.stats.elements, 0),
+  elementsExtracted: ok.reduce((sum, r) => sum + r.stats.extracted, 0),
+  documentsPerSecond: Math.round(results.length / seconds),
+  workers: stats.map(({ type: _type, ...counts }) => counts),
+  ids: results.map((r) => r.id),
+  failures: results.filter((r) => !r.ok).map((r) => ({ id: r.id, error: r.error })),
+}
+if (values.json) {
+  console.log(JSON.stringify(summary, null, 2))
+} else {
+  for (const [i, worker] of summary.workers.entries()) {
+    const redis = worker.tiers.find((tier) => tier.name === 'redis')
+    log(
+      `worker ${i + 1} (pid ${worker.pid}): ${worker.documents} documents, ${worker.fromCache} from the cache` +
+        (redis ? ` (redis tier: ${redis.hits} hits, ${redis.misses} misses)` : ''),
+    )
+  }
+  log(
+    `total: ${summary.ok} ok, ${summary.failed} failed, ${summary.elements} elements ` +
+      `(${summary.elementsExtracted} extracted), ${summary.documentsPerSecond} documents/s`,
+  )
+  log(
+    summary.fromCache === summary.documents && summary.documents > 0
+      ? `cache: all ${summary.fromCache} documents served from the shared cache`
+      : `cache: ${summary.fromCache} of ${summary.documents} documents served from the shared cache (run again to be served from Redis)`,
+  )
+  for (const failure of summary.failures)
+    log(`failed: ${failure.id}: ${failure.error.code} ${failure.error.message}`)
+}

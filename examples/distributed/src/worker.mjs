@@ -1,0 +1,37 @@
+// One worker process: an engine whose cache has the shared Redis tier and bus (the `redis`
+// option), serving the BullMQ queue. It talks to the producer over the IPC channel of fork():
+// `ready` once it takes jobs; on `stop` it finishes its running jobs and answers `stats`.
+import { createEngine, serveQueue } from '@mx/engine'
+
+const { REDIS_URL, MX_QUEUE, MX_PREFIX, MX_LEVEL } = process.env
+
+const engine = createEngine({
+  extractor: new URL('./extractor.mjs', import.meta.url),
+  level: MX_LEVEL || 'standard',
+  redis: REDIS_URL,
+  redisPrefix: `${MX_PREFIX}:cache:`,
+})
+const counts = { documents: 0, ok: 0, failed: 0, fromCache: 0, elementsExtracted: 0 }
+engine.on('document', (result) => {
+  counts.documents++
+  if (!result.ok) {
+    counts.failed++
+    return
+  }
+  counts.ok++
+  counts.elementsExtracted += result.stats.extracted
+  if (result.stats.source === 'document-cache') counts.fromCache++
+})
+
+const server = await serveQueue(engine, { redis: REDIS_URL, name: MX_QUEUE, prefix: MX_PREFIX })
+process.send({ type: 'ready', pid: process.pid })
+
+process.on('message', async (message) => {
+  if (message?.type !== 'stop') return
+  await server.close()
+  const tiers = engine.report().cache?.tiers ?? []
+  await engine.close()
+  process.send({ type: 'stats', pid: process.pid, ...counts, tiers }, () => process.exit(0))
+})
+// The producer went away without a word: stop taking jobs; BullMQ re-queues any we held.
+process.on('disconnect', () => process.exit(1))
