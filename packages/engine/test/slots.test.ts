@@ -118,8 +118,11 @@ describe('slot interfaces', () => {
     })
     expect(calls).toEqual([
       'span:extract',
+      'span:parse',
+      'span:elements',
       'workers:a:3',
       'incremental:a:3',
+      'span:document',
       'record:extract.duration',
       'evaluate',
     ])
