@@ -1,7 +1,7 @@
 import { CacheCore } from './core'
 import { CacheClosedError, InvalidOptionError } from './errors'
 import { type FlightPlan, fly } from './flight'
-import { hotPath } from './hot'
+import { hotPath, MISS } from './hot'
 import { keyOf } from './key'
 import { checkNamespace, type ResolvedOptions, resolveOptions } from './options'
 import type {
@@ -139,11 +139,11 @@ function view(core: CacheCore, defaults: ResolvedOptions, path: string): Cache {
       if (typeof key !== 'string') return Promise.reject(keyError(key))
       const full = qualify(key)
       if (read !== undefined) {
-        const entry = read(full)
-        if (entry !== undefined) {
+        const value = read(full)
+        if (value !== MISS) {
           stats.l1Hits++
           if (core.listenHit) emitL1Hit(full)
-          return Promise.resolve(entry.value as T)
+          return Promise.resolve(value as T)
         }
       }
       return getOrSetSlow(key, full, factory, options)
@@ -154,11 +154,11 @@ function view(core: CacheCore, defaults: ResolvedOptions, path: string): Cache {
     async get<T>(key: string): Promise<T | undefined> {
       const full = qualify(key)
       if (read !== undefined) {
-        const entry = read(full)
-        if (entry !== undefined) {
+        const value = read(full)
+        if (value !== MISS) {
           stats.l1Hits++
           if (core.listenHit) emitL1Hit(full)
-          return entry.value as T
+          return value as T
         }
       }
       assertOpen()

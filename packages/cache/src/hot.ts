@@ -1,24 +1,36 @@
 import type { LRUCache } from 'lru-cache'
 import type { CacheCore } from './core'
-import { FAST_LOOKUP, LRU_STORE, type MemoryTier } from './tiers/memory'
+import { type Freshness, UNDEFINED } from './tiers/entries'
+import { FAST_LOOKUP, HOT, type MemoryTier } from './tiers/memory'
+import type { Stored } from './tiers/policy'
 import type { Clock, TierEntry } from './types'
 import { systemClock, systemNow } from './util'
 
+/**
+ * What {@link HotPath.read} returns when the first tier has no fresh value for the key. An object
+ * (not a symbol) so that `value !== MISS` compiles to a pointer comparison.
+ */
+export const MISS: object = Object.freeze({ miss: true })
+
 /** A namespace view's first-tier read path, specialised to the shape of its cache. */
 export interface HotPath {
-  /** The fresh first-tier entry under a qualified key (no stats, no events); undefined without a sync first tier. */
-  readonly read: ((full: string) => TierEntry | undefined) | undefined
+  /** The fresh first-tier value under a qualified key, or `MISS` (no stats, no events); undefined without a sync first tier. */
+  readonly read: ((full: string) => unknown) | undefined
   /** `cache.getSync`: counts the hit or miss and emits `hit` when someone listens. */
   readonly getSync: <T>(key: string) => T | undefined
 }
 
-type Store = LRUCache<string, TierEntry>
-
 /**
- * Builds the hot path. Each cache shape (root or named namespace over a plain-LRU memory tier, or
- * any other first tier) gets its own function literal: V8 keeps type feedback per literal, so a
- * process holding several shapes still runs monomorphic, inlined code on each. `qualify` maps a
- * user key to the stored key and throws on a non-string; `named` says whether it needs a prefix.
+ * Builds the hot path. Each cache shape gets its own function literal: V8 keeps type feedback
+ * per literal, so a process holding several shapes still runs monomorphic, inlined code on each.
+ * `qualify` maps a user key to the stored key and throws on a non-string; `named` says whether
+ * it needs a prefix.
+ *
+ * On the system clock our memory tier keeps values in lru-cache as they are, and a timer keeps
+ * its `state` flags current (see `ExpiryTimer`, `EntryIndex`): a hit is the lru-cache lookup
+ * plus a test of one boolean, with no clock read, no expiry comparison and no wrapper object to
+ * load. While some entry is in its grace window (or stands for `undefined`) the flag is off and
+ * values are checked by key. Injected clocks and other tiers compare `expiresAt` with the clock.
  */
 export function hotPath(
   core: CacheCore,
@@ -27,12 +39,143 @@ export function hotPath(
 ): HotPath {
   const l1 = core.tiers[0]?.getSync ? core.tiers[0] : undefined
   const ours = l1 as Partial<MemoryTier> | undefined
-  const store = ours?.[LRU_STORE]
-  if (store !== undefined) {
-    return named ? namedLru(core, store, qualify) : rootLru(core, store, qualify)
+  const hot = core.clock === systemClock ? ours?.[HOT] : undefined
+  if (hot !== undefined) {
+    const { lru, lookup, state, stale } = hot
+    if (lru === undefined) return live(core, lookup, state, stale, qualify)
+    return named
+      ? namedLru(core, lru, state, stale, qualify)
+      : rootLru(core, lru, state, stale, qualify)
   }
-  const lookup = ours?.[FAST_LOOKUP] ?? l1?.getSync?.bind(l1)
-  return lookup === undefined ? none(core) : generic(core, lookup, qualify)
+  const entryOf = ours?.[FAST_LOOKUP] ?? l1?.getSync?.bind(l1)
+  return entryOf === undefined ? none(core) : checked(core, entryOf, qualify)
+}
+
+function emitHit(core: CacheCore, key: string): void {
+  core.emit('hit', { key, tier: core.tiers[0]?.name ?? '', stale: false })
+}
+
+type Lru = LRUCache<string, Stored>
+
+/** A stored value as the caller sees it, or `MISS` when it is absent or stale. */
+function shown(value: Stored | undefined, full: string, stale: ReadonlySet<string>): unknown {
+  if (value === undefined || stale.has(full)) return MISS
+  return value === UNDEFINED ? undefined : value
+}
+
+/**
+ * Root namespace on plain-LRU memory. While `state.rootFast` holds (nothing stale, no
+ * `undefined` value, no NUL-led key stored), the caller's key is looked up as is and the stored
+ * value returned as is; a miss of a string key is then final, since the escaped form of a NUL-led
+ * key is not stored either. Otherwise `careful` qualifies the key and checks the value.
+ */
+function rootLru(
+  core: CacheCore,
+  lru: Lru,
+  state: Freshness,
+  stale: ReadonlySet<string>,
+  qualify: (key: string) => string,
+): HotPath {
+  const { stats } = core
+  const careful = <T>(key: string): T | undefined => {
+    const full = qualify(key)
+    const value = shown(lru.get(full), full, stale)
+    if (value !== MISS) {
+      stats.l1Hits++
+      if (core.listenHit) emitHit(core, full)
+      return value as T
+    }
+    stats.l1Misses++
+    return undefined
+  }
+  return {
+    read(full) {
+      if (state.plain) {
+        const value = lru.get(full)
+        return value === undefined ? MISS : value
+      }
+      return shown(lru.get(full), full, stale)
+    },
+    getSync<T>(key: string): T | undefined {
+      if (state.rootFast) {
+        const value = lru.get(key)
+        if (value !== undefined) {
+          stats.l1Hits++
+          if (core.listenHit) emitHit(core, key)
+          return value as T
+        }
+        if (typeof key === 'string') {
+          stats.l1Misses++
+          return undefined
+        }
+      }
+      return careful(key)
+    },
+  }
+}
+
+/** Named namespace on plain-LRU memory: `qualify` memoises recent stored keys (no string built per call). */
+function namedLru(
+  core: CacheCore,
+  lru: Lru,
+  state: Freshness,
+  stale: ReadonlySet<string>,
+  qualify: (key: string) => string,
+): HotPath {
+  const { stats } = core
+  return {
+    read(full) {
+      if (state.plain) {
+        const value = lru.get(full)
+        return value === undefined ? MISS : value
+      }
+      return shown(lru.get(full), full, stale)
+    },
+    getSync<T>(key: string): T | undefined {
+      const full = qualify(key)
+      const found = lru.get(full)
+      const value = state.plain ? (found === undefined ? MISS : found) : shown(found, full, stale)
+      if (value !== MISS) {
+        stats.l1Hits++
+        if (core.listenHit) emitHit(core, full)
+        return value as T
+      }
+      stats.l1Misses++
+      return undefined
+    },
+  }
+}
+
+/** Our memory tier under another policy (`fifo`, `tinylfu`), on the system clock. */
+function live(
+  core: CacheCore,
+  lookup: (key: string) => Stored | undefined,
+  state: Freshness,
+  stale: ReadonlySet<string>,
+  qualify: (key: string) => string,
+): HotPath {
+  const { stats } = core
+  return {
+    read(full) {
+      if (state.plain) {
+        const value = lookup(full)
+        return value === undefined ? MISS : value
+      }
+      return shown(lookup(full), full, stale)
+    },
+    getSync<T>(key: string): T | undefined {
+      const full = qualify(key)
+      const found = lookup(full)
+      const value = state.plain ? (found === undefined ? MISS : found) : shown(found, full, stale)
+      if (value !== MISS) {
+        stats.l1Hits++
+        if (core.listenHit) emitHit(core, full)
+        return value as T
+      }
+      stats.l1Misses++
+      return undefined
+    },
+  }
 }
 
 /** The clock read as a plain function: the default clock's cached reading is called directly. */
@@ -40,72 +183,22 @@ function reader(clock: Clock): () => number {
   return clock === systemClock ? systemNow : () => clock.now()
 }
 
-function emitHit(core: CacheCore, key: string): void {
-  core.emit('hit', { key, tier: core.tiers[0]?.name ?? '', stale: false })
-}
-
-/** Root namespace over one lru-cache: the user's key is the stored key unless it starts with NUL. */
-function rootLru(core: CacheCore, store: Store, qualify: (key: string) => string): HotPath {
-  const { stats } = core
-  const now = reader(core.clock)
-  return {
-    read(full) {
-      const entry = store.get(full)
-      return entry !== undefined && entry.expiresAt > now() ? entry : undefined
-    },
-    getSync<T>(key: string): T | undefined {
-      const full = typeof key === 'string' && key.charCodeAt(0) !== 0 ? key : qualify(key)
-      const entry = store.get(full)
-      if (entry !== undefined && entry.expiresAt > now()) {
-        stats.l1Hits++
-        if (core.listenHit) emitHit(core, full)
-        return entry.value as T
-      }
-      stats.l1Misses++
-      return undefined
-    },
-  }
-}
-
-/** Named namespace over one lru-cache: `qualify` remembers recent stored keys, so no string is built per call. */
-function namedLru(core: CacheCore, store: Store, qualify: (key: string) => string): HotPath {
-  const { stats } = core
-  const now = reader(core.clock)
-  return {
-    read(full) {
-      const entry = store.get(full)
-      return entry !== undefined && entry.expiresAt > now() ? entry : undefined
-    },
-    getSync<T>(key: string): T | undefined {
-      const full = qualify(key)
-      const entry = store.get(full)
-      if (entry !== undefined && entry.expiresAt > now()) {
-        stats.l1Hits++
-        if (core.listenHit) emitHit(core, full)
-        return entry.value as T
-      }
-      stats.l1Misses++
-      return undefined
-    },
-  }
-}
-
-/** Any other synchronous first tier (`fifo`/`tinylfu` memory tiers, custom tiers). */
-function generic(
+/** Any other synchronous first tier, or ours on an injected clock: compares `expiresAt` with the clock. */
+function checked(
   core: CacheCore,
-  lookup: (key: string) => TierEntry | undefined,
+  entryOf: (key: string) => TierEntry | undefined,
   qualify: (key: string) => string,
 ): HotPath {
   const { stats } = core
   const now = reader(core.clock)
   return {
     read(full) {
-      const entry = lookup(full)
-      return entry !== undefined && entry.expiresAt > now() ? entry : undefined
+      const entry = entryOf(full)
+      return entry !== undefined && entry.expiresAt > now() ? entry.value : MISS
     },
     getSync<T>(key: string): T | undefined {
       const full = qualify(key)
-      const entry = lookup(full)
+      const entry = entryOf(full)
       if (entry !== undefined && entry.expiresAt > now()) {
         stats.l1Hits++
         if (core.listenHit) emitHit(core, full)

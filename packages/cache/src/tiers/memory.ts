@@ -2,7 +2,16 @@ import { LRUCache } from 'lru-cache'
 import { InvalidOptionError } from '../errors'
 import type { Clock, Tier, TierEntry, TierEvent } from '../types'
 import { checkNumber, describe, estimateSize, globToRegExp, systemClock } from '../util'
-import { type EvictReason, type PolicyHooks, type Store, singleStore, tinyLfuStore } from './policy'
+import { EntryIndex, type Freshness, UNDEFINED } from './entries'
+import { ExpiryTimer } from './expiry'
+import {
+  type EvictReason,
+  type PolicyHooks,
+  type Store,
+  type Stored,
+  singleStore,
+  tinyLfuStore,
+} from './policy'
 
 export type EvictionPolicy = 'lru' | 'tinylfu' | 'fifo'
 
@@ -25,7 +34,7 @@ export interface MemoryTierOptions {
 export interface MemoryTier extends Tier {
   readonly kind: 'memory'
   readonly [FAST_LOOKUP]: (key: string) => TierEntry | undefined
-  readonly [LRU_STORE]: LRUCache<string, TierEntry> | undefined
+  readonly [HOT]: HotAccess | undefined
   getSync(key: string): TierEntry | undefined
   shrink(fraction: number): number
   subscribe(listener: (event: TierEvent) => void): () => void
@@ -33,19 +42,36 @@ export interface MemoryTier extends Tier {
   readonly size: number
 }
 
+/**
+ * Internal: what the cache's hot path reads directly when the tier runs on the system clock.
+ * Values sit in lru-cache as they are; while `state.fresh` holds, none of them is past its
+ * `expiresAt`, otherwise the keys in `stale` are (a timer keeps both current).
+ */
+export interface HotAccess {
+  /** The lru-cache itself under the plain `lru` policy (called directly: no wrapper call). */
+  readonly lru: LRUCache<string, Stored> | undefined
+  /** The policy's lookup (records the access): the stored value, `UNDEFINED`, or undefined. */
+  readonly lookup: (key: string) => Stored | undefined
+  readonly state: Freshness
+  readonly stale: ReadonlySet<string>
+}
+
 type DisposeReason = LRUCache.DisposeReason
 
-/** Internal: the raw lookup (no expiry check) `createCache` uses on its hot path. */
+/** Internal: the entry lookup without expiry check (recording the access) for injected clocks. */
 export const FAST_LOOKUP: unique symbol = Symbol.for('mx.cache.memory.lookup')
-/** Internal: the lru-cache instance when the policy is plain `lru`, called directly on the hot path. */
-export const LRU_STORE: unique symbol = Symbol.for('mx.cache.memory.store')
+/** Internal: {@link HotAccess}, present when the tier runs on the system clock. */
+export const HOT: unique symbol = Symbol.for('mx.cache.memory.hot')
 
 const policies: readonly EvictionPolicy[] = ['lru', 'tinylfu', 'fifo']
 
 /**
- * In-process tier on lru-cache. Values are kept by reference (no serialization), so the hit path
- * is a map lookup. `tinylfu` puts a small LRU window and a frequency admission filter in front of
- * the main LRU (W-TinyLFU, as in Caffeine), which resists scans and favours popular keys.
+ * In-process tier on lru-cache. Values are kept by reference (no serialization) and stored in
+ * lru-cache as they are, with their expiry and tags in a side index touched only on writes,
+ * deletions and expiry, so a hit is one lru-cache lookup. On the system clock a timer marks
+ * entries stale at `expiresAt` and drops them at `staleUntil`. `tinylfu` puts a small LRU window
+ * and a frequency admission filter in front of the main LRU (W-TinyLFU, as in Caffeine), which
+ * resists scans and favours popular keys.
  */
 export function memoryTier(options: MemoryTierOptions = {}): MemoryTier {
   checkNumber('maxEntries', options.maxEntries, { min: 1, integer: true })
@@ -62,52 +88,40 @@ export function memoryTier(options: MemoryTierOptions = {}): MemoryTier {
   const sizeOf = options.sizeOf ?? estimateSize
   const maxEntries = options.maxEntries ?? (options.maxBytes === undefined ? 10_000 : undefined)
   const listeners = new Set<(event: TierEvent) => void>()
-  const tagIndex = new Map<string, Set<string>>()
+  const index = new EntryIndex()
   let moving = false
 
   const emit = (event: TierEvent) => {
     for (const listener of listeners) listener(event)
   }
-  const indexTags = (key: string, entry: TierEntry) => {
-    for (const tag of entry.tags) {
-      const keys = tagIndex.get(tag)
-      if (keys) keys.add(key)
-      else tagIndex.set(tag, new Set([key]))
-    }
-  }
-  const unindexTags = (key: string, entry: TierEntry) => {
-    for (const tag of entry.tags) {
-      const keys = tagIndex.get(tag)
-      if (keys?.delete(key) && keys.size === 0) tagIndex.delete(tag)
-    }
-  }
 
   const makeStore = (
     max: number | undefined,
     maxSize: number | undefined,
-    onEvict: (key: string, entry: TierEntry) => void,
+    onEvict: (key: string, value: Stored) => void,
   ): Store => {
     const sized = maxSize !== undefined || options.maxEntrySize !== undefined
-    const settings: LRUCache.Options<string, TierEntry, unknown> = {
+    const settings: LRUCache.Options<string, Stored, unknown> = {
       ...(max === undefined ? {} : { max }),
       ...(maxSize === undefined ? {} : { maxSize }),
       ...(sized
         ? {
-            sizeCalculation: (entry: TierEntry, key: string) =>
-              Math.max(1, sizeOf(entry.value) + key.length * 2 + 64),
+            sizeCalculation: (value: Stored, key: string) =>
+              Math.max(1, sizeOf(value === UNDEFINED ? undefined : value) + key.length * 2 + 64),
           }
         : {}),
       ...(options.maxEntrySize === undefined ? {} : { maxEntrySize: options.maxEntrySize }),
-      dispose: (entry: TierEntry, key: string, reason: DisposeReason) => {
-        if (reason === 'evict') onEvict(key, entry)
-        else if (!moving && entry.tags.length > 0) unindexTags(key, entry)
+      // `set` replacements are handled by `tier.set`; moves between tinylfu segments keep the entry.
+      dispose: (value: Stored, key: string, reason: DisposeReason) => {
+        if (reason === 'evict') onEvict(key, value)
+        else if (reason !== 'set' && !moving) index.forget(key)
       },
-    } as LRUCache.Options<string, TierEntry, unknown>
-    return new LRUCache<string, TierEntry>(settings)
+    } as LRUCache.Options<string, Stored, unknown>
+    return new LRUCache<string, Stored>(settings)
   }
 
-  const evicted = (key: string, entry: TierEntry, reason: EvictReason) => {
-    if (entry.tags.length > 0) unindexTags(key, entry)
+  const evicted = (key: string, reason: EvictReason) => {
+    index.forget(key)
     if (listeners.size > 0) emit({ type: 'evict', key, reason })
   }
   const hooks: PolicyHooks = {
@@ -122,9 +136,35 @@ export function memoryTier(options: MemoryTierOptions = {}): MemoryTier {
       ? tinyLfuStore(maxEntries, options.maxBytes, hooks)
       : singleStore(policy, maxEntries, options.maxBytes, hooks)
 
+  // A key's next change of state: going stale at `expiresAt`, leaving at `staleUntil`.
+  const dueOf = (key: string, entry: TierEntry) =>
+    index.stale.has(key) ? entry.staleUntil : entry.expiresAt
+  const onDue = (key: string, due: number, now: number): number | undefined => {
+    const entry = index.get(key)
+    if (entry === undefined || dueOf(key, entry) !== due) return undefined
+    if (!index.stale.has(key) && entry.staleUntil > now) {
+      index.markStale(key)
+      return entry.staleUntil
+    }
+    store.delete(key)
+    return undefined
+  }
+  const expiry =
+    clock === systemClock
+      ? new ExpiryTimer(
+          onDue,
+          function* () {
+            for (const [key, entry] of index.entries) yield [key, dueOf(key, entry)] as const
+          },
+          () => index.entries.size,
+        )
+      : undefined
+
   const lookup = store.lookup
+  const entryOf = (key: string): TierEntry | undefined =>
+    lookup(key) === undefined ? undefined : index.get(key)
   const getSync = (key: string): TierEntry | undefined => {
-    const entry = lookup(key)
+    const entry = entryOf(key)
     if (entry === undefined || entry.staleUntil > clock.now()) return entry
     store.delete(key)
     return undefined
@@ -133,8 +173,11 @@ export function memoryTier(options: MemoryTierOptions = {}): MemoryTier {
   const tier: MemoryTier = {
     name: options.name ?? 'memory',
     kind: 'memory',
-    [FAST_LOOKUP]: lookup,
-    [LRU_STORE]: store.lru,
+    [FAST_LOOKUP]: entryOf,
+    [HOT]:
+      expiry === undefined
+        ? undefined
+        : { lru: store.lru, lookup, state: index.state, stale: index.stale },
     get size() {
       return store.size
     },
@@ -145,8 +188,12 @@ export function memoryTier(options: MemoryTierOptions = {}): MemoryTier {
         store.delete(key)
         return
       }
-      store.set(key, entry)
-      if (entry.tags.length > 0 && store.has(key)) indexTags(key, entry)
+      index.forget(key)
+      store.set(key, entry.value === undefined ? UNDEFINED : (entry.value as Stored))
+      if (!store.has(key)) return // larger than maxEntrySize
+      const stale = expiry !== undefined && entry.expiresAt <= Date.now()
+      index.add(key, entry, stale)
+      expiry?.add(key, stale ? entry.staleUntil : entry.expiresAt)
     },
     delete(keys) {
       let count = 0
@@ -156,10 +203,7 @@ export function memoryTier(options: MemoryTierOptions = {}): MemoryTier {
     deleteTags(tags) {
       let count = 0
       for (const tag of tags) {
-        const keys = tagIndex.get(tag)
-        if (!keys) continue
-        for (const key of [...keys]) if (store.delete(key)) count++
-        tagIndex.delete(tag)
+        for (const key of index.keysTagged(tag)) if (store.delete(key)) count++
       }
       return count
     },
@@ -175,7 +219,8 @@ export function memoryTier(options: MemoryTierOptions = {}): MemoryTier {
     clear(prefix) {
       if (prefix === '') {
         store.clear()
-        tagIndex.clear()
+        index.clear()
+        expiry?.clear()
         return
       }
       for (const key of [...store.keys()]) if (key.startsWith(prefix)) store.delete(key)
@@ -189,9 +234,7 @@ export function memoryTier(options: MemoryTierOptions = {}): MemoryTier {
         victims.push(key)
       }
       for (const key of victims) {
-        const entry = store.peek(key)
-        store.delete(key)
-        if (entry) evicted(key, entry, 'shrink')
+        if (store.delete(key)) evicted(key, 'shrink')
       }
       return victims.length
     },
@@ -203,8 +246,9 @@ export function memoryTier(options: MemoryTierOptions = {}): MemoryTier {
     },
     close() {
       store.clear()
-      tagIndex.clear()
+      index.clear()
       listeners.clear()
+      expiry?.clear()
     },
   }
   return tier

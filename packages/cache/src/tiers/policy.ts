@@ -1,14 +1,19 @@
 import type { LRUCache } from 'lru-cache'
-import type { TierEntry } from '../types'
 import { FrequencySketch } from './sketch'
 
-export type Store = LRUCache<string, TierEntry>
+/**
+ * What lru-cache holds per key: the cached value itself (`UNDEFINED` for `undefined`; `null` is
+ * kept as is at run time), so a hit returns it without touching any wrapper object.
+ */
+export type Stored = NonNullable<unknown>
+
+export type Store = LRUCache<string, Stored>
 
 /** Builds one lru-cache segment; `onEvict` runs when the segment itself evicts for room. */
 export type MakeStore = (
   max: number | undefined,
   maxSize: number | undefined,
-  onEvict: (key: string, entry: TierEntry) => void,
+  onEvict: (key: string, value: Stored) => void,
 ) => Store
 
 export type EvictReason = 'size' | 'shrink' | 'admission'
@@ -18,9 +23,9 @@ export interface PolicyStore {
   /** The single lru-cache when the policy is plain LRU (the cache's hot path calls it directly). */
   readonly lru: Store | undefined
   readonly size: number
-  lookup(key: string): TierEntry | undefined
-  peek(key: string): TierEntry | undefined
-  set(key: string, entry: TierEntry): void
+  lookup(key: string): Stored | undefined
+  peek(key: string): Stored | undefined
+  set(key: string, value: Stored): void
   has(key: string): boolean
   delete(key: string): boolean
   keys(): Iterable<string>
@@ -30,7 +35,7 @@ export interface PolicyStore {
 
 export interface PolicyHooks {
   make: MakeStore
-  evicted(key: string, entry: TierEntry, reason: EvictReason): void
+  evicted(key: string, reason: EvictReason): void
   /** While true, deletions are moves between segments: tags stay indexed. */
   setMoving(moving: boolean): void
 }
@@ -42,7 +47,7 @@ export function singleStore(
   maxSize: number | undefined,
   hooks: PolicyHooks,
 ): PolicyStore {
-  const store = hooks.make(max, maxSize, (key, entry) => hooks.evicted(key, entry, 'size'))
+  const store = hooks.make(max, maxSize, (key) => hooks.evicted(key, 'size'))
   return {
     lru: policy === 'lru' ? store : undefined,
     get size() {
@@ -50,8 +55,8 @@ export function singleStore(
     },
     lookup: policy === 'fifo' ? (key) => store.peek(key) : (key) => store.get(key),
     peek: (key) => store.peek(key),
-    set: (key, entry) => {
-      store.set(key, entry)
+    set: (key, value) => {
+      store.set(key, value)
     },
     has: (key) => store.has(key),
     delete: (key) => store.delete(key),
@@ -82,32 +87,30 @@ export function tinyLfuStore(
   const sketch = new FrequencySketch(maxEntries ?? 10_000)
   const mainFull = () => mainMax !== undefined && probation.size + protectedStore.size >= mainMax
 
-  const probation = hooks.make(mainMax, mainBytes, (key, entry) =>
-    hooks.evicted(key, entry, 'size'),
-  )
-  const protectedStore = hooks.make(share(mainMax, 0.8), share(mainBytes, 0.8), (key, entry) => {
-    probation.set(key, entry)
+  const probation = hooks.make(mainMax, mainBytes, (key) => hooks.evicted(key, 'size'))
+  const protectedStore = hooks.make(share(mainMax, 0.8), share(mainBytes, 0.8), (key, value) => {
+    probation.set(key, value)
   })
-  const window = hooks.make(windowMax, share(maxBytes, 0.01), (key, entry) => {
+  const window = hooks.make(windowMax, share(maxBytes, 0.01), (key, value) => {
     if (mainFull()) {
       const victim = probation.rkeys().next().value ?? protectedStore.rkeys().next().value
       if (victim === undefined || sketch.frequency(key) <= sketch.frequency(victim)) {
-        hooks.evicted(key, entry, 'admission')
+        hooks.evicted(key, 'admission')
         return
       }
-      const victimEntry = probation.peek(victim) ?? protectedStore.peek(victim)
+      const held = probation.has(victim) || protectedStore.has(victim)
       probation.delete(victim)
       protectedStore.delete(victim)
-      if (victimEntry) hooks.evicted(victim, victimEntry, 'size')
+      if (held) hooks.evicted(victim, 'size')
     }
-    probation.set(key, entry)
+    probation.set(key, value)
   })
 
-  const move = (key: string, entry: TierEntry) => {
+  const move = (key: string, value: Stored) => {
     hooks.setMoving(true)
     try {
       probation.delete(key)
-      protectedStore.set(key, entry)
+      protectedStore.set(key, value)
     } finally {
       hooks.setMoving(false)
     }
@@ -127,10 +130,10 @@ export function tinyLfuStore(
       return probing
     },
     peek: (key) => window.peek(key) ?? protectedStore.peek(key) ?? probation.peek(key),
-    set(key, entry) {
-      if (protectedStore.has(key)) protectedStore.set(key, entry)
-      else if (probation.has(key)) probation.set(key, entry)
-      else window.set(key, entry)
+    set(key, value) {
+      if (protectedStore.has(key)) protectedStore.set(key, value)
+      else if (probation.has(key)) probation.set(key, value)
+      else window.set(key, value)
     },
     has: (key) => window.has(key) || probation.has(key) || protectedStore.has(key),
     delete(key) {
