@@ -41,6 +41,11 @@ export function buildSummary({ options, results, relations, report, seconds }) {
     cache: report.cache
       ? {
           hitRatio: round(report.cache.hitRatio, 4),
+          documentHitRatio: round(
+            report.cache.documentHits /
+              Math.max(1, report.cache.documentHits + report.cache.documentMisses),
+            4,
+          ),
           documentHits: report.cache.documentHits,
           documentMisses: report.cache.documentMisses,
           tiers: report.cache.tiers.map((t) => ({
@@ -86,7 +91,8 @@ export function formatSummary(s) {
       `${name} p50 / p95`,
       `${ms(t.p50)} / ${ms(t.p95)}`,
     ]),
-    ['cache hit ratio', s.cache ? percent(s.cache.hitRatio) : 'off'],
+    ['document cache hit ratio', s.cache ? percent(s.cache.documentHitRatio) : 'off'],
+    ['cache hit ratio (all keys)', s.cache ? percent(s.cache.hitRatio) : 'off'],
     ...(s.cache?.tiers ?? []).map((t) => [
       `  ${t.name} tier`,
       `${percent(t.hitRatio)} (${t.hits} hits, ${t.misses} misses)`,

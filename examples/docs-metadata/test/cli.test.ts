@@ -303,7 +303,7 @@ describe('mx-docs extract (end to end on a fixture folder)', () => {
     )
     expect(run.code).toBe(0)
     expect(run.stdout).toMatch(/documents\s+│ 8 \(4 ok, 4 failed\)/)
-    expect(run.stdout).toMatch(/cache hit ratio\s+│ off/)
+    expect(run.stdout).toMatch(/document cache hit ratio\s+│ off/)
     expect(run.stdout).toMatch(/parse p50 \/ p95\s+│ [\d.]+ ms \/ [\d.]+ ms/)
     expect(run.stdout).toContain('MX_DOCS_TOO_LARGE ×1')
   })
