@@ -1,5 +1,5 @@
 import { indexById } from './diff'
-import { matchesSnapshot, type Snapshot, takeSnapshot } from './snapshot'
+import { SnapshotTable } from './snapshot'
 import { MISSING, type Previous } from './state'
 import type { Element, UpdateCounts } from './types'
 
@@ -22,7 +22,7 @@ export interface Classified<E extends Element> {
   resultKeys: string[]
   /** Reused results; the pending positions are filled in later. */
   results: unknown[]
-  snapshots: Array<Snapshot | undefined> | undefined
+  snapshots: SnapshotTable | undefined
   counts: UpdateCounts
   /** Positions whose result could not be reused by position, in document order. */
   pending: number[]
@@ -52,54 +52,59 @@ export function classify<E extends Element>(
   prev: Previous,
   env: ClassifyEnvironment,
 ): Classified<E> {
-  return elements.length > 0 && hasSameIds(elements, prev.ids)
-    ? classifySameIds(elements, prev, env)
-    : classifyMatched(elements, prev, env)
+  const classified =
+    (elements.length > 0 && classifySameIds(elements, prev, env)) ||
+    classifyMatched(elements, prev, env)
+  classified.snapshots?.compact()
+  return classified
 }
 
-/** Every id is where it was: compare position by position, copy-on-write columns. */
+/**
+ * Every id is where it was (else undefined): compare position by position, starting from
+ * copies of the previous columns. The ids are checked in the same pass as the contents, and
+ * suspects are hashed only after it, so an id error is reported before any hashing, as on
+ * the general path.
+ */
 function classifySameIds<E extends Element>(
   elements: readonly E[],
   prev: Previous,
   env: ClassifyEnvironment,
-): Classified<E> {
+): Classified<E> | undefined {
   const size = elements.length
+  const ids = prev.ids
+  if (ids.length !== size) return undefined
+  const prevSnapshots = prev.snapshots
+  const prevElements = env.immutable ? prev.elements : undefined
+  const suspects: number[] = []
+  for (let i = 0; i < size; i++) {
+    const element = elements[i] as E | null | undefined
+    if (element == null || element.id !== ids[i]) return undefined
+    // default mode: an element whose fields still equal the snapshot keeps its hash;
+    // immutableElements: the very same object does
+    const same = env.immutable
+      ? prevElements !== undefined && prevElements[i] === element
+      : prevSnapshots?.matches(i, element) === true
+    if (!same) suspects.push(i)
+  }
   // slices are memory copies: far cheaper than writing 10,000 entries one by one
   const hashes = prev.hashes.slice()
   const resultKeys = prev.resultKeys.slice()
   const results = prev.results.slice()
-  const prevSnapshots = prev.snapshots
   const snapshots = env.immutable
     ? undefined
-    : prevSnapshots
-      ? prevSnapshots.slice()
-      : new Array<Snapshot | undefined>(size)
-  const prevElements = env.immutable ? prev.elements : undefined
-  const pending: number[] = []
+    : (prevSnapshots?.clone() ?? SnapshotTable.create(size))
   const changed: number[] = []
-  for (let i = 0; i < size; i++) {
+  for (const i of suspects) {
     const element = elements[i] as E
-    let same: boolean
-    if (snapshots) {
-      // default mode: an element whose fields still equal the snapshot keeps its hash
-      const snapshot = snapshots[i]
-      same = snapshot !== undefined && matchesSnapshot(element, snapshot)
-    } else {
-      same = prevElements !== undefined && prevElements[i] === element
+    const hash = env.hashOf(element)
+    snapshots?.take(i, element)
+    if (hash !== hashes[i]) {
+      hashes[i] = hash
+      resultKeys[i] = env.resultKeyOf(hash)
+      changed.push(i)
     }
-    if (!same) {
-      const hash = env.hashOf(element)
-      if (snapshots) snapshots[i] = takeSnapshot(element)
-      if (hash !== hashes[i]) {
-        hashes[i] = hash
-        resultKeys[i] = env.resultKeyOf(hash)
-        changed.push(i)
-        pending.push(i)
-        continue
-      }
-    }
-    if (results[i] === MISSING) pending.push(i)
   }
+  const pending = withMissing(changed, results)
   const counts = zeroCounts()
   counts.updated = changed.length
   counts.skipped = size - changed.length
@@ -108,7 +113,7 @@ function classifySameIds<E extends Element>(
     elements,
     sameIds: true,
     byId: prev.byId,
-    ids: prev.ids,
+    ids,
     hashes,
     resultKeys,
     results,
@@ -117,6 +122,25 @@ function classifySameIds<E extends Element>(
     pending,
     changed,
   }
+}
+
+/**
+ * The pending positions: the changed ones, plus (in document order) unchanged ones whose result
+ * the store could not return. Usually there are none of those and `changed` is returned as is.
+ */
+function withMissing(changed: number[], results: readonly unknown[]): number[] {
+  if (results.indexOf(MISSING) === -1) return changed
+  const pending: number[] = []
+  let next = 0
+  for (let i = 0; i < results.length; i++) {
+    if (changed[next] === i) {
+      pending.push(i)
+      next++
+    } else if (results[i] === MISSING) {
+      pending.push(i)
+    }
+  }
+  return pending
 }
 
 /** Ids were inserted, removed or moved: match each element to its previous position by id. */
@@ -132,9 +156,11 @@ function classifyMatched<E extends Element>(
   const hashes: string[] = new Array(size)
   const resultKeys: string[] = new Array(size)
   const results: unknown[] = new Array(size)
-  const snapshots = env.immutable ? undefined : new Array<Snapshot | undefined>(size)
   const prevElements = prev.elements
   const prevSnapshots = prev.snapshots
+  const snapshots = env.immutable
+    ? undefined
+    : (prevSnapshots?.empty(size) ?? SnapshotTable.create(size))
   const pending: number[] = []
   let matched = 0
 
@@ -145,15 +171,14 @@ function classifyMatched<E extends Element>(
     let hash: string
     if (at === undefined) {
       hash = env.hashOf(element)
-      if (snapshots) snapshots[i] = takeSnapshot(element)
+      snapshots?.take(i, element)
     } else if (snapshots) {
-      const snapshot = prevSnapshots?.[at]
-      if (snapshot !== undefined && matchesSnapshot(element, snapshot)) {
+      if (prevSnapshots?.matches(at, element)) {
         hash = prev.hashes[at] as string
-        snapshots[i] = snapshot
+        snapshots.copy(prevSnapshots, at, i)
       } else {
         hash = env.hashOf(element)
-        snapshots[i] = takeSnapshot(element)
+        snapshots.take(i, element)
       }
     } else {
       hash = prevElements?.[at] === element ? (prev.hashes[at] as string) : env.hashOf(element)
@@ -189,14 +214,4 @@ function classifyMatched<E extends Element>(
     pending,
     changed: undefined,
   }
-}
-
-/** True when the elements carry exactly the ids of the previous version, position by position. */
-function hasSameIds(elements: readonly Element[], ids: readonly string[]): boolean {
-  if (elements.length !== ids.length) return false
-  for (let i = 0; i < ids.length; i++) {
-    const element = elements[i] as { id?: unknown } | null | undefined
-    if (element == null || element.id !== ids[i]) return false
-  }
-  return true
 }

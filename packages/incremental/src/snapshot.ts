@@ -1,95 +1,242 @@
 /**
- * Content snapshots: a flat record of an element's fields, taken when the element is hashed, so
+ * Content snapshots: a record of each element's fields, taken when the element is hashed, so
  * the next update can tell whether an element still holds exactly that content by comparing
- * field by field (string equality, no serialisation, no digest). A match proves the hash is
- * still right whether the caller passes the same object, a mutated one or a fresh copy; any
- * doubt (a different key order, a Date, a class instance, a cycle) is a mismatch, and the
- * element is simply hashed again.
+ * field by field (`===`, no serialisation, no digest). A match proves the hash is still right
+ * whether the caller passes the same object, a mutated one or a fresh copy; any doubt (a
+ * different key order, a Date, a class instance, a cycle) is a mismatch, and the element is
+ * simply hashed again.
+ *
+ * Layout, chosen for the one loop that matters (comparing 10,000 unchanged elements): an
+ * element's snapshot is a *shape* (its keys and structure markers, shared by every element
+ * with the same structure) and a run of primitive values in one pool array shared by all the
+ * versions of a document. The pool is append-only, so a table handed to the next update never
+ * changes under the previous one; it is compacted when most of it is garbage.
  */
 
-/** Flat, depth-first record of a plain JSON-like value. */
-export type Snapshot = readonly unknown[]
-
-// markers are unique objects, so they never equal a recorded primitive
-const OBJECT = Object.freeze({ marker: 'object' })
-const ARRAY = Object.freeze({ marker: 'array' })
-const MAX_DEPTH = 32
-
-/**
- * Records the content of a value, or returns undefined when it holds anything but plain
- * objects, arrays and primitives (such elements are hashed on every update).
- */
-export function takeSnapshot(value: unknown): Snapshot | undefined {
-  const out: unknown[] = []
-  return record(value, out, 0) ? out : undefined
+/** Structure of a snapshot: keys and markers in depth-first order, and how many values. */
+export interface Shape {
+  readonly tokens: readonly unknown[]
+  readonly count: number
 }
 
-function record(value: unknown, out: unknown[], depth: number): boolean {
+// markers are unique objects, so they never equal a key string
+const PRIM = Object.freeze({ marker: 'primitive' })
+const OBJECT = Object.freeze({ marker: 'object' })
+const ARRAY = Object.freeze({ marker: 'array' })
+const END = Object.freeze({ marker: 'end' })
+const MAX_DEPTH = 32
+/** Distinct shapes interned per document before the intern map starts over. */
+const MAX_SHAPES = 4096
+
+interface Pool {
+  values: unknown[]
+  shapes: Map<string, Shape>
+}
+
+/** Snapshots of a version's elements, by position. */
+export class SnapshotTable {
+  private constructor(
+    private pool: Pool,
+    private readonly shapes: Array<Shape | undefined>,
+    private readonly offsets: number[],
+    private live: number,
+  ) {}
+
+  /** A table of `size` positions without snapshots. */
+  static create(size: number): SnapshotTable {
+    return new SnapshotTable({ values: [], shapes: new Map() }, new Array(size), new Array(size), 0)
+  }
+
+  /** A table of `size` empty positions sharing this one's pool (fill it with `copy`/`take`). */
+  empty(size: number): SnapshotTable {
+    return new SnapshotTable(this.pool, new Array(size), new Array(size), 0)
+  }
+
+  /** A copy of this table (same positions) that can be changed without touching this one. */
+  clone(): SnapshotTable {
+    return new SnapshotTable(this.pool, this.shapes.slice(), this.offsets.slice(), this.live)
+  }
+
+  get size(): number {
+    return this.shapes.length
+  }
+
+  /** Values held by the pool (live and garbage); compaction keeps it under 3x the live ones. */
+  get pooled(): number {
+    return this.pool.values.length
+  }
+
+  has(position: number): boolean {
+    return this.shapes[position] !== undefined
+  }
+
+  /** Copies the snapshot at `from` of `source` (which shares this pool) to `position`. */
+  copy(source: SnapshotTable, from: number, position: number): void {
+    const shape = source.shapes[from]
+    if (source.pool !== this.pool) throw new Error('snapshot tables of different pools')
+    this.forget(position)
+    this.shapes[position] = shape
+    this.offsets[position] = source.offsets[from] as number
+    if (shape) this.live += shape.count
+  }
+
+  /**
+   * Records the content of `value` at `position`; returns false (and leaves the position
+   * empty) when it holds anything but plain objects, arrays and primitives.
+   */
+  take(position: number, value: unknown): boolean {
+    this.forget(position)
+    const tokens: unknown[] = []
+    const values: unknown[] = []
+    if (!encode(value, tokens, values, 0)) return false
+    this.shapes[position] = this.intern(tokens, values.length)
+    this.offsets[position] = this.pool.values.length
+    for (const item of values) this.pool.values.push(item)
+    this.live += values.length
+    return true
+  }
+
+  /** True when `value` holds exactly the content recorded at `position`. */
+  matches(position: number, value: unknown): boolean {
+    const shape = this.shapes[position]
+    if (shape === undefined) return false
+    cursor.tokens = shape.tokens
+    cursor.values = this.pool.values
+    cursor.token = 0
+    cursor.at = this.offsets[position] as number
+    const same = compareValue(value, 0) && cursor.token === shape.tokens.length
+    cursor.tokens = EMPTY
+    cursor.values = EMPTY
+    return same
+  }
+
+  /** Rewrites the pool with only the live values once garbage dominates it. */
+  compact(): void {
+    const total = this.pool.values.length
+    if (total < 4096 || total < 3 * this.live) return
+    const values: unknown[] = []
+    for (let i = 0; i < this.shapes.length; i++) {
+      const shape = this.shapes[i]
+      if (!shape) continue
+      const start = this.offsets[i] as number
+      this.offsets[i] = values.length
+      for (let j = start; j < start + shape.count; j++) values.push(this.pool.values[j])
+    }
+    this.pool = { values, shapes: this.pool.shapes }
+  }
+
+  private forget(position: number): void {
+    const shape = this.shapes[position]
+    if (shape) this.live -= shape.count
+    this.shapes[position] = undefined
+  }
+
+  /** Elements with the same structure share one shape (fewer objects, one hot token list). */
+  private intern(tokens: unknown[], count: number): Shape {
+    const signature = tokens
+      .map((t) => (typeof t === 'string' ? JSON.stringify(t) : name(t)))
+      .join()
+    const known = this.pool.shapes.get(signature)
+    if (known && sameTokens(known.tokens, tokens)) return known
+    if (this.pool.shapes.size >= MAX_SHAPES) this.pool.shapes.clear()
+    const shape: Shape = { tokens, count }
+    this.pool.shapes.set(signature, shape)
+    return shape
+  }
+}
+
+function name(marker: unknown): string {
+  return marker === PRIM ? 'p' : marker === OBJECT ? 'o' : marker === ARRAY ? 'a' : 'e'
+}
+
+function sameTokens(a: readonly unknown[], b: readonly unknown[]): boolean {
+  if (a.length !== b.length) return false
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
+  return true
+}
+
+function isPlain(value: object): boolean {
+  const proto = Object.getPrototypeOf(value)
+  return proto === Object.prototype || proto === null
+}
+
+function encode(value: unknown, tokens: unknown[], values: unknown[], depth: number): boolean {
   if (typeof value !== 'object' || value === null) {
     if (typeof value === 'function' || typeof value === 'symbol') return false
-    out.push(value)
+    tokens.push(PRIM)
+    values.push(value)
     return true
   }
   if (depth >= MAX_DEPTH) return false
   if (Array.isArray(value)) {
-    out.push(ARRAY, value.length)
-    for (let i = 0; i < value.length; i++) if (!record(value[i], out, depth + 1)) return false
-    return true
+    tokens.push(ARRAY)
+    for (let i = 0; i < value.length; i++) {
+      if (!encode(value[i], tokens, values, depth + 1)) return false
+    }
+  } else {
+    if (!isPlain(value)) return false
+    tokens.push(OBJECT)
+    const fields = value as Record<string, unknown>
+    for (const key of Object.keys(fields)) {
+      tokens.push(key)
+      if (!encode(fields[key], tokens, values, depth + 1)) return false
+    }
   }
-  const proto = Object.getPrototypeOf(value)
-  if (proto !== Object.prototype && proto !== null) return false
-  const keys = Object.keys(value)
-  out.push(OBJECT, keys.length)
-  const fields = value as Record<string, unknown>
-  for (const key of keys) {
-    out.push(key)
-    if (!record(fields[key], out, depth + 1)) return false
-  }
+  tokens.push(END)
   return true
 }
 
-/** True when `value` holds exactly the content recorded in `snapshot` (same keys, same order). */
-export function matchesSnapshot(value: unknown, snapshot: Snapshot): boolean {
-  return compare(value, snapshot, 0, 0) === snapshot.length
-}
+// The comparison walks one shape and one run of the pool. Its cursors live in one object
+// rather than being passed and returned (two values) or kept in module-level `let`s (slower:
+// every access is checked for the temporal dead zone). It is synchronous and reaches no tracker
+// code, so nothing can interleave.
+const EMPTY: readonly unknown[] = []
+const cursor = { tokens: EMPTY, values: EMPTY, token: 0, at: 0 }
 
-/** Returns the position after `value` in the snapshot, or -1 on the first difference. */
-function compare(value: unknown, snapshot: Snapshot, at: number, depth: number): number {
-  const expected = snapshot[at]
+function compareValue(value: unknown, depth: number): boolean {
+  const { tokens, values } = cursor
+  let token = cursor.token
+  let at = cursor.at
   if (typeof value !== 'object' || value === null) {
     // NaN never matches itself, so a NaN field is re-hashed (and rejected) every time
-    return value === expected ? at + 1 : -1
+    if (tokens[token] !== PRIM || values[at] !== value) return false
+    cursor.token = token + 1
+    cursor.at = at + 1
+    return true
   }
-  if (depth >= MAX_DEPTH) return -1
+  if (depth >= MAX_DEPTH) return false
   if (Array.isArray(value)) {
-    if (expected !== ARRAY || snapshot[at + 1] !== value.length) return -1
-    let next = at + 2
-    for (let i = 0; i < value.length && next !== -1; i++) {
-      next = compare(value[i], snapshot, next, depth + 1)
+    if (tokens[token] !== ARRAY) return false
+    cursor.token = token + 1
+    for (let i = 0; i < value.length; i++) if (!compareValue(value[i], depth + 1)) return false
+    token = cursor.token
+    at = cursor.at
+  } else {
+    // a Date or a class instance never matches, even with the same enumerable fields
+    if (tokens[token] !== OBJECT || !isPlain(value)) return false
+    token++
+    // for...in walks the enum cache without allocating a key array; an inherited enumerable
+    // key (a polluted prototype) only makes the comparison fail, never pass wrongly
+    const fields = value as Record<string, unknown>
+    for (const key in fields) {
+      if (tokens[token] !== key) return false
+      const field = fields[key]
+      if (typeof field !== 'object' || field === null) {
+        // primitive fields inline (the common case), nested values recurse
+        if (tokens[token + 1] !== PRIM || values[at] !== field) return false
+        token += 2
+        at++
+      } else {
+        cursor.token = token + 1
+        cursor.at = at
+        if (!compareValue(field, depth + 1)) return false
+        token = cursor.token
+        at = cursor.at
+      }
     }
-    return next
   }
-  if (expected !== OBJECT) return -1
-  const proto = Object.getPrototypeOf(value)
-  if (proto !== Object.prototype && proto !== null) return -1
-  // for...in walks the enum cache without allocating a key array; an inherited enumerable key
-  // (a polluted prototype) only makes the comparison fail, never pass wrongly
-  const fields = value as Record<string, unknown>
-  let next = at + 2
-  let count = 0
-  for (const key in fields) {
-    if (snapshot[next] !== key) return -1
-    const field = fields[key]
-    if (typeof field !== 'object' || field === null) {
-      // primitive fields inline (the common case), nested values recurse
-      if (field !== snapshot[next + 1]) return -1
-      next += 2
-    } else {
-      next = compare(field, snapshot, next + 1, depth + 1)
-      if (next === -1) return -1
-    }
-    count++
-  }
-  if (snapshot[at + 1] !== count) return -1
-  return next
+  if (tokens[token] !== END) return false
+  cursor.token = token + 1
+  cursor.at = at
+  return true
 }

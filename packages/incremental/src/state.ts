@@ -1,7 +1,7 @@
 import { type ChunkIndex, type ElementColumns, emptyChunks } from './chunks'
 import { createGraph, type Graph } from './graph'
 import { digest } from './hash'
-import type { Snapshot } from './snapshot'
+import type { SnapshotTable } from './snapshot'
 import type { DocumentContext, Element, GraphContext, SourceValue, VersionRecord } from './types'
 
 /** The inputs of the update being computed, read on demand by derived values. */
@@ -29,7 +29,7 @@ export interface Previous extends ElementColumns {
   /** The `{ id, result }` entries of the latest update, shared (frozen) when still the same. */
   ordered?: ReadonlyArray<{ id: string; result: unknown }>
   /** Content snapshots of those elements (default mode), to skip re-hashing unchanged ones. */
-  snapshots?: Array<Snapshot | undefined>
+  snapshots?: SnapshotTable
 }
 
 /** The state of a document with no (readable) version. */

@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { createTracker, type Element, hashElement, hashValue, memoryStore } from '../src/index'
-import { matchesSnapshot, takeSnapshot } from '../src/snapshot'
+import { SnapshotTable } from '../src/snapshot'
 
 interface Node extends Element {
   text: string
@@ -10,51 +10,101 @@ interface Node extends Element {
 
 const node = (id: string, text: string): Node => ({ id, text, meta: { page: 1, tags: ['a'] } })
 
+/** A one-position table holding the snapshot of `value` (or none when it cannot be taken). */
+function snap(value: unknown) {
+  const table = SnapshotTable.create(1)
+  const taken = table.take(0, value)
+  return { taken, table, matches: (other: unknown) => table.matches(0, other) }
+}
+
 describe('content snapshots', () => {
   it('match a value with the same content, in a fresh copy or the same object', () => {
     const value = { a: 1, b: ['x', { c: null, d: true }], e: { f: 'g' } }
-    const snapshot = takeSnapshot(value)
-    expect(snapshot).toBeDefined()
-    expect(matchesSnapshot(value, snapshot as unknown[])).toBe(true)
-    expect(matchesSnapshot(structuredClone(value), snapshot as unknown[])).toBe(true)
+    const { taken, matches } = snap(value)
+    expect(taken).toBe(true)
+    expect(matches(value)).toBe(true)
+    expect(matches(structuredClone(value))).toBe(true)
   })
 
   it('reject any changed, added or removed field, however deep', () => {
     const value = { a: 1, b: ['x', { c: null }], e: { f: 'g' } }
-    const snapshot = takeSnapshot(value) as unknown[]
-    expect(matchesSnapshot({ ...value, a: 2 }, snapshot)).toBe(false)
-    expect(matchesSnapshot({ ...value, extra: 1 }, snapshot)).toBe(false)
-    expect(matchesSnapshot({ a: 1, b: value.b }, snapshot)).toBe(false)
-    expect(matchesSnapshot({ ...value, b: ['x', { c: 0 }] }, snapshot)).toBe(false)
-    expect(matchesSnapshot({ ...value, b: ['x', { c: null }, 1] }, snapshot)).toBe(false)
-    expect(matchesSnapshot({ ...value, e: { f: 'h' } }, snapshot)).toBe(false)
-    expect(matchesSnapshot({ ...value, e: { f: 'g', z: undefined } }, snapshot)).toBe(false)
+    const { matches } = snap(value)
+    expect(matches({ ...value, a: 2 })).toBe(false)
+    expect(matches({ ...value, extra: 1 })).toBe(false)
+    expect(matches({ a: 1, b: value.b })).toBe(false)
+    expect(matches({ ...value, b: ['x', { c: 0 }] })).toBe(false)
+    expect(matches({ ...value, b: ['x', { c: null }, 1] })).toBe(false)
+    expect(matches({ ...value, b: ['x'] })).toBe(false)
+    expect(matches({ ...value, e: { f: 'h' } })).toBe(false)
+    expect(matches({ ...value, e: { f: 'g', z: undefined } })).toBe(false)
+    expect(matches({ ...value, e: ['g'] })).toBe(false)
+    expect(matches({ ...value, e: new Map([['f', 'g']]) })).toBe(false)
   })
 
   it('treat a different key order as a mismatch (the element is hashed again)', () => {
-    const snapshot = takeSnapshot({ a: 1, b: 2 }) as unknown[]
-    expect(matchesSnapshot({ b: 2, a: 1 }, snapshot)).toBe(false)
+    expect(snap({ a: 1, b: 2 }).matches({ b: 2, a: 1 })).toBe(false)
   })
 
   it('are not taken for dates, class instances, functions or cycles', () => {
     const cyclic: Record<string, unknown> = {}
     cyclic.self = cyclic
-    expect(takeSnapshot({ at: new Date(0) })).toBeUndefined()
-    expect(takeSnapshot({ tags: new Set(['a']) })).toBeUndefined()
-    expect(takeSnapshot({ run: () => 1 })).toBeUndefined()
-    expect(takeSnapshot(cyclic)).toBeUndefined()
+    for (const value of [{ at: new Date(0) }, { tags: new Set(['a']) }, { run: () => 1 }, cyclic]) {
+      const { taken, table, matches } = snap(value)
+      expect(taken).toBe(false)
+      expect(table.has(0)).toBe(false)
+      expect(matches(value)).toBe(false)
+    }
   })
 
   it('only ever match values that hash the same', () => {
     fc.assert(
       fc.property(fc.jsonValue(), fc.jsonValue(), (a, b) => {
-        const snapshot = takeSnapshot(a)
-        expect(snapshot).toBeDefined()
-        expect(matchesSnapshot(a, snapshot as unknown[])).toBe(true)
-        if (matchesSnapshot(b, snapshot as unknown[])) expect(hashValue(b)).toBe(hashValue(a))
+        const { taken, matches } = snap(a)
+        expect(taken).toBe(true)
+        expect(matches(a)).toBe(true)
+        if (matches(b)) expect(hashValue(b)).toBe(hashValue(a))
       }),
       { numRuns: 300 },
     )
+  })
+
+  it('share shapes and a value pool between tables, and keep old tables intact', () => {
+    const first = SnapshotTable.create(3)
+    const values = [
+      { id: 'a', text: 'one', meta: { page: 1 } },
+      { id: 'b', text: 'two', meta: { page: 1 } },
+      { id: 'c', text: 'three', meta: { page: 2 } },
+    ]
+    values.forEach((value, i) => first.take(i, value))
+    // the next version: position 1 changed, positions moved around
+    const next = first.empty(3)
+    next.copy(first, 2, 0)
+    next.copy(first, 0, 1)
+    next.take(2, { id: 'b', text: 'TWO', meta: { page: 1 } })
+    expect(next.matches(0, values[2])).toBe(true)
+    expect(next.matches(1, values[0])).toBe(true)
+    expect(next.matches(2, values[1])).toBe(false)
+    expect(next.matches(2, { id: 'b', text: 'TWO', meta: { page: 1 } })).toBe(true)
+    // a clone changed afterwards does not change the table it was cloned from
+    const clone = first.clone()
+    clone.take(0, { id: 'a', text: 'changed', meta: { page: 1 } })
+    values.forEach((value, i) => expect(first.matches(i, value)).toBe(true))
+    expect(clone.matches(0, values[0])).toBe(false)
+  })
+
+  it('compact the pool when most of it is garbage, without changing what matches', () => {
+    let table = SnapshotTable.create(2)
+    const stable = { id: 'keep', words: ['a', 'b', 'c'] }
+    table.take(0, stable)
+    for (let round = 0; round < 3000; round++) {
+      table = table.clone()
+      table.take(1, { id: 'edit', round, words: ['x', 'y'] })
+      table.compact()
+    }
+    expect(table.pooled).toBeLessThan(4096)
+    expect(table.matches(0, stable)).toBe(true)
+    expect(table.matches(1, { id: 'edit', round: 2999, words: ['x', 'y'] })).toBe(true)
+    expect(table.matches(1, { id: 'edit', round: 2998, words: ['x', 'y'] })).toBe(false)
   })
 })
 
