@@ -75,7 +75,7 @@ describe('content snapshots', () => {
       { id: 'b', text: 'two', meta: { page: 1 } },
       { id: 'c', text: 'three', meta: { page: 2 } },
     ]
-    values.forEach((value, i) => first.take(i, value))
+    for (const [i, value] of values.entries()) first.take(i, value)
     // the next version: position 1 changed, positions moved around
     const next = first.empty(3)
     next.copy(first, 2, 0)
@@ -88,7 +88,7 @@ describe('content snapshots', () => {
     // a clone changed afterwards does not change the table it was cloned from
     const clone = first.clone()
     clone.take(0, { id: 'a', text: 'changed', meta: { page: 1 } })
-    values.forEach((value, i) => expect(first.matches(i, value)).toBe(true))
+    for (const [i, value] of values.entries()) expect(first.matches(i, value)).toBe(true)
     expect(clone.matches(0, values[0])).toBe(false)
   })
 
