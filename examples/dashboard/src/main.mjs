@@ -1,0 +1,113 @@
+#!/usr/bin/env node
+// mx dashboard: an extraction with @mx/engine while @mx/profiler's live dashboard serves the
+// engine's profiler on 127.0.0.1. Open the printed URL: the stage timings, the timeline and
+// the document counters update while documents are extracted.
+import { resolve } from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { parseArgs } from 'node:util'
+import { createEngine } from '@mx/engine'
+import { markdownFiles, readDocuments } from '@mx/example-distributed/corpus'
+import { createProfiler, serveDashboard } from '@mx/profiler'
+import { installedReadmes, readEntries } from './corpus.mjs'
+
+const usage = `usage: node src/main.mjs [dir] [--seconds N] [--port P] [--pace MS] [--wait] [--level L] [--threads N]
+
+  dir        folder of Markdown files (default: the READMEs of the installed packages)
+  --seconds  keep serving the dashboard N seconds after the run (default 60; 0: until Ctrl-C)
+  --port     dashboard port on 127.0.0.1 (default: a free one)
+  --pace     wait MS between documents, to watch a small corpus (default 0)
+  --wait     start extracting once a browser has the dashboard open
+  --level    engine level (default standard; performance adds worker threads)
+  --threads  worker threads at level performance or enterprise`
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    seconds: { type: 'string', default: '60' },
+    port: { type: 'string', default: '0' },
+    pace: { type: 'string', default: '0' },
+    wait: { type: 'boolean', default: false },
+    level: { type: 'string', default: 'standard' },
+    threads: { type: 'string' },
+    help: { type: 'boolean', short: 'h', default: false },
+  },
+})
+const seconds = Number(values.seconds)
+const pace = Number(values.pace)
+if (values.help || !(seconds >= 0) || !(pace >= 0)) {
+  console.log(usage)
+  process.exit(values.help ? 0 : 2)
+}
+
+const root = new URL('../../..', import.meta.url).pathname
+const dir = positionals[0] && resolve(positionals[0])
+const source = dir
+  ? readDocuments(dir, await markdownFiles(dir))
+  : readEntries(await installedReadmes(root))
+
+// Ticking every 250 ms: the dashboard pushes a snapshot to the page on each tick.
+const profiler = createProfiler({ collectRuntime: true, intervalMs: 250 })
+const counters = {
+  ok: profiler.counter('documents.ok'),
+  failed: profiler.counter('documents.failed'),
+  extracted: profiler.counter('elements.extracted'),
+  reused: profiler.counter('elements.reused'),
+}
+const engine = createEngine({
+  extractor: new URL(import.meta.resolve('@mx/example-distributed/extractor')),
+  level: values.level,
+  profiler,
+  ...(values.threads ? { threads: Number(values.threads) } : {}),
+})
+const dashboard = await serveDashboard(profiler, {
+  host: '127.0.0.1',
+  port: Number(values.port),
+  title: 'mx extraction (live)',
+})
+console.log(`dashboard: ${dashboard.url}`)
+
+let stopping = false
+const stop = async () => {
+  if (stopping) return
+  stopping = true
+  await dashboard.close()
+  await engine.close()
+  profiler.close()
+}
+process.once('SIGINT', () => stop().then(() => process.exit(0)))
+process.once('SIGTERM', () => stop().then(() => process.exit(0)))
+
+if (values.wait) {
+  console.log('waiting for a browser to open the dashboard...')
+  while (dashboard.clients === 0) await sleep(50)
+}
+
+async function* paced(documents) {
+  for await (const doc of documents) {
+    if (pace > 0) await sleep(pace)
+    yield doc
+  }
+}
+
+for await (const result of engine.extractMany(paced(source), { ordered: false })) {
+  if (stopping) break
+  if (!result.ok) {
+    counters.failed.inc()
+    continue
+  }
+  counters.ok.inc()
+  counters.extracted.inc(result.stats.extracted)
+  counters.reused.inc(result.stats.reused)
+}
+const report = engine.report()
+console.log(
+  `done: ${report.documents.ok} ok, ${report.documents.failed} failed, ` +
+    `${report.elements.total} elements, ${Math.round(report.documents.perSecond)} documents/s`,
+)
+if (seconds > 0) {
+  console.log(`serving the dashboard for ${seconds} s (Ctrl-C to stop)`)
+  await sleep(seconds * 1000)
+  await stop()
+} else {
+  console.log('serving the dashboard until Ctrl-C')
+}
