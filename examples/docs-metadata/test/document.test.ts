@@ -48,8 +48,8 @@ describe('document', () => {
     expect(metadata.words).toBeGreaterThan(50)
     // Code blocks and URLs are not counted: "Thing", "npm i thing", "acme/thing#7", "Thing never".
     expect(metadata.terms.thing).toBe(4)
-    // 64 uint32 MinHash values, base64-encoded.
-    expect(Buffer.from(metadata.signature ?? '', 'base64')).toHaveLength(256)
+    // 32 uint32 MinHash values, base64-encoded.
+    expect(Buffer.from(metadata.signature ?? '', 'base64')).toHaveLength(128)
   })
 
   it('takes an HTML title from <title> and keeps it out of the outline', () => {

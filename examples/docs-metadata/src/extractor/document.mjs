@@ -57,7 +57,7 @@ export function document(elements, metas, context) {
       entityKinds.map((kind) => [kind, all((m) => m.entities?.[kind] ?? [])]),
     ),
     terms: topTerms(metas),
-    signature: mergeSignatures(metas.map((m) => m.signature)),
+    signature: mergeSignatures(metas),
   }
 }
 

@@ -9,7 +9,8 @@ import { countSentences, indexTerms, words } from './terms.mjs'
 // franc needs some text to be right; shorter prose gets no language vote.
 const minLanguageChars = 80
 const languageSample = 600
-const keptTextChars = 300
+// Enough for a description (200 characters) and the language of a short document.
+const keptTextChars = 200
 const addresses = /\bhttps?:\/\/\S+|\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+/g
 
 /**
@@ -22,11 +23,12 @@ export function element(el) {
   const isCode = el.type === 'code'
   // URLs and e-mail addresses are entities, not words: keep them out of counts and terms.
   const tokens = isCode ? [] : words(content.text.replace(addresses, ' '))
+  const language = isCode ? null : languageOf(content.text)
   const meta = {
     type: el.type,
     ...(el.depth !== undefined && { depth: el.depth }),
     ...(isCode && { lang: el.lang ?? null }),
-    ...(el.ordered !== undefined && { ordered: el.ordered }),
+    ...(el.ordered && { ordered: true }),
     ...(el.task !== undefined && { task: el.task }),
     ...(el.type === 'table' && { columns: el.columns, rows: el.rows }),
     chars: content.text.length,
@@ -37,9 +39,9 @@ export function element(el) {
     ...(content.links.length > 0 && { links: content.links }),
     ...(content.images.length > 0 && { images: content.images }),
     ...nonEmpty(findEntities(content.text)),
-    ...(!isCode && { language: languageOf(content.text) }),
+    ...(language && { language }),
     terms: indexTerms(tokens),
-    signature: minhash(tokens),
+    ...minhash(tokens),
   }
   if (!isCode && el.type !== 'table')
     meta.text = el.type === 'heading' ? content.text : content.text.slice(0, keptTextChars)

@@ -3,8 +3,10 @@
 // a document's signature is reduced from them.
 
 /** Number of hash functions; LSH splits the signature into `bands` of `rows`. */
-export const signatureSize = 64
-export const bands = 16
+// 32 values keep each element result small (it is cloned, cached and stored per element); 8
+// bands of 4 put the LSH threshold near a Jaccard similarity of (1/8)^(1/4) ≈ 0.6.
+export const signatureSize = 32
+export const bands = 8
 export const rows = signatureSize / bands
 
 const EMPTY = 0xffffffff
@@ -35,8 +37,8 @@ function mix(x) {
   return x >>> 0
 }
 
-// Signatures travel (worker → main thread, cache, version store) as base64 of the 64 uint32s:
-// one string clones and serialises far cheaper than an array of 64 numbers.
+// Signatures travel (worker → main thread, cache, version store) as base64 of the uint32s:
+// one string clones and serialises far cheaper than an array of numbers.
 const encode = (signature) =>
   Buffer.from(signature.buffer, signature.byteOffset, signature.byteLength).toString('base64')
 const decode = (text) => {
@@ -45,34 +47,48 @@ const decode = (text) => {
 }
 
 /**
- * MinHash signature of the word 3-shingles of `tokens` (lowercased), base64-encoded, or null
- * when there are none.
+ * The MinHash of an element's word 3-shingles (lowercased), base64-encoded: `{ signature }`, or
+ * `{ shingles }` (the shingle hashes themselves) when there are fewer shingles than hash
+ * functions, which is smaller; `{}` under 3 words. mergeSignatures() takes both.
  * @param {string[]} tokens
- * @returns {string | null}
+ * @returns {{ signature?: string, shingles?: string }}
  */
 export function minhash(tokens) {
-  if (tokens.length < 3) return null
-  const signature = new Uint32Array(signatureSize).fill(EMPTY)
+  if (tokens.length < 3) return {}
   const lower = tokens.map((t) => t.toLowerCase())
-  for (let i = 0; i + 2 < lower.length; i++) {
-    const shingle = fnv1a(`${lower[i]} ${lower[i + 1]} ${lower[i + 2]}`)
-    for (let k = 0; k < signatureSize; k++) {
-      const value = mix((Math.imul(shingle, multipliers[k]) + offsets[k]) >>> 0)
-      if (value < signature[k]) signature[k] = value
-    }
-  }
-  return encode(signature)
+  const shingles = new Uint32Array(lower.length - 2)
+  for (let i = 0; i < shingles.length; i++)
+    shingles[i] = fnv1a(`${lower[i]} ${lower[i + 1]} ${lower[i + 2]}`)
+  if (shingles.length < signatureSize) return { shingles: encode(shingles) }
+  return { signature: encode(signatureOf(shingles, new Uint32Array(signatureSize).fill(EMPTY))) }
 }
 
-/** Element-wise minimum of encoded signatures (the signature of the union), or null if none. */
-export function mergeSignatures(signatures) {
+/** Lowers `into` to the MinHash of `shingles` (so it also merges). */
+function signatureOf(shingles, into) {
+  for (const shingle of shingles) {
+    for (let k = 0; k < signatureSize; k++) {
+      const value = mix((Math.imul(shingle, multipliers[k]) + offsets[k]) >>> 0)
+      if (value < into[k]) into[k] = value
+    }
+  }
+  return into
+}
+
+/**
+ * The signature of a document: the element-wise minimum of its elements' signatures (the
+ * MinHash of a union), shingle lists hashed in. Null when no element had 3 words.
+ * @param {Array<{ signature?: string, shingles?: string }>} parts
+ */
+export function mergeSignatures(parts) {
   let merged = null
-  for (const encoded of signatures) {
-    if (!encoded) continue
-    const signature = decode(encoded)
-    if (!merged) merged = signature
-    else
+  for (const part of parts) {
+    if (!part.signature && !part.shingles) continue
+    merged ??= new Uint32Array(signatureSize).fill(EMPTY)
+    if (part.shingles) signatureOf(decode(part.shingles), merged)
+    else {
+      const signature = decode(part.signature)
       for (let k = 0; k < signatureSize; k++) if (signature[k] < merged[k]) merged[k] = signature[k]
+    }
   }
   return merged ? encode(merged) : null
 }
