@@ -14,7 +14,7 @@ function timedExtractor() {
         .split(' ')
         .map((word, i) => ({ id: `w${i}`, word }))
     },
-    element: (el: { word: string }) => {
+    element: (el: { id: string; word: string }) => {
       clock.t += 2
       return el.word.length
     },
