@@ -71,4 +71,31 @@ describe('inline or workers per document', () => {
       await pool.close()
     }
   })
+
+  it('keeps at most two chunks per thread of one document in flight', async () => {
+    const { default: words } = await import(fixture('words.mjs').href)
+    let running = 0
+    let peak = 0
+    const workers = {
+      threads: 2,
+      async run(batch: { docId: string; elements: unknown[] }) {
+        running++
+        peak = Math.max(peak, running)
+        await new Promise((resolve) => setTimeout(resolve, 2))
+        running--
+        const ctx = { docId: batch.docId, extractor: { name: 'words', version: '1' } }
+        return { results: batch.elements.map((el) => words.element(el, ctx)), us: 1 }
+      },
+    }
+    await using engine = createEngine({
+      extractor: fixture('words.mjs'),
+      level: 'basic',
+      workers,
+      chunkSize: 10,
+      cost: { inlineBelowUs: 0 },
+    })
+    const result = (await engine.extract(doc('long', 199))) as ExtractSuccess
+    expect(result.stats).toMatchObject({ elements: 200, extracted: 200, ranIn: 'workers' })
+    expect(peak).toBe(4)
+  })
 })
