@@ -17,7 +17,8 @@ const usage = `usage: node src/main.mjs [dir] [--workers N] [--redis URL] [--que
   --queue    BullMQ queue name (default mx-documents)
   --prefix   Redis key prefix of the queue and the cache (default mx-distributed)
   --level    engine level of the workers (default standard)
-  --json     print the summary as JSON`
+  --json     print the summary as JSON
+  --crash-worker N  worker 1 kills itself in the middle of its Nth job: its jobs go to the others`
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -28,6 +29,7 @@ const { values, positionals } = parseArgs({
     prefix: { type: 'string', default: 'mx-distributed' },
     level: { type: 'string', default: 'standard' },
     json: { type: 'boolean', default: false },
+    'crash-worker': { type: 'string', default: '0' },
     help: { type: 'boolean', short: 'h', default: false },
   },
 })
@@ -48,7 +50,12 @@ const env = {
   MX_PREFIX: values.prefix,
   MX_LEVEL: values.level,
 }
-const workers = await Promise.all(Array.from({ length: workerCount }, () => startWorker(env)))
+const crashAt = values['crash-worker']
+const workers = await Promise.all(
+  Array.from({ length: workerCount }, (_, i) =>
+    startWorker(i === 0 ? { ...env, MX_CRASH_AT: crashAt } : env),
+  ),
+)
 const results = []
 const started = performance.now()
 try {
@@ -79,6 +86,12 @@ if (values.json) {
   console.log(JSON.stringify(summary, null, 2))
 } else {
   for (const [i, worker] of summary.workers.entries()) {
+    if (worker.crashed) {
+      log(
+        `worker ${i + 1} (pid ${worker.pid}): died mid-job (${worker.signal}); its jobs went to the others`,
+      )
+      continue
+    }
     const redis = worker.tiers.find((tier) => tier.name === 'redis')
     log(
       `worker ${i + 1} (pid ${worker.pid}): ${worker.documents} documents, ${worker.fromCache} from the cache` +

@@ -3,7 +3,9 @@
 // `ready` once it takes jobs; on `stop` it finishes its running jobs and answers `stats`.
 import { createEngine, serveQueue } from '@mx/engine'
 
-const { REDIS_URL, MX_QUEUE, MX_PREFIX, MX_LEVEL } = process.env
+const { REDIS_URL, MX_QUEUE, MX_PREFIX, MX_LEVEL, MX_CRASH_AT } = process.env
+// --crash-worker: die (SIGKILL, no cleanup) inside this job, before BullMQ hears of its result.
+const crashAt = Number(MX_CRASH_AT || 0)
 
 const engine = createEngine({
   extractor: new URL('./extractor.mjs', import.meta.url),
@@ -14,6 +16,7 @@ const engine = createEngine({
 const counts = { documents: 0, ok: 0, failed: 0, fromCache: 0, elementsExtracted: 0 }
 engine.on('document', (result) => {
   counts.documents++
+  if (counts.documents === crashAt) process.kill(process.pid, 'SIGKILL')
   if (!result.ok) {
     counts.failed++
     return
@@ -23,7 +26,15 @@ engine.on('document', (result) => {
   if (result.stats.source === 'document-cache') counts.fromCache++
 })
 
-const server = await serveQueue(engine, { redis: REDIS_URL, name: MX_QUEUE, prefix: MX_PREFIX })
+const server = await serveQueue(engine, {
+  redis: REDIS_URL,
+  name: MX_QUEUE,
+  prefix: MX_PREFIX,
+  // The job of a worker that died goes to another after its lock expires: seconds, not
+  // BullMQ's default 30 s. A live worker renews its locks every lockDuration / 2.
+  lockDuration: 5000,
+  stalledInterval: 2500,
+})
 process.send({ type: 'ready', pid: process.pid })
 
 process.on('message', async (message) => {

@@ -18,8 +18,11 @@ export function startWorker(env) {
   })
 }
 
-/** Asks a worker to finish its jobs and stop; resolves its counts. */
+/** Asks a worker to finish its jobs and stop; resolves its counts (`crashed` if it died). */
 export function stopWorker(child) {
+  if (child.exitCode !== null || child.signalCode !== null) {
+    return Promise.resolve({ pid: child.pid, crashed: true, signal: child.signalCode })
+  }
   return new Promise((resolve, reject) => {
     const early = (code) =>
       reject(new Error(`worker ${child.pid} exited with ${code} before its stats`))

@@ -18,13 +18,13 @@ interface Summary {
   fromCache: number
   elementsExtracted: number
   ids: string[]
-  workers: Array<{ pid: number; documents: number; fromCache: number }>
+  workers: Array<{ pid: number; documents: number; fromCache: number; crashed?: boolean }>
 }
 
-async function run(dir: string): Promise<Summary> {
+async function run(dir: string, ...flags: string[]): Promise<Summary> {
   const { stdout } = await promisify(execFile)(
     process.execPath,
-    [main, dir, '--json', '--prefix', prefix, '--queue', 'docs', '--redis', redisUrl()],
+    [main, dir, '--json', '--prefix', prefix, '--queue', 'docs', '--redis', redisUrl(), ...flags],
     { encoding: 'utf8' },
   )
   return JSON.parse(stdout) as Summary
@@ -69,5 +69,21 @@ describeRedis('distributed example (producer + 2 worker processes on BullMQ)', (
       elementsExtracted: 0,
     })
     expect(warm.workers.reduce((sum, w) => sum + w.fromCache, 0)).toBe(COUNT)
+  })
+
+  it('loses nothing when a worker process dies in the middle of a job', async () => {
+    const other = tempDir('mx-distributed-crash-')
+    try {
+      for (const [i, id] of ids.entries()) writeFileSync(join(other.path, id), `# Crash ${i}\n`)
+      const summary = await run(other.path, '--crash-worker', '3', '--queue', 'crash')
+      expect(summary.ids).toHaveLength(COUNT)
+      expect([...summary.ids].sort()).toEqual(ids)
+      expect(summary).toMatchObject({ documents: COUNT, ok: COUNT, failed: 0 })
+      expect(summary.workers[0]?.crashed).toBe(true)
+      // The survivor did everything but the (at most 2) jobs the dead worker had finished.
+      expect(summary.workers[1]?.documents).toBeGreaterThanOrEqual(COUNT - 2)
+    } finally {
+      other.remove()
+    }
   })
 })
