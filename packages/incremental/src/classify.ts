@@ -27,8 +27,8 @@ export interface Classified<E extends Element> {
   /** Positions whose result could not be reused by position, in document order. */
   pending: number[]
   /**
-   * With `sameIds`: the positions whose hash differs from the previous version's (every other
-   * position holds exactly the previous entry). Undefined otherwise.
+   * With `sameIds`: the positions whose hash or result key differs from the previous version's
+   * (every other position holds exactly the previous entry). Undefined otherwise.
    */
   changed: number[] | undefined
 }
@@ -104,7 +104,7 @@ function classifySameIds<E extends Element>(
       changed.push(i)
     }
   }
-  const pending = withMissing(changed, results)
+  const { pending, rekeyed } = withMissing(changed, { hashes, resultKeys, results }, env)
   const counts = zeroCounts()
   counts.updated = changed.length
   counts.skipped = size - changed.length
@@ -120,27 +120,41 @@ function classifySameIds<E extends Element>(
     snapshots,
     counts,
     pending,
-    changed,
+    changed: rekeyed,
   }
 }
 
 /**
- * The pending positions: the changed ones, plus (in document order) unchanged ones whose result
- * the store could not return. Usually there are none of those and `changed` is returned as is.
+ * The pending positions: the changed ones, plus (in document order) unchanged ones without a
+ * result: the store could not return it, or it was computed under another extraction key (their
+ * result key is renewed, which changes their chunk too, hence `rekeyed`). Usually there are
+ * none, and `changed` serves as both.
  */
-function withMissing(changed: number[], results: readonly unknown[]): number[] {
-  if (results.indexOf(MISSING) === -1) return changed
+function withMissing(
+  changed: number[],
+  columns: { hashes: string[]; resultKeys: string[]; results: unknown[] },
+  env: ClassifyEnvironment,
+): { pending: number[]; rekeyed: number[] } {
+  const { hashes, resultKeys, results } = columns
+  if (results.indexOf(MISSING) === -1) return { pending: changed, rekeyed: changed }
   const pending: number[] = []
+  const rekeyed: number[] = []
   let next = 0
   for (let i = 0; i < results.length; i++) {
     if (changed[next] === i) {
       pending.push(i)
+      rekeyed.push(i)
       next++
     } else if (results[i] === MISSING) {
       pending.push(i)
+      const key = env.resultKeyOf(hashes[i] as string)
+      if (key !== resultKeys[i]) {
+        resultKeys[i] = key
+        rekeyed.push(i)
+      }
     }
   }
-  return pending
+  return { pending, rekeyed }
 }
 
 /** Ids were inserted, removed or moved: match each element to its previous position by id. */

@@ -124,7 +124,12 @@ export function createTracker(options: TrackerOptions): Tracker {
       const columns = await columnsOf(docId, record)
       const found = await store.blobs(docId, [...new Set(columns.resultKeys)])
       const byId = new Map(columns.ids.map((id, i) => [id, i]))
-      const results = columns.resultKeys.map((key) => (found.has(key) ? found.get(key) : MISSING))
+      // a result stored under another extraction key (`options.key` changed) is not reused
+      const results = columns.resultKeys.map((key, i) =>
+        found.has(key) && key === env.resultKeyOf(columns.hashes[i] as string)
+          ? found.get(key)
+          : MISSING,
+      )
       return stateFrom(head, record, { ...columns, byId, results })
     } catch (error) {
       if (!(error instanceof StoreCorruptError)) throw error
