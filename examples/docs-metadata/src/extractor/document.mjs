@@ -24,7 +24,7 @@ export function document(elements, metas, context) {
   // An HTML <title> is a depth-0 heading: the title, not part of the outline.
   const title =
     headings.find((h) => h.depth === 0) ?? headings.find((h) => h.depth === 1) ?? headings[0]
-  const firstProse = metas.find((m) => m.type === 'paragraph' && m.words > 0 && m.text)
+  const firstProse = metas.find((m, i) => elements[i].lead && m.words > 0)
   const words = metas.reduce((sum, m) => sum + m.words, 0)
   const count = (type) => metas.reduce((n, m) => n + (m.type === type ? 1 : 0), 0)
   const all = (pick) => unique(metas.flatMap(pick))

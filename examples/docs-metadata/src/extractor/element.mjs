@@ -9,14 +9,14 @@ import { countSentences, indexTerms, words } from './terms.mjs'
 // franc needs some text to be right; shorter prose gets no language vote.
 const minLanguageChars = 80
 const languageSample = 600
-// Enough for a description (200 characters) and the language of a short document.
+// Enough for a description (200 characters).
 const keptTextChars = 200
 const addresses = /\bhttps?:\/\/\S+|\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+/g
 
 /**
  * @param {{ type: string, format: string, source?: string, text?: string, depth?: number, lang?: string,
  *   refs?: Record<string, { href: string, title: string | null }>, links?: object[], images?: object[],
- *   ordered?: boolean, task?: boolean, columns?: number, rows?: number }} el
+ *   ordered?: boolean, task?: boolean, columns?: number, rows?: number, lead?: boolean }} el
  */
 export function element(el) {
   const content = contentOf(el)
@@ -43,8 +43,12 @@ export function element(el) {
     terms: indexTerms(tokens),
     ...minhash(tokens),
   }
-  if (!isCode && el.type !== 'table')
-    meta.text = el.type === 'heading' ? content.text : content.text.slice(0, keptTextChars)
+  // Text is kept only where document() reads it: headings (outline), the lead paragraph
+  // (description) and prose too short to vote on its own language (a short document's language).
+  // Every element result is cloned and cached, so long texts are left out.
+  if (el.type === 'heading') meta.text = content.text
+  else if (el.lead || (!isCode && el.type !== 'table' && content.text.length < minLanguageChars))
+    meta.text = content.text.slice(0, keptTextChars)
   return meta
 }
 

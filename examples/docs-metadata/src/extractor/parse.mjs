@@ -43,12 +43,17 @@ export const mediaTypes = { markdown: 'text/markdown', html: 'text/html', text: 
 export function parse(doc) {
   const text = decodeContent(doc.content, doc.id)
   const ids = createIdAllocator()
-  switch (formatOf(doc)) {
-    case 'html':
-      return parseHtml(text, ids)
-    case 'text':
-      return parseText(text, ids)
-    default:
-      return parseMarkdown(text, ids)
-  }
+  const format = formatOf(doc)
+  const elements =
+    format === 'html'
+      ? parseHtml(text, ids)
+      : format === 'text'
+        ? parseText(text, ids)
+        : parseMarkdown(text, ids)
+  // The lead paragraph is the description: element() keeps its text (and drops other long texts).
+  const lead = elements.find(
+    (el) => el.type === 'paragraph' && /[\p{L}\p{N}]/u.test(el.source ?? el.text),
+  )
+  if (lead) lead.lead = true
+  return elements
 }
