@@ -2,6 +2,7 @@
 // mx dashboard: an extraction with @mx/engine while @mx/profiler's live dashboard serves the
 // engine's profiler on 127.0.0.1. Open the printed URL: the stage timings, the timeline and
 // the document counters update while documents are extracted.
+import { statSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { parseArgs } from 'node:util'
@@ -41,6 +42,10 @@ if (values.help || !(seconds >= 0) || !(pace >= 0)) {
 
 const root = new URL('../../..', import.meta.url).pathname
 const dir = positionals[0] && resolve(positionals[0])
+if (dir && !statSync(dir, { throwIfNoEntry: false })?.isDirectory()) {
+  console.error(`not a folder: ${dir}`)
+  process.exit(2)
+}
 const source = dir
   ? readDocuments(dir, await markdownFiles(dir))
   : readEntries(await installedReadmes(root))

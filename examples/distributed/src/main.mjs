@@ -3,9 +3,11 @@
 // the Markdown files of a folder on a queue; each worker process runs them through its own
 // engine, whose cache shares a Redis tier and bus with the others. Run it twice: the second run
 // is served from the Redis tier.
+import { statSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { extractViaQueue } from '@mx/engine'
+import { Redis } from 'ioredis'
 import { markdownFiles, readDocuments } from './corpus.mjs'
 import { startWorker, stopWorker } from './workers.mjs'
 
@@ -39,7 +41,23 @@ if (values.help || !Number.isInteger(workerCount) || workerCount < 1) {
   process.exit(values.help ? 0 : 2)
 }
 const dir = resolve(positionals[0] ?? new URL('../../..', import.meta.url).pathname)
+if (!statSync(dir, { throwIfNoEntry: false })?.isDirectory()) {
+  console.error(`not a folder: ${dir}`)
+  process.exit(2)
+}
 const files = await markdownFiles(dir)
+// Fail fast with a hint: BullMQ would otherwise wait for Redis forever.
+const probe = new Redis(values.redis, { lazyConnect: true, retryStrategy: () => null })
+probe.on('error', () => {})
+try {
+  await probe.connect()
+  await probe.ping()
+} catch {
+  console.error(`no Redis answers at ${values.redis}: start one, or pass --redis URL / REDIS_URL`)
+  process.exit(1)
+} finally {
+  probe.disconnect()
+}
 const log = values.json ? () => {} : (line) => console.log(line)
 log(`mx distributed: ${files.length} Markdown documents under ${dir}`)
 log(`queue ${values.queue} on ${values.redis}, ${workerCount} worker processes`)

@@ -26,6 +26,8 @@ engine.on('document', (result) => {
   if (result.stats.source === 'document-cache') counts.fromCache++
 })
 
+// Load the extractor now, not in the first job.
+await engine.ready()
 const server = await serveQueue(engine, {
   redis: REDIS_URL,
   name: MX_QUEUE,
