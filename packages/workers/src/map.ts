@@ -1,5 +1,6 @@
 import { setMaxListeners } from 'node:events'
 import { AbortedError } from './errors'
+import { checkMapOptions } from './run-options'
 import type { MapOptions, MapProgress, MapResult, RunOptions } from './types'
 
 /** The pool's callback-style `run()`: `map()` needs no promise per item. */
@@ -29,11 +30,9 @@ export async function* createMap<I, O>(
   source: Iterable<I> | AsyncIterable<I>,
   options: MapOptions<I> = {},
 ): AsyncGenerator<MapResult<O>> {
+  checkMapOptions(options)
   const ordered = options.ordered !== false
   const fixedInFlight = options.maxInFlight
-  if (fixedInFlight !== undefined && (!Number.isInteger(fixedInFlight) || fixedInFlight < 1)) {
-    throw new RangeError(`maxInFlight must be a positive integer, got ${String(fixedInFlight)}`)
-  }
   const maxInFlight = () => fixedInFlight ?? inFlightLimit()
   const outer = options.signal
   if (outer?.aborted) throw new AbortedError({ cause: outer.reason })

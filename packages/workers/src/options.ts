@@ -27,9 +27,12 @@ export interface ResolvedOptions {
  */
 export const DEFAULT_YOUNG_GENERATION_MB = 8
 
-function describe(value: unknown): string {
+/** Prints a bad option value for a message; never throws (Symbols, BigInts, null-prototype objects). */
+export function describe(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value)
   if (typeof value === 'number' || typeof value === 'boolean' || value == null) return String(value)
+  if (typeof value === 'bigint') return `${value}n`
+  if (Array.isArray(value)) return 'an array'
   return typeof value
 }
 

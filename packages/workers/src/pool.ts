@@ -17,6 +17,7 @@ import { Lanes } from './lanes'
 import { createMap, defaultInFlight, type MapSubmit } from './map'
 import { backoffDelay, resolveOptions } from './options'
 import { probeTaskModule, taskUrl } from './probe'
+import { runOptionsError } from './run-options'
 import { SignalGroups } from './signals'
 import { Slot } from './slot'
 import { SampleRing } from './stats'
@@ -367,19 +368,20 @@ export function createPool<I = unknown, O = unknown>(options: PoolOptions): Pool
     resolve: (value: unknown) => void,
     reject: (error: Error) => void,
   ): void {
-    const { signal } = runOptions
     const refused = closed
       ? new PoolClosedError()
       : (fatal ??
+        runOptionsError(runOptions) ??
         (queued >= opts.maxQueue
           ? new QueueFullError(opts.maxQueue)
-          : signal?.aborted
-            ? new AbortedError({ cause: signal.reason })
+          : runOptions.signal?.aborted
+            ? new AbortedError({ cause: runOptions.signal.reason })
             : undefined))
     if (refused) {
       reject(refused)
       return
     }
+    const { signal } = runOptions
     const job: Job = {
       input,
       transfer: transferList(input, runOptions.transfer),

@@ -58,7 +58,11 @@ class ItemContext {
       const controller = new AbortController()
       this.controller = controller
       if (this.timeout > 0) {
-        const left = Math.max(0, this.timeout - (Date.now() - this.startedAt))
+        // Capped at setTimeout's limit: a longer delay would fire at once (~24.8 days is plenty).
+        const left = Math.min(
+          2 ** 31 - 1,
+          Math.max(0, this.timeout - (Date.now() - this.startedAt)),
+        )
         this.timer = setTimeout(() => controller.abort(new Error('timeout')), left)
       }
     }

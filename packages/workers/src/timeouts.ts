@@ -1,5 +1,8 @@
 import type { Slot } from './slot'
 
+/** setTimeout's longest delay; a longer one fires after 1 ms (with a TimeoutOverflowWarning). */
+export const MAX_TIMER_DELAY = 2 ** 31 - 1
+
 /** What the main thread knows about a batch's deadlines; `timedOut` is the index it killed. */
 export interface TimeoutWatch {
   timedOut: number
@@ -16,7 +19,7 @@ export function watchTimeouts(slot: Slot, timeouts: readonly number[] | undefine
   let shortest = Number.POSITIVE_INFINITY
   for (const t of timeouts) if (t > 0 && t < shortest) shortest = t
   if (!Number.isFinite(shortest)) return watch
-  const poll = Math.max(1, shortest)
+  const poll = Math.min(MAX_TIMER_DELAY, Math.max(1, shortest))
   const check = () => {
     const { index, since } = slot.current()
     const timeout = index >= 0 ? (timeouts[index] ?? 0) : 0
@@ -26,7 +29,7 @@ export function watchTimeouts(slot: Slot, timeouts: readonly number[] | undefine
       slot.kill()
       return
     }
-    watch.timer = setTimeout(check, Math.max(1, left))
+    watch.timer = setTimeout(check, Math.min(MAX_TIMER_DELAY, Math.max(1, left)))
   }
   watch.timer = setTimeout(check, poll)
   return watch
