@@ -257,12 +257,15 @@ async function* produce(
   queue.on('error', () => {})
   events.on('error', () => {})
   const pending = new Map<string, SourceDocument>()
+  // Jobs whose add() resolved: only those can be looked up.
+  const added = new Set<string>()
   const done: ExtractResult[] = []
   let wake: (() => void) | undefined
   const settle = (jobId: string, result: (doc: SourceDocument) => ExtractResult) => {
     const doc = pending.get(jobId)
     if (!doc) return
     pending.delete(jobId)
+    added.delete(jobId)
     done.push(result(doc))
     wake?.()
   }
@@ -272,14 +275,25 @@ async function* produce(
   events.on('failed', ({ jobId, failedReason }) =>
     settle(jobId, (doc) => crashed(doc, failedReason)),
   )
-  // Events are the fast path; this re-read of pending jobs makes a missed event cost seconds, not a hang.
+  // Events are the fast path; this re-read of pending jobs makes a missed event cost seconds,
+  // not a hang, and reports a job someone removed from the queue instead of waiting for it.
+  let reconciling = false
   const reconcile = setInterval(async () => {
-    for (const jobId of [...pending.keys()]) {
-      const job = await bullmq.Job.fromId(queue, jobId).catch(() => undefined)
-      if (!job?.finishedOn) continue
-      // A completed job always has our result object; a failed one has none.
-      if (job.returnvalue != null) settle(jobId, () => job.returnvalue as ExtractResult)
-      else settle(jobId, (doc) => crashed(doc, job.failedReason))
+    if (reconciling) return
+    reconciling = true
+    try {
+      for (const jobId of [...added]) {
+        const job = await bullmq.Job.fromId(queue, jobId)
+        if (job === undefined) settle(jobId, (doc) => crashed(doc, 'removed from the queue'))
+        else if (!job.finishedOn) continue
+        // A completed job always has our result object; a failed one has none.
+        else if (job.returnvalue != null) settle(jobId, () => job.returnvalue as ExtractResult)
+        else settle(jobId, (doc) => crashed(doc, job.failedReason))
+      }
+    } catch {
+      // Redis unreachable: the next round tries again.
+    } finally {
+      reconciling = false
     }
   }, RECONCILE_MS)
   reconcile.unref()
@@ -325,6 +339,7 @@ async function* produce(
         const jobId = `${run}.${++sequence}`
         pending.set(jobId, next.value)
         await queue.add(job.name, job.data, { ...jobOptions, jobId })
+        if (pending.has(jobId)) added.add(jobId)
         continue
       }
       if (sourceDone && inFlight === 0) return

@@ -167,15 +167,31 @@ describeRedis('BullMQ distribution', () => {
     }
   }, 30_000)
 
+  it('reports a job removed from the queue before it ran instead of waiting forever', async () => {
+    const options = common()
+    const queue = plainQueue(options.name)
+    try {
+      const iterator = extractViaQueue([doc('gone')], options)[Symbol.asyncIterator]()
+      const first = iterator.next()
+      await expect.poll(() => queue.getWaitingCount(), { timeout: 10_000 }).toBe(1)
+      const [job] = await queue.getWaiting()
+      await job?.remove()
+      expect((await first).value).toEqual({
+        ok: false,
+        id: 'gone',
+        error: { code: 'MX_ENGINE_CRASH', message: 'the queue job failed: removed from the queue' },
+      })
+      expect((await iterator.next()).done).toBe(true)
+    } finally {
+      await queue.close()
+    }
+  }, 30_000)
+
   it('throws AbortedError on abort and removes the jobs nobody started', async () => {
     const options = common()
     const controller = new AbortController()
     const run = collect(extractViaQueue(docs(5), { ...options, signal: controller.signal }))
-    const { hostname, port } = new URL(redisUrl())
-    const queue = new Queue(options.name, {
-      connection: { host: hostname, port: Number(port || 6379) },
-      prefix,
-    })
+    const queue = plainQueue(options.name)
     try {
       await expect.poll(() => queue.getWaitingCount(), { timeout: 10_000 }).toBe(5)
       controller.abort()
@@ -186,6 +202,12 @@ describeRedis('BullMQ distribution', () => {
     }
   }, 30_000)
 })
+
+/** A BullMQ queue on the test's prefix, to look at (and tamper with) the jobs. */
+function plainQueue(name: string): Queue {
+  const { hostname, port } = new URL(redisUrl())
+  return new Queue(name, { connection: { host: hostname, port: Number(port || 6379) }, prefix })
+}
 
 interface Consumer {
   process: ChildProcess
