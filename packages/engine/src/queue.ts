@@ -153,9 +153,8 @@ export async function serveQueue(engine: Engine, options: ServeQueueOptions): Pr
     throw new InvalidOptionError('engine', `serveQueue expects an engine, got ${describe(engine)}`)
   }
   const common = checkConnection('serveQueue', options)
-  for (const name of ['concurrency', 'lockDuration', 'stalledInterval'] as const)
+  for (const name of ['concurrency', 'lockDuration', 'stalledInterval', 'maxStalledCount'] as const)
     positiveInteger(name, options[name])
-  positiveInteger('maxStalledCount', options.maxStalledCount)
   const bullmq = await loadBullMQ()
   const threads = engine.slots.workers?.threads
   let processed = 0
