@@ -1,3 +1,4 @@
+import { describeValue } from './describe'
 import { InvalidValueError } from './errors'
 import type { DistributionStats, HistogramHandle } from './types'
 
@@ -45,11 +46,11 @@ export class Histogram implements HistogramHandle {
   constructor(readonly name = 'histogram') {}
 
   record(value: number): void {
-    if (!(value >= 0 && value <= Number.MAX_VALUE)) {
+    if (typeof value !== 'number' || !(value >= 0 && value <= Number.MAX_VALUE)) {
       throw new InvalidValueError(
         this.name,
         value,
-        `histogram "${this.name}" records finite values ≥ 0, got ${value}`,
+        `histogram "${this.name}" records finite values ≥ 0, got ${describeValue(value)}`,
       )
     }
     this.count++

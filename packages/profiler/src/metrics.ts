@@ -1,6 +1,8 @@
+import { describeValue } from './describe'
 import {
   InvalidLabelError,
   InvalidMetricNameError,
+  InvalidOptionError,
   InvalidValueError,
   MetricConflictError,
 } from './errors'
@@ -17,11 +19,11 @@ export class Counter implements CounterHandle {
   constructor(readonly name: string) {}
 
   inc(n = 1): void {
-    if (!(n >= 0 && n <= Number.MAX_VALUE)) {
+    if (typeof n !== 'number' || !(n >= 0 && n <= Number.MAX_VALUE)) {
       throw new InvalidValueError(
         this.name,
         n,
-        `counter "${this.name}" increments by finite values ≥ 0, got ${n}`,
+        `counter "${this.name}" increments by finite values ≥ 0, got ${describeValue(n)}`,
       )
     }
     this.value += n
@@ -39,18 +41,28 @@ export class Gauge implements GaugeHandle {
       throw new InvalidValueError(
         this.name,
         value,
-        `gauge "${this.name}" takes finite values, got ${value}`,
+        `gauge "${this.name}" takes finite values, got ${describeValue(value)}`,
       )
     }
     this.value = value
   }
 
   inc(n = 1): void {
-    this.set(this.value + n)
+    this.set(this.value + this.step(n))
   }
 
   dec(n = 1): void {
-    this.set(this.value - n)
+    this.set(this.value - this.step(n))
+  }
+
+  // `+` on a Symbol or a BigInt throws a TypeError: refuse them with the gauge's own error.
+  private step(n: unknown): number {
+    if (typeof n === 'number') return n
+    throw new InvalidValueError(
+      this.name,
+      n as number,
+      `gauge "${this.name}" takes finite values, got ${describeValue(n)}`,
+    )
   }
 }
 
@@ -84,6 +96,13 @@ export function exposedName(name: string): string {
 function resolveLabels(metric: string, type: MetricType, labels: Labels | undefined) {
   const resolved: Record<string, string> = {}
   if (!labels) return { resolved, names: [] as string[], key: '' }
+  if (typeof labels !== 'object' || Array.isArray(labels)) {
+    throw new InvalidLabelError(
+      metric,
+      '',
+      `labels of "${metric}" must be an object of label values, got ${describeValue(labels)}`,
+    )
+  }
   const names = Object.keys(labels).sort()
   for (const label of names) {
     if (!LABEL_NAME.test(label) || label.startsWith('__')) {
@@ -125,8 +144,20 @@ export class Registry {
   get<T extends MetricType>(type: T, name: string, options: MetricOptions = {}): SeriesOf<T> {
     if (typeof name !== 'string' || !METRIC_NAME.test(name)) {
       throw new InvalidMetricNameError(
-        String(name),
-        `metric name "${String(name)}" must match [a-zA-Z_:][a-zA-Z0-9_:.]*`,
+        typeof name === 'string' ? name : describeValue(name),
+        `metric name ${describeValue(name)} must match [a-zA-Z_:][a-zA-Z0-9_:.]*`,
+      )
+    }
+    if (typeof options !== 'object' || options === null) {
+      throw new InvalidOptionError(
+        'options',
+        `options of "${name}" must be an object, got ${describeValue(options)}`,
+      )
+    }
+    if (options.help !== undefined && typeof options.help !== 'string') {
+      throw new InvalidOptionError(
+        'help',
+        `help of "${name}" must be a string, got ${describeValue(options.help)}`,
       )
     }
     const { resolved, names, key } = resolveLabels(name, type, options.labels)
@@ -182,6 +213,8 @@ export class Registry {
   getWidening<T extends MetricType>(type: T, name: string, labels?: Labels): SeriesOf<T> {
     const family = this.families.get(name)
     if (!family || family.type !== type) return this.get(type, name, labels ? { labels } : {})
+    // Checked before widening: a refused label name must not be left in the family.
+    resolveLabels(name, type, labels)
     const given = labels ? Object.keys(labels) : []
     const union = [...new Set([...family.labelNames, ...given])].sort()
     if (union.length !== family.labelNames.length) {

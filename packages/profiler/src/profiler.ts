@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks'
 import EventEmitter from 'eventemitter3'
+import { describeValue } from './describe'
 import { InvalidOptionError } from './errors'
 import type { Histogram } from './histogram'
 import { type Counter, Registry } from './metrics'
@@ -92,34 +93,47 @@ function positiveInteger(
   key: 'intervalMs' | 'timelineSize',
   fallback: number,
 ) {
-  const value = options[key]
+  const value: unknown = options[key]
   if (value === undefined) return fallback
-  if (!Number.isInteger(value) || value <= 0) {
-    throw new InvalidOptionError(key, `${key} must be a positive integer, got ${String(value)}`)
+  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
+    throw new InvalidOptionError(
+      key,
+      `${key} must be a positive integer, got ${describeValue(value)}`,
+    )
   }
   return value
 }
 
-function profileNumber(value: number | undefined, option: string, fallback: number): number {
+function profileNumber(value: unknown, option: string, fallback: number): number {
   if (value === undefined) return fallback
-  if (!Number.isInteger(value) || value <= 0) {
-    throw new InvalidOptionError(option, `${option} must be a positive integer, got ${value}`)
+  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
+    throw new InvalidOptionError(
+      option,
+      `${option} must be a positive integer, got ${describeValue(value)}`,
+    )
   }
   return value
+}
+
+function checkOptionsObject(options: unknown, name: string): void {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new InvalidOptionError(name, `${name} must be an object, got ${describeValue(options)}`)
+  }
 }
 
 /** Creates a profiler. Options are checked up front and throw `InvalidOptionError`. */
 export function createProfiler(options: ProfilerOptions = {}): Profiler {
+  checkOptionsObject(options, 'options')
   const intervalMs = positiveInteger(options, 'intervalMs', 1000)
   const timelineSize = positiveInteger(options, 'timelineSize', 300)
   if (options.now !== undefined && typeof options.now !== 'function') {
     throw new InvalidOptionError('now', 'now must be a function returning milliseconds')
   }
-  const prefix = options.prefix ?? ''
-  if (prefix && !/^[a-zA-Z_:][a-zA-Z0-9_:]*$/.test(prefix)) {
+  const prefix: unknown = options.prefix ?? ''
+  if (typeof prefix !== 'string' || (prefix && !/^[a-zA-Z_:][a-zA-Z0-9_:]*$/.test(prefix))) {
     throw new InvalidOptionError(
       'prefix',
-      `prefix must match [a-zA-Z_:][a-zA-Z0-9_:]*, got "${prefix}"`,
+      `prefix must match [a-zA-Z_:][a-zA-Z0-9_:]*, got ${describeValue(prefix)}`,
     )
   }
   const traceChannels = options.traceChannels ?? []
@@ -211,6 +225,10 @@ export function createProfiler(options: ProfilerOptions = {}): Profiler {
       return timer !== undefined
     },
     async cpuProfile(fn, profileOptions = {}) {
+      checkOptionsObject(profileOptions, 'options')
+      if (typeof fn !== 'function') {
+        throw new InvalidOptionError('fn', `fn must be a function, got ${describeValue(fn)}`)
+      }
       const interval = profileNumber(profileOptions.samplingIntervalUs, 'samplingIntervalUs', 100)
       const top = profileNumber(profileOptions.top, 'top', 10)
       const before = spans.selfTimes()
@@ -237,6 +255,10 @@ export function createProfiler(options: ProfilerOptions = {}): Profiler {
       }
     },
     async heapProfile(fn, profileOptions = {}) {
+      checkOptionsObject(profileOptions, 'options')
+      if (typeof fn !== 'function') {
+        throw new InvalidOptionError('fn', `fn must be a function, got ${describeValue(fn)}`)
+      }
       const interval = profileNumber(
         profileOptions.samplingIntervalBytes,
         'samplingIntervalBytes',

@@ -1,0 +1,12 @@
+/**
+ * Prints a bad value for an error message. Never throws: a template literal or `String()` of a
+ * Symbol or a null-prototype object would, turning a typed error into a TypeError.
+ */
+export function describeValue(value: unknown): string {
+  if (typeof value === 'string')
+    return JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}…` : value)
+  if (typeof value === 'number' || typeof value === 'boolean' || value == null) return String(value)
+  if (typeof value === 'bigint') return `${value}n`
+  if (Array.isArray(value)) return 'an array'
+  return typeof value
+}
