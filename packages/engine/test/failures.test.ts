@@ -58,7 +58,8 @@ describe('per-document failures', () => {
       extractor: fixture('failing.mjs'),
       level: 'performance',
       threads: 2,
-      timeout: 1000,
+      // Generous: under a loaded machine a thread start alone can take a second.
+      timeout: 3000,
       cost: { inlineBelowUs: 0 },
     })
     const results = await collect(
