@@ -33,6 +33,7 @@ async function main(argv) {
           {
             format: ' {bar} {value}/{total} documents | {failed} failed | {eta_formatted} left',
             hideCursor: true,
+            etaBuffer: 100, // results arrive in bursts (ordered output): smooth the ETA
             stream: process.stderr,
           },
           cliProgress.Presets.shades_classic,
