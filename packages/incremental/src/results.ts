@@ -18,6 +18,8 @@ export interface ComputedResults {
   blobs: Record<string, unknown>
   /** One reason per computed result, in document order. */
   why: RecomputeReason[]
+  /** The previous version's key index, when one was consulted (see `Previous.keyIndex`). */
+  keyIndex?: Map<string, number>
 }
 
 /**
@@ -38,7 +40,7 @@ export function computePending<E extends Element, R>(
     throw new InvalidOptionError('spec.elements', 'spec.elements must be a function (dirty) => R[]')
   }
   if (pending.length === 0) return { blobs: {}, why: [] }
-  const known = knownResults(prev, pending.length)
+  const { known, keyIndex } = knownResults(prev)
   // positions computed here (first of their content key), and repeats that reuse one of them
   const dirty: number[] = []
   const repeats: number[] = []
@@ -56,8 +58,10 @@ export function computePending<E extends Element, R>(
       dirty.push(i)
     }
   }
-  const finish = (computed: readonly unknown[]): ComputedResults =>
-    record(prev, columns, dirty, repeats, computed, counts)
+  const finish = (computed: readonly unknown[]): ComputedResults => ({
+    ...record(prev, columns, dirty, repeats, computed, counts),
+    keyIndex,
+  })
 
   if (dirty.length === 0) return finish([])
   if (batch) {
@@ -120,21 +124,31 @@ function checkBatch(value: unknown, expected: number): readonly unknown[] {
 type KnownResults = (key: string) => unknown
 
 /**
- * Looks results up by content key among the previous version's results. A few lookups scan the
- * key column (no allocation); many build a map once.
+ * Looks results up by content key among the previous version's results, through the key index
+ * (built here when the previous version has none). The index only gives hints: every key of
+ * the version is in it, but a position may since hold another key, so a hit is checked and a
+ * stale one falls back to scanning the key column.
  */
-function knownResults(prev: Previous, lookups: number): KnownResults {
-  if (lookups > 16) {
-    const index = new Map<string, unknown>()
-    for (let j = 0; j < prev.resultKeys.length; j++) {
-      if (prev.results[j] !== MISSING) index.set(prev.resultKeys[j] as string, prev.results[j])
-    }
-    return (key) => (index.has(key) ? index.get(key) : MISSING)
-  }
-  return (key) => {
-    for (let j = 0; j < prev.resultKeys.length; j++) {
-      if (prev.resultKeys[j] === key && prev.results[j] !== MISSING) return prev.results[j]
+function knownResults(prev: Previous): { known: KnownResults; keyIndex: Map<string, number> } {
+  const keyIndex = prev.keyIndex ?? indexKeys(prev.resultKeys)
+  const { resultKeys, results } = prev
+  const scan = (key: string): unknown => {
+    for (let j = 0; j < resultKeys.length; j++) {
+      if (resultKeys[j] === key && results[j] !== MISSING) return results[j]
     }
     return MISSING
   }
+  const known = (key: string): unknown => {
+    const at = keyIndex.get(key)
+    if (at === undefined) return MISSING
+    return resultKeys[at] === key && results[at] !== MISSING ? results[at] : scan(key)
+  }
+  return { known, keyIndex }
+}
+
+/** Result key → a position holding it (the last one). */
+export function indexKeys(resultKeys: readonly string[]): Map<string, number> {
+  const index = new Map<string, number>()
+  for (let j = 0; j < resultKeys.length; j++) index.set(resultKeys[j] as string, j)
+  return index
 }

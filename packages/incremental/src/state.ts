@@ -28,6 +28,12 @@ export interface Previous extends ElementColumns {
   elements?: readonly Element[]
   /** The `{ id, result }` entries of the latest update, shared (frozen) when still the same. */
   ordered?: ReadonlyArray<{ id: string; result: unknown }>
+  /**
+   * Result key → a position that held it, carried from version to version while ids stay in
+   * place (only changed positions are added). Every key of the version is in it; a position
+   * may since hold another key, so it is a hint to check, never an answer.
+   */
+  keyIndex?: Map<string, number>
   /** Content snapshots of those elements (default mode), to skip re-hashing unchanged ones. */
   snapshots?: SnapshotTable
 }

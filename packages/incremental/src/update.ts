@@ -67,7 +67,7 @@ function finishUpdate<E extends Element, R>(
   docId: string,
   state: DocumentState,
   planned: Classified<E>,
-  { blobs, why }: ComputedResults,
+  { blobs, why, keyIndex }: ComputedResults,
   spec: UpdateSpec<E, R>,
   env: UpdateEnvironment,
 ): PlannedUpdate<R> {
@@ -150,6 +150,7 @@ function finishUpdate<E extends Element, R>(
       elements,
       ordered,
       ...(snapshots ? { snapshots } : {}),
+      ...nextKeyIndex(planned, keyIndex ?? prev.keyIndex),
     },
     unchanged: state.record !== undefined && sameContent(state.record, record),
     counts,
@@ -206,4 +207,19 @@ function orderedResults<R>(
     if ((ordered[i] as { result: unknown }).result !== results[i]) ordered[i] = entry(i)
   }
   return ordered
+}
+
+/**
+ * The key index for the next update: the same map with this update's new keys added, while ids
+ * stayed in place (positions still mean the same) and stale entries have not piled up.
+ */
+function nextKeyIndex(
+  planned: Classified<Element>,
+  index: Map<string, number> | undefined,
+): { keyIndex?: Map<string, number> } {
+  const { changed, resultKeys } = planned
+  if (!planned.sameIds || changed === undefined || index === undefined) return {}
+  if (index.size > 2 * resultKeys.length + 1024) return {}
+  for (const i of changed) index.set(resultKeys[i] as string, i)
+  return { keyIndex: index }
 }
