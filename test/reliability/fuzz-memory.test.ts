@@ -17,7 +17,6 @@ import {
   hostileString,
   hostileValue,
   onlyTypedErrors,
-  skipKnownIssue,
 } from './helpers/hostile'
 
 // Size and duration strings: a number (maybe odd) with a unit (maybe unknown), spaced oddly.
@@ -112,8 +111,6 @@ describe('@mx/memory under hostile input', () => {
           fc.pre(!(typeof min === 'number' && min > 10_000))
           const pool = await onlyTypedErrors(MxError, () => createResourcePool(withCreate as never))
           if (pool.ok) await pool.value.drain()
-          // Known: createMemoryMonitor(null) throws a TypeError (see known-issues.test.ts).
-          skipKnownIssue(monitorOptions === null)
           const monitor = await onlyTypedErrors(MxError, () =>
             createMemoryMonitor(monitorOptions as never),
           )

@@ -1,7 +1,6 @@
 import * as alerts from '@mx/alerts'
 import * as cache from '@mx/cache'
 import * as incremental from '@mx/incremental'
-import * as memory from '@mx/memory'
 import { tempDir } from '@mx/testkit'
 import { afterAll, describe, expect, it } from 'vitest'
 
@@ -88,20 +87,6 @@ const pinned: Array<[pkg: string, what: string, base: ErrorBase, call: () => unk
         store: incremental.memoryStore(),
         maxCachedDocuments: Object.create(null),
       }),
-  ],
-  [
-    '@mx/memory',
-    'createMemoryMonitor(null)',
-    memory.MxError,
-    () => memory.createMemoryMonitor(null as never),
-  ],
-  [
-    '@mx/memory',
-    "createMemoryMonitor({ clock: '' })",
-    memory.MxError,
-    () => {
-      memory.createMemoryMonitor({ clock: '' as never }).stop()
-    },
   ],
   [
     '@mx/alerts',

@@ -1,6 +1,6 @@
 import { systemClock } from './clock'
 import type { Lazy, LazyOptions, LazyState, LazyStats } from './types'
-import { parseDuration, requireFunction } from './units'
+import { parseDuration, requireClock, requireFunction, requireOptions } from './units'
 
 /**
  * A value loaded on first use (a model, a dictionary, a parser grammar) and, with `idleTtl`,
@@ -10,8 +10,10 @@ import { parseDuration, requireFunction } from './units'
  */
 export function lazy<T>(load: () => T | Promise<T>, options: LazyOptions<T> = {}): Lazy<T> {
   requireFunction(load, 'load')
+  requireOptions(options, 'lazy()')
   if (options.dispose !== undefined) requireFunction(options.dispose, 'dispose')
   const idleTtl = options.idleTtl === undefined ? 0 : parseDuration(options.idleTtl, 'idleTtl')
+  if (options.clock !== undefined) requireClock(options.clock)
   const clock = options.clock ?? systemClock
   const dispose = options.dispose
 

@@ -1,7 +1,7 @@
 import { getHeapStatistics } from 'node:v8'
 import { getGc } from './gc'
 import type { LeakCheckOptions, LeakCheckResult } from './types'
-import { parseSize, requireFunction, requireInteger } from './units'
+import { parseSize, requireFunction, requireInteger, requireOptions } from './units'
 
 /** Bytes still reachable: heap in use plus off-heap memory owned by JS objects (Buffers). */
 function retainedBytes(): number {
@@ -95,6 +95,7 @@ export async function leakCheck(
   options: LeakCheckOptions = {},
 ): Promise<LeakCheckResult> {
   requireFunction(fn, 'fn')
+  requireOptions(options, 'leakCheck()')
   const iterations = requireInteger(options.iterations ?? 50, 'iterations', 3)
   const warmup = requireInteger(options.warmup ?? 10, 'warmup', 0)
   const threshold = parseSize(options.threshold ?? 256, 'threshold')

@@ -17,7 +17,14 @@ import type {
   PressureLevel,
   PressureSource,
 } from './types'
-import { parseDuration, parseSize, requireRatio } from './units'
+import {
+  describe,
+  parseDuration,
+  parseSize,
+  requireClock,
+  requireOptions,
+  requireRatio,
+} from './units'
 
 const RANK: Record<PressureLevel, number> = { normal: 0, moderate: 1, critical: 2 }
 const BY_RANK: PressureLevel[] = ['normal', 'moderate', 'critical']
@@ -60,6 +67,7 @@ function defaultBudget(): number {
  * a heap close to its limit is a crash in waiting even when rss looks small.
  */
 export function createMemoryMonitor(options: MemoryMonitorOptions = {}): MemoryMonitor {
+  requireOptions(options, 'createMemoryMonitor()')
   const budget =
     options.budget === undefined ? defaultBudget() : parseSize(options.budget, 'budget')
   const interval = parseDuration(options.interval ?? 1000, 'interval')
@@ -82,6 +90,7 @@ export function createMemoryMonitor(options: MemoryMonitorOptions = {}): MemoryM
     throw new InvalidOptionError('readMemory', 'readMemory must be a function')
   }
   const thresholds = [0, moderate, critical]
+  if (options.clock !== undefined) requireClock(options.clock)
   const clock = options.clock ?? systemClock
   const read = options.readMemory ?? readProcessMemory
 
@@ -233,17 +242,18 @@ export function createMemoryMonitor(options: MemoryMonitorOptions = {}): MemoryM
       if (level !== 'moderate' && level !== 'critical') {
         throw new InvalidOptionError(
           'level',
-          `level must be 'moderate' or 'critical', got ${JSON.stringify(level)}`,
+          `level must be 'moderate' or 'critical', got ${describe(level)}`,
         )
       }
       if (typeof handler !== 'function') {
         throw new InvalidOptionError('handler', `handler must be a function, got ${typeof handler}`)
       }
-      const priority = handlerOptions.priority ?? 0
-      if (!Number.isFinite(priority)) {
+      requireOptions(handlerOptions, 'onPressure()')
+      const priority: unknown = handlerOptions.priority ?? 0
+      if (typeof priority !== 'number' || !Number.isFinite(priority)) {
         throw new InvalidOptionError(
           'priority',
-          `priority must be a finite number, got ${priority}`,
+          `priority must be a finite number, got ${describe(priority)}`,
         )
       }
       const registration: Registration = {

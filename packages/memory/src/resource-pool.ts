@@ -19,7 +19,7 @@ import type {
   ResourcePoolOptions,
   ResourcePoolStats,
 } from './types'
-import { parseDuration, requireInteger } from './units'
+import { parseDuration, requireInteger, signalError } from './units'
 import { type Waiter, WaiterQueue } from './waiters'
 
 /**
@@ -202,8 +202,11 @@ export function createResourcePool<T>(options: ResourcePoolOptions<T>): Resource
     reject: (error: unknown) => void,
   ): void => {
     const signal = acquireOptions?.signal
+    // A bad signal is refused here, not met as a TypeError when listened to.
+    const badSignal = signalError(signal)
     let refusal: unknown
-    if (draining) refusal = new PoolDrainedError()
+    if (badSignal) refusal = badSignal
+    else if (draining) refusal = new PoolDrainedError()
     else if (signal?.aborted) refusal = signal.reason
     // Only callers that must wait for a release count: one served by an idle resource being
     // validated or a resource being created is not refused.

@@ -33,11 +33,56 @@ const DURATION_UNITS: Record<string, number> = {
 
 const PATTERN = /^\s*(\d+(?:\.\d+)?|\.\d+)\s*([a-z]*)\s*$/i
 
-function describe(value: unknown): string {
-  if (typeof value === 'string') return `'${value}'`
+/** Prints a bad option value for a message; never throws (Symbols, BigInts, null-prototype objects). */
+export function describe(value: unknown): string {
+  if (typeof value === 'string') return `'${value.length > 80 ? `${value.slice(0, 80)}…` : value}'`
   if (typeof value === 'number' || typeof value === 'boolean') return String(value)
   if (value === null) return 'null'
+  if (typeof value === 'bigint') return `${value}n`
+  if (Array.isArray(value)) return 'an array'
   return typeof value
+}
+
+/** Throws unless `value` is an options object (`what` names the call in the message). */
+export function requireOptions(value: unknown, what: string): void {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new InvalidOptionError(
+      'options',
+      `${what} needs an options object, got ${describe(value)}`,
+    )
+  }
+}
+
+/** Throws unless `value` is a clock: `now()`, `setTimeout()` and `clearTimeout()` functions. */
+export function requireClock(value: unknown, option = 'clock'): void {
+  const clock = value as Record<string, unknown> | null
+  if (
+    typeof clock !== 'object' ||
+    clock === null ||
+    typeof clock.now !== 'function' ||
+    typeof clock.setTimeout !== 'function' ||
+    typeof clock.clearTimeout !== 'function'
+  ) {
+    throw new InvalidOptionError(
+      option,
+      `${option} must be an object with now(), setTimeout() and clearTimeout() functions, got ${describe(value)}`,
+    )
+  }
+}
+
+/** The error for a `signal` option that is neither undefined nor an AbortSignal, else undefined. */
+export function signalError(value: unknown, option = 'signal'): InvalidOptionError | undefined {
+  if (value === undefined) return undefined
+  const signal = value as AbortSignal | null
+  if (
+    typeof signal === 'object' &&
+    signal !== null &&
+    typeof signal.aborted === 'boolean' &&
+    typeof signal.addEventListener === 'function'
+  ) {
+    return undefined
+  }
+  return new InvalidOptionError(option, `${option} must be an AbortSignal, got ${describe(value)}`)
 }
 
 /**
