@@ -192,6 +192,10 @@ describe('mx-docs extract (end to end on a fixture folder)', () => {
       ['extract', '--no-cache', '--cache-dir', 'x'],
       '--no-cache and --cache-dir exclude each other',
     ],
+    [
+      ['extract', '--no-cache', '--redis', 'redis://x'],
+      '--no-cache and --redis exclude each other',
+    ],
     [['extract', 'a', 'b'], 'unexpected argument "b"'],
     [['extrakt'], 'unknown command "extrakt"'],
     [[], 'missing command: extract'],

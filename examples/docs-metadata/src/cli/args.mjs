@@ -81,6 +81,8 @@ export function parseCommandLine(argv) {
     throw new UsageError(
       `--level must be one of ${levels.join(', ')}, got ${JSON.stringify(values.level)}`,
     )
+  if (values['no-cache'] && values.redis !== undefined)
+    throw new UsageError('--no-cache and --redis exclude each other (Redis is a cache tier)')
   if (values['no-cache'] && values['cache-dir'])
     throw new UsageError('--no-cache and --cache-dir exclude each other')
   if (values.redis !== undefined && !/^rediss?:\/\/./.test(values.redis))
