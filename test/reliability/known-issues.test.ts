@@ -1,4 +1,3 @@
-import * as alerts from '@mx/alerts'
 import * as cache from '@mx/cache'
 import * as incremental from '@mx/incremental'
 import { tempDir } from '@mx/testkit'
@@ -87,27 +86,6 @@ const pinned: Array<[pkg: string, what: string, base: ErrorBase, call: () => unk
         store: incremental.memoryStore(),
         maxCachedDocuments: Object.create(null),
       }),
-  ],
-  [
-    '@mx/alerts',
-    'parseDuration(10n) (message formatting)',
-    alerts.MxError,
-    () => alerts.parseDuration(10n as never),
-  ],
-  [
-    '@mx/alerts',
-    "compileTemplate('{{') throws TemplateSyntaxError, not an MxError",
-    alerts.MxError,
-    () => alerts.compileTemplate('{{'),
-  ],
-  [
-    '@mx/alerts',
-    'silence() with a matcher list holding undefined',
-    alerts.MxError,
-    () =>
-      alerts
-        .createAlertManager({ source: { snapshot: () => ({ metrics: {} }) }, rules: [] })
-        .silence({ matchers: [undefined as never], endsAt: Date.now() + 1000 }),
   ],
 ]
 

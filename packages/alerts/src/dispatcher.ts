@@ -14,6 +14,9 @@ export interface RouteSettings {
 
 /** Validates route options and resolves their defaults (Alertmanager's). */
 export function routeSettings(route: RouteOptions = {}): RouteSettings {
+  if (typeof route !== 'object' || route === null) {
+    throw new InvalidOptionError('route', 'route must be an object of grouping and timing options')
+  }
   const groupBy = route.groupBy ?? ['alertname']
   if (!Array.isArray(groupBy) || groupBy.some((n) => typeof n !== 'string')) {
     throw new InvalidOptionError('route.groupBy', 'route.groupBy must be an array of label names')

@@ -31,6 +31,8 @@ export function parseDuration(input: Duration, field = 'duration'): number {
   for (const match of text.matchAll(PART)) {
     total += Number(match[1]) * (UNIT_MS[match[2] as string] as number)
   }
+  // Hundreds of digits parse to Infinity, which no timer can wait for.
+  if (!Number.isFinite(total)) throw new DurationInvalidError(field, input)
   return total
 }
 

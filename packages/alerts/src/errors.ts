@@ -1,3 +1,5 @@
+import { describeValue } from './describe'
+
 /** Extra fields an error carries for logs and programmatic handling. */
 export type ErrorContext = Record<string, unknown>
 
@@ -60,7 +62,10 @@ export class DuplicateRuleError extends MxError {
   }
 }
 
-/** An annotation template does not parse (code `MX_ALERT_TEMPLATE_INVALID`). */
+/**
+ * A template does not parse (code `MX_ALERT_TEMPLATE_INVALID`): an annotation of `rule`, or
+ * (with `rule` empty) the `source` given to `compileTemplate()`.
+ */
 export class TemplateInvalidError extends MxError {
   readonly rule: string
   readonly field: string
@@ -69,7 +74,7 @@ export class TemplateInvalidError extends MxError {
   constructor(rule: string, field: string, position: number, reason: string) {
     super(
       'MX_ALERT_TEMPLATE_INVALID',
-      `rule "${rule}": ${field} is not a valid template at offset ${position}: ${reason}`,
+      `${rule ? `rule "${rule}": ` : ''}${field} is not a valid template at offset ${position}: ${reason}`,
       { context: { rule, field, position } },
     )
     this.rule = rule
@@ -86,7 +91,7 @@ export class DurationInvalidError extends MxError {
   constructor(field: string, value: unknown) {
     super(
       'MX_ALERT_DURATION_INVALID',
-      `${field} must be a non-negative duration such as 30s, 5m, 4h or a number of ms, got ${JSON.stringify(value)}`,
+      `${field} must be a non-negative duration such as 30s, 5m, 4h or a number of ms, got ${describeValue(value)}`,
       { context: { field, value } },
     )
     this.field = field

@@ -2,6 +2,7 @@ import { channel } from 'node:diagnostics_channel'
 import EventEmitter from 'eventemitter3'
 import { systemClock } from './clock'
 import { Delivery } from './delivery'
+import { describeValue } from './describe'
 import { Dispatcher, routeSettings } from './dispatcher'
 import { durationOption } from './duration'
 import {
@@ -42,14 +43,30 @@ const NO_DATA: Outcome = { kind: 'nodata' }
 
 const ACTIVE = new Set<AlertState>(['pending', 'firing', 'nodata', 'error'])
 
-function positiveInteger(option: string, value: number): number {
-  if (!Number.isInteger(value) || value < 1) {
+function positiveInteger(option: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
     throw new InvalidOptionError(
       option,
-      `${option} must be a positive integer, got ${String(value)}`,
+      `${option} must be a positive integer, got ${describeValue(value)}`,
     )
   }
   return value
+}
+
+function checkClock(clock: unknown): void {
+  const candidate = clock as Record<string, unknown> | null
+  if (
+    typeof candidate !== 'object' ||
+    candidate === null ||
+    typeof candidate.now !== 'function' ||
+    typeof candidate.setTimeout !== 'function' ||
+    typeof candidate.clearTimeout !== 'function'
+  ) {
+    throw new InvalidOptionError(
+      'clock',
+      `clock must be an object with now(), setTimeout() and clearTimeout() functions, got ${describeValue(clock)}`,
+    )
+  }
 }
 
 /**
@@ -61,6 +78,7 @@ export function createAlertManager(options: AlertManagerOptions): AlertManager {
   if (!options || typeof options.source?.snapshot !== 'function') {
     throw new InvalidOptionError('source', 'source must be an object with a snapshot() method')
   }
+  if (options.clock !== undefined) checkClock(options.clock)
   const clock = options.clock ?? systemClock
   const intervalMs = durationOption('interval', options.interval ?? '10s')
   if (intervalMs <= 0) throw new InvalidOptionError('interval', 'interval must be greater than 0')

@@ -1,3 +1,4 @@
+import { describeValue } from './describe'
 import type { Labels, Matcher } from './types'
 
 const OPS = new Set(['=', '!=', '=~', '!~'])
@@ -7,8 +8,12 @@ export type CompiledMatcher = (labels: Labels) => boolean
 
 /** Turns `{ a: 'x' }` shorthand or a matcher list into a normalised matcher list. */
 export function toMatchers(input: Labels | Matcher[]): Matcher[] {
-  if (Array.isArray(input))
-    return input.map((m) => ({ name: m.name, value: m.value, op: m.op ?? '=' }))
+  if (Array.isArray(input)) {
+    // A non-object entry is kept as is for compileMatchers to refuse with its index.
+    return input.map((m: Matcher) =>
+      typeof m === 'object' && m !== null ? { name: m.name, value: m.value, op: m.op ?? '=' } : m,
+    )
+  }
   return Object.entries(input).map(([name, value]) => ({ name, value, op: '=' as const }))
 }
 
@@ -19,11 +24,16 @@ export function toMatchers(input: Labels | Matcher[]): Matcher[] {
 export function compileMatchers(matchers: Matcher[]): CompiledMatcher | string {
   const tests: CompiledMatcher[] = []
   for (const [index, matcher] of matchers.entries()) {
+    if (typeof matcher !== 'object' || matcher === null) {
+      return `matchers[${index}] must be an object with name and value, got ${describeValue(matcher)}`
+    }
     const op = matcher.op ?? '='
     if (typeof matcher.name !== 'string' || matcher.name === '')
       return `matchers[${index}].name must be a non-empty string`
     if (typeof matcher.value !== 'string') return `matchers[${index}].value must be a string`
-    if (!OPS.has(op)) return `matchers[${index}].op must be one of =, !=, =~, !~, got ${String(op)}`
+    if (!OPS.has(op)) {
+      return `matchers[${index}].op must be one of =, !=, =~, !~, got ${describeValue(op)}`
+    }
     const { name, value } = matcher
     if (op === '=') tests.push((labels) => (labels[name] ?? '') === value)
     else if (op === '!=') tests.push((labels) => (labels[name] ?? '') !== value)

@@ -5,7 +5,7 @@ import {
   RuleInvalidError,
   TemplateInvalidError,
 } from './errors'
-import { type CompiledTemplate, compileTemplate, TemplateSyntaxError } from './template'
+import { type CompiledTemplate, parseTemplate, TemplateSyntaxError } from './template'
 import type {
   ComparisonOp,
   Duration,
@@ -200,7 +200,7 @@ export function compileRule(rule: Rule, defaultFlap: FlapSettings | undefined): 
     const field = `annotations.${key}`
     if (typeof source !== 'string') throw invalid(name, field, 'must be a string')
     try {
-      annotations.push([key, compileTemplate(source)])
+      annotations.push([key, parseTemplate(source)])
     } catch (error) {
       if (!(error instanceof TemplateSyntaxError)) throw error
       throw new TemplateInvalidError(name, field, error.position, error.reason)

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+import { describeValue } from './describe'
 import { SilenceInvalidError } from './errors'
 import { type CompiledMatcher, compileMatchers, toMatchers } from './matchers'
 import type { Labels, Silence, SilenceInput } from './types'
@@ -14,7 +15,7 @@ function toTime(value: number | Date | undefined, field: string, fallback: numbe
   if (typeof ms !== 'number' || !Number.isFinite(ms)) {
     throw new SilenceInvalidError(
       field,
-      `silence ${field} must be a Date or a number of ms, got ${String(value)}`,
+      `silence ${field} must be a Date or a number of ms, got ${describeValue(value)}`,
     )
   }
   return ms
@@ -31,7 +32,22 @@ export class SilenceStore {
         'silence must be an object with matchers and endsAt',
       )
     }
-    const matchers = toMatchers(input.matchers ?? [])
+    const given = input.matchers ?? []
+    if (typeof given !== 'object' || given === null) {
+      throw new SilenceInvalidError(
+        'matchers',
+        `silence matchers must be labels or a matcher list, got ${describeValue(given)}`,
+      )
+    }
+    for (const field of ['comment', 'createdBy'] as const) {
+      if (input[field] !== undefined && typeof input[field] !== 'string') {
+        throw new SilenceInvalidError(
+          field,
+          `silence ${field} must be a string, got ${describeValue(input[field])}`,
+        )
+      }
+    }
+    const matchers = toMatchers(given)
     if (matchers.length === 0) {
       throw new SilenceInvalidError('matchers', 'silence needs at least one matcher')
     }

@@ -1,4 +1,6 @@
+import { describeValue } from './describe'
 import { formatDuration } from './duration'
+import { InvalidOptionError, TemplateInvalidError } from './errors'
 import type { Labels } from './types'
 
 /** Data a template sees: `$value`, `$labels.x` (and `$labels` as a whole). */
@@ -10,7 +12,10 @@ export interface TemplateData {
 /** A parsed template; `render` never throws. */
 export type CompiledTemplate = (data: TemplateData) => string
 
-/** Why a template failed to parse and where (offset in the source). */
+/**
+ * Why a template failed to parse and where (offset in the source). Internal: callers see it as
+ * a `TemplateInvalidError` naming the rule and annotation, or `source` for `compileTemplate()`.
+ */
 export class TemplateSyntaxError extends Error {
   constructor(
     readonly position: number,
@@ -108,13 +113,22 @@ function tokenize(source: string, offset: number): Array<{ text: string; at: num
 
 function parseArg(token: { text: string; at: number }): Arg {
   const { text: t, at } = token
-  if (t.startsWith('"')) return { kind: 'lit', value: JSON.parse(t) as string }
+  if (t.startsWith('"')) return { kind: 'lit', value: parseString(token) }
   if (/^-?\d+(\.\d+)?$/.test(t)) return { kind: 'lit', value: Number(t) }
   if (t === '$value') return { kind: 'var', path: ['value'] }
   if (t === '$labels') return { kind: 'var', path: ['labels'] }
   const label = /^\$labels\.([A-Za-z_][A-Za-z0-9_]*)$/.exec(t)
   if (label) return { kind: 'var', path: ['labels', label[1] as string] }
   throw new TemplateSyntaxError(at, `unknown term ${t}; use $value, $labels or $labels.name`)
+}
+
+function parseString({ text: t, at }: { text: string; at: number }): string {
+  try {
+    return JSON.parse(t) as string
+  } catch {
+    // A bad escape (`"\q"`) or a raw control character: JSON.parse's SyntaxError, made ours.
+    throw new TemplateSyntaxError(at, `invalid string literal ${t}`)
+  }
 }
 
 function parseAction(source: string, offset: number): Command[] {
@@ -156,9 +170,26 @@ function parseAction(source: string, offset: number): Command[] {
  * Compiles a template such as `'ratio {{ $value | printf "%.2f" }} on {{ $labels.host }}'`.
  * A tiny parser, no `eval`: terms `$value`, `$labels`, `$labels.name`, string/number literals,
  * pipelines into `printf`, `humanize`, `humanizePercentage`, `humanizeDuration`, `toUpper`, `toLower`.
- * Throws `TemplateSyntaxError` with the offset of the problem.
+ * Throws `TemplateInvalidError` (code `MX_ALERT_TEMPLATE_INVALID`) with the offset of the
+ * problem, or `InvalidOptionError` when `source` is not a string.
  */
 export function compileTemplate(source: string): CompiledTemplate {
+  if (typeof source !== 'string') {
+    throw new InvalidOptionError(
+      'source',
+      `source must be a template string, got ${describeValue(source)}`,
+    )
+  }
+  try {
+    return parseTemplate(source)
+  } catch (error) {
+    if (!(error instanceof TemplateSyntaxError)) throw error
+    throw new TemplateInvalidError('', 'source', error.position, error.reason)
+  }
+}
+
+/** Parses a template; throws `TemplateSyntaxError` for the caller to name the culprit. */
+export function parseTemplate(source: string): CompiledTemplate {
   const parts: Part[] = []
   let i = 0
   while (i < source.length) {

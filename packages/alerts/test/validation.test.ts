@@ -6,6 +6,7 @@ import {
   formatDuration,
   parseDuration,
   type Rule,
+  TemplateInvalidError,
   validateRules,
 } from '../src/index'
 import { manualClock, scriptedSource } from './helpers'
@@ -171,7 +172,7 @@ describe('templates', () => {
         try {
           compileTemplate(`{{ ${text} }}`)({ value: 1, labels: {} })
         } catch (error) {
-          expect((error as Error).name).toBe('TemplateSyntaxError')
+          expect(error).toBeInstanceOf(TemplateInvalidError)
         }
       }),
     )

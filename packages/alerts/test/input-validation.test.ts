@@ -1,0 +1,163 @@
+import { describe, expect, it } from 'vitest'
+import {
+  compileTemplate,
+  createAlertManager,
+  DurationInvalidError,
+  InvalidOptionError,
+  MxError,
+  parseDuration,
+  SilenceInvalidError,
+  TemplateInvalidError,
+  validateRules,
+} from '../src/index'
+import { manualClock, scriptedSource } from './helpers'
+
+function thrown(fn: () => unknown): Error & Record<string, unknown> {
+  try {
+    fn()
+  } catch (error) {
+    return error as Error & Record<string, unknown>
+  }
+  throw new Error('expected a throw')
+}
+
+const DURATION = 'must be a non-negative duration such as 30s, 5m, 4h or a number of ms, got'
+
+describe('parseDuration with values of any type', () => {
+  it.each([
+    [10n, '10n'],
+    [Symbol('d'), 'symbol'],
+    [Object.create(null), 'object'],
+    [Number.NaN, 'NaN'],
+    [`${'9'.repeat(400)}s`, expect.stringMatching(/^"9{80}…"$/)],
+  ])('refuses %s with MX_ALERT_DURATION_INVALID and a readable message', (value, shown) => {
+    const error = thrown(() => parseDuration(value as never, 'window'))
+    expect(error).toBeInstanceOf(DurationInvalidError)
+    expect(error.code).toBe('MX_ALERT_DURATION_INVALID')
+    expect(error.field).toBe('window')
+    expect(error.message.startsWith(`window ${DURATION} `)).toBe(true)
+    expect(error.message.slice(`window ${DURATION} `.length)).toEqual(shown)
+  })
+})
+
+describe('compileTemplate with a bad source', () => {
+  it.each([
+    ['{{', 0, 'unclosed {{'],
+    ['a }}', 2, 'unexpected }}'],
+    ['{{ "\\q" }}', 3, 'invalid string literal "\\q"'],
+    ['{{ $nope }}', 3, 'unknown term $nope; use $value, $labels or $labels.name'],
+  ])('refuses %j with TemplateInvalidError naming the source and offset', (source, at, reason) => {
+    const error = thrown(() => compileTemplate(source))
+    expect(error).toBeInstanceOf(TemplateInvalidError)
+    expect(error).toBeInstanceOf(MxError)
+    expect(error).toMatchObject({
+      code: 'MX_ALERT_TEMPLATE_INVALID',
+      field: 'source',
+      position: at,
+    })
+    expect(error.message).toBe(`source is not a valid template at offset ${at}: ${reason}`)
+  })
+
+  it('refuses a source that is not a string with MX_INVALID_OPTION', () => {
+    const error = thrown(() => compileTemplate(10n as never))
+    expect(error).toBeInstanceOf(InvalidOptionError)
+    expect(error).toMatchObject({
+      option: 'source',
+      message: 'source must be a template string, got 10n',
+    })
+  })
+
+  it('names the rule and annotation for a bad string literal in a rule', () => {
+    const error = thrown(() =>
+      validateRules([
+        { name: 'R', metric: 'm', op: '>', threshold: 1, annotations: { a: '{{ "\\q" }}' } },
+      ]),
+    )
+    expect(error).toBeInstanceOf(TemplateInvalidError)
+    expect(error.message).toBe(
+      'rule "R": annotations.a is not a valid template at offset 3: invalid string literal "\\q"',
+    )
+  })
+})
+
+describe('silence() with malformed input', () => {
+  const manager = () =>
+    createAlertManager({ source: scriptedSource(), rules: [], clock: manualClock() })
+  const endsAt = 60_000
+
+  it.each([
+    [
+      { matchers: [undefined], endsAt },
+      'matchers',
+      'silence matchers[0] must be an object with name and value, got undefined',
+    ],
+    [
+      { matchers: [{ name: 'a', value: 'x' }, 7], endsAt },
+      'matchers',
+      'silence matchers[1] must be an object with name and value, got 7',
+    ],
+    [
+      { matchers: [{ name: 'a', value: 'x', op: Object.create(null) }], endsAt },
+      'matchers',
+      'silence matchers[0].op must be one of =, !=, =~, !~, got object',
+    ],
+    [
+      { matchers: 'a=b', endsAt },
+      'matchers',
+      'silence matchers must be labels or a matcher list, got "a=b"',
+    ],
+    [
+      { matchers: { a: 'x' }, endsAt: Object.create(null) },
+      'endsAt',
+      'silence endsAt must be a Date or a number of ms, got object',
+    ],
+    [
+      { matchers: { a: 'x' }, endsAt, comment: 10n },
+      'comment',
+      'silence comment must be a string, got 10n',
+    ],
+    [
+      { matchers: { a: 'x' }, endsAt, createdBy: {} },
+      'createdBy',
+      'silence createdBy must be a string, got object',
+    ],
+  ])('refuses %o with MX_ALERT_SILENCE_INVALID naming the field', (input, field, message) => {
+    const m = manager()
+    const error = thrown(() => m.silence(input as never))
+    expect(error).toBeInstanceOf(SilenceInvalidError)
+    expect(error).toMatchObject({ code: 'MX_ALERT_SILENCE_INVALID', field, message })
+    expect(m.silences()).toEqual([])
+  })
+})
+
+describe('createAlertManager options of any type', () => {
+  const source = scriptedSource()
+  it.each([
+    [
+      { clock: '' },
+      'clock',
+      'clock must be an object with now(), setTimeout() and clearTimeout() functions, got ""',
+    ],
+    [
+      { clock: { now: () => 0 } },
+      'clock',
+      'clock must be an object with now(), setTimeout() and clearTimeout() functions, got object',
+    ],
+    [
+      { historyLimit: Object.create(null) },
+      'historyLimit',
+      'historyLimit must be a positive integer, got object',
+    ],
+    [
+      { maxQueuedNotifications: 5n },
+      'maxQueuedNotifications',
+      'maxQueuedNotifications must be a positive integer, got 5n',
+    ],
+    [{ route: null }, 'route', 'route must be an object of grouping and timing options'],
+    [{ interval: 10n }, 'interval', `interval ${DURATION} 10n`],
+  ])('refuses %o with MX_INVALID_OPTION naming the option', (options, option, message) => {
+    const error = thrown(() => createAlertManager({ source, rules: [], ...options } as never))
+    expect(error).toBeInstanceOf(InvalidOptionError)
+    expect(error).toMatchObject({ code: 'MX_INVALID_OPTION', option, message })
+  })
+})
