@@ -45,7 +45,10 @@ describe('@mx/workers under hostile input', () => {
       priority: fc.oneof(fc.constantFrom('high', 'normal', 'low'), hostileValue),
       key: fc.oneof(hostileString, hostileNumber, hostileValue),
       transfer: fc.oneof(fc.boolean(), hostileValue),
-      timeout: fc.oneof(hostileNumber.filter((n) => n >= 0), hostileValue),
+      timeout: fc.oneof(
+        hostileNumber.filter((n) => n >= 0),
+        hostileValue,
+      ),
     },
     { requiredKeys: [] },
   )
@@ -74,7 +77,10 @@ describe('@mx/workers under hostile input', () => {
             ordered: fc.boolean(),
             maxInFlight: fc.oneof(fc.integer({ min: 1, max: 2 ** 31 }), hostileValue),
             priority: fc.oneof(fc.constantFrom('high', 'normal', 'low'), hostileValue),
-            timeout: fc.oneof(hostileNumber.filter((n) => n >= 0), hostileValue),
+            timeout: fc.oneof(
+              hostileNumber.filter((n) => n >= 0),
+              hostileValue,
+            ),
           },
           { requiredKeys: [] },
         ),
