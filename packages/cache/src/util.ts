@@ -96,6 +96,29 @@ export function checkNumber(
   }
 }
 
+/**
+ * Checks the shape of a tier factory's options (the numbers are checked by the tier): an object,
+ * `clock` with a `now()` function, `sizeOf` a function, `name` a string.
+ */
+export function checkTierOptions(tier: string, options: unknown): void {
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw new InvalidOptionError(
+      'options',
+      `${tier}() options must be an object, got ${describe(options)}`,
+    )
+  }
+  const { clock, sizeOf, name } = options as Record<string, unknown>
+  if (clock !== undefined && typeof (clock as Record<string, unknown> | null)?.now !== 'function') {
+    throw new InvalidOptionError('clock', `clock must have a now() method, got ${describe(clock)}`)
+  }
+  if (sizeOf !== undefined && typeof sizeOf !== 'function') {
+    throw new InvalidOptionError('sizeOf', `sizeOf must be a function, got ${describe(sizeOf)}`)
+  }
+  if (name !== undefined && typeof name !== 'string') {
+    throw new InvalidOptionError('name', `name must be a string, got ${describe(name)}`)
+  }
+}
+
 /** How a bad option value is shown in messages. */
 export function describe(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value)

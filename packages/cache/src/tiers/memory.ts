@@ -1,7 +1,14 @@
 import { LRUCache } from 'lru-cache'
 import { InvalidOptionError } from '../errors'
 import type { Clock, Tier, TierEntry, TierEvent } from '../types'
-import { checkNumber, describe, estimateSize, globToRegExp, systemClock } from '../util'
+import {
+  checkNumber,
+  checkTierOptions,
+  describe,
+  estimateSize,
+  globToRegExp,
+  systemClock,
+} from '../util'
 import { EntryIndex, type Freshness, UNDEFINED } from './entries'
 import { ExpiryTimer } from './expiry'
 import {
@@ -74,6 +81,7 @@ const policies: readonly EvictionPolicy[] = ['lru', 'tinylfu', 'fifo']
  * resists scans and favours popular keys.
  */
 export function memoryTier(options: MemoryTierOptions = {}): MemoryTier {
+  checkTierOptions('memoryTier', options)
   checkNumber('maxEntries', options.maxEntries, { min: 1, integer: true })
   checkNumber('maxBytes', options.maxBytes, { min: 1, integer: true })
   checkNumber('maxEntrySize', options.maxEntrySize, { min: 1, integer: true })
