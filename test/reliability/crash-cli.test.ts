@@ -8,7 +8,7 @@ import { random } from './helpers/corpus'
 import { long, reportFigures } from './helpers/figures'
 
 const CLI = resolve(import.meta.dirname, '..', '..', 'examples', 'docs-metadata', 'src', 'main.mjs')
-const DOCS = long ? 1_000 : 150
+const DOCS = long ? 2_000 : 400
 const CRASHES = 20
 const SEED = Number(process.env.MX_CRASH_SEED ?? 20_261_123)
 
@@ -132,7 +132,7 @@ describe('crashes: mx-docs killed with SIGKILL at random points', () => {
       for (let i = 0; i < CRASHES; i++) {
         const state = ((i + 1) % 2) as 0 | 1
         writeCorpus(docs, state)
-        const killAfter = Math.round(50 + next() * fullRunMs * 0.9)
+        const killAfter = Math.round(150 + next() * (fullRunMs - 150))
         killTimes.push(killAfter)
         const crashed = await runCli(work.path, flags('cache'), killAfter)
         if (crashed.signal === 'SIGKILL') figures.killedMidRun++

@@ -1,4 +1,11 @@
-import { createPool, InvalidOptionError, MxError, type Pool } from '@mx/workers'
+import {
+  createPool,
+  InvalidOptionError,
+  type MapOptions,
+  MxError,
+  type Pool,
+  type RunOptions,
+} from '@mx/workers'
 import fc from 'fast-check'
 import { afterAll, describe, expect, it } from 'vitest'
 import {
@@ -59,7 +66,9 @@ describe('@mx/workers under hostile input', () => {
         fc.oneof(fc.anything({ maxDepth: 3 }), hostileValue),
         runOptions,
         async (input, options) => {
-          const outcome = await onlyTypedErrors(MxError, () => pool.run(input, options))
+          const outcome = await onlyTypedErrors(MxError, () =>
+            pool.run(input, options as RunOptions),
+          )
           if (outcome.ok) expect(outcome.value).toEqual(input)
         },
       ),
@@ -87,7 +96,7 @@ describe('@mx/workers under hostile input', () => {
         async (inputs, options) => {
           const outcome = await onlyTypedErrors(MxError, async () => {
             const seen: number[] = []
-            for await (const result of pool.map(inputs, options)) {
+            for await (const result of pool.map(inputs, options as MapOptions<unknown>)) {
               if (!result.ok) throw result.error
               seen[result.index] = result.value as number
             }

@@ -92,7 +92,7 @@ describeRedis('load: a BullMQ backlog drained by two worker processes', () => {
         const memory = /used_memory:(\d+)/.exec(await redis.info('memory'))
         redisPeakMB = Math.max(redisPeakMB, mb(Number(memory?.[1] ?? 0)))
         expect(counts.failed).toBe(0)
-        if (counts.wait + counts.prioritized + counts.delayed + counts.active === 0) break
+        if (Object.entries(counts).every(([state, n]) => state === 'failed' || n === 0)) break
         await new Promise((r) => setTimeout(r, 500))
       }
       const drainMs = performance.now() - drainStarted
