@@ -14,8 +14,10 @@ function iteratorOf<T>(source: Iterable<T> | AsyncIterable<T>): AsyncIterator<T>
 /**
  * Streams documents from `source` through `extract` with at most `maxInFlight` documents pulled
  * and not yet yielded (real backpressure: the source is pulled only as results are consumed).
- * While the memory gate is closed (critical pressure) nothing new is pulled; what is in flight
- * completes and is yielded, so nothing is dropped.
+ * While the memory gate is closed (critical pressure) nothing new is pulled while anything is in
+ * flight; what is in flight completes and is yielded, so nothing is dropped. When nothing is left
+ * in flight and pressure stays critical (freed heap is not always returned to the OS), documents
+ * go one at a time: the run slows down to its smallest footprint instead of stalling forever.
  */
 export async function* extractStream(
   extract: Extract,
@@ -90,7 +92,7 @@ export async function* extractStream(
       if (signal?.aborted) throw new AbortedError({ cause: signal.reason })
       if (fatal) throw fatal.error
       let yielded = 0
-      while (!sourceDone && progress.inFlight < maxInFlight && !gate.paused) {
+      while (!sourceDone && progress.inFlight < (gate.paused ? 1 : maxInFlight)) {
         const next = await iterator.next()
         if (next.done) {
           sourceDone = true
