@@ -58,6 +58,8 @@ interface Strategy {
   /** Runs edit `round` and returns how many values it recomputed. */
   step: (round: number) => Promise<number>
   samples: number[]
+  /** CPU time of each timed round (user + system): less sensitive than wall time to the load. */
+  cpu: number[]
   recomputed: number
 }
 
@@ -72,6 +74,7 @@ async function incremental(
   return {
     label,
     samples: [],
+    cpu: [],
     recomputed: 0,
     async step(round) {
       doc = edited(doc, round)
@@ -84,6 +87,7 @@ function baseline(label: string, run: (round: number) => void): Strategy {
   return {
     label,
     samples: [],
+    cpu: [],
     recomputed: 0,
     async step(round) {
       run(round)
@@ -124,8 +128,13 @@ for (let pass = 0; pass <= PASSES; pass++) {
     for (let i = 0; i < rounds; i++) {
       round++
       const start = performance.now()
+      const cpu = process.cpuUsage()
       strategy.recomputed = await strategy.step(round)
-      if (pass > 0) strategy.samples.push(performance.now() - start)
+      const used = process.cpuUsage(cpu)
+      if (pass > 0) {
+        strategy.samples.push(performance.now() - start)
+        strategy.cpu.push((used.user + used.system) / 1000)
+      }
     }
   }
 }
@@ -134,6 +143,7 @@ const rows = strategies.map((strategy) => ({
   ...strategy,
   p50: percentile(strategy.samples, 50),
   p90: percentile(strategy.samples, 90),
+  cpu50: percentile(strategy.cpu, 50),
 }))
 const [full, documentLevel, memory, memoryImmutable] = rows as [
   (typeof rows)[number],
@@ -146,12 +156,13 @@ console.log(
   `${SIZE} elements, one edited per update; p50/p90 of ${PASSES * EDITS} updates (baselines: ${PASSES * BASELINE_ROUNDS} runs) over ${PASSES} alternating passes after a warm-up pass; load average ${loadavg()[0]?.toFixed(1)} on 2 cores\n`,
 )
 console.log(
-  `${'strategy'.padEnd(52)} ${'p50 ms'.padStart(8)} ${'p90 ms'.padStart(8)} ${'recomputed'.padStart(10)} ${'vs full'.padStart(9)}`,
+  `${'strategy'.padEnd(52)} ${'p50 ms'.padStart(8)} ${'p90 ms'.padStart(8)} ${'recomputed'.padStart(10)} ${'vs full'.padStart(9)} ${'cpu p50'.padStart(8)} ${'cpu vs full'.padStart(11)}`,
 )
 for (const row of rows) {
   const ratio = full.p50 / row.p50
+  const cpuRatio = full.cpu50 / row.cpu50
   console.log(
-    `${row.label.padEnd(52)} ${fmt(row.p50).padStart(8)} ${fmt(row.p90).padStart(8)} ${String(row.recomputed).padStart(10)} ${`${ratio.toFixed(1)}x`.padStart(9)}`,
+    `${row.label.padEnd(52)} ${fmt(row.p50).padStart(8)} ${fmt(row.p90).padStart(8)} ${String(row.recomputed).padStart(10)} ${`${ratio.toFixed(1)}x`.padStart(9)} ${fmt(row.cpu50).padStart(8)} ${`${cpuRatio.toFixed(1)}x`.padStart(11)}`,
   )
 }
 console.log(

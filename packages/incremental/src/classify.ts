@@ -1,4 +1,5 @@
 import { indexById } from './diff'
+import type { IgnoreTree } from './hash'
 import { SnapshotTable } from './snapshot'
 import { MISSING, type Previous } from './state'
 import type { Element, UpdateCounts } from './types'
@@ -9,6 +10,8 @@ export interface ClassifyEnvironment {
   resultKeyOf: (hash: string) => string
   /** Element objects are never mutated: an object seen last time keeps its hash. */
   immutable: boolean
+  /** The fields the element hash leaves out (`id` and `ignoreFields`), see `elementIgnoreTree`. */
+  ignore?: IgnoreTree
 }
 
 /** The element columns of an update once every element is hashed and classified. */
@@ -97,7 +100,7 @@ function classifySameIds<E extends Element>(
   for (const i of suspects) {
     const element = elements[i] as E
     const hash = env.hashOf(element)
-    snapshots?.take(i, element)
+    snapshots?.take(i, element, env.ignore)
     if (hash !== hashes[i]) {
       hashes[i] = hash
       resultKeys[i] = env.resultKeyOf(hash)
@@ -185,14 +188,14 @@ function classifyMatched<E extends Element>(
     let hash: string
     if (at === undefined) {
       hash = env.hashOf(element)
-      snapshots?.take(i, element)
+      snapshots?.take(i, element, env.ignore)
     } else if (snapshots) {
       if (prevSnapshots?.matches(at, element)) {
         hash = prev.hashes[at] as string
         snapshots.copy(prevSnapshots, at, i)
       } else {
         hash = env.hashOf(element)
-        snapshots.take(i, element)
+        snapshots.take(i, element, env.ignore)
       }
     } else {
       hash = prevElements?.[at] === element ? (prev.hashes[at] as string) : env.hashOf(element)

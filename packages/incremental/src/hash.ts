@@ -3,7 +3,7 @@ import { NotSerializableError } from './errors'
 import type { Element, HashOptions } from './types'
 
 /** Nested field names to drop while serialising: `true` drops the field, a map descends into it. */
-type IgnoreTree = Map<string, IgnoreTree | true>
+export type IgnoreTree = Map<string, IgnoreTree | true>
 
 const oneShot = (crypto as { hash?: (algorithm: string, data: string, encoding: string) => string })
   .hash
@@ -19,7 +19,7 @@ const elementTrees = new WeakMap<readonly string[], IgnoreTree>()
 const ID_ONLY: IgnoreTree = new Map([['id', true]])
 
 /** The ignore tree for an element: its `id` plus the configured fields (cached per array). */
-function elementIgnoreTree(fields: readonly string[] | undefined): IgnoreTree {
+export function elementIgnoreTree(fields: readonly string[] | undefined): IgnoreTree {
   if (!fields || fields.length === 0) return ID_ONLY
   let tree = elementTrees.get(fields)
   if (!tree) {

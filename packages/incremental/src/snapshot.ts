@@ -9,9 +9,13 @@
  * Layout, chosen for the one loop that matters (comparing 10,000 unchanged elements): an
  * element's snapshot is a *shape* (its keys and structure markers, shared by every element
  * with the same structure) and a run of primitive values in one pool array shared by all the
- * versions of a document. The pool is append-only, so a table handed to the next update never
+ * versions of a document. Fields the hash ignores (the `id`, `ignoreFields`) are recorded as
+ * present but their values are neither kept nor read again: they cannot change the hash, and
+ * volatile fields (timestamps, Dates) are the ones that change most. The pool is append-only, so a table handed to the next update never
  * changes under the previous one; it is compacted when most of it is garbage.
  */
+
+import type { IgnoreTree } from './hash'
 
 /** Structure of a snapshot: keys and markers in depth-first order, and how many values. */
 export interface Shape {
@@ -24,6 +28,7 @@ const PRIM = Object.freeze({ marker: 'primitive' })
 const OBJECT = Object.freeze({ marker: 'object' })
 const ARRAY = Object.freeze({ marker: 'array' })
 const END = Object.freeze({ marker: 'end' })
+const IGNORED = Object.freeze({ marker: 'ignored' })
 const MAX_DEPTH = 32
 /** Distinct shapes interned per document before the intern map starts over. */
 const MAX_SHAPES = 4096
@@ -82,13 +87,14 @@ export class SnapshotTable {
 
   /**
    * Records the content of `value` at `position`; returns false (and leaves the position
-   * empty) when it holds anything but plain objects, arrays and primitives.
+   * empty) when it holds anything but plain objects, arrays and primitives. `ignore` is the
+   * hash's ignore tree (see `elementIgnoreTree`): those fields' values are left out.
    */
-  take(position: number, value: unknown): boolean {
+  take(position: number, value: unknown, ignore?: IgnoreTree): boolean {
     this.forget(position)
     const tokens: unknown[] = []
     const values: unknown[] = []
-    if (!encode(value, tokens, values, 0)) return false
+    if (!encode(value, tokens, values, 0, ignore)) return false
     this.shapes[position] = this.intern(tokens, values.length)
     this.offsets[position] = this.pool.values.length
     for (const item of values) this.pool.values.push(item)
@@ -146,6 +152,7 @@ export class SnapshotTable {
 }
 
 function name(marker: unknown): string {
+  if (marker === IGNORED) return 'i'
   return marker === PRIM ? 'p' : marker === OBJECT ? 'o' : marker === ARRAY ? 'a' : 'e'
 }
 
@@ -160,7 +167,13 @@ function isPlain(value: object): boolean {
   return proto === Object.prototype || proto === null
 }
 
-function encode(value: unknown, tokens: unknown[], values: unknown[], depth: number): boolean {
+function encode(
+  value: unknown,
+  tokens: unknown[],
+  values: unknown[],
+  depth: number,
+  ignore: IgnoreTree | undefined,
+): boolean {
   if (typeof value !== 'object' || value === null) {
     if (typeof value === 'function' || typeof value === 'symbol') return false
     tokens.push(PRIM)
@@ -169,9 +182,10 @@ function encode(value: unknown, tokens: unknown[], values: unknown[], depth: num
   }
   if (depth >= MAX_DEPTH) return false
   if (Array.isArray(value)) {
+    // as in the hash, ignore rules do not reach into arrays
     tokens.push(ARRAY)
     for (let i = 0; i < value.length; i++) {
-      if (!encode(value[i], tokens, values, depth + 1)) return false
+      if (!encode(value[i], tokens, values, depth + 1, undefined)) return false
     }
   } else {
     if (!isPlain(value)) return false
@@ -179,7 +193,12 @@ function encode(value: unknown, tokens: unknown[], values: unknown[], depth: num
     const fields = value as Record<string, unknown>
     for (const key of Object.keys(fields)) {
       tokens.push(key)
-      if (!encode(fields[key], tokens, values, depth + 1)) return false
+      const rule = ignore?.get(key)
+      if (rule === true) {
+        tokens.push(IGNORED)
+        continue
+      }
+      if (!encode(fields[key], tokens, values, depth + 1, rule)) return false
     }
   }
   tokens.push(END)
@@ -220,10 +239,16 @@ function compareValue(value: unknown, depth: number): boolean {
     const fields = value as Record<string, unknown>
     for (const key in fields) {
       if (tokens[token] !== key) return false
+      const next = tokens[token + 1]
+      if (next === IGNORED) {
+        // present, value not read: it cannot change the hash
+        token += 2
+        continue
+      }
       const field = fields[key]
       if (typeof field !== 'object' || field === null) {
         // primitive fields inline (the common case), nested values recurse
-        if (tokens[token + 1] !== PRIM || values[at] !== field) return false
+        if (next !== PRIM || values[at] !== field) return false
         token += 2
         at++
       } else {

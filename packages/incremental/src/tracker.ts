@@ -1,7 +1,7 @@
 import { EventEmitter } from 'eventemitter3'
 import { columnsFromChunks } from './chunks'
 import { InvalidOptionError, StoreCorruptError, UnknownVersionError } from './errors'
-import { digest, hashElement } from './hash'
+import { digest, elementIgnoreTree, hashElement } from './hash'
 import { type DocumentState, MISSING, stateFrom } from './state'
 import type {
   Element,
@@ -83,6 +83,7 @@ export function createTracker(options: TrackerOptions): Tracker {
     config: { ...(options.config ?? {}) },
     now,
     immutable: options.immutableElements === true,
+    ignore: elementIgnoreTree(ignoreFields),
   }
 
   /** Keeps the latest state of the most recently updated documents (oldest evicted first). */

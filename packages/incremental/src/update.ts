@@ -1,5 +1,5 @@
 import { chunkElements } from './chunks'
-import { type Classified, classify } from './classify'
+import { type Classified, type ClassifyEnvironment, classify } from './classify'
 import { InvalidOptionError } from './errors'
 import { digest } from './hash'
 import { type ComputedResults, computePending } from './results'
@@ -20,14 +20,10 @@ import type {
   VersionRecord,
 } from './types'
 
-export interface UpdateEnvironment {
-  hashOf: (element: Element) => string
-  resultKeyOf: (hash: string) => string
+export interface UpdateEnvironment extends ClassifyEnvironment {
   resultsKey: string
   config: Record<string, unknown>
   now: () => number
-  /** Element objects are never mutated: an object seen last time keeps its hash. */
-  immutable: boolean
 }
 
 export interface PlannedUpdate<R> {

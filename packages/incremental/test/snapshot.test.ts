@@ -1,5 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
+import { elementIgnoreTree } from '../src/hash'
 import { createTracker, type Element, hashElement, hashValue, memoryStore } from '../src/index'
 import { SnapshotTable } from '../src/snapshot'
 
@@ -105,6 +106,65 @@ describe('content snapshots', () => {
     expect(table.matches(0, stable)).toBe(true)
     expect(table.matches(1, { id: 'edit', round: 2999, words: ['x', 'y'] })).toBe(true)
     expect(table.matches(1, { id: 'edit', round: 2998, words: ['x', 'y'] })).toBe(false)
+  })
+})
+
+describe('content snapshots with ignored fields', () => {
+  const ignoreFields = ['seenAt', 'meta.modifiedAt']
+  const ignore = elementIgnoreTree(ignoreFields)
+  const take = (value: unknown) => {
+    const table = SnapshotTable.create(1)
+    return { taken: table.take(0, value, ignore), matches: (v: unknown) => table.matches(0, v) }
+  }
+
+  it('keep the key but not the value of fields the hash ignores, however they change', () => {
+    const value = { id: 'a', text: 'x', seenAt: new Date(1), meta: { modifiedAt: 1, page: 2 } }
+    const { taken, matches } = take(value)
+    expect(taken).toBe(true) // the Date is ignored, so it no longer prevents a snapshot
+    expect(matches({ ...value, seenAt: 'later', meta: { modifiedAt: { at: 2 }, page: 2 } })).toBe(
+      true,
+    )
+    expect(matches({ ...value, meta: { modifiedAt: 1, page: 3 } })).toBe(false)
+    expect(matches({ id: 'a', text: 'x', meta: value.meta })).toBe(false) // seenAt removed
+    expect(matches({ ...value, text: 'y' })).toBe(false)
+  })
+
+  it('do not apply ignore rules inside arrays, exactly like the hash', () => {
+    const value = { id: 'a', meta: [{ modifiedAt: 1 }] }
+    const { matches } = take(value)
+    expect(matches({ id: 'a', meta: [{ modifiedAt: 2 }] })).toBe(false)
+    expect(hashElement({ id: 'a', meta: [{ modifiedAt: 2 }] }, { ignoreFields })).not.toBe(
+      hashElement(value, { ignoreFields }),
+    )
+  })
+
+  it('only ever match elements that hash the same', () => {
+    const field = fc.oneof(fc.jsonValue(), fc.constant(undefined))
+    const element = fc.record(
+      {
+        id: fc.constantFrom('a', 'b'),
+        text: fc.constantFrom('x', 'y'),
+        seenAt: field,
+        meta: fc.oneof(
+          fc.record({ modifiedAt: field, page: fc.nat(2) }, { requiredKeys: [] }),
+          fc.array(fc.record({ modifiedAt: fc.nat(2) })),
+        ),
+      },
+      { requiredKeys: ['id'] },
+    )
+    fc.assert(
+      fc.property(element, element, (a, b) => {
+        const { taken, matches } = take(a)
+        expect(taken).toBe(true)
+        expect(matches(a)).toBe(true)
+        if (matches(b)) {
+          expect(hashElement(b as Element, { ignoreFields })).toBe(
+            hashElement(a as Element, { ignoreFields }),
+          )
+        }
+      }),
+      { numRuns: 500 },
+    )
   })
 })
 
