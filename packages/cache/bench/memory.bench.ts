@@ -72,53 +72,62 @@ const [oursGet, oursNsGet, lruAwaited, bentoGet, managerGet] = await compare(
       },
     },
   ],
+  { measure: 'cpu' },
 )
-const [oursSync, oursNsSync, lruSync] = await compare('getSync vs raw lru-cache get (no promise)', [
-  {
-    name: '@mx/cache getSync',
-    perBatch: N,
-    batch: () => {
-      for (let i = 0; i < N; i++) if (ours.getSync(KEYS[i] as string) !== undefined) sink++
+const [oursSync, oursNsSync, lruSync] = await compare(
+  'getSync vs raw lru-cache get (no promise)',
+  [
+    {
+      name: '@mx/cache getSync',
+      perBatch: N,
+      batch: () => {
+        for (let i = 0; i < N; i++) if (ours.getSync(KEYS[i] as string) !== undefined) sink++
+      },
     },
-  },
-  {
-    name: '@mx/cache getSync, namespace "meta"',
-    perBatch: N,
-    batch: () => {
-      for (let i = 0; i < N; i++) if (oursNs.getSync(KEYS[i] as string) !== undefined) sink++
+    {
+      name: '@mx/cache getSync, namespace "meta"',
+      perBatch: N,
+      batch: () => {
+        for (let i = 0; i < N; i++) if (oursNs.getSync(KEYS[i] as string) !== undefined) sink++
+      },
     },
-  },
-  {
-    name: 'raw lru-cache get',
-    perBatch: N,
-    batch: () => {
-      for (let i = 0; i < N; i++) if (lru.get(KEYS[i] as string) !== undefined) sink++
+    {
+      name: 'raw lru-cache get',
+      perBatch: N,
+      batch: () => {
+        for (let i = 0; i < N; i++) if (lru.get(KEYS[i] as string) !== undefined) sink++
+      },
     },
-  },
-])
-const [oursGos, bentoGos, managerGos] = await compare('getOrSet hit', [
-  {
-    name: '@mx/cache getOrSet hit',
-    perBatch: N,
-    batch: async () => {
-      for (let i = 0; i < N; i++) await ours.getOrSet(KEYS[i] as string, factory)
+  ],
+  { measure: 'cpu' },
+)
+const [oursGos, bentoGos, managerGos] = await compare(
+  'getOrSet hit',
+  [
+    {
+      name: '@mx/cache getOrSet hit',
+      perBatch: N,
+      batch: async () => {
+        for (let i = 0; i < N; i++) await ours.getOrSet(KEYS[i] as string, factory)
+      },
     },
-  },
-  {
-    name: 'bentocache getOrSet hit',
-    perBatch: N,
-    batch: async () => {
-      for (let i = 0; i < N; i++) await bento.getOrSet({ key: KEYS[i] as string, factory })
+    {
+      name: 'bentocache getOrSet hit',
+      perBatch: N,
+      batch: async () => {
+        for (let i = 0; i < N; i++) await bento.getOrSet({ key: KEYS[i] as string, factory })
+      },
     },
-  },
-  {
-    name: 'cache-manager v7 wrap hit',
-    perBatch: N,
-    batch: async () => {
-      for (let i = 0; i < N; i++) await manager.wrap(KEYS[i] as string, async () => value)
+    {
+      name: 'cache-manager v7 wrap hit',
+      perBatch: N,
+      batch: async () => {
+        for (let i = 0; i < N; i++) await manager.wrap(KEYS[i] as string, async () => value)
+      },
     },
-  },
-])
+  ],
+  { measure: 'cpu' },
+)
 
 ratios([
   [oursGet, bentoGet, '>= 10x'],

@@ -64,6 +64,27 @@ function shown(value: Stored | undefined, full: string, stale: ReadonlySet<strin
 }
 
 /**
+ * The rest of a named or `live` getSync after its fast path, kept out of it so the inlined code
+ * stays small: a final miss when `state.plain` held, otherwise the value checked by key.
+ */
+function rest<T>(
+  core: CacheCore,
+  state: Freshness,
+  stale: ReadonlySet<string>,
+  full: string,
+  lookup: (key: string) => Stored | undefined,
+): T | undefined {
+  const value = state.plain ? MISS : shown(lookup(full), full, stale)
+  if (value !== MISS) {
+    core.stats.l1Hits++
+    if (core.listenHit) emitHit(core, full)
+    return value as T
+  }
+  core.stats.l1Misses++
+  return undefined
+}
+
+/**
  * Root namespace on plain-LRU memory. While `state.rootFast` holds (nothing stale, no
  * `undefined` value, no NUL-led key stored), the caller's key is looked up as is and the stored
  * value returned as is; a miss of a string key is then final, since the escaped form of a NUL-led
@@ -77,6 +98,16 @@ function rootLru(
   qualify: (key: string) => string,
 ): HotPath {
   const { stats } = core
+  // Kept out of `getSync` so that its own bytecode stays small: V8 inlines `getSync`, lru-cache's
+  // `get` and that one's helpers into the caller's loop only within a cumulative bytecode budget.
+  const missOrCareful = <T>(key: string): T | undefined => {
+    // With `rootFast`, a string key's miss is final: a NUL-led key's escaped form is not stored either.
+    if (state.rootFast && typeof key === 'string') {
+      stats.l1Misses++
+      return undefined
+    }
+    return careful<T>(key)
+  }
   const careful = <T>(key: string): T | undefined => {
     const full = qualify(key)
     const value = shown(lru.get(full), full, stale)
@@ -97,6 +128,7 @@ function rootLru(
       return shown(lru.get(full), full, stale)
     },
     getSync<T>(key: string): T | undefined {
+      // Nothing stale and no NUL-led key stored: the caller's key is looked up as is.
       if (state.rootFast) {
         const value = lru.get(key)
         if (value !== undefined) {
@@ -104,12 +136,8 @@ function rootLru(
           if (core.listenHit) emitHit(core, key)
           return value as T
         }
-        if (typeof key === 'string') {
-          stats.l1Misses++
-          return undefined
-        }
       }
-      return careful(key)
+      return missOrCareful(key)
     },
   }
 }
@@ -123,6 +151,7 @@ function namedLru(
   qualify: (key: string) => string,
 ): HotPath {
   const { stats } = core
+  const find = (full: string) => lru.get(full)
   return {
     read(full) {
       if (state.plain) {
@@ -133,15 +162,15 @@ function namedLru(
     },
     getSync<T>(key: string): T | undefined {
       const full = qualify(key)
-      const found = lru.get(full)
-      const value = state.plain ? (found === undefined ? MISS : found) : shown(found, full, stale)
-      if (value !== MISS) {
-        stats.l1Hits++
-        if (core.listenHit) emitHit(core, full)
-        return value as T
+      if (state.plain) {
+        const value = lru.get(full)
+        if (value !== undefined) {
+          stats.l1Hits++
+          if (core.listenHit) emitHit(core, full)
+          return value as T
+        }
       }
-      stats.l1Misses++
-      return undefined
+      return rest<T>(core, state, stale, full, find)
     },
   }
 }
@@ -165,15 +194,15 @@ function live(
     },
     getSync<T>(key: string): T | undefined {
       const full = qualify(key)
-      const found = lookup(full)
-      const value = state.plain ? (found === undefined ? MISS : found) : shown(found, full, stale)
-      if (value !== MISS) {
-        stats.l1Hits++
-        if (core.listenHit) emitHit(core, full)
-        return value as T
+      if (state.plain) {
+        const value = lookup(full)
+        if (value !== undefined) {
+          stats.l1Hits++
+          if (core.listenHit) emitHit(core, full)
+          return value as T
+        }
       }
-      stats.l1Misses++
-      return undefined
+      return rest<T>(core, state, stale, full, lookup)
     },
   }
 }
