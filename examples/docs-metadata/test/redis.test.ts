@@ -18,11 +18,12 @@ describeRedis('mx-docs extract --redis (real Redis, own key prefix)', () => {
   afterEach(() => work.remove())
   afterAll(async () => {
     // Only this file's keys: never FLUSHALL a shared server.
+    // Keys hold raw hash bytes: scan and delete them as buffers, not strings.
     let cursor = '0'
     do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000)
+      const [next, keys] = await redis.scanBuffer(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000)
       if (keys.length > 0) await redis.del(...keys)
-      cursor = next
+      cursor = next.toString()
     } while (cursor !== '0')
     await redis.quit()
   })

@@ -46,6 +46,8 @@ export function parseHtml(text, ids, options = {}) {
   let block = null
   let skipDepth = 0
   let title = null
+  // Only the first <title> (an <svg> one is skipped with the svg): its id is fixed.
+  let titled = false
   const linkStack = []
 
   const open = (type, tag, extra = {}) => {
@@ -111,7 +113,7 @@ export function parseHtml(text, ids, options = {}) {
   const parser = new Parser(
     {
       onopentag(name, attrs) {
-        if (name === 'title' && !options.fragment) {
+        if (name === 'title' && !options.fragment && !titled) {
           title = ''
           return
         }
@@ -171,6 +173,7 @@ export function parseHtml(text, ids, options = {}) {
         if (name === 'title' && title !== null) {
           const text = collapse(title)
           title = null
+          titled = true
           if (text)
             elements.push({
               id: '#title',

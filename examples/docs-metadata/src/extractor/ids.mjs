@@ -28,20 +28,21 @@ export function slugify(text) {
 export function createIdAllocator() {
   /** @type {{ depth: number, slug: string }[]} */
   const stack = []
-  const usedPaths = new Map()
+  const usedPaths = new Set()
   const ordinals = new Map()
   let path = ''
   return {
     /** Opens a section for a heading of `depth` and returns the heading's id. */
     heading(depth, text) {
       while (stack.length > 0 && stack[stack.length - 1].depth >= depth) stack.pop()
-      const parent = stack.map((s) => s.slug).join('/')
+      const parent = stack.map((s) => `${s.slug}/`).join('')
       const base = slugify(text)
-      const key = `${parent}/${base}`
-      const seen = usedPaths.get(key) ?? 0
-      usedPaths.set(key, seen + 1)
-      stack.push({ depth, slug: seen === 0 ? base : `${base}-${seen}` })
-      path = stack.map((s) => s.slug).join('/')
+      // A repeated heading gets -1, -2, ...: the first free one (a heading may be named "x-1").
+      let slug = base
+      for (let n = 1; usedPaths.has(`${parent}${slug}`); n++) slug = `${base}-${n}`
+      path = `${parent}${slug}`
+      usedPaths.add(path)
+      stack.push({ depth, slug })
       return `${path}#h`
     },
     /** The id of the next element of `type` in the current section. */
