@@ -42,6 +42,11 @@ describe('parse (Markdown)', () => {
     ])
   })
 
+  it('never repeats an id, even when a heading is literally named like a numbered repeat', () => {
+    const els = extractor.parse({ id: 'a.md', content: '## Usage\n\n## Usage-1\n\n## Usage\n' })
+    expect(els.map((e: { id: string }) => e.id)).toEqual(['usage#h', 'usage-1#h', 'usage-2#h'])
+  })
+
   it('turns an HTML block into elements and resolves reference links inside an element', () => {
     const content =
       '<p align="center"><img src="logo.png" alt="Logo"></p>\n\nSee [the docs][d].\n\n[d]: https://example.com/docs\n'
