@@ -20,7 +20,6 @@ import {
   hugeString,
   isWellFormed,
   onlyTypedErrors,
-  skipKnownIssue,
 } from './helpers/hostile'
 
 const dir = tempDir('mx-rel-fuzz-cache-')
@@ -73,8 +72,6 @@ describe('@mx/cache under hostile input', () => {
           ) {
             ;(opts as Record<string, unknown>).url = 'redis://127.0.0.1:1'
           }
-          // Known: memoryTier(null) throws a TypeError (see known-issues.test.ts).
-          skipKnownIssue(factory === 'memoryTier' && opts === null)
           const outcome = await onlyTypedErrors(MxError, () => factories[factory](opts))
           if (outcome.ok) await outcome.value.close()
         },

@@ -1,4 +1,3 @@
-import * as cache from '@mx/cache'
 import * as incremental from '@mx/incremental'
 import { tempDir } from '@mx/testkit'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -27,34 +26,6 @@ const dir = tempDir('mx-rel-known-')
 afterAll(() => dir.remove())
 
 const pinned: Array<[pkg: string, what: string, base: ErrorBase, call: () => unknown]> = [
-  ['@mx/cache', 'memoryTier(null)', cache.MxError, () => cache.memoryTier(null as never)],
-  [
-    '@mx/cache',
-    'set() with tags that are not an array',
-    cache.MxError,
-    () => cache.createCache().set('k', 1, { tags: 'a' as never }),
-  ],
-  [
-    '@mx/cache',
-    'set() with null options',
-    cache.MxError,
-    () => cache.createCache().set('k', 1, null as never),
-  ],
-  [
-    '@mx/cache',
-    'invalidate() with a target that is not an object',
-    cache.MxError,
-    () => cache.createCache().invalidate('' as never),
-  ],
-  [
-    '@mx/cache',
-    'set() of a function value with a disk tier (DataCloneError leaks)',
-    cache.MxError,
-    () =>
-      cache
-        .createCache({ tiers: [cache.diskTier({ dir: `${dir.path}/clone` })] })
-        .set('k', () => {}),
-  ],
   [
     '@mx/incremental',
     'diffElements(undefined, [])',

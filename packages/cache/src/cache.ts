@@ -41,10 +41,41 @@ function checkKey(key: unknown): asserts key is string {
   if (typeof key !== 'string') throw keyError(key)
 }
 
+function checkStrings(option: string, value: unknown): void {
+  if (!Array.isArray(value) || value.some((item) => typeof item !== 'string')) {
+    throw new InvalidOptionError(
+      option,
+      `${option} must be an array of strings, got ${describe(value)}`,
+    )
+  }
+}
+
 function checkSetOptions(options: SetOptions | undefined): void {
   if (options === undefined) return
+  if (options === null || typeof options !== 'object') {
+    throw new InvalidOptionError('options', `options must be an object, got ${describe(options)}`)
+  }
   checkNumber('ttl', options.ttl, { exclusiveMin: true })
   checkNumber('grace', options.grace)
+  if (options.tags !== undefined) checkStrings('tags', options.tags)
+  const { dependsOn } = options
+  if (dependsOn !== undefined && typeof dependsOn !== 'string') checkStrings('dependsOn', dependsOn)
+}
+
+/** Checks an `invalidate()` target before any tier is touched. */
+function checkTarget(target: unknown): void {
+  if (target === null || typeof target !== 'object') {
+    throw new InvalidOptionError(
+      'target',
+      `invalidate() needs one of { keys }, { tags }, { pattern }, { dependsOn }, got ${describe(target)}`,
+    )
+  }
+  const { keys, tags, dependsOn } = target as Record<string, unknown>
+  if ('keys' in target) checkStrings('keys', keys)
+  else if ('tags' in target) checkStrings('tags', tags)
+  else if ('dependsOn' in target && typeof dependsOn !== 'string') {
+    checkStrings('dependsOn', dependsOn)
+  }
 }
 
 function view(core: CacheCore, defaults: ResolvedOptions, path: string): Cache {
@@ -196,15 +227,27 @@ function view(core: CacheCore, defaults: ResolvedOptions, path: string): Cache {
     },
 
     getMany<T>(keys: string[]) {
+      if (!Array.isArray(keys)) {
+        return Promise.reject(
+          new InvalidOptionError('keys', `keys must be an array, got ${describe(keys)}`),
+        )
+      }
       return Promise.all(keys.map((key) => cache.get<T>(key)))
     },
 
     async setMany(entries) {
+      if (!Array.isArray(entries) || entries.some((e) => e === null || typeof e !== 'object')) {
+        throw new InvalidOptionError(
+          'entries',
+          `entries must be an array of { key, value } objects, got ${describe(entries)}`,
+        )
+      }
       await Promise.all(entries.map(({ key, value, ...options }) => cache.set(key, value, options)))
     },
 
     async invalidate(target) {
       assertOpen()
+      checkTarget(target)
       if ('keys' in target) {
         await core.invalidate({ op: 'keys', keys: target.keys.map(qualify) })
       } else if ('tags' in target) {

@@ -1,7 +1,7 @@
 import { channel } from 'node:diagnostics_channel'
 import { performance } from 'node:perf_hooks'
 import { EventEmitter } from 'eventemitter3'
-import { CorruptEntryError } from './errors'
+import { CorruptEntryError, SerializeError } from './errors'
 import type { Watch } from './flight'
 import { type Codec, createCodec, DecodeError } from './serializer'
 import { StatsRecorder } from './stats'
@@ -198,13 +198,21 @@ export class CacheCore {
   /** Writes an entry to every tier: the value by reference to memory tiers, encoded bytes to shared ones. */
   async write(key: string, value: unknown, meta: Omit<TierEntry, 'value'>): Promise<void> {
     let bytes: Uint8Array | undefined
+    // Encoded before any tier is written: a value that cannot be serialized fails the write
+    // with a typed error and leaves no tier holding it.
+    if (this.tiers.some((tier) => tier.kind !== 'memory')) {
+      try {
+        bytes = this.codec.encode(key, value, meta.expiresAt, meta.staleUntil)
+      } catch (error) {
+        throw new SerializeError(key, error)
+      }
+    }
     const writes: Array<Promise<void>> = []
     this.tiers.forEach((tier, index) => {
       if (tier.kind === 'memory') {
         writes.push(this.safely(index, 'set', () => tier.set(key, { ...meta, value })))
       } else {
-        bytes ??= this.codec.encode(key, value, meta.expiresAt, meta.staleUntil)
-        const encoded = bytes
+        const encoded = bytes as Uint8Array
         writes.push(this.safely(index, 'set', () => tier.set(key, { ...meta, value: encoded })))
       }
     })

@@ -84,6 +84,20 @@ export class MissingPeerError extends MxError {
   }
 }
 
+/**
+ * `set()` was given a value the serializer cannot encode for a shared tier (a function, a
+ * symbol, a class the structured clone refuses); nothing was written.
+ */
+export class SerializeError extends MxError {
+  constructor(key: string, cause: unknown) {
+    super(
+      'MX_CACHE_SERIALIZE',
+      `value cannot be serialized for the disk or Redis tier: ${(cause as Error)?.message ?? 'unknown error'}`,
+      { cause, context: { key } },
+    )
+  }
+}
+
 /** The cache was closed. */
 export class CacheClosedError extends MxError {
   constructor() {

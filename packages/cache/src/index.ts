@@ -12,6 +12,7 @@ export {
   InvalidOptionError,
   MissingPeerError,
   MxError,
+  SerializeError,
   TierTimeoutError,
 } from './errors'
 export { keyOf } from './key'
