@@ -89,10 +89,13 @@ async function withNewEngine(corpus, cacheDir) {
   }
 }
 
+/** Wall time and CPU time (user + system of every thread: less disturbed by other processes). */
 async function time(fn) {
   const started = performance.now()
+  const cpuBefore = process.cpuUsage()
   const result = await fn()
-  return { ms: performance.now() - started, ...result }
+  const { user, system } = process.cpuUsage(cpuBefore)
+  return { ms: performance.now() - started, cpuMs: (user + system) / 1000, ...result }
 }
 
 /** One document edited: a paragraph added to the largest README, as a person would. */
@@ -118,6 +121,7 @@ const variants = [
   'incrementalMemory',
 ]
 const samples = Object.fromEntries(variants.map((v) => [v, []]))
+const cpuSamples = Object.fromEntries(variants.map((v) => [v, []]))
 const counts = {}
 const { edited, id: editedId } = editOne(docs)
 for (let round = 0; round < rounds; round++) {
@@ -142,7 +146,10 @@ for (let round = 0; round < rounds; round++) {
   } finally {
     rmSync(cacheDir, { recursive: true, force: true })
   }
-  for (const v of variants) samples[v].push(runs[v].ms)
+  for (const v of variants) {
+    samples[v].push(runs[v].ms)
+    cpuSamples[v].push(runs[v].cpuMs)
+  }
   Object.assign(counts, {
     elements: runs.naive.elements,
     editedId,
@@ -161,6 +168,7 @@ const median = (xs) => {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
 }
 const m = Object.fromEntries(Object.entries(samples).map(([k, xs]) => [k, median(xs)]))
+const cpu = Object.fromEntries(Object.entries(cpuSamples).map(([k, xs]) => [k, median(xs)]))
 const ratios = {
   'cold (2 threads) vs naive loop': { ratio: m.naive / m.cold, target: 1.7 },
   'warm vs cold': { ratio: m.cold / m.warm, target: 20 },
@@ -179,6 +187,7 @@ if (values.json) {
         threads,
         level: values.level,
         medianMs: m,
+        medianCpuMs: cpu,
         ratios,
         counts,
       },
@@ -188,6 +197,7 @@ if (values.json) {
   )
 } else {
   console.log(`\nmedians (ms): ${variants.map((v) => `${v} ${m[v].toFixed(0)}`).join(' | ')}`)
+  console.log(`CPU time (ms): ${variants.map((v) => `${v} ${cpu[v].toFixed(0)}`).join(' | ')}`)
   console.log(
     `incremental runs extracted ${counts.incremental.extracted} / ${counts.incrementalMemory.extracted} elements (edited ${editedId})`,
   )
