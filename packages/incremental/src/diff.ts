@@ -1,5 +1,6 @@
 import { DuplicateIdError, MissingIdError } from './errors'
 import { hashElement } from './hash'
+import { checkDiffArguments } from './options'
 import type { DiffOptions, Element, ElementDiff, ElementMatch } from './types'
 
 /** Checks every element has a unique non-empty string id; returns id → index. */
@@ -28,6 +29,7 @@ export function diffElements<E extends Element>(
   next: readonly E[],
   options: DiffOptions = {},
 ): ElementDiff<E> {
+  checkDiffArguments(prev, next, options)
   const prevById = indexById(prev)
   indexById(next)
   const hashOf =

@@ -120,9 +120,15 @@ export class UnknownNodeError extends MxError {
   }
 }
 
-function describe(value: unknown): string {
+/** Prints a bad value for a message; never throws (Symbols, BigInts, null-prototype objects). */
+export function describe(value: unknown): string {
   if (value === undefined) return 'undefined'
-  if (typeof value === 'string') return JSON.stringify(value)
+  if (typeof value === 'string') {
+    return JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}…` : value)
+  }
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value)
+  if (typeof value === 'bigint') return `${value}n`
+  if (Array.isArray(value)) return 'an array'
   return typeof value === 'object' ? (value === null ? 'null' : 'an object') : typeof value
 }
 

@@ -1,6 +1,7 @@
 import { EventEmitter } from 'eventemitter3'
 import { CycleError, InvalidOptionError, UnknownNodeError } from './errors'
 import { hashValue } from './hash'
+import { checkGraphOptions } from './options'
 import type {
   DeriveOptions,
   Durability,
@@ -73,6 +74,7 @@ const rank: Record<Durability, number> = { low: 0, high: 1 }
  * re-checking entirely while no high-durability input changed.
  */
 export function createGraph(options: GraphOptions = {}): Graph {
+  checkGraphOptions(options)
   const nodes = new Map<string, Node>()
   const pending = new Map(Object.entries(options.snapshot ?? {}))
   const emitter = new EventEmitter<GraphEvents>()

@@ -2,6 +2,7 @@ import { EventEmitter } from 'eventemitter3'
 import { columnsFromChunks } from './chunks'
 import { InvalidOptionError, StoreCorruptError, UnknownVersionError } from './errors'
 import { digest, elementIgnoreTree, hashElement } from './hash'
+import { checkTrackerOptions } from './options'
 import { type DocumentState, MISSING, stateFrom } from './state'
 import type {
   Element,
@@ -50,16 +51,8 @@ export function createTracker(options: TrackerOptions): Tracker {
   if (!store || typeof store.commit !== 'function') {
     throw new InvalidOptionError('store', 'createTracker needs options.store, a VersionStore')
   }
-  if (options.ignoreFields !== undefined && !Array.isArray(options.ignoreFields)) {
-    throw new InvalidOptionError('ignoreFields', 'ignoreFields must be an array of field names')
-  }
+  checkTrackerOptions(options as unknown as Record<string, unknown>)
   const maxCached = options.maxCachedDocuments ?? 64
-  if (!Number.isInteger(maxCached) || maxCached < 0) {
-    throw new InvalidOptionError(
-      'maxCachedDocuments',
-      `maxCachedDocuments must be an integer >= 0, got ${maxCached}`,
-    )
-  }
   const ignoreFields = [...(options.ignoreFields ?? [])]
   const extractionKey = options.key ?? ''
   const now = options.now ?? Date.now
