@@ -10,6 +10,7 @@ export function describeValue(value: unknown): string {
   if (typeof value === 'bigint') return `${value}n`
   if (value instanceof Date)
     return Number.isNaN(value.getTime()) ? 'Invalid Date' : value.toISOString()
+  if (value instanceof URL) return value.href
   if (Array.isArray(value)) return 'an array'
   return typeof value
 }

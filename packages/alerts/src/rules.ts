@@ -1,3 +1,4 @@
+import { describeValue } from './describe'
 import { parseDuration } from './duration'
 import {
   DuplicateRuleError,
@@ -116,11 +117,11 @@ export function flapSettings(
 ): FlapSettings | undefined {
   if (options === false) return undefined
   const maxChanges = options?.maxChanges ?? 4
-  if (!Number.isInteger(maxChanges) || maxChanges < 2) {
+  if (typeof maxChanges !== 'number' || !Number.isInteger(maxChanges) || maxChanges < 2) {
     throw new RuleInvalidError(
       rule,
       `${field}.maxChanges`,
-      `${rule ? `rule "${rule}": ` : ''}${field}.maxChanges must be an integer >= 2, got ${String(maxChanges)}`,
+      `${rule ? `rule "${rule}": ` : ''}${field}.maxChanges must be an integer >= 2, got ${describeValue(maxChanges)}`,
     )
   }
   return {
@@ -140,12 +141,17 @@ export function compileRule(rule: Rule, defaultFlap: FlapSettings | undefined): 
     throw new RuleInvalidError('', 'rule', 'a rule must be an object')
   const name = rule.name
   if (typeof name !== 'string' || name.trim() === '') {
-    throw new RuleInvalidError(String(name ?? ''), 'name', 'rule name must be a non-empty string')
+    throw new RuleInvalidError(
+      typeof name === 'string' ? name : '',
+      'name',
+      `rule name must be a non-empty string, got ${describeValue(name)}`,
+    )
   }
-  if (!(rule.op in COMPARE))
-    throw invalid(name, 'op', `must be one of >, >=, <, <=, ==, !=, got ${JSON.stringify(rule.op)}`)
+  // Own keys only: `in` would accept 'toString', and throws on a null-prototype object.
+  if (typeof rule.op !== 'string' || !Object.hasOwn(COMPARE, rule.op))
+    throw invalid(name, 'op', `must be one of >, >=, <, <=, ==, !=, got ${describeValue(rule.op)}`)
   if (typeof rule.threshold !== 'number' || Number.isNaN(rule.threshold)) {
-    throw invalid(name, 'threshold', `must be a number, got ${JSON.stringify(rule.threshold)}`)
+    throw invalid(name, 'threshold', `must be a number, got ${describeValue(rule.threshold)}`)
   }
   const hasMetric = rule.metric !== undefined
   const hasExpr = rule.expr !== undefined
@@ -157,7 +163,7 @@ export function compileRule(rule: Rule, defaultFlap: FlapSettings | undefined): 
   const resolve = rule.resolveThreshold
   if (resolve !== undefined) {
     if (typeof resolve !== 'number' || Number.isNaN(resolve))
-      throw invalid(name, 'resolveThreshold', `must be a number, got ${JSON.stringify(resolve)}`)
+      throw invalid(name, 'resolveThreshold', `must be a number, got ${describeValue(resolve)}`)
     if (rule.op === '==' || rule.op === '!=')
       throw invalid(name, 'resolveThreshold', `cannot be used with op ${rule.op}`)
     const below = rule.op === '<' || rule.op === '<='
@@ -174,14 +180,14 @@ export function compileRule(rule: Rule, defaultFlap: FlapSettings | undefined): 
     throw invalid(
       name,
       'noData',
-      `must be one of nodata, alerting, ok, keepLast, got ${JSON.stringify(noData)}`,
+      `must be one of nodata, alerting, ok, keepLast, got ${describeValue(noData)}`,
     )
   const onError = rule.onError ?? 'error'
   if (!ON_ERROR.has(onError))
     throw invalid(
       name,
       'onError',
-      `must be one of error, alerting, ok, keepLast, got ${JSON.stringify(onError)}`,
+      `must be one of error, alerting, ok, keepLast, got ${describeValue(onError)}`,
     )
   if (rule.severity !== undefined && typeof rule.severity !== 'string')
     throw invalid(name, 'severity', 'must be a string')

@@ -6,9 +6,11 @@ import {
   InvalidOptionError,
   MxError,
   parseDuration,
+  RuleInvalidError,
   SilenceInvalidError,
   TemplateInvalidError,
   validateRules,
+  webhookSink,
 } from '../src/index'
 import { manualClock, scriptedSource } from './helpers'
 
@@ -159,5 +161,62 @@ describe('createAlertManager options of any type', () => {
     const error = thrown(() => createAlertManager({ source, rules: [], ...options } as never))
     expect(error).toBeInstanceOf(InvalidOptionError)
     expect(error).toMatchObject({ code: 'MX_INVALID_OPTION', option, message })
+  })
+})
+
+describe('rule fields of any type', () => {
+  const base = { name: 'R', metric: 'm', op: '>', threshold: 1 }
+  it.each([
+    [{ op: 'toString' }, 'op', 'rule "R": op must be one of >, >=, <, <=, ==, !=, got "toString"'],
+    [
+      { op: Object.create(null) },
+      'op',
+      'rule "R": op must be one of >, >=, <, <=, ==, !=, got object',
+    ],
+    [{ threshold: 1n }, 'threshold', 'rule "R": threshold must be a number, got 1n'],
+    [
+      { noData: -1n },
+      'noData',
+      'rule "R": noData must be one of nodata, alerting, ok, keepLast, got -1n',
+    ],
+    [
+      { onError: Symbol('e') },
+      'onError',
+      'rule "R": onError must be one of error, alerting, ok, keepLast, got symbol',
+    ],
+    [{ name: Object.create(null) }, 'name', 'rule name must be a non-empty string, got object'],
+    [
+      { flap: { maxChanges: 3n } },
+      'flap.maxChanges',
+      'rule "R": flap.maxChanges must be an integer >= 2, got 3n',
+    ],
+  ])('refuses %o with MX_ALERT_RULE_INVALID naming the field', (fields, field, message) => {
+    const error = thrown(() => validateRules([{ ...base, ...fields } as never]))
+    expect(error).toBeInstanceOf(RuleInvalidError)
+    expect(error).toMatchObject({ code: 'MX_ALERT_RULE_INVALID', field, message })
+  })
+})
+
+describe('webhookSink options of any type', () => {
+  it.each([
+    [{ url: Object.create(null) }, 'url', 'webhookSink url must be an absolute URL, got object'],
+    [
+      { url: 'http://x', retries: 2n },
+      'retries',
+      'webhookSink retries must be a non-negative integer, got 2n',
+    ],
+    [
+      { url: 'http://x', backoff: { factor: Symbol('f') } },
+      'backoff.factor',
+      'webhookSink backoff.factor must be >= 1, got symbol',
+    ],
+  ])('refuses %o with MX_INVALID_OPTION naming the option', (options, option, message) => {
+    const error = thrown(() => webhookSink(options as never))
+    expect(error).toBeInstanceOf(InvalidOptionError)
+    expect(error).toMatchObject({ code: 'MX_INVALID_OPTION', option, message })
+  })
+
+  it('still accepts a URL object', () => {
+    expect(webhookSink({ url: new URL('http://127.0.0.1:9/hook') }).name).toMatch(/webhook/)
   })
 })

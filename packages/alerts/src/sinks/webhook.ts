@@ -1,4 +1,5 @@
 import { systemClock } from '../clock'
+import { describeValue } from '../describe'
 import { durationOption } from '../duration'
 import { InvalidOptionError, SinkFailedError } from '../errors'
 import type { Clock, Duration, Notification, Sink } from '../types'
@@ -74,18 +75,20 @@ class RetryableError extends Error {}
 export function webhookSink(options: WebhookSinkOptions): Sink {
   let url: URL
   try {
-    url = new URL(String(options?.url))
+    const given: unknown = options?.url
+    // String() of a null-prototype object throws: only strings and URLs are parsed.
+    url = new URL(typeof given === 'string' || given instanceof URL ? given : '')
   } catch {
     throw new InvalidOptionError(
       'url',
-      `webhookSink url must be an absolute URL, got ${String(options?.url)}`,
+      `webhookSink url must be an absolute URL, got ${describeValue(options?.url)}`,
     )
   }
   const retries = options.retries ?? 3
-  if (!Number.isInteger(retries) || retries < 0) {
+  if (typeof retries !== 'number' || !Number.isInteger(retries) || retries < 0) {
     throw new InvalidOptionError(
       'retries',
-      `webhookSink retries must be a non-negative integer, got ${String(retries)}`,
+      `webhookSink retries must be a non-negative integer, got ${describeValue(retries)}`,
     )
   }
   const timeoutMs = durationOption('timeout', options.timeout ?? '10s')
@@ -95,7 +98,7 @@ export function webhookSink(options: WebhookSinkOptions): Sink {
   if (typeof factor !== 'number' || !(factor >= 1)) {
     throw new InvalidOptionError(
       'backoff.factor',
-      `webhookSink backoff.factor must be >= 1, got ${String(factor)}`,
+      `webhookSink backoff.factor must be >= 1, got ${describeValue(factor)}`,
     )
   }
   const doFetch = options.fetch ?? globalThis.fetch
