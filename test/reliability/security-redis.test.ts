@@ -85,6 +85,9 @@ describeRedis('Redis security: namespaces isolated, signed entries reject tamper
     await a.invalidate({ pattern: '*' })
     await root.invalidate({ pattern: '*' })
     await a.clear()
+    // B's entries are still in Redis (checked directly), and B still reads them.
+    const bKeys = await redis.keys(`${prefix}e:*tenant_b*`)
+    expect(bKeys.length).toBe(3)
     const fresh = make({ namespace: 'tenant_b' })
     expect(await fresh.get('k')).toBe('secret of b')
     expect(await fresh.get('other')).toBe('b2')
