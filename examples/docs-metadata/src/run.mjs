@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url'
 import { createEngine } from '@mx/engine'
 import { createProfiler, renderReport } from '@mx/profiler'
 import { folderDocuments, installedDocuments, readCorpus } from './corpus.mjs'
-import { buildSummary } from './summary.mjs'
+import { buildSummary, createTally } from './summary.mjs'
 
 /** The extractor module the engine loads, in this thread and in each worker thread. */
 export const extractorUrl = new URL('./extractor.mjs', import.meta.url)
@@ -57,7 +57,7 @@ export async function runExtraction(options, hooks = {}) {
     engineOptions(options, options.level === 'basic' ? undefined : profiler),
   )
   const out = await openLines(options.out)
-  const results = []
+  const tally = createTally()
   const slim = []
   const readFailures = []
   const flushReadFailures = async () => {
@@ -70,7 +70,7 @@ export async function runExtraction(options, hooks = {}) {
         error: { code: failure.error.code, message: failure.error.message },
         stage: 'read',
       }
-      results.push(line)
+      tally.add(line)
       await out.write(line)
       hooks.onResult?.(line)
     }
@@ -83,7 +83,7 @@ export async function runExtraction(options, hooks = {}) {
     for await (const result of engine.extractMany(source)) {
       await flushReadFailures()
       const line = documentLine(result)
-      results.push(line)
+      tally.add(line)
       if (result.ok) slim.push({ ok: true, id: result.id, metadata: relateInput(result.metadata) })
       await out.write(line)
       hooks.onResult?.(line)
@@ -92,7 +92,7 @@ export async function runExtraction(options, hooks = {}) {
     const relations = (await engine.relate(slim)) ?? {}
     await out.write({ kind: 'corpus', documents: slim.length, ...relations })
     const seconds = (performance.now() - started) / 1000
-    const summary = buildSummary({ options, results, relations, report: engine.report(), seconds })
+    const summary = buildSummary({ options, tally, relations, report: engine.report(), seconds })
     await writeHtmlReport(options.report, profiler, summary)
     return summary
   } finally {

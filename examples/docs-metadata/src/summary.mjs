@@ -3,35 +3,49 @@
 const stageNames = ['parse', 'elements', 'document', 'cache', 'total']
 
 /**
- * @param {{ options: object, results: object[], relations: object, report: import('@mx/engine').EngineReport, seconds: number }} input
+ * Counts the JSON lines as they are written, so the summary never needs the results kept in
+ * memory (only the failures, for their list).
  */
-export function buildSummary({ options, results, relations, report, seconds }) {
-  const ok = results.filter((r) => r.ok)
-  const failed = results.filter((r) => !r.ok)
-  const sum = (pick) => ok.reduce((n, r) => n + pick(r.stats), 0)
-  const byCode = {}
-  for (const r of failed) {
-    const code = r.error.reason ?? r.error.code
-    byCode[code] = (byCode[code] ?? 0) + 1
+export function createTally() {
+  const tally = {
+    documents: { total: 0, ok: 0, failed: 0, fromCache: 0, extracted: 0 },
+    elements: { total: 0, extracted: 0, reused: 0 },
+    failures: /** @type {{ id: string, code: string }[]} */ ([]),
+    /** @param {{ id: string, ok: boolean, stats?: any, error?: any }} line */
+    add(line) {
+      tally.documents.total++
+      if (!line.ok) {
+        tally.documents.failed++
+        tally.failures.push({ id: line.id, code: line.error.reason ?? line.error.code })
+        return
+      }
+      const { stats } = line
+      tally.documents.ok++
+      if (stats.source === 'document-cache') tally.documents.fromCache++
+      if (stats.extracted > 0) tally.documents.extracted++
+      tally.elements.total += stats.elements
+      tally.elements.extracted += stats.extracted
+      tally.elements.reused += stats.reused
+    },
   }
+  return tally
+}
+
+/**
+ * @param {{ options: any, tally: ReturnType<typeof createTally>, relations: any,
+ *   report: import('@mx/engine').EngineReport, seconds: number }} input
+ */
+export function buildSummary({ options, tally, relations, report, seconds }) {
+  const byCode = {}
+  for (const { code } of tally.failures) byCode[code] = (byCode[code] ?? 0) + 1
   return {
     source: options.dir ?? 'node_modules (installed packages’ README, CHANGELOG, docs/)',
     level: options.level,
     threads: options.threads,
-    documents: {
-      total: results.length,
-      ok: ok.length,
-      failed: failed.length,
-      fromCache: ok.filter((r) => r.stats.source === 'document-cache').length,
-      extracted: ok.filter((r) => r.stats.extracted > 0).length,
-    },
-    elements: {
-      total: sum((s) => s.elements),
-      extracted: sum((s) => s.extracted),
-      reused: sum((s) => s.reused),
-    },
+    documents: { ...tally.documents },
+    elements: { ...tally.elements },
     seconds: round(seconds, 3),
-    documentsPerSecond: round(results.length / seconds, 1),
+    documentsPerSecond: round(tally.documents.total / seconds, 1),
     stages: Object.fromEntries(
       stageNames.map((name) => [
         name,
@@ -59,11 +73,7 @@ export function buildSummary({ options, results, relations, report, seconds }) {
     ranIn: report.ranIn,
     peakRssBytes: report.memory.peakRss,
     alerts: report.alerts.map((a) => a.rule),
-    failures: {
-      total: failed.length,
-      byCode,
-      documents: failed.map((r) => ({ id: r.id, code: r.error.reason ?? r.error.code })),
-    },
+    failures: { total: tally.failures.length, byCode, documents: tally.failures },
     relations: {
       links: relations.links?.length ?? 0,
       duplicates: relations.duplicates?.length ?? 0,
