@@ -105,13 +105,13 @@ export async function runExtraction(options, hooks = {}) {
 /** A result as a JSON line: the metadata without the internals relate() works from. */
 function documentLine(result) {
   if (!result.ok) {
-    // parse() errors keep their own code (MX_DOCS_*) inside the engine's message: surface it.
-    const reason = /\b(MX_DOCS_[A-Z0-9_]+)\b/.exec(result.error.message)?.[1]
+    // The engine's code says which stage failed; causeCode is parse()'s own (MX_DOCS_*).
+    const { causeCode: reason, ...error } = result.error
     return {
       kind: 'document',
       id: result.id,
       ok: false,
-      error: { ...result.error, ...(reason && { reason }) },
+      error: { ...error, ...(reason && { reason }) },
       stage: 'extract',
     }
   }

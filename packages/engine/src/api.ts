@@ -91,7 +91,11 @@ export interface ExtractSuccess<D = unknown, M = unknown> {
 export interface ExtractFailure {
   ok: false
   id: string
-  error: { code: string; message: string }
+  /**
+   * `code` is the engine's stable code; `causeCode` is the string `code` of the error the
+   * extractor itself threw (e.g. a parser's own `MX_DOCS_BINARY`), when it had one.
+   */
+  error: { code: string; message: string; causeCode?: string }
   meta?: Record<string, unknown>
 }
 

@@ -77,7 +77,11 @@ function finish(ctx: EngineContext, result: ExtractResult, started: number): Ext
 function failure(doc: SourceDocument, error: unknown): ExtractFailure {
   const known = error instanceof DocumentError
   const code = known ? error.code : 'MX_ENGINE_EXTRACT'
-  return withMeta({ ok: false, id: doc.id, error: { code, message: messageOf(error) } }, doc)
+  const causeCode = (known ? error.cause : error) as { code?: unknown } | null | undefined
+  const details: ExtractFailure['error'] = { code, message: messageOf(error) }
+  if (typeof causeCode?.code === 'string' && causeCode.code !== code)
+    details.causeCode = causeCode.code
+  return withMeta({ ok: false, id: doc.id, error: details }, doc)
 }
 
 /**

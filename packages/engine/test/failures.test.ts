@@ -43,6 +43,22 @@ describe('per-document failures', () => {
     })
   })
 
+  it("keeps the extractor's own error code as causeCode next to the engine's code", async () => {
+    await using engine = createEngine({ extractor: fixture('failing.mjs'), level: 'basic' })
+    const [coded, plain] = await collect(
+      engine.extractMany([input('coded', 'CODED'), input('plain', 'PARSE me')]),
+    )
+    expect(coded).toMatchObject({
+      ok: false,
+      error: {
+        code: 'MX_ENGINE_PARSE',
+        causeCode: 'MY_PARSER_BINARY',
+        message: 'parse threw: not text',
+      },
+    })
+    expect((plain as ExtractFailure).error).not.toHaveProperty('causeCode')
+  })
+
   it('fails a document whose async element never settles with MX_ENGINE_TIMEOUT', async () => {
     await using engine = createEngine({
       extractor: fixture('failing.mjs'),
