@@ -195,24 +195,36 @@ export class CacheCore {
     return this.codec.encode(key, found.value, found.entry.expiresAt, found.entry.staleUntil)
   }
 
-  /** Writes an entry to every tier: the value by reference to memory tiers, encoded bytes to shared ones. */
-  async write(key: string, value: unknown, meta: Omit<TierEntry, 'value'>): Promise<void> {
+  /**
+   * Writes an entry to every tier: the value by reference to memory tiers, encoded bytes to
+   * shared ones. A value that cannot be serialized throws a typed error before any tier is
+   * written, unless `memoryOnlyIfUnencodable` (a factory's result, which the caller must get):
+   * then it is kept in the memory tiers only and the failure is counted on each shared tier.
+   */
+  async write(
+    key: string,
+    value: unknown,
+    meta: Omit<TierEntry, 'value'>,
+    memoryOnlyIfUnencodable = false,
+  ): Promise<void> {
     let bytes: Uint8Array | undefined
-    // Encoded before any tier is written: a value that cannot be serialized fails the write
-    // with a typed error and leaves no tier holding it.
     if (this.tiers.some((tier) => tier.kind !== 'memory')) {
       try {
         bytes = this.codec.encode(key, value, meta.expiresAt, meta.staleUntil)
       } catch (error) {
-        throw new SerializeError(key, error)
+        if (!memoryOnlyIfUnencodable) throw new SerializeError(key, error)
+        const failure = new SerializeError(key, error)
+        this.tiers.forEach((tier, index) => {
+          if (tier.kind !== 'memory') this.fail(failure, 'encode', index)
+        })
       }
     }
     const writes: Array<Promise<void>> = []
     this.tiers.forEach((tier, index) => {
       if (tier.kind === 'memory') {
         writes.push(this.safely(index, 'set', () => tier.set(key, { ...meta, value })))
-      } else {
-        const encoded = bytes as Uint8Array
+      } else if (bytes !== undefined) {
+        const encoded = bytes
         writes.push(this.safely(index, 'set', () => tier.set(key, { ...meta, value: encoded })))
       }
     })

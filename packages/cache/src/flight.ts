@@ -157,7 +157,7 @@ async function run<T>(
     : invoke()
   const settled = produced.then(async (value) => {
     core.record('mx_cache_factory_ms', performance.now() - started)
-    if (!skipped && !watch.superseded) await core.write(key, value, meta)
+    if (!skipped && !watch.superseded) await core.write(key, value, meta, true)
     return value
   })
   // The lock is released before any caller sees the result, so waiters in other processes

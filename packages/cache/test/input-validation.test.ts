@@ -127,6 +127,29 @@ describe('cache.set() of a value the disk tier cannot serialize', () => {
     }
   })
 
+  it('getOrSet returns a factory value the disk tier cannot encode, keeps it in memory only and counts the failure', async () => {
+    const cache = createCache({
+      tiers: [memoryTier(), diskTier({ dir: `${dir.path}/factory` })],
+    })
+    const errors: string[] = []
+    cache.on('error', (event) =>
+      errors.push(`${event.operation}:${(event.error as SerializeError).code}`),
+    )
+    try {
+      const fn = () => 1
+      expect(await cache.getOrSet('f', async () => fn)).toBe(fn)
+      expect(cache.getSync('f')).toBe(fn)
+      expect(cache.stats().errors).toBe(1)
+      expect(errors).toEqual(['encode:MX_CACHE_SERIALIZE'])
+      // Nothing reached the disk tier: a cache without the memory tier would miss.
+      const diskOnly = createCache({ tiers: [diskTier({ dir: `${dir.path}/factory` })] })
+      expect(await diskOnly.get('f')).toBeUndefined()
+      await diskOnly.close()
+    } finally {
+      await cache.close()
+    }
+  })
+
   it('keeps storing functions in a memory-only cache, which never serializes', async () => {
     const cache = createCache()
     const fn = () => 1
