@@ -11,6 +11,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import os from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { stripVTControlCharacters } from 'node:util'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const only = new Set(process.argv.slice(2))
@@ -57,11 +58,11 @@ function run(command, args, cwd) {
   })
 }
 
-// npm and pnpm chatter is not a figure.
+// npm and pnpm chatter, and the build logs of benches that build first, are not figures.
 function clean(output) {
-  return output
+  return stripVTControlCharacters(output)
     .split('\n')
-    .filter((line) => !/^(npm warn|> |\s*$)/.test(line))
+    .filter((line) => !/^(npm warn|> |(CLI|ESM|CJS|DTS) |\s*$)/.test(line))
     .join('\n')
     .trim()
 }
