@@ -16,6 +16,8 @@ export class EngineStats {
   readonly ranIn = { inline: 0, workers: 0, none: 0 }
   readonly errors: Record<string, number> = {}
   readonly pressure = { pauses: 0, shrinks: 0 }
+  /** The counter values last copied into the profiler (see `syncGauges`). */
+  readonly synced: Record<string, number> = {}
   readonly stages = {
     parse: new SampleRing(),
     elements: new SampleRing(),

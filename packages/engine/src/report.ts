@@ -15,6 +15,7 @@ export function buildReport(
   peakRss: number,
 ): EngineReport {
   const { stats, slots } = ctx
+  syncGauges(ctx)
   const elapsedMs = ctx.clock.now() - stats.startedAt
   const total = stats.ok + stats.failed
   const report: EngineReport = {
@@ -82,9 +83,37 @@ export function engineGauges(ctx: EngineContext): Record<string, number> {
   return metrics
 }
 
-/** Writes the engine's ratios into the profiler's gauges, when it has gauges. */
+/** The engine's running totals, by the counter name they take in the profiler. */
+function engineCounters(ctx: EngineContext): Record<string, number> {
+  const { stats } = ctx
+  return {
+    'documents.ok': stats.ok,
+    'documents.failed': stats.failed,
+    'elements.extracted': stats.extracted,
+    'elements.reused': stats.reused,
+    'cache.document.hits': stats.documentHits,
+    'cache.document.misses': stats.documentMisses,
+  }
+}
+
+/**
+ * Writes the engine's ratios into the profiler's gauges and advances its counters by what
+ * happened since the last sync, when the profiler has them. Called about once a second while
+ * documents complete, and by `report()`.
+ */
 export function syncGauges(ctx: EngineContext): void {
   const { profiler } = ctx.slots
-  if (!profiler?.gauge) return
-  for (const [name, value] of Object.entries(engineGauges(ctx))) profiler.gauge(name).set(value)
+  if (profiler?.gauge) {
+    for (const [name, value] of Object.entries(engineGauges(ctx))) profiler.gauge(name).set(value)
+  }
+  if (profiler?.counter) {
+    const { synced } = ctx.stats
+    for (const [name, value] of Object.entries(engineCounters(ctx))) {
+      // Registered even at zero: a hit ratio needs both its hits and its misses counter.
+      const counter = profiler.counter(name)
+      const delta = value - (synced[name] ?? 0)
+      if (delta > 0) counter.inc(delta)
+      synced[name] = value
+    }
+  }
 }

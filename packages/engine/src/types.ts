@@ -91,6 +91,12 @@ export interface ProfilerSlot {
   gauge?(name: string): { set(value: number): void }
   /** A histogram handle: when present, per-document durations skip `record`'s name lookup. */
   histogram?(name: string): { record(value: number): void }
+  /**
+   * A counter: when present the engine keeps `documents.ok`, `documents.failed`,
+   * `elements.extracted`, `elements.reused` and `cache.document.hits`/`.misses` in it (the
+   * throughput and hit-ratio charts of `@mx/profiler`'s report read them).
+   */
+  counter?(name: string): { inc(value?: number): void }
 }
 
 /** The memory slot: a pressure level and its changes. A `@mx/memory` monitor satisfies it. */

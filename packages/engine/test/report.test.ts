@@ -1,3 +1,4 @@
+import { createProfiler } from '@mx/profiler'
 import { describe, expect, it } from 'vitest'
 import { createEngine } from '../src/index'
 import { collect, mapCache } from './helpers'
@@ -63,5 +64,53 @@ describe('report', () => {
     })
     expect(report.elapsedMs).toBe(clock.t - 1000)
     expect(report.memory.peakRss).toBeGreaterThan(0)
+  })
+
+  it("keeps the profiler's counters, so its report charts throughput and the document hit ratio", async () => {
+    const { clock, extractor } = timedExtractor()
+    const profiler = createProfiler()
+    try {
+      await using engine = createEngine({
+        extractor,
+        clock,
+        level: 'basic',
+        cache: mapCache(),
+        profiler,
+      })
+      await collect(
+        engine.extractMany([
+          { id: 'a', content: 'one two three' },
+          { id: 'x', content: 5 } as never,
+        ]),
+      )
+      engine.report()
+      expect(profiler.snapshot().hitRatios).toContainEqual({
+        name: 'cache.document',
+        hits: 0,
+        misses: 1,
+        ratio: 0,
+      })
+      await engine.extract({ id: 'a', content: 'one two three' }) // from the document cache
+      engine.report() // a second sync adds only what happened since the first
+      const counters = Object.fromEntries(
+        profiler.snapshot().counters.map((c) => [c.name, c.value]),
+      )
+      expect(counters).toMatchObject({
+        'documents.ok': 2,
+        'documents.failed': 1,
+        'elements.extracted': 3,
+        'elements.reused': 3,
+        'cache.document.hits': 1,
+        'cache.document.misses': 1,
+      })
+      expect(profiler.snapshot().hitRatios).toContainEqual({
+        name: 'cache.document',
+        hits: 1,
+        misses: 1,
+        ratio: 0.5,
+      })
+    } finally {
+      profiler.close()
+    }
   })
 })
