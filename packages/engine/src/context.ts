@@ -16,8 +16,6 @@ export class EngineStats {
   readonly ranIn = { inline: 0, workers: 0, none: 0 }
   readonly errors: Record<string, number> = {}
   readonly pressure = { pauses: 0, shrinks: 0 }
-  /** The counter values last copied into the profiler (see `syncGauges`). */
-  readonly synced: Record<string, number> = {}
   readonly stages = {
     parse: new SampleRing(),
     elements: new SampleRing(),
@@ -26,6 +24,18 @@ export class EngineStats {
     total: new SampleRing(),
   }
   constructor(readonly startedAt: number) {}
+}
+
+type Counter = { inc(value?: number): void }
+
+/** `documents.ok`/`.failed`, `elements.extracted`/`.reused`, `cache.document.hits`/`.misses`. */
+export interface EngineCounters {
+  ok: Counter
+  failed: Counter
+  extracted: Counter
+  reused: Counter
+  documentHits: Counter
+  documentMisses: Counter
 }
 
 /** What the extraction functions share: the loaded extractor, slots, cost model and stats. */
@@ -43,6 +53,8 @@ export interface EngineContext {
   timeout: number | undefined
   chunkSize: number
   stats: EngineStats
+  /** The profiler's counters the engine keeps live, when the profiler slot has `counter()`. */
+  counters: EngineCounters | undefined
   /** Records a document's duration (ms) into the profiler's `extract.duration` histogram. */
   recordDuration: ((ms: number) => void) | undefined
   emit<K extends keyof EngineEvents>(event: K, ...args: Parameters<EngineEvents[K]>): void

@@ -8,7 +8,7 @@ import { extractStream } from './extract-many'
 import { checkExtractor, loadExtractor, moduleHref } from './extractor'
 import { levels } from './levels'
 import { checkOptions } from './options'
-import { alertMetrics, buildReport, syncGauges } from './report'
+import { alertMetrics, buildReport, profilerCounters, syncGauges } from './report'
 import { PressureGate, SHRINK_FRACTION } from './slots/memory'
 import { resolveSlots } from './slots/resolve'
 import type { AlertView } from './types'
@@ -58,6 +58,7 @@ export function createEngine<D = unknown, M = unknown>(options: EngineOptions): 
     chunkSize: options.chunkSize ?? 512,
     stats: new EngineStats(clock.now()),
     recordDuration: undefined,
+    counters: undefined,
     emit: (event, ...args) => {
       if (event === 'document') afterDocument()
       ;(emitter.emit as (event: string, ...args: unknown[]) => boolean)(event, ...args)
@@ -74,6 +75,7 @@ export function createEngine<D = unknown, M = unknown>(options: EngineOptions): 
     metrics: () => alertMetrics(ctx),
   })
   ctx.slots = slots
+  ctx.counters = profilerCounters(ctx)
   const { profiler } = slots
   if (profiler) {
     const histogram = profiler.histogram?.('extract.duration')

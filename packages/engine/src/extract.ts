@@ -60,6 +60,11 @@ function finish(ctx: EngineContext, result: ExtractResult, started: number): Ext
   ctx.recordDuration?.(ms)
   if (result.ok) {
     stats.ok++
+    if (ctx.counters) {
+      ctx.counters.ok.inc()
+      if (result.stats.extracted > 0) ctx.counters.extracted.inc(result.stats.extracted)
+      if (result.stats.reused > 0) ctx.counters.reused.inc(result.stats.reused)
+    }
     result.stats.durationMs = ms
     stats.elements += result.stats.elements
     stats.extracted += result.stats.extracted
@@ -67,6 +72,7 @@ function finish(ctx: EngineContext, result: ExtractResult, started: number): Ext
     stats.ranIn[result.stats.ranIn]++
   } else {
     stats.failed++
+    ctx.counters?.failed.inc()
     stats.errors[result.error.code] = (stats.errors[result.error.code] ?? 0) + 1
     ctx.emit('error', result)
   }
@@ -120,6 +126,7 @@ export async function extractDocument(
     ctx.stats.stages.cache.add(ctx.clock.now() - started)
     if (isCachedDocument(hit)) {
       ctx.stats.documentHits++
+      ctx.counters?.documentHits.inc()
       const n = hit.elements.length
       const stats = {
         elements: n,
@@ -145,6 +152,7 @@ export async function extractDocument(
       )
     }
     ctx.stats.documentMisses++
+    ctx.counters?.documentMisses.inc()
   }
   const controller = new AbortController()
   const onAbort = () => controller.abort(signal?.reason)

@@ -1,6 +1,6 @@
 import { getHeapStatistics } from 'node:v8'
 import type { EngineReport } from './api'
-import type { EngineContext } from './context'
+import type { EngineContext, EngineCounters } from './context'
 import type { AlertView, PressureLevelName } from './types'
 
 function ratio(hits: number, misses: number): number {
@@ -15,7 +15,6 @@ export function buildReport(
   peakRss: number,
 ): EngineReport {
   const { stats, slots } = ctx
-  syncGauges(ctx)
   const elapsedMs = ctx.clock.now() - stats.startedAt
   const total = stats.ok + stats.failed
   const report: EngineReport = {
@@ -83,37 +82,28 @@ export function engineGauges(ctx: EngineContext): Record<string, number> {
   return metrics
 }
 
-/** The engine's running totals, by the counter name they take in the profiler. */
-function engineCounters(ctx: EngineContext): Record<string, number> {
-  const { stats } = ctx
-  return {
-    'documents.ok': stats.ok,
-    'documents.failed': stats.failed,
-    'elements.extracted': stats.extracted,
-    'elements.reused': stats.reused,
-    'cache.document.hits': stats.documentHits,
-    'cache.document.misses': stats.documentMisses,
-  }
+/** Writes the engine's ratios into the profiler's gauges, when it has gauges. */
+export function syncGauges(ctx: EngineContext): void {
+  const { profiler } = ctx.slots
+  if (!profiler?.gauge) return
+  for (const [name, value] of Object.entries(engineGauges(ctx))) profiler.gauge(name).set(value)
 }
 
 /**
- * Writes the engine's ratios into the profiler's gauges and advances its counters by what
- * happened since the last sync, when the profiler has them. Called about once a second while
- * documents complete, and by `report()`.
+ * The profiler's counters the engine keeps live (documents, elements, document-cache hits and
+ * misses), when the profiler has `counter()`. Made up front: a hit ratio needs both counters
+ * registered, even at zero.
  */
-export function syncGauges(ctx: EngineContext): void {
+export function profilerCounters(ctx: EngineContext): EngineCounters | undefined {
   const { profiler } = ctx.slots
-  if (profiler?.gauge) {
-    for (const [name, value] of Object.entries(engineGauges(ctx))) profiler.gauge(name).set(value)
-  }
-  if (profiler?.counter) {
-    const { synced } = ctx.stats
-    for (const [name, value] of Object.entries(engineCounters(ctx))) {
-      // Registered even at zero: a hit ratio needs both its hits and its misses counter.
-      const counter = profiler.counter(name)
-      const delta = value - (synced[name] ?? 0)
-      if (delta > 0) counter.inc(delta)
-      synced[name] = value
-    }
+  if (!profiler?.counter) return undefined
+  const counter = (name: string) => (profiler.counter as NonNullable<typeof profiler.counter>)(name)
+  return {
+    ok: counter('documents.ok'),
+    failed: counter('documents.failed'),
+    extracted: counter('elements.extracted'),
+    reused: counter('elements.reused'),
+    documentHits: counter('cache.document.hits'),
+    documentMisses: counter('cache.document.misses'),
   }
 }

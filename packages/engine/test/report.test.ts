@@ -91,7 +91,7 @@ describe('report', () => {
         ratio: 0,
       })
       await engine.extract({ id: 'a', content: 'one two three' }) // from the document cache
-      engine.report() // a second sync adds only what happened since the first
+      engine.report()
       const counters = Object.fromEntries(
         profiler.snapshot().counters.map((c) => [c.name, c.value]),
       )
