@@ -1,4 +1,4 @@
-// The machine's parallel ceiling for this extractor, with no mx at all: plain worker_threads,
+// The naive loop, and the machine's parallel ceiling for this extractor with no mx at all: plain worker_threads,
 // each running the naive loop (parse → element() each → document()) over its share of the
 // documents. The benchmark starts them, as a cold engine run starts its pool, and times until
 // every thread is done.
@@ -6,6 +6,21 @@ import { isMainThread, parentPort, Worker, workerData } from 'node:worker_thread
 import { document } from '../src/extractor/document.mjs'
 import { element } from '../src/extractor/element.mjs'
 import { parse } from '../src/extractor/parse.mjs'
+
+/** The same extractor called in a plain loop, no mx: parse → element() each → document(). */
+export function naive(corpus) {
+  let elements = 0
+  for (const doc of corpus) {
+    try {
+      const els = parse(doc)
+      const metas = els.map((el) => element(el))
+      const { content: _content, ...rest } = doc
+      document(els, metas, { doc: rest, docId: doc.id })
+      elements += els.length
+    } catch {}
+  }
+  return { elements }
+}
 
 /** Runs `corpus` split round-robin over `threads` plain worker threads; resolves the element count. */
 export function rawThreads(corpus, threads) {
@@ -27,16 +42,4 @@ export function rawThreads(corpus, threads) {
   ).then((counts) => ({ elements: counts.reduce((a, b) => a + b, 0) }))
 }
 
-if (!isMainThread) {
-  let elements = 0
-  for (const doc of workerData) {
-    try {
-      const els = parse(doc)
-      const metas = els.map((el) => element(el))
-      const { content: _content, ...rest } = doc
-      document(els, metas, { doc: rest, docId: doc.id })
-      elements += els.length
-    } catch {}
-  }
-  parentPort.postMessage(elements)
-}
+if (!isMainThread) parentPort.postMessage(naive(workerData).elements)

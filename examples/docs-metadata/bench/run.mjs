@@ -15,11 +15,8 @@ import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { createEngine } from '@mx/engine'
 import { installedDocuments } from '../src/corpus.mjs'
-import { document } from '../src/extractor/document.mjs'
-import { element } from '../src/extractor/element.mjs'
-import { parse } from '../src/extractor/parse.mjs'
 import { extractorUrl, workspaceRoot } from '../src/run.mjs'
-import { rawThreads } from './raw-threads.mjs'
+import { naive, rawThreads } from './raw-threads.mjs'
 
 const { values } = parseArgs({
   options: {
@@ -46,20 +43,6 @@ const log = (text) => !values.json && console.log(text)
 log(
   `${docs.length} documents, ${(bytes / 1e6).toFixed(1)} MB, ${rounds} rounds, ${threads} threads, level ${values.level}`,
 )
-
-function naive(corpus) {
-  let elements = 0
-  for (const doc of corpus) {
-    try {
-      const els = parse(doc)
-      const metas = els.map((el) => element(el))
-      const { content: _content, ...rest } = doc
-      document(els, metas, { doc: rest, docId: doc.id })
-      elements += els.length
-    } catch {}
-  }
-  return { elements }
-}
 
 /** Runs `corpus` through `engine`; counts what the results say about where the work came from. */
 async function extractAll(engine, corpus) {
