@@ -77,25 +77,33 @@ function classifySameIds<E extends Element>(
   const ids = prev.ids
   if (ids.length !== size) return undefined
   const prevSnapshots = prev.snapshots
-  const prevElements = env.immutable ? prev.elements : undefined
   const suspects: number[] = []
-  for (let i = 0; i < size; i++) {
-    const element = elements[i] as E | null | undefined
-    if (element == null || element.id !== ids[i]) return undefined
-    // default mode: an element whose fields still equal the snapshot keeps its hash;
-    // immutableElements: the very same object does
-    const same = env.immutable
-      ? prevElements !== undefined && prevElements[i] === element
-      : prevSnapshots?.matches(i, element) === true
-    if (!same) suspects.push(i)
+  let snapshots: SnapshotTable | undefined
+  if (env.immutable) {
+    // the very same object keeps its hash (not even its id is read again); any other is hashed
+    const prevElements = prev.elements
+    for (let i = 0; i < size; i++) {
+      const element = elements[i] as E | null | undefined
+      if (prevElements !== undefined && prevElements[i] === element) continue
+      if (element == null || element.id !== ids[i]) return undefined
+      suspects.push(i)
+    }
+  } else if (prevSnapshots) {
+    // an element whose fields still equal its snapshot keeps its hash
+    snapshots = prevSnapshots.scan(elements, prev.elements, ids, suspects)
+    if (snapshots === undefined) return undefined
+  } else {
+    for (let i = 0; i < size; i++) {
+      const element = elements[i] as E | null | undefined
+      if (element == null || element.id !== ids[i]) return undefined
+      suspects.push(i)
+    }
+    snapshots = SnapshotTable.create(size)
   }
   // slices are memory copies: far cheaper than writing 10,000 entries one by one
   const hashes = prev.hashes.slice()
   const resultKeys = prev.resultKeys.slice()
   const results = prev.results.slice()
-  const snapshots = env.immutable
-    ? undefined
-    : (prevSnapshots?.clone() ?? SnapshotTable.create(size))
   const changed: number[] = []
   for (const i of suspects) {
     const element = elements[i] as E
@@ -192,7 +200,7 @@ function classifyMatched<E extends Element>(
     } else if (snapshots) {
       if (prevSnapshots?.matches(at, element)) {
         hash = prev.hashes[at] as string
-        snapshots.copy(prevSnapshots, at, i)
+        snapshots.copy(prevSnapshots, at, i, prevElements?.[at] === element)
       } else {
         hash = env.hashOf(element)
         snapshots.take(i, element, env.ignore)

@@ -83,9 +83,30 @@ function record(
   computed: readonly unknown[],
   counts: UpdateCounts,
 ): ComputedResults {
-  const { elements, resultKeys, results } = columns
   const blobs: Record<string, unknown> = {}
   const why: RecomputeReason[] = []
+  recordComputed(prev, columns, dirty, computed, counts, blobs, why)
+  reuseRepeats(columns, repeats, counts, blobs)
+  // `dirty` is in document order, so the reasons are too, as with one call per element
+  return { blobs, why }
+}
+
+// The two loops below are functions of their own, ending with their loop: the first update of
+// a large document runs them 10,000 times, and V8 compiles them on-stack from inside the loop.
+// Code after such a loop gets no type feedback before that compilation, and V8 (Node 20) keeps
+// re-entering the compiled loop on later small updates and bailing out at that code, on every
+// call. Nothing after the loop means nothing to bail out on.
+
+function recordComputed(
+  prev: Previous,
+  columns: PendingResults,
+  dirty: readonly number[],
+  computed: readonly unknown[],
+  counts: UpdateCounts,
+  blobs: Record<string, unknown>,
+  why: RecomputeReason[],
+): void {
+  const { elements, resultKeys, results } = columns
   for (let n = 0; n < dirty.length; n++) {
     const i = dirty[n] as number
     let result = computed[n]
@@ -98,12 +119,20 @@ function record(
     const input = keys.element(id)
     why.push({ key: keys.result(id), changed: [input], inputs: [input], first: !prev.byId.has(id) })
   }
-  for (const i of repeats) {
+}
+
+function reuseRepeats(
+  columns: PendingResults,
+  repeats: readonly number[],
+  counts: UpdateCounts,
+  blobs: Record<string, unknown>,
+): void {
+  const { resultKeys, results } = columns
+  for (let n = 0; n < repeats.length; n++) {
+    const i = repeats[n] as number
     results[i] = blobs[resultKeys[i] as string]
     counts.reused++
   }
-  // `dirty` is in document order, so the reasons are too, as with one call per element
-  return { blobs, why }
 }
 
 function isPromiseLike(value: unknown): value is PromiseLike<unknown> {

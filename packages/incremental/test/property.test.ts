@@ -39,23 +39,32 @@ const edit: fc.Arbitrary<Edit> = fc.oneof(
 const mode = fc.constantFrom<Mode>('element', 'batch', 'async-batch')
 const initial = fc.array(fc.record({ kind, text }), { maxLength: 10 })
 
-function apply(doc: Block[], change: Edit, nextId: () => string): Block[] {
-  const out = doc.map((block) => ({ ...block }))
+/**
+ * How the caller edits its elements: fresh copies of every element, the same objects mutated
+ * in place, or Immer style (unchanged elements keep their identity, all of them frozen).
+ */
+type Style = 'copy' | 'in-place' | 'frozen'
+const style = fc.constantFrom<Style>('copy', 'in-place', 'frozen')
+
+function apply(doc: Block[], change: Edit, nextId: () => string, how: Style): Block[] {
+  const out = how === 'copy' ? doc.map((block) => ({ ...block })) : doc.slice()
   const at = (n: number) => (out.length === 0 ? -1 : n % out.length)
+  const edit = (i: number, fields: Partial<Block>) => {
+    const block = out[i] as Block
+    if (how === 'frozen') out[i] = Object.freeze({ ...block, ...fields })
+    else Object.assign(block, fields)
+  }
   switch (change.op) {
-    case 'insert':
-      out.splice(change.at % (out.length + 1), 0, {
-        id: nextId(),
-        kind: change.kind,
-        text: change.text,
-        modifiedAt: 0,
-      })
+    case 'insert': {
+      const block = { id: nextId(), kind: change.kind, text: change.text, modifiedAt: 0 }
+      out.splice(change.at % (out.length + 1), 0, how === 'frozen' ? Object.freeze(block) : block)
       break
+    }
     case 'delete':
       if (at(change.at) >= 0) out.splice(at(change.at), 1)
       break
     case 'modify':
-      if (at(change.at) >= 0) (out[at(change.at)] as Block).text = change.text
+      if (at(change.at) >= 0) edit(at(change.at), { text: change.text })
       break
     case 'move':
       if (out.length > 0) {
@@ -64,7 +73,8 @@ function apply(doc: Block[], change: Edit, nextId: () => string): Block[] {
       }
       break
     case 'metadata':
-      if (at(change.at) >= 0) (out[at(change.at)] as Block).modifiedAt++
+      if (at(change.at) >= 0)
+        edit(at(change.at), { modifiedAt: (out[at(change.at)] as Block).modifiedAt + 1 })
       break
   }
   return out
@@ -140,23 +150,29 @@ function affected(prev: Block[], next: Block[]): number {
 }
 
 describe('tracker property', () => {
-  it('always equals a from-scratch result and recomputes exactly the truly affected nodes, with element() or the batch hook', async () => {
+  it('always equals a from-scratch result and recomputes exactly the truly affected nodes, with element() or the batch hook, however the caller edits', async () => {
     await fc.assert(
       fc.asyncProperty(
         mode,
+        style,
+        fc.boolean(),
         initial,
         fc.array(edit, { maxLength: 8 }),
-        async (how, start, edits) => {
+        async (how, editing, trustIdentity, start, edits) => {
           let counter = 0
           const nextId = () => `n${counter++}`
           const store: VersionStore = memoryStore()
-          let tracker = createTracker({ store, ignoreFields: ['modifiedAt'] })
+          // immutableElements is only for callers that never mutate an element in place
+          const immutableElements = trustIdentity && editing !== 'in-place'
+          const open = () =>
+            createTracker({ store, ignoreFields: ['modifiedAt'], immutableElements })
+          let tracker = open()
           let doc: Block[] = start.map((b) => ({ id: nextId(), ...b, modifiedAt: 0 }))
+          if (editing === 'frozen') doc = doc.map((block) => Object.freeze(block))
           let prev: Block[] = []
           for (const [step, change] of [{ op: 'noop' } as Edit, ...edits].entries()) {
-            if (change.op === 'restart')
-              tracker = createTracker({ store, ignoreFields: ['modifiedAt'] })
-            doc = apply(doc, change, nextId)
+            if (change.op === 'restart') tracker = open()
+            doc = apply(doc, change, nextId, editing)
             const batches: Block[][] = []
             const r = await tracker.update('doc', doc, makeSpec(how, batches))
             const scratch = await createTracker({ store: memoryStore() }).update(
@@ -179,7 +195,8 @@ describe('tracker property', () => {
               const ids = batches.flat().map((block) => block.id)
               expect(ids).toEqual([...ids].sort((x, y) => order.indexOf(x) - order.indexOf(y)))
             }
-            prev = doc
+            // a copy: in-place edits would otherwise change the previous document too
+            prev = doc.map((block) => ({ ...block }))
           }
         },
       ),

@@ -79,8 +79,8 @@ describe('content snapshots', () => {
     for (const [i, value] of values.entries()) first.take(i, value)
     // the next version: position 1 changed, positions moved around
     const next = first.empty(3)
-    next.copy(first, 2, 0)
-    next.copy(first, 0, 1)
+    next.copy(first, 2, 0, true)
+    next.copy(first, 0, 1, true)
     next.take(2, { id: 'b', text: 'TWO', meta: { page: 1 } })
     expect(next.matches(0, values[2])).toBe(true)
     expect(next.matches(1, values[0])).toBe(true)
@@ -207,5 +207,107 @@ describe('tracker without immutableElements', () => {
     expect(r.counts).toMatchObject({ skipped: 1, recomputed: 0 })
     expect(r.created).toBe(false)
     expect(calls).toBe(1)
+  })
+
+  it('reads the content of the usual element shapes and of odd ones alike', async () => {
+    const tracker = createTracker({ store: memoryStore() })
+    const spec = { element: (el: Element) => JSON.stringify(el) }
+    const tags: [string, { b: number }] = ['a', { b: 1 }]
+    const deep = { a: [1, 2] }
+    const nullProto = Object.assign(Object.create(null), { id: 'null-proto', text: 'y' })
+    const elements: Element[] = [
+      { id: 'flat', text: 'x', n: 1 },
+      { id: 'nested', meta: { page: 1, deep } },
+      { id: 'array', tags },
+      nullProto,
+    ]
+    await tracker.update('doc', elements, spec)
+    deep.a.push(3)
+    tags[1].b = 2
+    nullProto.text = 'z'
+    const r = await tracker.update('doc', elements, spec)
+    expect(r.counts).toMatchObject({ updated: 3, skipped: 1, recomputed: 3 })
+    expect(r.value.elements.map((e) => e.result)).toEqual(elements.map((el) => JSON.stringify(el)))
+  })
+})
+
+/** A frozen element that counts the reads of its fields (a proxy cannot lie about a frozen target). */
+function counted<T extends object>(target: T, reads: { count: number }): T {
+  return new Proxy(Object.freeze(target), {
+    get(object, key, receiver) {
+      reads.count++
+      return Reflect.get(object, key, receiver)
+    },
+  })
+}
+
+describe('tracker with deeply frozen elements', () => {
+  const frozenNode = (id: string, text: string): Node =>
+    Object.freeze({
+      id,
+      text,
+      meta: Object.freeze({ page: 1, tags: Object.freeze(['a']) }),
+    }) as Node
+
+  it('does not read an unchanged frozen element again, and still sees the changed one', async () => {
+    const tracker = createTracker({ store: memoryStore() })
+    const reads = { count: 0 }
+    const seen: string[] = []
+    const spec = { element: (el: Node) => seen.push(`${el.id}:${el.text}`) }
+    const meta = Object.freeze({ page: 1, tags: Object.freeze(['a']) }) as Node['meta']
+    const watched = counted<Node>({ id: 'a', text: 'one', meta }, reads)
+    const elements = [watched, frozenNode('b', 'two')]
+    await tracker.update('doc', elements, spec)
+    await tracker.update('doc', elements, spec) // its snapshot is now taken
+    reads.count = 0
+    const next = [watched, frozenNode('b', 'TWO')]
+    const r = await tracker.update('doc', next, spec)
+    expect(reads.count).toBe(0)
+    expect(r.counts).toMatchObject({ updated: 1, skipped: 1, recomputed: 1 })
+    expect(seen).toEqual(['a:one', 'b:two', 'b:TWO'])
+  })
+
+  it('reads a frozen element whose nested object is not frozen, and sees it change', async () => {
+    const tracker = createTracker({ store: memoryStore() })
+    const seen: string[] = []
+    const spec = { element: (el: Node) => seen.push(el.meta.tags.join()) }
+    const tags = ['a']
+    const element = Object.freeze({ id: 'a', text: 'one', meta: Object.freeze({ page: 1, tags }) })
+    await tracker.update('doc', [element], spec)
+    tags.push('b')
+    const r = await tracker.update('doc', [element], spec)
+    expect(r.counts).toMatchObject({ updated: 1, recomputed: 1 })
+    expect(seen).toEqual(['a', 'a,b'])
+  })
+
+  it('does not trust a frozen element with a getter: it may answer differently', async () => {
+    const tracker = createTracker({ store: memoryStore() })
+    let text = 'one'
+    const element = Object.freeze({
+      id: 'a',
+      get text() {
+        return text
+      },
+    })
+    const spec = { element: (el: { text: string }) => el.text }
+    await tracker.update('doc', [element], spec)
+    text = 'two'
+    const r = await tracker.update('doc', [element], spec)
+    expect(r.counts).toMatchObject({ updated: 1, recomputed: 1 })
+    expect(r.value.elements[0]?.result).toBe('two')
+  })
+
+  it('trusts a frozen copy with equal content from the update after it arrives', async () => {
+    const tracker = createTracker({ store: memoryStore() })
+    const reads = { count: 0 }
+    const spec = { element: (el: Node) => el.text }
+    await tracker.update('doc', [node('a', 'one')], spec) // not frozen
+    const meta = Object.freeze({ page: 1, tags: Object.freeze(['a']) }) as Node['meta']
+    const copy = counted<Node>({ id: 'a', text: 'one', meta }, reads)
+    const second = await tracker.update('doc', [copy], spec) // equal content, now frozen
+    expect(second.counts).toMatchObject({ skipped: 1, recomputed: 0 })
+    reads.count = 0
+    await tracker.update('doc', [copy], spec)
+    expect(reads.count).toBe(0)
   })
 })
