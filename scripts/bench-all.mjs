@@ -5,7 +5,8 @@
 // docs/benchmarks.md with the machine they ran on.
 //
 //   pnpm bench                 all packages and examples
-//   pnpm bench cache engine    only the packages whose folder name is given
+//   pnpm bench cache engine    only the packages whose folder name is given (their sections of
+//                              docs/benchmarks.md are replaced, the others are kept)
 import { spawn } from 'node:child_process'
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
@@ -81,17 +82,42 @@ for (const workspace of workspaces()) {
   const result = await run(pnpm[0], [...pnpm.slice(1), 'run', 'bench'], join(root, workspace.dir))
   const ok = result.code === 0
   if (!ok) failed++
-  sections.push(
-    [
+  sections.push({
+    name: workspace.name,
+    text: [
       `## ${workspace.name}`,
       '',
-      `\`${workspace.dir}\`: \`pnpm bench\` (${workspace.script}), ${result.seconds.toFixed(0)} s` +
+      `\`${workspace.dir}\`: \`pnpm bench\` (${workspace.script}), ${result.seconds.toFixed(0)} s,` +
+        ` ${new Date().toISOString()}, load average ${loadAverage()}` +
         (ok ? '' : `, **failed** (exit ${result.code ?? result.signal})`),
       '',
+      // fenced: the tables stay aligned as printed, and no formatter rewrites them
+      '```text',
       clean(result.output),
+      '```',
       '',
     ].join('\n'),
-  )
+  })
+}
+
+function loadAverage() {
+  return os
+    .loadavg()
+    .map((n) => n.toFixed(2))
+    .join(' ')
+}
+
+/**
+ * The sections of the existing docs/benchmarks.md by package (a section starts at a `## @mx/`
+ * heading; the headings benches print themselves name no package), so that a filtered run
+ * replaces only its own.
+ */
+function existingSections(file) {
+  if (!existsSync(file)) return []
+  const parts = readFileSync(file, 'utf8')
+    .split(/^(?=## @mx\/)/m)
+    .slice(1)
+  return parts.map((text) => ({ name: text.slice(3, text.indexOf('\n')).trim(), text }))
 }
 
 const cpus = os.cpus()
@@ -100,21 +126,25 @@ const header = [
   '',
   "Written by `pnpm bench` (scripts/bench-all.mjs), which runs every package's `bench` script one",
   'after another. Each script runs mx side by side with the named peer in one process and prints',
-  'ratios; the tables below are what they printed on this run. Figures move between runs on a',
-  'shared machine: compare ratios, not absolute times. Each package README keeps its own',
-  'reference table and the conditions it was measured under.',
+  'ratios; the tables below are what they printed, each section with when it ran and the load',
+  'average at its end (`pnpm bench cache` reruns one package and keeps the other sections).',
+  'Figures move between runs on a shared machine: compare ratios, not absolute times. Each',
+  'package README keeps its own reference table and the conditions it was measured under.',
   '',
-  `- date: ${new Date().toISOString()}`,
   `- machine: ${cpus.length} × ${cpus[0]?.model.trim() ?? 'unknown CPU'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.platform()} ${os.release()}`,
   `- node: ${process.version}`,
-  `- load average at the end: ${os
-    .loadavg()
-    .map((n) => n.toFixed(2))
-    .join(' ')}`,
   '',
 ].join('\n')
 
 mkdirSync(join(root, 'docs'), { recursive: true })
-writeFileSync(join(root, 'docs/benchmarks.md'), `${header}\n${sections.join('\n')}`)
+const file = join(root, 'docs/benchmarks.md')
+let merged = sections
+if (only.size > 0) {
+  const fresh = new Map(sections.map((section) => [section.name, section]))
+  const kept = existingSections(file).map((section) => fresh.get(section.name) ?? section)
+  const added = sections.filter((section) => !kept.includes(section))
+  merged = [...kept, ...added]
+}
+writeFileSync(file, `${header}\n${merged.map((section) => section.text.trimEnd()).join('\n\n')}\n`)
 console.log(`\nbench: wrote docs/benchmarks.md (${sections.length} packages, ${failed} failed)`)
 process.exit(failed === 0 ? 0 : 1)

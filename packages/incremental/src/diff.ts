@@ -10,11 +10,16 @@ export function indexById(elements: readonly Element[]): Map<string, number> {
     const element = elements[i]
     const id = (element as { id?: unknown } | null | undefined)?.id
     if (typeof id !== 'string' || id === '') throw new MissingIdError(i, id)
-    const seen = byId.get(id)
-    if (seen !== undefined) throw new DuplicateIdError(id, [seen, i])
+    // one map operation per element: a repeated id leaves the size unchanged
+    const size = byId.size
     byId.set(id, i)
+    if (byId.size === size) throw new DuplicateIdError(id, [firstWithId(elements, id), i])
   }
   return byId
+}
+
+function firstWithId(elements: readonly Element[], id: string): number {
+  return elements.findIndex((element) => element.id === id)
 }
 
 /**
@@ -31,24 +36,37 @@ export function diffElements<E extends Element>(
 ): ElementDiff<E> {
   checkDiffArguments(prev, next, options)
   const prevById = indexById(prev)
-  indexById(next)
-  const hashOf =
-    options.hashOf ??
-    ((element: Element) => hashElement(element, { ignoreFields: options.ignoreFields }))
-  const prevHashes = prev.map((element) => hashOf(element, 'prev'))
-  const nextHashes = next.map((element) => hashOf(element, 'next'))
-
-  // prevFor[j] = index in prev matched to next[j], or -1
-  const prevFor = new Int32Array(next.length).fill(-1)
-  const byHash = new Uint8Array(next.length)
+  // prevFor[j] = index in prev matched to next[j], or -1; also checks the ids of next
+  const prevFor = matchIds(prevById, prev.length, next)
   const prevTaken = new Uint8Array(prev.length)
   for (let j = 0; j < next.length; j++) {
-    const i = prevById.get((next[j] as E).id)
-    if (i !== undefined) {
-      prevFor[j] = i
-      prevTaken[i] = 1
-    }
+    const i = prevFor[j] as number
+    if (i !== -1) prevTaken[i] = 1
   }
+  let prevHashes: string[]
+  let nextHashes: string[]
+  if (options.hashOf) {
+    // the caller's hashes: asked for every element on both sides (the same object may get a
+    // stored hash as `prev` and a fresh one as `next`)
+    const hashOf = options.hashOf
+    prevHashes = prev.map((element) => hashOf(element, 'prev'))
+    nextHashes = next.map((element) => hashOf(element, 'next'))
+  } else {
+    // the very same object on both sides has the same content: neither side is hashed
+    const ignoreFields = options.ignoreFields
+    const shared = new Uint8Array(prev.length)
+    for (let j = 0; j < next.length; j++) {
+      const i = prevFor[j] as number
+      if (i !== -1 && prev[i] === next[j]) shared[i] = 1
+    }
+    const hash = (element: Element) => hashElement(element, { ignoreFields })
+    prevHashes = prev.map((element, i) => (shared[i] === 1 ? '' : hash(element)))
+    nextHashes = next.map((element, j) => {
+      const i = prevFor[j] as number
+      return i !== -1 && shared[i] === 1 ? '' : hash(element)
+    })
+  }
+  const byHash = new Uint8Array(next.length)
   const leftovers = new Map<string, number[]>()
   for (let i = prev.length - 1; i >= 0; i--) {
     if (prevTaken[i]) continue
@@ -91,6 +109,35 @@ export function diffElements<E extends Element>(
   return diff
 }
 
+/**
+ * For each element of `next`, the index of the element of `prev` with its id (or -1), checking
+ * the ids of `next` as `indexById` does (same errors, same order) without a second map: a
+ * repeated id is either found in `prev` twice, or among the few ids `prev` does not have.
+ */
+function matchIds(
+  prevById: ReadonlyMap<string, number>,
+  prevLength: number,
+  next: readonly Element[],
+): Int32Array {
+  const prevFor = new Int32Array(next.length).fill(-1)
+  const nextFor = new Int32Array(prevLength).fill(-1)
+  const added = new Map<string, number>()
+  for (let j = 0; j < next.length; j++) {
+    const id = (next[j] as { id?: unknown } | null | undefined)?.id
+    if (typeof id !== 'string' || id === '') throw new MissingIdError(j, id)
+    const i = prevById.get(id)
+    const seen = i === undefined ? added.get(id) : nextFor[i]
+    if (seen !== undefined && seen !== -1) throw new DuplicateIdError(id, [seen, j])
+    if (i === undefined) {
+      added.set(id, j)
+    } else {
+      nextFor[i] = j
+      prevFor[j] = i
+    }
+  }
+  return prevFor
+}
+
 /** Marks the positions (ignoring -1) that form one longest strictly increasing subsequence. */
 function longestIncreasingRun(values: Int32Array): Uint8Array {
   const n = values.length
@@ -101,6 +148,8 @@ function longestIncreasingRun(values: Int32Array): Uint8Array {
     if (value === -1) continue
     let lo = 0
     let hi = tails.length
+    // most elements keep their order: extending the longest run needs no search
+    if (hi > 0 && (values[tails[hi - 1] as number] as number) < value) lo = hi
     while (lo < hi) {
       const mid = (lo + hi) >> 1
       if ((values[tails[mid] as number] as number) < value) lo = mid + 1

@@ -47,6 +47,51 @@ describe('diffElements property', () => {
   })
 })
 
+/** The classification of a diff as index pairs, comparable between two diffs. */
+function summary(diff: ReturnType<typeof diffElements>) {
+  const pairs = (list: Array<{ prevIndex: number; nextIndex: number; byHash: boolean }>) =>
+    list.map((m) => [m.prevIndex, m.nextIndex, m.byHash])
+  return {
+    added: diff.added.map((e) => e.id),
+    removed: diff.removed.map((e) => e.id),
+    modified: pairs(diff.modified),
+    moved: pairs(diff.moved),
+    unchanged: pairs(diff.unchanged),
+  }
+}
+
+describe('diffElements with objects shared between the lists', () => {
+  it('classifies exactly as with fresh copies of every element (shared ones are not hashed)', () => {
+    // next: elements of prev, each kept as the same object, copied, or copied and edited,
+    // in a shuffled order, plus new ones
+    const plan = fc.array(fc.tuple(fc.constantFrom('same', 'copy', 'edit'), fc.nat()), {
+      maxLength: 30,
+    })
+    fc.assert(
+      fc.property(docs, plan, fc.array(texts, { maxLength: 3 }), (prev: Element[], how, fresh) => {
+        const next: Element[] = []
+        const used = new Set<number>()
+        for (const [kind, pick] of how) {
+          if (prev.length === 0) break
+          const i = pick % prev.length
+          if (used.has(i)) continue
+          used.add(i)
+          const element = prev[i] as Element
+          if (kind === 'same') next.push(element)
+          else if (kind === 'copy') next.push({ ...element })
+          else next.push({ ...element, text: `${element.text}!` })
+        }
+        for (const [k, text] of fresh.entries()) next.splice(k * 2, 0, { id: `new${k}`, text })
+        const copies = (list: Element[]) => list.map((element) => ({ ...element }))
+        expect(summary(diffElements(prev, next))).toEqual(
+          summary(diffElements(copies(prev), copies(next))),
+        )
+      }),
+      { numRuns: 300 },
+    )
+  })
+})
+
 describe('hashElement property', () => {
   it('does not depend on key order', () => {
     fc.assert(

@@ -71,4 +71,16 @@ describe('diffElements', () => {
     )
     expect(() => diffElements([], [{ id: '' }])).toThrow(/non-empty string id, got ""/)
   })
+
+  it('names both positions of a repeated id, on either side, found in prev or not', () => {
+    const both = (i: number, j: number) => new RegExp(`at index ${i} and ${j}\\)`)
+    expect(() => diffElements([el('a'), el('b'), el('a')], [])).toThrow(both(0, 2))
+    // next: an id prev also has, and one it does not
+    expect(() => diffElements([el('a'), el('b')], [el('b'), el('x'), el('b')])).toThrow(both(0, 2))
+    expect(() => diffElements([el('a')], [el('x'), el('a'), el('x')])).toThrow(both(0, 2))
+    // the first problem in next order wins, as a missing id before a repeat
+    expect(() =>
+      diffElements([el('a')], [el('a'), { text: 'x' } as unknown as Element, el('a')]),
+    ).toThrow(expect.objectContaining({ code: 'MX_MISSING_ID', index: 1 }))
+  })
 })
