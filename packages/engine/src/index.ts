@@ -39,13 +39,11 @@ export {
 export { defineExtractor } from './extractor'
 export type { LevelPreset } from './levels'
 export { levels } from './levels'
-export type {
-  ExtractViaQueueOptions,
-  QueueConnectionOptions,
-  QueueServer,
-  ServeQueueOptions,
-} from './queue'
-export { extractViaQueue, serveQueue } from './queue'
+export type { QueueConnectionOptions } from './queue/connection'
+export type { ExtractViaQueueOptions } from './queue/produce'
+export { extractViaQueue } from './queue/produce'
+export type { QueueServer, ServeQueueOptions } from './queue/serve'
+export { serveQueue } from './queue/serve'
 export type {
   AlertsSlot,
   AlertView,

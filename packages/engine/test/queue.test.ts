@@ -14,7 +14,7 @@ import {
   type SourceDocument,
   serveQueue,
 } from '../src/index'
-import { loadBullMQ } from '../src/queue'
+import { loadBullMQ } from '../src/queue/connection'
 import { collect, doc, docs, fixture } from './helpers'
 
 // BullMQ adds its own ':' after the prefix.

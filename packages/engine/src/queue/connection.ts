@@ -1,0 +1,106 @@
+import { MissingPeerError } from '@mx/workers'
+import { InvalidOptionError } from '../errors'
+import { describe } from '../extractor'
+
+type BullMQ = typeof import('bullmq')
+
+/** Where the queue lives: shared by `serveQueue` (consumers) and `extractViaQueue` (producers). */
+export interface QueueConnectionOptions {
+  /** Redis URL (`redis://` or `rediss://`). Give this or `connection`. */
+  redis?: string
+  /** ioredis options or an ioredis instance you already have (BullMQ's `connection`). */
+  connection?: object
+  /** BullMQ queue name (no `:`). Default `mx-documents`. */
+  name?: string
+  /** BullMQ key prefix. Default BullMQ's (`bull`). */
+  prefix?: string
+}
+
+const DEFAULT_NAME = 'mx-documents'
+
+/** Loads the optional `bullmq` peer; a missing one says how to install it. `importer` is for tests. */
+export async function loadBullMQ(
+  importer: () => Promise<unknown> = () => import('bullmq'),
+): Promise<BullMQ> {
+  try {
+    return (await importer()) as BullMQ
+  } catch (error) {
+    const code = (error as { code?: unknown }).code
+    if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') {
+      throw new MissingPeerError('bullmq', '@mx/engine serveQueue and extractViaQueue', {
+        cause: error,
+      })
+    }
+    throw error
+  }
+}
+
+export function positiveInteger(name: string, value: unknown): void {
+  if (value === undefined) return
+  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
+    throw new InvalidOptionError(name, `${name} must be a positive integer, got ${describe(value)}`)
+  }
+}
+
+/** Checks the connection options and returns BullMQ's `connection`, `name` and `prefix`. */
+export function checkConnection(fn: string, options: QueueConnectionOptions) {
+  if (typeof options !== 'object' || options === null) {
+    throw new InvalidOptionError(
+      'options',
+      `${fn} expects an options object, got ${describe(options)}`,
+    )
+  }
+  const { redis, connection, name = DEFAULT_NAME, prefix } = options
+  if (redis !== undefined && connection !== undefined) {
+    throw new InvalidOptionError('redis', 'give redis or connection, not both')
+  }
+  if (redis === undefined && connection === undefined) {
+    throw new InvalidOptionError('redis', `${fn} needs redis (a redis:// URL) or connection`)
+  }
+  if (connection !== undefined && (typeof connection !== 'object' || connection === null)) {
+    throw new InvalidOptionError(
+      'connection',
+      `connection must be ioredis options or an ioredis instance, got ${describe(connection)}`,
+    )
+  }
+  if (typeof name !== 'string' || name === '' || name.includes(':')) {
+    throw new InvalidOptionError(
+      'name',
+      `name must be a non-empty string without ":", got ${describe(name)}`,
+    )
+  }
+  if (prefix !== undefined && (typeof prefix !== 'string' || prefix === '')) {
+    throw new InvalidOptionError(
+      'prefix',
+      `prefix must be a non-empty string, got ${describe(prefix)}`,
+    )
+  }
+  return {
+    connection: (connection ?? connectionFromUrl(redis)) as import('bullmq').ConnectionOptions,
+    name,
+    ...(prefix === undefined ? {} : { prefix }),
+  }
+}
+
+/** ioredis options from a Redis URL (BullMQ 5 has no `url` option). */
+function connectionFromUrl(value: unknown): Record<string, unknown> {
+  let url: URL | undefined
+  try {
+    url = typeof value === 'string' ? new URL(value) : undefined
+  } catch {}
+  if (!url || !['redis:', 'rediss:'].includes(url.protocol)) {
+    throw new InvalidOptionError(
+      'redis',
+      `redis must be a redis:// or rediss:// URL, got ${describe(value)}`,
+    )
+  }
+  const db = Number(url.pathname.slice(1) || 0)
+  return {
+    host: url.hostname || '127.0.0.1',
+    port: Number(url.port || 6379),
+    ...(url.username ? { username: decodeURIComponent(url.username) } : {}),
+    ...(url.password ? { password: decodeURIComponent(url.password) } : {}),
+    ...(Number.isInteger(db) && db > 0 ? { db } : {}),
+    ...(url.protocol === 'rediss:' ? { tls: {} } : {}),
+  }
+}

@@ -1,0 +1,166 @@
+// The producer side of the queue: enqueue documents, yield their results as consumers finish.
+import { randomBytes } from 'node:crypto'
+import { AbortedError, InvalidOptionError } from '../errors'
+import { describe } from '../extractor'
+// From the barrel, so this file does not depend on which internal module holds the types.
+import type { ExtractResult, SourceDocument } from '../index'
+import {
+  checkConnection,
+  loadBullMQ,
+  positiveInteger,
+  type QueueConnectionOptions,
+} from './connection'
+import { crashed, encode } from './jobs'
+
+export interface ExtractViaQueueOptions extends QueueConnectionOptions {
+  /** Documents enqueued and not yet yielded. Default 64. */
+  maxInFlight?: number
+  signal?: AbortSignal
+  /** Attempts of a job whose consumer threw (an engine closed under it). Default 3. */
+  attempts?: number
+}
+
+// Finished jobs stay in Redis this long (seconds), for producers that reconnect.
+const KEEP_SECONDS = 3600
+// How often (ms) a producer re-reads the state of its pending jobs, in case an event was missed.
+const RECONCILE_MS = 5000
+
+/**
+ * A producer: enqueues the documents of `source` (at most `maxInFlight` not yet yielded) for
+ * the `serveQueue` consumers and yields their results as they complete. A job that failed in
+ * the queue (its consumers kept dying) yields an `MX_ENGINE_CRASH` result; documents are
+ * never dropped. Aborting through `signal` throws `AbortedError`; jobs not started are removed.
+ */
+export function extractViaQueue<D = unknown, M = unknown>(
+  source: Iterable<SourceDocument> | AsyncIterable<SourceDocument>,
+  options: ExtractViaQueueOptions,
+): AsyncIterable<ExtractResult<D, M>> {
+  const common = checkConnection('extractViaQueue', options)
+  positiveInteger('maxInFlight', options.maxInFlight)
+  positiveInteger('attempts', options.attempts)
+  if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) {
+    throw new InvalidOptionError(
+      'signal',
+      `signal must be an AbortSignal, got ${describe(options.signal)}`,
+    )
+  }
+  if (source === null || typeof source !== 'object') {
+    throw new InvalidOptionError('source', `source must be an iterable, got ${describe(source)}`)
+  }
+  return produce(source, options, common) as AsyncIterable<ExtractResult<D, M>>
+}
+
+async function* produce(
+  source: Iterable<SourceDocument> | AsyncIterable<SourceDocument>,
+  options: ExtractViaQueueOptions,
+  common: ReturnType<typeof checkConnection>,
+): AsyncGenerator<ExtractResult> {
+  const { signal } = options
+  const maxInFlight = options.maxInFlight ?? 64
+  const bullmq = await loadBullMQ()
+  const queue = new bullmq.Queue(common.name, common)
+  const events = new bullmq.QueueEvents(common.name, common)
+  queue.on('error', () => {})
+  events.on('error', () => {})
+  const pending = new Map<string, SourceDocument>()
+  // Jobs whose add() resolved: only those can be looked up.
+  const added = new Set<string>()
+  const done: ExtractResult[] = []
+  let wake: (() => void) | undefined
+  const settle = (jobId: string, result: (doc: SourceDocument) => ExtractResult) => {
+    const doc = pending.get(jobId)
+    if (!doc) return
+    pending.delete(jobId)
+    added.delete(jobId)
+    done.push(result(doc))
+    wake?.()
+  }
+  events.on('completed', ({ jobId, returnvalue }) =>
+    settle(jobId, () => returnvalue as unknown as ExtractResult),
+  )
+  events.on('failed', ({ jobId, failedReason }) =>
+    settle(jobId, (doc) => crashed(doc, failedReason)),
+  )
+  // Events are the fast path; this re-read of pending jobs makes a missed event cost seconds,
+  // not a hang, and reports a job someone removed from the queue instead of waiting for it.
+  let reconciling = false
+  const reconcile = setInterval(async () => {
+    if (reconciling) return
+    reconciling = true
+    try {
+      for (const jobId of [...added]) {
+        const job = await bullmq.Job.fromId(queue, jobId)
+        if (job === undefined) settle(jobId, (doc) => crashed(doc, 'removed from the queue'))
+        else if (!job.finishedOn) continue
+        // A completed job always has our result object; a failed one has none.
+        else if (job.returnvalue != null) settle(jobId, () => job.returnvalue as ExtractResult)
+        else settle(jobId, (doc) => crashed(doc, job.failedReason))
+      }
+    } catch {
+      // Redis unreachable: the next round tries again.
+    } finally {
+      reconciling = false
+    }
+  }, RECONCILE_MS)
+  reconcile.unref()
+  const onAbort = () => wake?.()
+  signal?.addEventListener('abort', onAbort)
+  const run = randomBytes(6).toString('hex')
+  const jobOptions = {
+    attempts: options.attempts ?? 3,
+    removeOnComplete: { age: KEEP_SECONDS },
+    removeOnFail: { age: KEEP_SECONDS },
+  }
+  const iterator =
+    Symbol.asyncIterator in source
+      ? source[Symbol.asyncIterator]()
+      : (source as Iterable<SourceDocument>)[Symbol.iterator]()
+  let sourceDone = false
+  let inFlight = 0
+  let sequence = 0
+  try {
+    // Results come from the events stream, which must be listening before the first job exists.
+    await events.waitUntilReady()
+    while (true) {
+      if (signal?.aborted) throw new AbortedError({ cause: signal.reason })
+      const result = done.shift()
+      if (result) {
+        inFlight--
+        yield result
+        continue
+      }
+      if (!sourceDone && inFlight < maxInFlight) {
+        const next = await iterator.next()
+        if (next.done) {
+          sourceDone = true
+          continue
+        }
+        inFlight++
+        const job = encode(next.value)
+        if ('ok' in job) {
+          done.push(job)
+          continue
+        }
+        // The id is known before the job exists, so no completion can come before we listen for it.
+        const jobId = `${run}.${++sequence}`
+        pending.set(jobId, next.value)
+        await queue.add(job.name, job.data, { ...jobOptions, jobId })
+        if (pending.has(jobId)) added.add(jobId)
+        continue
+      }
+      if (sourceDone && inFlight === 0) return
+      await new Promise<void>((resolve) => {
+        wake = resolve
+      })
+      wake = undefined
+    }
+  } finally {
+    clearInterval(reconcile)
+    signal?.removeEventListener('abort', onAbort)
+    if (!sourceDone) await (iterator as AsyncIterator<unknown>).return?.()
+    // Best effort: jobs nobody started are removed (a running job cannot be, and finishes).
+    await Promise.all([...pending.keys()].map((id) => queue.remove(id).catch(() => 0)))
+    await events.close()
+    await queue.close()
+  }
+}

@@ -1,0 +1,81 @@
+// The consumer side of the queue: a process that extracts the documents other processes enqueue.
+import { InvalidOptionError } from '../errors'
+import { describe } from '../extractor'
+// From the barrel, so this file does not depend on which internal module holds the types.
+import type { Engine } from '../index'
+import {
+  checkConnection,
+  loadBullMQ,
+  positiveInteger,
+  type QueueConnectionOptions,
+} from './connection'
+import { decode } from './jobs'
+
+export interface ServeQueueOptions extends QueueConnectionOptions {
+  /** Jobs run at once by this process. Default: 2 per thread of the engine's pool, else 4. */
+  concurrency?: number
+  /** Ms a job stays locked without renewal before another consumer may take it over. BullMQ default 30000. */
+  lockDuration?: number
+  /** Ms between checks for jobs whose consumer died (stalled jobs). BullMQ default 30000. */
+  stalledInterval?: number
+  /** Times a job may stall (its consumer died) before it fails with `MX_ENGINE_CRASH`. BullMQ default 1. */
+  maxStalledCount?: number
+}
+
+/** A running queue consumer. */
+export interface QueueServer {
+  /** Jobs this process completed. */
+  readonly processed: number
+  /** Stops taking jobs and waits for the running ones; the engine stays open (it is yours). */
+  close(): Promise<void>
+}
+
+/**
+ * Makes this process a BullMQ consumer of documents: each job's data is a `SourceDocument`
+ * that runs through `engine.extract`, and its `ExtractResult` is the job's return value. A
+ * failing document is a normal `ok: false` result, not a failed job; a process that dies
+ * mid-job leaves a stalled job that BullMQ hands to another consumer, so nothing is lost.
+ */
+export async function serveQueue(engine: Engine, options: ServeQueueOptions): Promise<QueueServer> {
+  if (typeof engine?.extract !== 'function') {
+    throw new InvalidOptionError('engine', `serveQueue expects an engine, got ${describe(engine)}`)
+  }
+  const common = checkConnection('serveQueue', options)
+  for (const name of ['concurrency', 'lockDuration', 'stalledInterval', 'maxStalledCount'] as const)
+    positiveInteger(name, options[name])
+  const bullmq = await loadBullMQ()
+  const threads = engine.slots.workers?.threads
+  let processed = 0
+  const worker = new bullmq.Worker(
+    common.name,
+    async (job) => {
+      const result = await engine.extract(decode(job.name, job.data))
+      processed++
+      return result
+    },
+    {
+      ...common,
+      concurrency: options.concurrency ?? (threads ? threads * 2 : 4),
+      ...(options.lockDuration === undefined ? {} : { lockDuration: options.lockDuration }),
+      ...(options.stalledInterval === undefined
+        ? {}
+        : { stalledInterval: options.stalledInterval }),
+      ...(options.maxStalledCount === undefined
+        ? {}
+        : { maxStalledCount: options.maxStalledCount }),
+    },
+  )
+  // A lost connection is retried by ioredis; without a listener the error would crash the process.
+  worker.on('error', () => {})
+  await worker.waitUntilReady()
+  let closing: Promise<void> | undefined
+  return {
+    get processed() {
+      return processed
+    },
+    close() {
+      closing ??= worker.close()
+      return closing
+    },
+  }
+}
