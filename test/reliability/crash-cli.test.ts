@@ -2,9 +2,8 @@ import { type ChildProcess, spawn } from 'node:child_process'
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { createTracker, fsStore } from '@mx/incremental'
-import { tempDir } from '@mx/testkit'
+import { seededRandom, tempDir } from '@mx/testkit'
 import { afterAll, describe, expect, it } from 'vitest'
-import { random } from './helpers/corpus'
 import { long, reportFigures } from './helpers/figures'
 
 const CLI = resolve(import.meta.dirname, '..', '..', 'examples', 'docs-metadata', 'src', 'main.mjs')
@@ -116,7 +115,7 @@ describe('crashes: mx-docs killed with SIGKILL at random points', () => {
       // The cold run with a cache sets the range of kill times.
       writeCorpus(docs, 0)
       const cold = await runCli(work.path, flags('cache'))
-      const next = random(SEED)
+      const next = seededRandom(SEED)
       const figures = {
         killedMidRun: 0,
         finishedBeforeKill: 0,

@@ -1,3 +1,4 @@
+import { thrown } from '@mx/testkit'
 import { describe, expect, it } from 'vitest'
 import {
   compileTemplate,
@@ -13,15 +14,6 @@ import {
   webhookSink,
 } from '../src/index'
 import { manualClock, scriptedSource } from './helpers'
-
-function thrown(fn: () => unknown): Error & Record<string, unknown> {
-  try {
-    fn()
-  } catch (error) {
-    return error as Error & Record<string, unknown>
-  }
-  throw new Error('expected a throw')
-}
 
 const DURATION = 'must be a non-negative duration such as 30s, 5m, 4h or a number of ms, got'
 

@@ -1,18 +1,8 @@
 // Hit ratio of the memory tier's policies on synthetic traces (deterministic, seeded):
 // Zipf(0.9) over 100k keys, and the same trace with scans of one-off keys mixed in.
+import { seededRandom } from '@mx/testkit'
 import { memoryTier } from '../src/index'
 import type { EvictionPolicy } from '../src/tiers/memory'
-
-function random(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 function zipfTrace(requests: number, keys: number, skew: number, seed: number): Int32Array {
   const cdf = new Float64Array(keys)
@@ -21,7 +11,7 @@ function zipfTrace(requests: number, keys: number, skew: number, seed: number): 
     sum += 1 / (i + 1) ** skew
     cdf[i] = sum
   }
-  const next = random(seed)
+  const next = seededRandom(seed)
   const trace = new Int32Array(requests)
   for (let r = 0; r < requests; r++) {
     const target = next() * sum

@@ -1,32 +1,12 @@
-import { tempDir } from '@mx/testkit'
+import { expectInvalidOption, rejected, tempDir, thrown } from '@mx/testkit'
 import { afterAll, describe, expect, it } from 'vitest'
 import { createCache, diskTier, InvalidOptionError, memoryTier, SerializeError } from '../src/index'
 
 const dir = tempDir('mx-cache-input-')
 afterAll(() => dir.remove())
 
-function thrown(fn: () => unknown): Error & Record<string, unknown> {
-  try {
-    fn()
-  } catch (error) {
-    return error as Error & Record<string, unknown>
-  }
-  throw new Error('expected a throw')
-}
-
-async function rejected(fn: () => Promise<unknown>): Promise<Error & Record<string, unknown>> {
-  try {
-    await fn()
-  } catch (error) {
-    return error as Error & Record<string, unknown>
-  }
-  throw new Error('expected a rejection')
-}
-
-function expectInvalid(error: unknown, option: string, message: string): void {
-  expect(error).toBeInstanceOf(InvalidOptionError)
-  expect(error).toMatchObject({ code: 'MX_INVALID_OPTION', option, message })
-}
+const expectInvalid = (error: unknown, option: string, message: string) =>
+  expectInvalidOption(error, InvalidOptionError, option, message)
 
 describe('memoryTier options of any type', () => {
   it.each([

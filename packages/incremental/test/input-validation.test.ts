@@ -1,3 +1,4 @@
+import { expectInvalidOption, thrown } from '@mx/testkit'
 import { describe, expect, it } from 'vitest'
 import {
   createGraph,
@@ -8,19 +9,8 @@ import {
   memoryStore,
 } from '../src/index'
 
-function thrown(fn: () => unknown): Error & Record<string, unknown> {
-  try {
-    fn()
-  } catch (error) {
-    return error as Error & Record<string, unknown>
-  }
-  throw new Error('expected a throw')
-}
-
-function expectInvalid(error: unknown, option: string, message: string): void {
-  expect(error).toBeInstanceOf(InvalidOptionError)
-  expect(error).toMatchObject({ code: 'MX_INVALID_OPTION', option, message })
-}
+const expectInvalid = (error: unknown, option: string, message: string) =>
+  expectInvalidOption(error, InvalidOptionError, option, message)
 
 describe('diffElements arguments of any type', () => {
   const list = [{ id: 'a', text: 'x' }]

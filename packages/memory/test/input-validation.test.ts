@@ -1,3 +1,4 @@
+import { expectInvalidOption, thrown } from '@mx/testkit'
 import { describe, expect, it } from 'vitest'
 import {
   createMemoryMonitor,
@@ -8,19 +9,8 @@ import {
 } from '../src/index'
 import { manualClock } from './helpers/manual-clock'
 
-function thrown(fn: () => unknown): Error & { code?: string; option?: string } {
-  try {
-    fn()
-  } catch (error) {
-    return error as Error
-  }
-  throw new Error('expected a throw')
-}
-
-function expectInvalid(error: unknown, option: string, message: string): void {
-  expect(error).toBeInstanceOf(InvalidOptionError)
-  expect(error).toMatchObject({ code: 'MX_INVALID_OPTION', option, message })
-}
+const expectInvalid = (error: unknown, option: string, message: string) =>
+  expectInvalidOption(error, InvalidOptionError, option, message)
 
 const CLOCK = 'clock must be an object with now(), setTimeout() and clearTimeout() functions'
 

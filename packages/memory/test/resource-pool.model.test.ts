@@ -1,6 +1,6 @@
+import { seededRandom } from '@mx/testkit'
 import { describe, expect, it } from 'vitest'
 import { createResourcePool } from '../src/index'
-import { random } from './helpers/documents'
 import { flush, manualClock } from './helpers/manual-clock'
 
 interface Conn {
@@ -13,7 +13,7 @@ interface Conn {
  * failing validation, checked against the pool's invariants after every step.
  */
 async function simulate(seed: number, steps: number) {
-  const next = random(seed)
+  const next = seededRandom(seed)
   const clock = manualClock()
   let nextId = 0
   const alive = new Set<number>()

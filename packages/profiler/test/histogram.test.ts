@@ -1,16 +1,6 @@
+import { seededRandom } from '@mx/testkit'
 import { describe, expect, it } from 'vitest'
 import { Histogram, InvalidValueError } from '../src/index'
-
-// Deterministic PRNG so a failure reproduces.
-function mulberry32(seed: number) {
-  let a = seed
-  return () => {
-    a = (a + 0x6d2b79f5) | 0
-    let t = Math.imul(a ^ (a >>> 15), 1 | a)
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 function exactQuantile(sorted: number[], q: number): number {
   return sorted[Math.max(0, Math.ceil(q * sorted.length) - 1)] as number
@@ -27,7 +17,7 @@ const distributions: Record<string, (random: () => number) => number> = {
 describe('Histogram', () => {
   for (const [name, draw] of Object.entries(distributions)) {
     it(`keeps quantiles within 1% of the exact sorted quantiles (${name})`, () => {
-      const random = mulberry32(name.length * 7919)
+      const random = seededRandom(name.length * 7919)
       const histogram = new Histogram('latency')
       const values: number[] = []
       for (let i = 0; i < 50_000; i++) {
@@ -79,7 +69,7 @@ describe('Histogram', () => {
   })
 
   it('merges another histogram as if every value had been recorded into one', () => {
-    const random = mulberry32(3)
+    const random = seededRandom(3)
     const a = new Histogram()
     const b = new Histogram()
     const both = new Histogram()

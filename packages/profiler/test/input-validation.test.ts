@@ -1,3 +1,4 @@
+import { rejected, thrown } from '@mx/testkit'
 import { describe, expect, it } from 'vitest'
 import {
   createProfiler,
@@ -6,24 +7,6 @@ import {
   InvalidOptionError,
   InvalidValueError,
 } from '../src/index'
-
-function thrown(fn: () => unknown): Error & { code?: string; option?: string } {
-  try {
-    fn()
-  } catch (error) {
-    return error as Error
-  }
-  throw new Error('expected a throw')
-}
-
-async function rejected(fn: () => Promise<unknown>): Promise<Error & { option?: string }> {
-  try {
-    await fn()
-  } catch (error) {
-    return error as Error
-  }
-  throw new Error('expected a rejection')
-}
 
 describe('createProfiler options of any type', () => {
   it.each([

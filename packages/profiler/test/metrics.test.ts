@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process'
 import { existsSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { tempDir } from '@mx/testkit'
+import { tempDir, thrown } from '@mx/testkit'
 import { describe, expect, it } from 'vitest'
 import {
   createProfiler,
@@ -11,15 +11,6 @@ import {
   InvalidValueError,
   MetricConflictError,
 } from '../src/index'
-
-function thrown(fn: () => unknown): unknown {
-  try {
-    fn()
-  } catch (error) {
-    return error
-  }
-  throw new Error('expected a throw')
-}
 
 describe('createProfiler metrics', () => {
   it('counts, sets gauges and resolves labels once to a handle', () => {

@@ -13,18 +13,20 @@ import type { BackoffOptions, Pool, Priority } from './types'
 type BullMQ = typeof import('bullmq')
 
 /**
- * Loads an optional peer lazily; a missing one gives `MissingPeerError` saying how to install it.
- * `importer` exists for tests.
+ * Loads the optional `bullmq` peer lazily; a missing one gives `MissingPeerError` saying how to
+ * install it and what needs it (`neededBy`, default `@mx/workers/bullmq`). `importer` exists
+ * for tests.
  */
 export async function loadBullMQ(
-  importer: () => Promise<unknown> = () => import('bullmq'),
+  options: { neededBy?: string; importer?: () => Promise<unknown> } = {},
 ): Promise<BullMQ> {
+  const { neededBy = '@mx/workers/bullmq', importer = () => import('bullmq') } = options
   try {
     return (await importer()) as BullMQ
   } catch (error) {
     const code = (error as { code?: unknown }).code
     if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') {
-      throw new MissingPeerError('bullmq', '@mx/workers/bullmq', { cause: error })
+      throw new MissingPeerError('bullmq', neededBy, { cause: error })
     }
     throw error
   }

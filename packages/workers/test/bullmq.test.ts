@@ -71,7 +71,9 @@ describe('loadBullMQ', () => {
     const missing = Object.assign(new Error("Cannot find package 'bullmq'"), {
       code: 'ERR_MODULE_NOT_FOUND',
     })
-    const error = await loadBullMQ(() => Promise.reject(missing)).catch((e: unknown) => e)
+    const error = await loadBullMQ({ importer: () => Promise.reject(missing) }).catch(
+      (e: unknown) => e,
+    )
     expect(error).toBeInstanceOf(MissingPeerError)
     expect((error as Error).message).toBe(
       '@mx/workers/bullmq needs the optional peer dependency "bullmq": install it with `npm install bullmq`',

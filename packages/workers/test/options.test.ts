@@ -1,15 +1,7 @@
+import { thrown } from '@mx/testkit'
 import { describe, expect, it } from 'vitest'
 import { createPool, InvalidOptionError, TaskModuleError } from '../src/index'
 import { taskModule } from './helpers'
-
-function thrown(fn: () => unknown): Error & { code?: string; option?: string } {
-  try {
-    fn()
-  } catch (error) {
-    return error as Error
-  }
-  throw new Error('expected a throw')
-}
 
 describe('createPool options', () => {
   it.each([

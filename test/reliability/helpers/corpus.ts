@@ -1,28 +1,17 @@
 import type { ExtractResult, SourceDocument } from '@mx/engine'
+import { seededRandom } from '@mx/testkit'
 
 const WORDS =
   'alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron pi rho sigma tau'.split(
     ' ',
   )
 
-/** A deterministic pseudo-random generator (mulberry32), so every run builds the same corpus. */
-export function random(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
 /**
  * `count` small documents of a few paragraphs; about a third of the paragraphs are shared
  * between documents, so element results are reused across documents as in real corpora.
  */
 export function* corpus(count: number, seed = 1, paragraphs = 4): Generator<SourceDocument> {
-  const next = random(seed)
+  const next = seededRandom(seed)
   const word = () => WORDS[Math.floor(next() * WORDS.length)] as string
   const shared = Array.from({ length: 50 }, (_, i) => `shared paragraph ${i} ${word()} ${word()}`)
   for (let d = 0; d < count; d++) {

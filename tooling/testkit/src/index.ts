@@ -1,4 +1,7 @@
 export { chromiumPath, describeBrowser } from './browser'
+export type { Caught } from './errors'
+export { expectInvalidOption, rejected, thrown } from './errors'
+export { seededRandom } from './random'
 export { describeRedis, isRedisAvailable, keyPrefix, pingRedis, redisUrl } from './redis'
 export type { RedisServer, RedisServerOptions } from './redis-server'
 export { hasRedisServerBinary, startRedisServer } from './redis-server'

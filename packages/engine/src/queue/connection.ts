@@ -1,8 +1,6 @@
-import { MissingPeerError } from '@mx/workers'
+import { loadBullMQ as loadWorkersBullMQ } from '@mx/workers/bullmq'
 import { InvalidOptionError } from '../errors'
 import { describe } from '../extractor'
-
-type BullMQ = typeof import('bullmq')
 
 /** Where the queue lives: shared by `serveQueue` (consumers) and `extractViaQueue` (producers). */
 export interface QueueConnectionOptions {
@@ -18,21 +16,12 @@ export interface QueueConnectionOptions {
 
 const DEFAULT_NAME = 'mx-documents'
 
-/** Loads the optional `bullmq` peer; a missing one says how to install it. `importer` is for tests. */
-export async function loadBullMQ(
-  importer: () => Promise<unknown> = () => import('bullmq'),
-): Promise<BullMQ> {
-  try {
-    return (await importer()) as BullMQ
-  } catch (error) {
-    const code = (error as { code?: unknown }).code
-    if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') {
-      throw new MissingPeerError('bullmq', '@mx/engine serveQueue and extractViaQueue', {
-        cause: error,
-      })
-    }
-    throw error
-  }
+/** Loads the optional `bullmq` peer; a missing one names the engine's queue functions. */
+export function loadBullMQ(importer?: () => Promise<unknown>) {
+  return loadWorkersBullMQ({
+    neededBy: '@mx/engine serveQueue and extractViaQueue',
+    ...(importer ? { importer } : {}),
+  })
 }
 
 export function positiveInteger(name: string, value: unknown): void {

@@ -1,19 +1,9 @@
+import { seededRandom } from '@mx/testkit'
+
 const WORDS =
   'metadata extraction document outline section heading paragraph link code block entity version date language'.split(
     ' ',
   )
-
-/** Deterministic pseudo-random numbers (mulberry32) so documents are the same on every run. */
-export function random(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 function sentence(next: () => number, words: number, alphabet = WORDS): string {
   const out: string[] = []
@@ -23,7 +13,7 @@ function sentence(next: () => number, words: number, alphabet = WORDS): string {
 
 /** A JSON text of `count` document elements, shaped like an extractor's output. */
 export function documentJson(count: number, seed = 1, alphabet = WORDS): string {
-  const next = random(seed)
+  const next = seededRandom(seed)
   const elements = []
   for (let i = 0; i < count; i++) {
     elements.push({
