@@ -83,7 +83,7 @@ describe('crashes: mx-docs killed with SIGKILL at random points', () => {
     `${CRASHES} SIGKILLs: every rerun completes with the clean output, and the version store stays consistent`,
     async () => {
       const docs = join(work.path, 'docs')
-      const flags = (cacheDir: string) => [
+      const common = [
         docs,
         '--out',
         'out.jsonl',
@@ -92,24 +92,13 @@ describe('crashes: mx-docs killed with SIGKILL at random points', () => {
         '--threads',
         '2',
         '--json',
-        '--cache-dir',
-        cacheDir,
       ]
+      const flags = (cacheDir: string) => [...common, '--cache-dir', cacheDir]
       // Clean outputs of both corpus states, without any cache.
       const expected: string[][] = []
       for (const state of [0, 1] as const) {
         writeCorpus(docs, state)
-        await runCli(work.path, [
-          docs,
-          '--out',
-          'out.jsonl',
-          '--report',
-          'report.html',
-          '--threads',
-          '2',
-          '--json',
-          '--no-cache',
-        ])
+        await runCli(work.path, [...common, '--no-cache'])
         expected[state] = normalized(join(work.path, 'out.jsonl'))
       }
       // The cold run with a cache sets the range of kill times.

@@ -66,3 +66,14 @@ export function exited(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve()
   return new Promise((resolve) => child.once('exit', () => resolve()))
 }
+
+/**
+ * The cache shapes that take their own specialised read path (root or named namespace, plain
+ * LRU memory tier or another policy; see src/hot.ts): tests run each of them.
+ */
+export const cacheShapes = [
+  { name: 'root, lru', namespace: undefined, policy: 'lru' },
+  { name: 'named, lru', namespace: 'meta', policy: 'lru' },
+  { name: 'root, fifo', namespace: undefined, policy: 'fifo' },
+  { name: 'named, tinylfu', namespace: 'meta', policy: 'tinylfu' },
+] as const

@@ -2,16 +2,10 @@ import { tempDir } from '@mx/testkit'
 import { describe, expect, it } from 'vitest'
 import { createCache, diskTier, InvalidOptionError, memoryTier } from '../src/index'
 import { manualClock } from '../src/test-suite'
+import { cacheShapes as shapes } from './helpers'
 
 // getSync / get / getOrSet take a specialised path per cache shape (root or named namespace,
 // plain-LRU memory tier or another policy): every shape must behave the same.
-const shapes = [
-  { name: 'root, lru', namespace: undefined, policy: 'lru' },
-  { name: 'named, lru', namespace: 'meta', policy: 'lru' },
-  { name: 'root, fifo', namespace: undefined, policy: 'fifo' },
-  { name: 'named, tinylfu', namespace: 'meta', policy: 'tinylfu' },
-] as const
-
 describe.each(shapes)('hot path ($name)', ({ namespace, policy }) => {
   function setup() {
     const clock = manualClock()

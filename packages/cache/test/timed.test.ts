@@ -1,18 +1,12 @@
 import { describe, expect, it, vi } from 'vitest'
 import { createCache, memoryTier } from '../src/index'
 import { ExpiryTimer } from '../src/tiers/expiry'
+import { cacheShapes as shapes } from './helpers'
 
 // On the system clock the memory tier keeps values in lru-cache as they are and marks expiry
 // with a timer, and getSync takes a path with no clock read (see src/hot.ts). These tests run
 // that path with real time; the manual-clock tests elsewhere run the clock-comparing one.
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
-
-const shapes = [
-  { name: 'root, lru', namespace: undefined, policy: 'lru' },
-  { name: 'named, lru', namespace: 'meta', policy: 'lru' },
-  { name: 'root, fifo', namespace: undefined, policy: 'fifo' },
-  { name: 'named, tinylfu', namespace: 'meta', policy: 'tinylfu' },
-] as const
 
 describe.each(shapes)('system-clock hot path ($name)', ({ namespace, policy }) => {
   function setup(options: { grace?: number } = {}) {

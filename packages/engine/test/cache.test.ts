@@ -1,34 +1,28 @@
 import { tempDir } from '@mx/testkit'
 import { describe, expect, it } from 'vitest'
 import { createEngine, type ExtractSuccess } from '../src/index'
-import { enginePool } from '../src/slots/workers'
-import { collect, countingWorkers, doc, docs, fixture, mapCache } from './helpers'
+import { collect, countingPool, doc, docs, fixture, mapCache } from './helpers'
 
 describe('caching', () => {
   it('serves a warm run from the document cache without reaching a worker', async () => {
-    const pool = enginePool({ threads: 2 })
-    const workers = countingWorkers(pool)
-    try {
-      await using engine = createEngine({
-        extractor: fixture('words.mjs'),
-        level: 'standard',
-        workers,
-        cost: { inlineBelowUs: 0 },
-      })
-      const cold = await collect(engine.extractMany(docs(10)))
-      expect(workers.batches).toHaveLength(10)
-      const warm = await collect(engine.extractMany(docs(10)))
-      expect(workers.batches).toHaveLength(10) // no new worker run
-      expect(warm.map((r) => (r as ExtractSuccess).metadata)).toEqual(
-        cold.map((r) => (r as ExtractSuccess).metadata),
-      )
-      expect(
-        warm.every((r) => r.ok && r.stats.source === 'document-cache' && r.stats.ranIn === 'none'),
-      ).toBe(true)
-      expect(engine.report().cache).toMatchObject({ documentHits: 10, documentMisses: 10 })
-    } finally {
-      await pool.close()
-    }
+    await using workers = countingPool(2)
+    await using engine = createEngine({
+      extractor: fixture('words.mjs'),
+      level: 'standard',
+      workers,
+      cost: { inlineBelowUs: 0 },
+    })
+    const cold = await collect(engine.extractMany(docs(10)))
+    expect(workers.batches).toHaveLength(10)
+    const warm = await collect(engine.extractMany(docs(10)))
+    expect(workers.batches).toHaveLength(10) // no new worker run
+    expect(warm.map((r) => (r as ExtractSuccess).metadata)).toEqual(
+      cold.map((r) => (r as ExtractSuccess).metadata),
+    )
+    expect(
+      warm.every((r) => r.ok && r.stats.source === 'document-cache' && r.stats.ranIn === 'none'),
+    ).toBe(true)
+    expect(engine.report().cache).toMatchObject({ documentHits: 10, documentMisses: 10 })
   })
 
   it('extracts only the changed elements of an edited document, reading element results in one getMany', async () => {

@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { CostModel } from '../src/cost'
 import { createEngine, type ExtractSuccess } from '../src/index'
-import { enginePool } from '../src/slots/workers'
-import { countingWorkers, doc, fixture } from './helpers'
+import { countingPool, doc, fixture } from './helpers'
 
 describe('CostModel', () => {
   it('probes small documents inline and sends big unknown ones to workers', () => {
@@ -30,46 +29,36 @@ describe('CostModel', () => {
 
 describe('inline or workers per document', () => {
   it('runs cheap documents inline and costly ones in workers, from the estimated cost', async () => {
-    const pool = enginePool({ threads: 1 })
-    const workers = countingWorkers(pool)
-    try {
-      // 100 µs per element (injected estimate, no timing involved); inline below 1 ms of work.
-      await using engine = createEngine({
-        extractor: fixture('words.mjs'),
-        level: 'basic',
-        workers,
-        cost: { initialUsPerElement: 100, inlineBelowUs: 1000, alpha: 1e-9 },
-      })
-      const small = (await engine.extract(doc('small', 3))) as ExtractSuccess // 4 elements: 400 µs
-      const big = (await engine.extract(doc('big', 30))) as ExtractSuccess // 31 elements: 3.1 ms
-      expect(small.stats.ranIn).toBe('inline')
-      expect(big.stats.ranIn).toBe('workers')
-      expect(workers.batches.map((b) => b.docId)).toEqual(['big'])
-      expect(engine.report().ranIn).toEqual({ inline: 1, workers: 1, none: 0 })
-    } finally {
-      await pool.close()
-    }
+    await using workers = countingPool(1)
+    // 100 µs per element (injected estimate, no timing involved); inline below 1 ms of work.
+    await using engine = createEngine({
+      extractor: fixture('words.mjs'),
+      level: 'basic',
+      workers,
+      cost: { initialUsPerElement: 100, inlineBelowUs: 1000, alpha: 1e-9 },
+    })
+    const small = (await engine.extract(doc('small', 3))) as ExtractSuccess // 4 elements: 400 µs
+    const big = (await engine.extract(doc('big', 30))) as ExtractSuccess // 31 elements: 3.1 ms
+    expect(small.stats.ranIn).toBe('inline')
+    expect(big.stats.ranIn).toBe('workers')
+    expect(workers.batches.map((b) => b.docId)).toEqual(['big'])
+    expect(engine.report().ranIn).toEqual({ inline: 1, workers: 1, none: 0 })
   })
 
   it('streams a very large document through bounded chunks', async () => {
-    const pool = enginePool({ threads: 2 })
-    const workers = countingWorkers(pool)
-    try {
-      await using engine = createEngine({
-        extractor: fixture('words.mjs'),
-        level: 'basic',
-        workers,
-        chunkSize: 100,
-        cost: { inlineBelowUs: 0 },
-      })
-      const result = (await engine.extract(doc('huge', 999))) as ExtractSuccess
-      expect(result.stats.elements).toBe(1000)
-      expect(workers.batches.map((b) => b.elements.length)).toEqual(Array(10).fill(100))
-      expect(result.elements[999]).toEqual({ words: 7, heading: false })
-      expect(result.elements[0]).toEqual({ words: 4, heading: true })
-    } finally {
-      await pool.close()
-    }
+    await using workers = countingPool(2)
+    await using engine = createEngine({
+      extractor: fixture('words.mjs'),
+      level: 'basic',
+      workers,
+      chunkSize: 100,
+      cost: { inlineBelowUs: 0 },
+    })
+    const result = (await engine.extract(doc('huge', 999))) as ExtractSuccess
+    expect(result.stats.elements).toBe(1000)
+    expect(workers.batches.map((b) => b.elements.length)).toEqual(Array(10).fill(100))
+    expect(result.elements[999]).toEqual({ words: 7, heading: false })
+    expect(result.elements[0]).toEqual({ words: 4, heading: true })
   })
 
   it('keeps at most two chunks per thread of one document in flight', async () => {

@@ -1,4 +1,5 @@
 import type { CacheSlot, SourceDocument, WorkerBatch, WorkersSlot } from '../src/index'
+import { enginePool } from '../src/slots/workers'
 
 export const fixture = (name: string) => new URL(`./fixtures/${name}`, import.meta.url)
 
@@ -46,7 +47,7 @@ export function mapCache() {
 }
 
 /** Wraps a workers slot and records every batch it runs. */
-export function countingWorkers(inner: WorkersSlot): WorkersSlot & { batches: WorkerBatch[] } {
+function countingWorkers(inner: WorkersSlot): WorkersSlot & { batches: WorkerBatch[] } {
   const batches: WorkerBatch[] = []
   return {
     batches,
@@ -56,6 +57,12 @@ export function countingWorkers(inner: WorkersSlot): WorkersSlot & { batches: Wo
       return inner.run(batch, options)
     },
   }
+}
+
+/** A real engine pool (worker threads) behind `countingWorkers`; `await using` closes it. */
+export function countingPool(threads: number) {
+  const pool = enginePool({ threads })
+  return Object.assign(countingWorkers(pool), { [Symbol.asyncDispose]: () => pool.close() })
 }
 
 export async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {

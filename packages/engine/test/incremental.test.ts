@@ -1,8 +1,7 @@
 import { tempDir } from '@mx/testkit'
 import { describe, expect, it } from 'vitest'
 import { createEngine, type ExtractSuccess, type SourceDocument } from '../src/index'
-import { enginePool } from '../src/slots/workers'
-import { countingWorkers, doc, fixture } from './helpers'
+import { countingPool, doc, fixture } from './helpers'
 
 function edit(source: SourceDocument, from: string, to: string): SourceDocument {
   return { ...source, content: String(source.content).replace(from, to) }
@@ -35,28 +34,23 @@ describe('incremental slot', () => {
   })
 
   it('sends only the dirty elements to the worker threads', async () => {
-    const pool = enginePool({ threads: 1 })
-    const workers = countingWorkers(pool)
-    try {
-      await using engine = createEngine({
-        extractor: fixture('words.mjs'),
-        level: 'basic',
-        incremental: true,
-        workers,
-        cost: { inlineBelowUs: 0 },
-      })
-      await engine.extract(doc('a', 20))
-      const edited = edit(
-        edit(doc('a', 20), 'Paragraph 3 of a', 'P3 changed'),
-        'Paragraph 17 of a',
-        'P17 changed',
-      )
-      const result = (await engine.extract(edited)) as ExtractSuccess
-      expect(result.stats).toMatchObject({ extracted: 2, reused: 19, ranIn: 'workers', version: 2 })
-      expect(workers.batches.map((b) => b.elements.length)).toEqual([21, 2])
-    } finally {
-      await pool.close()
-    }
+    await using workers = countingPool(1)
+    await using engine = createEngine({
+      extractor: fixture('words.mjs'),
+      level: 'basic',
+      incremental: true,
+      workers,
+      cost: { inlineBelowUs: 0 },
+    })
+    await engine.extract(doc('a', 20))
+    const edited = edit(
+      edit(doc('a', 20), 'Paragraph 3 of a', 'P3 changed'),
+      'Paragraph 17 of a',
+      'P17 changed',
+    )
+    const result = (await engine.extract(edited)) as ExtractSuccess
+    expect(result.stats).toMatchObject({ extracted: 2, reused: 19, ranIn: 'workers', version: 2 })
+    expect(workers.batches.map((b) => b.elements.length)).toEqual([21, 2])
   })
 
   it('keeps versions in cacheDir, so a new engine after an edit extracts only the changed elements', async () => {

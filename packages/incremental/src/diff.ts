@@ -36,13 +36,8 @@ export function diffElements<E extends Element>(
 ): ElementDiff<E> {
   checkDiffArguments(prev, next, options)
   const prevById = indexById(prev)
-  // prevFor[j] = index in prev matched to next[j], or -1; also checks the ids of next
-  const prevFor = matchIds(prevById, prev.length, next)
-  const prevTaken = new Uint8Array(prev.length)
-  for (let j = 0; j < next.length; j++) {
-    const i = prevFor[j] as number
-    if (i !== -1) prevTaken[i] = 1
-  }
+  // prevFor[j]: the index in prev matched to next[j], nextFor[i]: the other way round (or -1)
+  const { prevFor, nextFor } = matchIds(prevById, prev.length, next)
   let prevHashes: string[]
   let nextHashes: string[]
   if (options.hashOf) {
@@ -54,22 +49,22 @@ export function diffElements<E extends Element>(
   } else {
     // the very same object on both sides has the same content: neither side is hashed
     const ignoreFields = options.ignoreFields
-    const shared = new Uint8Array(prev.length)
-    for (let j = 0; j < next.length; j++) {
-      const i = prevFor[j] as number
-      if (i !== -1 && prev[i] === next[j]) shared[i] = 1
-    }
     const hash = (element: Element) => hashElement(element, { ignoreFields })
-    prevHashes = prev.map((element, i) => (shared[i] === 1 ? '' : hash(element)))
-    nextHashes = next.map((element, j) => {
+    const sameAsNext = (element: E, i: number) => {
+      const j = nextFor[i] as number
+      return j !== -1 && next[j] === element
+    }
+    const sameAsPrev = (element: E, j: number) => {
       const i = prevFor[j] as number
-      return i !== -1 && shared[i] === 1 ? '' : hash(element)
-    })
+      return i !== -1 && prev[i] === element
+    }
+    prevHashes = prev.map((element, i) => (sameAsNext(element, i) ? '' : hash(element)))
+    nextHashes = next.map((element, j) => (sameAsPrev(element, j) ? '' : hash(element)))
   }
   const byHash = new Uint8Array(next.length)
   const leftovers = new Map<string, number[]>()
   for (let i = prev.length - 1; i >= 0; i--) {
-    if (prevTaken[i]) continue
+    if (nextFor[i] !== -1) continue
     const hash = prevHashes[i] as string
     const list = leftovers.get(hash)
     if (list) list.push(i)
@@ -81,7 +76,7 @@ export function diffElements<E extends Element>(
       const i = leftovers.get(nextHashes[j] as string)?.pop()
       if (i === undefined) continue
       prevFor[j] = i
-      prevTaken[i] = 1
+      nextFor[i] = j
       byHash[j] = 1
     }
   }
@@ -105,12 +100,12 @@ export function diffElements<E extends Element>(
     else if (inPlace[j]) diff.unchanged.push(match)
     else diff.moved.push(match)
   }
-  for (let i = 0; i < prev.length; i++) if (!prevTaken[i]) diff.removed.push(prev[i] as E)
+  for (let i = 0; i < prev.length; i++) if (nextFor[i] === -1) diff.removed.push(prev[i] as E)
   return diff
 }
 
 /**
- * For each element of `next`, the index of the element of `prev` with its id (or -1), checking
+ * Matches the elements of `next` to those of `prev` by id, both ways (-1: no match), checking
  * the ids of `next` as `indexById` does (same errors, same order) without a second map: a
  * repeated id is either found in `prev` twice, or among the few ids `prev` does not have.
  */
@@ -118,7 +113,7 @@ function matchIds(
   prevById: ReadonlyMap<string, number>,
   prevLength: number,
   next: readonly Element[],
-): Int32Array {
+): { prevFor: Int32Array; nextFor: Int32Array } {
   const prevFor = new Int32Array(next.length).fill(-1)
   const nextFor = new Int32Array(prevLength).fill(-1)
   const added = new Map<string, number>()
@@ -135,7 +130,7 @@ function matchIds(
       prevFor[j] = i
     }
   }
-  return prevFor
+  return { prevFor, nextFor }
 }
 
 /** Marks the positions (ignoring -1) that form one longest strictly increasing subsequence. */
