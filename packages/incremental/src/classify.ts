@@ -1,5 +1,5 @@
-import { indexById } from './diff'
 import type { IgnoreTree } from './hash'
+import { IdIndex } from './id-index'
 import { SnapshotTable } from './snapshot'
 import { MISSING, type Previous } from './state'
 import type { Element, UpdateCounts } from './types'
@@ -19,7 +19,7 @@ export interface Classified<E extends Element> {
   elements: readonly E[]
   /** The ids equal the previous version's, position by position. */
   sameIds: boolean
-  byId: Map<string, number>
+  byId: IdIndex
   ids: string[]
   hashes: string[]
   resultKeys: string[]
@@ -175,7 +175,7 @@ function classifyMatched<E extends Element>(
   env: ClassifyEnvironment,
 ): Classified<E> {
   const size = elements.length
-  const byId = indexById(elements)
+  const byId = IdIndex.of(elements)
   const counts = zeroCounts()
   const ids: string[] = new Array(size)
   const hashes: string[] = new Array(size)

@@ -1,26 +1,9 @@
 import { DuplicateIdError, MissingIdError } from './errors'
-import { hashElement } from './hash'
+import { elementIgnoreTree, hashElement } from './hash'
+import { IdIndex } from './id-index'
 import { checkDiffArguments } from './options'
+import { sameContent } from './same-content'
 import type { DiffOptions, Element, ElementDiff, ElementMatch } from './types'
-
-/** Checks every element has a unique non-empty string id; returns id → index. */
-export function indexById(elements: readonly Element[]): Map<string, number> {
-  const byId = new Map<string, number>()
-  for (let i = 0; i < elements.length; i++) {
-    const element = elements[i]
-    const id = (element as { id?: unknown } | null | undefined)?.id
-    if (typeof id !== 'string' || id === '') throw new MissingIdError(i, id)
-    // one map operation per element: a repeated id leaves the size unchanged
-    const size = byId.size
-    byId.set(id, i)
-    if (byId.size === size) throw new DuplicateIdError(id, [firstWithId(elements, id), i])
-  }
-  return byId
-}
-
-function firstWithId(elements: readonly Element[], id: string): number {
-  return elements.findIndex((element) => element.id === id)
-}
 
 /**
  * Diffs two element lists in O(n) matching plus an O(n log n) longest-increasing-subsequence
@@ -35,7 +18,7 @@ export function diffElements<E extends Element>(
   options: DiffOptions = {},
 ): ElementDiff<E> {
   checkDiffArguments(prev, next, options)
-  const prevById = indexById(prev)
+  const prevById = IdIndex.of(prev)
   // prevFor[j]: the index in prev matched to next[j], nextFor[i]: the other way round (or -1)
   const { prevFor, nextFor } = matchIds(prevById, prev.length, next)
   let prevHashes: string[]
@@ -47,19 +30,25 @@ export function diffElements<E extends Element>(
     prevHashes = prev.map((element) => hashOf(element, 'prev'))
     nextHashes = next.map((element) => hashOf(element, 'next'))
   } else {
-    // the very same object on both sides has the same content: neither side is hashed
+    // a pair matched by id whose content provably hashes the same (the very same object, or
+    // equal fields) is unchanged without hashing either side; only the rest are hashed
     const ignoreFields = options.ignoreFields
-    const hash = (element: Element) => hashElement(element, { ignoreFields })
-    const sameAsNext = (element: E, i: number) => {
-      const j = nextFor[i] as number
-      return j !== -1 && next[j] === element
-    }
-    const sameAsPrev = (element: E, j: number) => {
+    const ignore = elementIgnoreTree(ignoreFields)
+    prevHashes = new Array(prev.length)
+    nextHashes = new Array(next.length)
+    for (let j = 0; j < next.length; j++) {
       const i = prevFor[j] as number
-      return i !== -1 && prev[i] === element
+      if (i === -1) continue
+      const before = prev[i]
+      const after = next[j]
+      if (before === after || sameContent(before, after, ignore)) {
+        prevHashes[i] = ''
+        nextHashes[j] = ''
+      }
     }
-    prevHashes = prev.map((element, i) => (sameAsNext(element, i) ? '' : hash(element)))
-    nextHashes = next.map((element, j) => (sameAsPrev(element, j) ? '' : hash(element)))
+    const hash = (element: Element) => hashElement(element, { ignoreFields })
+    for (let i = 0; i < prev.length; i++) prevHashes[i] ??= hash(prev[i] as E)
+    for (let j = 0; j < next.length; j++) nextHashes[j] ??= hash(next[j] as E)
   }
   const byHash = new Uint8Array(next.length)
   const leftovers = new Map<string, number[]>()
@@ -106,11 +95,11 @@ export function diffElements<E extends Element>(
 
 /**
  * Matches the elements of `next` to those of `prev` by id, both ways (-1: no match), checking
- * the ids of `next` as `indexById` does (same errors, same order) without a second map: a
+ * the ids of `next` as `IdIndex.of` does (same errors, same order) without a second index: a
  * repeated id is either found in `prev` twice, or among the few ids `prev` does not have.
  */
 function matchIds(
-  prevById: ReadonlyMap<string, number>,
+  prevById: IdIndex,
   prevLength: number,
   next: readonly Element[],
 ): { prevFor: Int32Array; nextFor: Int32Array } {

@@ -1,13 +1,14 @@
 import { type ChunkIndex, type ElementColumns, emptyChunks } from './chunks'
 import { createGraph, type Graph } from './graph'
 import { digest } from './hash'
+import { IdIndex } from './id-index'
 import type { SnapshotTable } from './snapshot'
 import type { DocumentContext, Element, GraphContext, SourceValue, VersionRecord } from './types'
 
 /** The inputs of the update being computed, read on demand by derived values. */
 export interface CurrentInputs {
   elements: readonly Element[]
-  byId: Map<string, number>
+  byId: IdIndex
   hashes: string[]
   resultKeys: string[]
   ordered: Array<{ id: string; result: unknown }>
@@ -21,7 +22,7 @@ export const MISSING: unique symbol = Symbol('missing result')
 
 /** The elements of the latest version, by position, for O(1) reuse of unchanged results. */
 export interface Previous extends ElementColumns {
-  byId: Map<string, number>
+  byId: IdIndex
   results: unknown[]
   chunks: ChunkIndex
   /** The element objects of the latest update (only while it is in memory). */
@@ -43,7 +44,7 @@ export const emptyPrevious = (): Previous => ({
   ids: [],
   hashes: [],
   resultKeys: [],
-  byId: new Map(),
+  byId: IdIndex.empty,
   results: [],
   chunks: emptyChunks(),
 })

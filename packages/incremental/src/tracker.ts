@@ -1,7 +1,13 @@
 import { EventEmitter } from 'eventemitter3'
 import { columnsFromChunks } from './chunks'
-import { InvalidOptionError, StoreCorruptError, UnknownVersionError } from './errors'
+import {
+  DuplicateIdError,
+  InvalidOptionError,
+  StoreCorruptError,
+  UnknownVersionError,
+} from './errors'
 import { digest, elementIgnoreTree, hashElement } from './hash'
+import { IdIndex } from './id-index'
 import { checkTrackerOptions } from './options'
 import { type DocumentState, MISSING, stateFrom } from './state'
 import type {
@@ -117,7 +123,7 @@ export function createTracker(options: TrackerOptions): Tracker {
       const record = await store.read(docId, head)
       const columns = await columnsOf(docId, record)
       const found = await store.blobs(docId, [...new Set(columns.resultKeys)])
-      const byId = new Map(columns.ids.map((id, i) => [id, i]))
+      const byId = indexStored(columns.ids, `${docId}@${record.version}`)
       // a result stored under another extraction key (`options.key` changed) is not reused
       const results = columns.resultKeys.map((key, i) =>
         found.has(key) && key === env.resultKeyOf(columns.hashes[i] as string)
@@ -309,5 +315,15 @@ export function createTracker(options: TrackerOptions): Tracker {
         emitter.off(event, listener as never)
       }
     },
+  }
+}
+
+/** The id index of a stored version: a repeated id there means the store is corrupt. */
+function indexStored(ids: readonly string[], where: string): IdIndex {
+  try {
+    return IdIndex.ofIds(ids)
+  } catch (error) {
+    if (!(error instanceof DuplicateIdError)) throw error
+    throw new StoreCorruptError(where, error.message, { cause: error })
   }
 }

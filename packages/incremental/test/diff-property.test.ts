@@ -92,6 +92,36 @@ describe('diffElements with objects shared between the lists', () => {
   })
 })
 
+describe('diffElements without hashes', () => {
+  it('classifies as if every element were hashed (equal fields skip the hash, nothing else)', () => {
+    // elements with nested meta, a volatile field, optional and undefined fields, key order
+    // varying between copies: each pair matched by id is either compared or hashed
+    const meta = fc.record(
+      { page: fc.nat(2), modifiedAt: fc.nat(3), tags: fc.array(texts, { maxLength: 2 }) },
+      { requiredKeys: ['page'] },
+    )
+    const body = fc.record({ text: texts, meta, level: fc.constantFrom(undefined, 1, 2) })
+    const element = (id: string, fields: object) =>
+      fc.boolean().map((flip) => {
+        const entries = Object.entries({ id, ...fields })
+        return Object.fromEntries(flip ? entries.reverse() : entries) as Element
+      })
+    const list = fc
+      .uniqueArray(fc.nat(30), { maxLength: 20 })
+      .chain((ids) => fc.tuple(...ids.map((id) => body.chain((b) => element(`e${id}`, b)))))
+    const options = { ignoreFields: ['meta.modifiedAt'] }
+    fc.assert(
+      fc.property(list, list, (prev: Element[], next: Element[]) => {
+        const hashOf = (e: Element) => hashElement(e, options)
+        expect(summary(diffElements(prev, next, options))).toEqual(
+          summary(diffElements(prev, next, { hashOf })),
+        )
+      }),
+      { numRuns: 500 },
+    )
+  })
+})
+
 describe('hashElement property', () => {
   it('does not depend on key order', () => {
     fc.assert(
