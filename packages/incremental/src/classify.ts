@@ -34,6 +34,8 @@ export interface Classified<E extends Element> {
    * (every other position holds exactly the previous entry). Undefined otherwise.
    */
   changed: number[] | undefined
+  /** Without `sameIds`: each element's position in the previous version (-1: a new id). */
+  from: Int32Array | undefined
 }
 
 const zeroCounts = (): UpdateCounts => ({
@@ -132,6 +134,7 @@ function classifySameIds<E extends Element>(
     counts,
     pending,
     changed: rekeyed,
+    from: undefined,
   }
 }
 
@@ -187,12 +190,21 @@ function classifyMatched<E extends Element>(
     ? undefined
     : (prevSnapshots?.empty(size) ?? SnapshotTable.create(size))
   const pending: number[] = []
+  const from = new Int32Array(size)
+  const prevIds = prev.ids
+  // offset of the last match: after an insert or a delete the elements that follow are found
+  // at the same offset, without an index look-up
+  let offset = 0
   let matched = 0
 
   for (let i = 0; i < size; i++) {
     const element = elements[i] as E
     const id = element.id
-    const at = prev.byId.get(id)
+    let at: number | undefined = i + offset
+    if (prevIds[at] !== id) {
+      at = prev.byId.get(id)
+      if (at !== undefined) offset = at - i
+    }
     let hash: string
     if (at === undefined) {
       hash = env.hashOf(element)
@@ -210,6 +222,7 @@ function classifyMatched<E extends Element>(
     }
     ids[i] = id
     hashes[i] = hash
+    from[i] = at ?? -1
     if (at !== undefined) matched++
     if (at !== undefined && prev.hashes[at] === hash && prev.results[at] !== MISSING) {
       // same element, same content: reuse by position without any lookup
@@ -238,5 +251,6 @@ function classifyMatched<E extends Element>(
     counts,
     pending,
     changed: undefined,
+    from,
   }
 }

@@ -18,7 +18,7 @@ export interface ComputedResults {
   blobs: Record<string, unknown>
   /** One reason per computed result, in document order. */
   why: RecomputeReason[]
-  /** The previous version's key index, when one was consulted (see `Previous.keyIndex`). */
+  /** The previous version's key index, when one was consulted or built (see `Previous.keyIndex`). */
   keyIndex?: Map<string, number>
 }
 
@@ -58,10 +58,13 @@ export function computePending<E extends Element, R>(
       dirty.push(i)
     }
   }
-  const finish = (computed: readonly unknown[]): ComputedResults => ({
-    ...record(prev, columns, dirty, repeats, computed, counts),
-    keyIndex,
-  })
+  const finish = (computed: readonly unknown[]): ComputedResults => {
+    const index = keyIndex()
+    return {
+      ...record(prev, columns, dirty, repeats, computed, counts),
+      ...(index && { keyIndex: index }),
+    }
+  }
 
   if (dirty.length === 0) return finish([])
   if (batch) {
@@ -152,15 +155,23 @@ function checkBatch(value: unknown, expected: number): readonly unknown[] {
 
 type KnownResults = (key: string) => unknown
 
+/** Look-ups answered by scanning the key column before an index is worth building. */
+const SCANS_BEFORE_INDEX = 8
+
 /**
- * Looks results up by content key among the previous version's results, through the key index
- * (built here when the previous version has none). The index only gives hints: every key of
- * the version is in it, but a position may since hold another key, so a hit is checked and a
- * stale one falls back to scanning the key column.
+ * Looks results up by content key among the previous version's results, through the key index.
+ * The index only gives hints: every key of the version is in it, but a position may since hold
+ * another key, so a hit is checked and a stale one falls back to scanning the key column. When
+ * the previous version has no index (its ids moved), the first few look-ups scan instead: an
+ * insert looks up one key, and indexing 10,000 keys for it would cost far more.
  */
-function knownResults(prev: Previous): { known: KnownResults; keyIndex: Map<string, number> } {
-  const keyIndex = prev.keyIndex ?? indexKeys(prev.resultKeys)
+function knownResults(prev: Previous): {
+  known: KnownResults
+  keyIndex: () => Map<string, number> | undefined
+} {
   const { resultKeys, results } = prev
+  let keyIndex = prev.keyIndex
+  let scans = 0
   const scan = (key: string): unknown => {
     for (let j = 0; j < resultKeys.length; j++) {
       if (resultKeys[j] === key && results[j] !== MISSING) return results[j]
@@ -168,11 +179,13 @@ function knownResults(prev: Previous): { known: KnownResults; keyIndex: Map<stri
     return MISSING
   }
   const known = (key: string): unknown => {
+    if (keyIndex === undefined && ++scans <= SCANS_BEFORE_INDEX) return scan(key)
+    keyIndex ??= indexKeys(resultKeys)
     const at = keyIndex.get(key)
     if (at === undefined) return MISSING
     return resultKeys[at] === key && results[at] !== MISSING ? results[at] : scan(key)
   }
-  return { known, keyIndex }
+  return { known, keyIndex: () => keyIndex }
 }
 
 /** Result key → a position holding it (the last one). */

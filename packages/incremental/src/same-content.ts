@@ -14,7 +14,8 @@ const MAX_DEPTH = 32
 export function sameContent(a: unknown, b: unknown, ignore: IgnoreTree | undefined): boolean {
   // `for...in` below must see own keys only, as the hash does: no enumerable inherited ones
   for (const _ in Object.prototype) return false
-  return same(a, b, ignore, 0)
+  // undefined is dropped as a field and null in an array, but not a value of its own
+  return a !== undefined && same(a, b, ignore, 0)
 }
 
 function same(a: unknown, b: unknown, ignore: IgnoreTree | undefined, depth: number): boolean {

@@ -182,25 +182,35 @@ function sameContent(prev: VersionRecord, next: VersionRecord): boolean {
 
 /**
  * The `{ id, result }` entries of the value: frozen, and shared with the previous update's
- * while the element's result is the same object (so only the pending positions can differ).
+ * while the element keeps its id and its result is the same object (so when ids stay in place
+ * only the pending positions can differ).
  */
 function orderedResults<R>(
   planned: Classified<Element>,
   prev: Previous,
 ): Array<{ id: string; result: R }> {
-  const { ids, results, pending } = planned
+  type Entry = { id: string; result: R }
+  const { ids, results, pending, from } = planned
   const entry = (i: number) => Object.freeze({ id: ids[i] as string, result: results[i] as R })
-  const prevOrdered = planned.sameIds
-    ? (prev.ordered as Array<{ id: string; result: R }> | undefined)
-    : undefined
+  const prevOrdered = prev.ordered as Entry[] | undefined
   if (prevOrdered === undefined) {
-    const ordered: Array<{ id: string; result: R }> = new Array(ids.length)
+    const ordered: Entry[] = new Array(ids.length)
     for (let i = 0; i < ids.length; i++) ordered[i] = entry(i)
+    return ordered
+  }
+  if (from !== undefined) {
+    // ids were inserted, removed or moved: take each entry from the element's previous position
+    const ordered: Entry[] = new Array(ids.length)
+    for (let i = 0; i < ids.length; i++) {
+      const at = from[i] as number
+      const kept = at === -1 ? undefined : prevOrdered[at]
+      ordered[i] = kept !== undefined && kept.result === results[i] ? kept : entry(i)
+    }
     return ordered
   }
   const ordered = prevOrdered.slice()
   for (const i of pending) {
-    if ((ordered[i] as { result: unknown }).result !== results[i]) ordered[i] = entry(i)
+    if ((ordered[i] as Entry).result !== results[i]) ordered[i] = entry(i)
   }
   return ordered
 }

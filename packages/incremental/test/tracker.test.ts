@@ -175,6 +175,31 @@ describe('createTracker', () => {
     expect((await tracker.get('d')).value.elements).toHaveLength(2001)
   })
 
+
+  it('keeps the same frozen { id, result } entries for unchanged elements, also when ids move', async () => {
+    const { tracker } = setup()
+    const first = await tracker.update('d', doc('a', 'b c', 'd e f', 'g'), spec([]))
+    const [p0, p1, p2, p3] = first.value.elements
+    expect(Object.isFrozen(p0)).toBe(true)
+
+    // p2 edited in place of position: every other entry is the previous object
+    const edited = doc('a', 'b c', 'changed', 'g')
+    const second = await tracker.update('d', edited, spec([]))
+    expect(second.value.elements[0]).toBe(p0)
+    expect(second.value.elements[2]).not.toBe(p2)
+    expect(second.value.elements[3]).toBe(p3)
+
+    // an insert and a move: entries follow their element, the new one is new
+    const moved = [edited[3], { id: 'new', text: 'x' }, edited[0], edited[1], edited[2]] as Para[]
+    const third = await tracker.update('d', moved, spec([]))
+    const entries = third.value.elements
+    expect(entries.map((entry) => entry.id)).toEqual(['p3', 'new', 'p0', 'p1', 'p2'])
+    expect(entries[0]).toBe(p3)
+    expect(entries[2]).toBe(p0)
+    expect(entries[3]).toBe(p1)
+    expect(entries[4]).toBe(second.value.elements[2])
+    expect(entries.every((entry) => Object.isFrozen(entry))).toBe(true)
+  })
   it('recomputes a derived value when a declared dependency changes, even if it was not read', async () => {
     const { tracker } = setup()
     let runs = 0
