@@ -54,6 +54,15 @@ function edited(doc: Block[], round: number, freeze = false): Block[] {
   return next
 }
 
+/** One new paragraph inserted (the ids after it shift by one position). */
+function inserted(doc: Block[], round: number): Block[] {
+  const next = doc.slice()
+  const at = (round * 7919) % SIZE
+  const old = next[at] as Block
+  next.splice(at, 0, { ...old, id: `inserted-${round}`, text: `new paragraph ${round}` })
+  return next
+}
+
 /** An Immer-style caller's document: every element (and its `meta`) frozen. */
 function frozen(doc: Block[]): Block[] {
   for (const block of doc) Object.freeze(Object.freeze(block).meta)
@@ -80,6 +89,7 @@ async function incremental(
   label: string,
   store: VersionStore,
   caller: 'mutable' | 'frozen' | 'immutable',
+  edit: 'modify' | 'insert' = 'modify',
 ): Promise<Strategy> {
   const tracker = createTracker({
     store,
@@ -94,7 +104,7 @@ async function incremental(
     cpu: [],
     recomputed: 0,
     async step(round) {
-      doc = edited(doc, round, caller === 'frozen')
+      doc = edit === 'insert' ? inserted(doc, round) : edited(doc, round, caller === 'frozen')
       return (await tracker.update('doc', doc, spec)).counts.recomputed
     },
   }
@@ -129,6 +139,12 @@ const strategies: Strategy[] = [
   await incremental('@mx/incremental, memoryStore', memoryStore(), 'mutable'),
   await incremental('@mx/incremental, memoryStore, frozen elements', memoryStore(), 'frozen'),
   await incremental('@mx/incremental, memoryStore, immutableElements', memoryStore(), 'immutable'),
+  await incremental(
+    '@mx/incremental, memoryStore, one element inserted',
+    memoryStore(),
+    'mutable',
+    'insert',
+  ),
   await incremental('@mx/incremental, fsStore (fsync)', fsStore({ dir: dir.path }), 'mutable'),
   await incremental(
     '@mx/incremental, fsStore (fsync), immutableElements',
@@ -173,7 +189,7 @@ const [full, documentLevel, memory, memoryFrozen, memoryImmutable] = rows as [
 ]
 
 console.log(
-  `${SIZE} elements, one edited per update; p50/p90 of ${PASSES * EDITS} updates (baselines: ${PASSES * BASELINE_ROUNDS} runs) over ${PASSES} alternating passes after a warm-up pass; load average ${loadavg()[0]?.toFixed(1)} on 2 cores\n`,
+  `${SIZE} elements, one edited (or, where the row says so, inserted) per update; p50/p90 of ${PASSES * EDITS} updates (baselines: ${PASSES * BASELINE_ROUNDS} runs) over ${PASSES} alternating passes after a warm-up pass; load average ${loadavg()[0]?.toFixed(1)} on 2 cores\n`,
 )
 console.log(
   `${'strategy'.padEnd(52)} ${'p50 ms'.padStart(8)} ${'p90 ms'.padStart(8)} ${'recomputed'.padStart(10)} ${'vs full'.padStart(9)} ${'cpu p50'.padStart(8)} ${'cpu vs full'.padStart(11)}`,

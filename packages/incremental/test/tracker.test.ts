@@ -176,6 +176,32 @@ describe('createTracker', () => {
   })
 
 
+  it('treats a stored element list that repeats an id as corrupt and recomputes', async () => {
+    const store = memoryStore()
+    // a store that damages what it is given: the second element of each chunk takes the first's id
+    const damaging = {
+      ...store,
+      commit: (docId: string, request: Parameters<typeof store.commit>[1]) => {
+        const blobs = { ...request.blobs }
+        for (const [key, entries] of Object.entries(blobs)) {
+          if (!key.startsWith('chunk:')) continue
+          const copy = structuredClone(entries) as string[][]
+          if (copy[1] && copy[0]) copy[1][0] = copy[0][0] as string
+          blobs[key] = copy
+        }
+        return store.commit(docId, { ...request, blobs })
+      },
+    }
+    await createTracker({ store: damaging }).update('d', doc('a', 'b'), spec([]))
+    const fresh = createTracker({ store })
+    const seen: string[] = []
+    fresh.on('corrupt', (event) => seen.push(event.error.code))
+    const r = await fresh.update('d', doc('a', 'b'), spec([]))
+    expect(seen).toEqual(['MX_STORE_CORRUPT'])
+    expect(r.counts.recomputed).toBe(5)
+    expect(r.value.elements.map((entry) => entry.id)).toEqual(['p0', 'p1'])
+  })
+
   it('keeps the same frozen { id, result } entries for unchanged elements, also when ids move', async () => {
     const { tracker } = setup()
     const first = await tracker.update('d', doc('a', 'b c', 'd e f', 'g'), spec([]))
