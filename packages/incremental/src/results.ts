@@ -10,6 +10,8 @@ export interface PendingResults {
   pending: readonly number[]
   resultKeys: readonly string[]
   results: unknown[]
+  /** The ids are the previous version's, in place: the key index will be carried forward. */
+  sameIds: boolean
 }
 
 /** What computing the pending results produced. */
@@ -40,7 +42,7 @@ export function computePending<E extends Element, R>(
     throw new InvalidOptionError('spec.elements', 'spec.elements must be a function (dirty) => R[]')
   }
   if (pending.length === 0) return { blobs: {}, why: [] }
-  const { known, keyIndex } = knownResults(prev)
+  const { known, keyIndex } = knownResults(prev, !columns.sameIds)
   // positions computed here (first of their content key), and repeats that reuse one of them
   const dirty: number[] = []
   const repeats: number[] = []
@@ -161,17 +163,19 @@ const SCANS_BEFORE_INDEX = 8
 /**
  * Looks results up by content key among the previous version's results, through the key index.
  * The index only gives hints: every key of the version is in it, but a position may since hold
- * another key, so a hit is checked and a stale one falls back to scanning the key column. When
- * the previous version has no index (its ids moved), the first few look-ups scan instead: an
- * insert looks up one key, and indexing 10,000 keys for it would cost far more.
+ * another key, so a hit is checked and a stale one falls back to scanning the key column.
+ * When the previous version has no index, one is built, to be carried from version to version
+ * while ids stay in place. When they did not (`scanFirst`: an insert, a removal, a move), no
+ * index would be carried, and the first few look-ups scan instead: an insert looks up one key,
+ * and indexing 10,000 keys for it would cost far more.
  */
-function knownResults(prev: Previous): {
-  known: KnownResults
-  keyIndex: () => Map<string, number> | undefined
-} {
+function knownResults(
+  prev: Previous,
+  scanFirst: boolean,
+): { known: KnownResults; keyIndex: () => Map<string, number> | undefined } {
   const { resultKeys, results } = prev
   let keyIndex = prev.keyIndex
-  let scans = 0
+  let scans = scanFirst ? 0 : SCANS_BEFORE_INDEX
   const scan = (key: string): unknown => {
     for (let j = 0; j < resultKeys.length; j++) {
       if (resultKeys[j] === key && results[j] !== MISSING) return results[j]

@@ -175,7 +175,6 @@ describe('createTracker', () => {
     expect((await tracker.get('d')).value.elements).toHaveLength(2001)
   })
 
-
   it('treats a stored element list that repeats an id as corrupt and recomputes', async () => {
     const store = memoryStore()
     // a store that damages what it is given: the second element of each chunk takes the first's id
@@ -195,7 +194,7 @@ describe('createTracker', () => {
     await createTracker({ store: damaging }).update('d', doc('a', 'b'), spec([]))
     const fresh = createTracker({ store })
     const seen: string[] = []
-    fresh.on('corrupt', (event) => seen.push(event.error.code))
+    fresh.on('corrupt', (event) => seen.push((event.error as { code?: string }).code ?? ''))
     const r = await fresh.update('d', doc('a', 'b'), spec([]))
     expect(seen).toEqual(['MX_STORE_CORRUPT'])
     expect(r.counts.recomputed).toBe(5)
