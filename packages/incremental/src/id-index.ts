@@ -1,11 +1,12 @@
 /**
  * Id → position of an element list, checked as it is built (every id a non-empty string, no id
  * twice). It replaces a `Map` on the hot paths (every `diffElements` call, every update that
- * inserts, removes or moves elements) for one measured reason: V8 allocates the table of a Map
- * holding more than about 4,000 entries in its large-object space, and filling a 10,000-entry
- * Map costs 2.8 ms, against 0.5 ms for this open-addressing table in an `Int32Array` (Node
- * 20, build plus one look-up per id). Ids are compared with `===`, so a hash collision costs
- * a probe, never a wrong answer.
+ * inserts, removes or moves elements) for one measured reason: on Node 20, filling a `Map`
+ * costs about 20 ns per entry up to 4,096 entries and 180 to 280 ns per entry for 6,000 to
+ * 10,000 (past that size its table no longer fits a regular heap page and goes to V8's
+ * large-object space), so a 10,000-entry Map takes 2.8 ms, against 0.5 ms for this
+ * open-addressing table in an `Int32Array` (build plus one look-up per id). Ids are compared with `===`, so a hash collision costs a probe, never a
+ * wrong answer.
  *
  * The hash is not keyed, so ids chosen to collide could make probing quadratic: when probing
  * gets long the index rebuilds itself as a `Map`, whose hash V8 seeds per process.
