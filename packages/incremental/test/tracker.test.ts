@@ -207,7 +207,7 @@ describe('createTracker', () => {
     const [p0, p1, p2, p3] = first.value.elements
     expect(Object.isFrozen(p0)).toBe(true)
 
-    // p2 edited in place of position: every other entry is the previous object
+    // p2 edited, every id in place: every other entry is the previous object
     const edited = doc('a', 'b c', 'changed', 'g')
     const second = await tracker.update('d', edited, spec([]))
     expect(second.value.elements[0]).toBe(p0)
@@ -225,6 +225,7 @@ describe('createTracker', () => {
     expect(entries[4]).toBe(second.value.elements[2])
     expect(entries.every((entry) => Object.isFrozen(entry))).toBe(true)
   })
+
   it('recomputes a derived value when a declared dependency changes, even if it was not read', async () => {
     const { tracker } = setup()
     let runs = 0
