@@ -1,4 +1,4 @@
-import { digest } from './hash'
+import { digest, fnv1a } from './hash'
 
 /** One element of a version: id, content hash and the key of its result. */
 export type ChunkEntry = [id: string, hash: string, resultKey: string]
@@ -27,12 +27,7 @@ export const emptyChunks = (): ChunkIndex => ({ starts: [], keys: [], byFirstId:
  * changes one or two: the other chunks keep their keys and are shared with earlier versions.
  */
 function endsChunk(id: string): boolean {
-  let h = 0x811c9dc5
-  for (let i = 0; i < id.length; i++) {
-    h ^= id.charCodeAt(i)
-    h = Math.imul(h, 0x01000193)
-  }
-  return (h >>> 0) % 32 === 0
+  return (fnv1a(id) >>> 0) % 32 === 0
 }
 
 /**

@@ -14,6 +14,19 @@ export function digest(text: string): string {
   return crypto.createHash('sha1').update(text).digest('base64url')
 }
 
+/** FNV-1a (32-bit) over the UTF-16 code units: a quick non-cryptographic hash for ids. */
+export function fnv1a(text: string): number {
+  let h = 0x811c9dc5
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193)
+  return h
+}
+
+/** A plain object (`{}` or `Object.create(null)`): the only objects the hash serialises. */
+export function isPlain(value: object): boolean {
+  const proto = Object.getPrototypeOf(value)
+  return proto === Object.prototype || proto === null
+}
+
 const ignoreCache = new Map<string, IgnoreTree>()
 const elementTrees = new WeakMap<readonly string[], IgnoreTree>()
 const ID_ONLY: IgnoreTree = new Map([['id', true]])

@@ -13,6 +13,7 @@
  */
 
 import { DuplicateIdError, MissingIdError } from './errors'
+import { fnv1a } from './hash'
 
 /** Probes per id, on average, beyond which the ids are treated as adversarial. */
 const MAX_AVERAGE_PROBES = 8
@@ -99,10 +100,9 @@ export class IdIndex {
   }
 }
 
-/** FNV-1a over the UTF-16 code units, then murmur3's finaliser to spread the low bits. */
+/** FNV-1a, then murmur3's finaliser to spread the low bits (the table uses only those). */
 export function hashId(id: string): number {
-  let h = 0x811c9dc5
-  for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 0x01000193)
+  let h = fnv1a(id)
   h ^= h >>> 16
   h = Math.imul(h, 0x85ebca6b)
   h ^= h >>> 13

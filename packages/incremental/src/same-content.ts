@@ -1,4 +1,4 @@
-import type { IgnoreTree } from './hash'
+import { type IgnoreTree, isPlain } from './hash'
 
 const MAX_DEPTH = 32
 
@@ -58,9 +58,4 @@ function same(a: unknown, b: unknown, ignore: IgnoreTree | undefined, depth: num
   // every key of `a` is in `b`: the same number of keys means the same keys
   for (const _ in right) keys--
   return keys === 0
-}
-
-function isPlain(value: object): boolean {
-  const proto = Object.getPrototypeOf(value)
-  return proto === Object.prototype || proto === null
 }

@@ -20,7 +20,7 @@
  * Immer does) get the speed of `immutableElements` without promising anything.
  */
 
-import type { IgnoreTree } from './hash'
+import { type IgnoreTree, isPlain } from './hash'
 
 /** Structure of a snapshot: keys and markers in depth-first order, and how many values. */
 export interface Shape {
@@ -213,11 +213,6 @@ function sameTokens(a: readonly unknown[], b: readonly unknown[]): boolean {
   if (a.length !== b.length) return false
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
   return true
-}
-
-function isPlain(value: object): boolean {
-  const proto = Object.getPrototypeOf(value)
-  return proto === Object.prototype || proto === null
 }
 
 function encode(
