@@ -9,6 +9,7 @@ import {
   type DocumentContext,
   fsStore,
   hashValue,
+  mapReduce,
   memoryStore,
   type UpdateSpec,
   type VersionStore,
@@ -35,6 +36,24 @@ const derived = {
   ],
 }
 const spec: UpdateSpec<Block, Meta> = { element: extract, derived }
+/** The same three values as `mapReduce` folds: an edit re-maps only its chunk. */
+const chunkedSpec: UpdateSpec<Block, Meta> = {
+  element: extract,
+  derived: {
+    outline: mapReduce<Block, Meta, string[]>({
+      map: (el) => (el.type === 'heading' ? [el.text] : []),
+      reduce: (lists) => lists.flat(),
+    }),
+    words: mapReduce<Block, Meta, number>({
+      map: (_el, r) => r.words,
+      reduce: (counts) => counts.reduce((sum, n) => sum + n, 0),
+    }),
+    links: mapReduce<Block, Meta, string[]>({
+      map: (_el, r) => r.urls,
+      reduce: (lists) => [...new Set(lists.flat())],
+    }),
+  },
+}
 
 /** What a from-scratch run computes: every element's metadata and every document value. */
 function recomputeAll(doc: Block[]) {
@@ -90,6 +109,7 @@ async function incremental(
   store: VersionStore,
   caller: 'mutable' | 'frozen' | 'immutable',
   edit: 'modify' | 'insert' = 'modify',
+  update: UpdateSpec<Block, Meta> = spec,
 ): Promise<Strategy> {
   const tracker = createTracker({
     store,
@@ -97,7 +117,15 @@ async function incremental(
     immutableElements: caller === 'immutable',
   })
   let doc = caller === 'frozen' ? frozen(makeDocument(SIZE)) : makeDocument(SIZE)
-  await tracker.update('doc', doc, spec)
+  const first = await tracker.update('doc', doc, update)
+  const expected = recomputeAll(doc)
+  const { outline, words, links } = first.value.derived
+  if (
+    JSON.stringify([outline, words, links]) !==
+    JSON.stringify([expected.outline, expected.words, expected.links])
+  ) {
+    throw new Error(`${label}: derived values differ from a from-scratch run`)
+  }
   return {
     label,
     samples: [],
@@ -105,7 +133,7 @@ async function incremental(
     recomputed: 0,
     async step(round) {
       doc = edit === 'insert' ? inserted(doc, round) : edited(doc, round, caller === 'frozen')
-      return (await tracker.update('doc', doc, spec)).counts.recomputed
+      return (await tracker.update('doc', doc, update)).counts.recomputed
     },
   }
 }
@@ -139,6 +167,13 @@ const strategies: Strategy[] = [
   await incremental('@mx/incremental, memoryStore', memoryStore(), 'mutable'),
   await incremental('@mx/incremental, memoryStore, frozen elements', memoryStore(), 'frozen'),
   await incremental('@mx/incremental, memoryStore, immutableElements', memoryStore(), 'immutable'),
+  await incremental(
+    '@mx/incremental, memoryStore, mapReduce derived',
+    memoryStore(),
+    'mutable',
+    'modify',
+    chunkedSpec,
+  ),
   await incremental(
     '@mx/incremental, memoryStore, one element inserted',
     memoryStore(),

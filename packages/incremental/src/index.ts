@@ -16,6 +16,8 @@ export {
 export type { Graph } from './graph'
 export { createGraph } from './graph'
 export { canonicalJson, hashElement, hashValue } from './hash'
+export type { MapReduceDefinition } from './map-reduce'
+export { mapReduce } from './map-reduce'
 export type { FsStoreOptions } from './stores/fs'
 export { fsStore } from './stores/fs'
 export { memoryStore } from './stores/memory'

@@ -2,6 +2,7 @@ import { type ChunkIndex, type ElementColumns, emptyChunks } from './chunks'
 import { createGraph, type Graph } from './graph'
 import { digest } from './hash'
 import { IdIndex } from './id-index'
+import type { PartialValues } from './map-reduce'
 import type { SnapshotTable } from './snapshot'
 import type { DocumentContext, Element, GraphContext, SourceValue, VersionRecord } from './types'
 
@@ -56,6 +57,8 @@ export interface DocumentState {
   previous: Previous
   graph: Graph
   derivedNames: Set<string>
+  /** Partial values of each `mapReduce` derived value, by chunk key (see `map-reduce.ts`). */
+  partials: Map<string, PartialValues>
   current: CurrentInputs | undefined
 }
 
@@ -84,6 +87,7 @@ export function stateFrom(
       source: (key) => (state.current ? lookup(state.current, key) : undefined),
     }),
     derivedNames: new Set(),
+    partials: new Map(),
     current: undefined,
   }
   return state

@@ -1,3 +1,5 @@
+import type { MapReduceDefinition } from './map-reduce'
+
 /** A unit of a document (paragraph, heading, table...): a stable `id` plus any JSON fields. */
 export interface Element {
   id: string
@@ -192,10 +194,14 @@ export type DeclaredDependency =
   | `derived:${string}`
   | `config:${string}`
 
-/** A derived value: a function of `ctx`, or one with declared dependencies as well. */
+/**
+ * A derived value: a function of `ctx`, one with declared dependencies as well, or a
+ * `mapReduce` fold over the elements that re-maps only the chunks holding a change.
+ */
 export type DerivedDefinition<E extends Element = Element, R = unknown> =
   | ((ctx: DocumentContext<E, R>) => unknown)
   | { compute: (ctx: DocumentContext<E, R>) => unknown; deps?: readonly DeclaredDependency[] }
+  | MapReduceDefinition<E, R, unknown>
 
 export interface UpdateSpec<E extends Element = Element, R = unknown> {
   /** Per-element computation; its result is reused while the element's hash is unchanged. */

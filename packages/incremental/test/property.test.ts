@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest'
 import {
   createTracker,
   type Element,
+  mapReduce,
   memoryStore,
   type UpdateSpec,
   type VersionStore,
@@ -111,6 +112,15 @@ function makeSpec(mode: Mode = 'element', batches: Block[][] = []): UpdateSpec<B
       firstId: (ctx) => ctx.ids()[0] ?? null,
       headingCount: (ctx) => ctx.get<string[]>('headings').length,
       summary: (ctx) => `${ctx.get('total')}/${ctx.get('headingCount')}`,
+      // the same two values, folded chunk by chunk
+      chunkedHeadings: mapReduce<Block, Meta, string[]>({
+        map: (b) => (b.kind === 'h' ? [b.text] : []),
+        reduce: (lists) => lists.flat(),
+      }),
+      chunkedTotal: mapReduce<Block, Meta, number>({
+        map: (_b, r) => r.words,
+        reduce: (counts) => counts.reduce((sum, n) => sum + n, 0),
+      }),
     },
   }
 }
@@ -123,7 +133,14 @@ function model(doc: Block[]) {
     content: JSON.stringify(doc.map((b) => [b.id, b.kind, b.text])),
     ids: JSON.stringify(doc.map((b) => b.id)),
     keys: new Set(doc.map((b) => JSON.stringify([b.kind, b.text]))),
-    derived: { headings, total, firstId: doc[0]?.id ?? null, headingCount: headings.length },
+    derived: {
+      headings,
+      total,
+      firstId: doc[0]?.id ?? null,
+      headingCount: headings.length,
+      chunkedHeadings: headings,
+      chunkedTotal: total,
+    },
   }
 }
 
@@ -142,7 +159,7 @@ function affected(prev: Block[], next: Block[]): number {
   const headingsChanged = JSON.stringify(a.derived.headings) !== JSON.stringify(b.derived.headings)
   const countChanged = a.derived.headingCount !== b.derived.headingCount
   const totalChanged = a.derived.total !== b.derived.total
-  if (contentChanged) count += 2 // headings, total
+  if (contentChanged) count += 4 // headings, total, chunkedHeadings, chunkedTotal
   if (a.ids !== b.ids) count += 1 // firstId
   if (headingsChanged) count += 1 // headingCount
   if (totalChanged || countChanged) count += 1 // summary
@@ -182,7 +199,7 @@ describe('tracker property', () => {
             )
             expect(r.value).toEqual(scratch.value)
             expect(r.value.derived).toMatchObject(model(doc).derived)
-            const expected = step === 0 ? 5 + model(doc).keys.size : affected(prev, doc)
+            const expected = step === 0 ? 7 + model(doc).keys.size : affected(prev, doc)
             expect(r.counts.recomputed).toBe(expected)
             expect(r.why).toHaveLength(expected)
             expect(r.created).toBe(step === 0 || expected > 0)

@@ -1,6 +1,6 @@
 import { tempDir } from '@mx/testkit'
 import { afterEach, describe, expect, it } from 'vitest'
-import { createTracker, type DocumentContext, fsStore } from '../src/index'
+import { createTracker, type DocumentContext, fsStore, mapReduce } from '../src/index'
 
 type Para = { id: string; text: string; modifiedAt: number }
 type Words = { words: number }
@@ -29,6 +29,10 @@ describe('README example', () => {
             .map((el) => el.text),
         words: (ctx: DocumentContext<Para, Words>) =>
           ctx.results().reduce((sum, r) => sum + r.result.words, 0),
+        wordsByChunk: mapReduce<Para, Words, number>({
+          map: (_el, r) => r.words,
+          reduce: (counts) => counts.reduce((sum, n) => sum + n, 0),
+        }),
         title: (ctx: DocumentContext<Para, Words>) => ctx.element('e0')?.text ?? null,
         summary: (ctx: DocumentContext<Para, Words>) => `${ctx.get('words')} words`,
       },
@@ -54,18 +58,20 @@ describe('README example', () => {
       updated: 1,
       skipped: 1,
       deleted: 0,
-      recomputed: 4,
+      recomputed: 5,
       reused: 2,
     })
     expect(v2.why.map((reason) => reason.key)).toEqual([
       'result:e1',
       'derived:outline',
       'derived:words',
+      'derived:wordsByChunk',
       'derived:summary',
     ])
     expect(v2.value.derived).toEqual({
       outline: ['# Guide'],
       words: 7,
+      wordsByChunk: 7,
       title: '# Guide',
       summary: '7 words',
     })

@@ -254,7 +254,7 @@ describe('createTracker', () => {
       }),
     ).rejects.toThrow('unknown declared dependency "nope"')
     await expect(tracker.update('d', doc('x'), { derived: { bad: 42 as never } })).rejects.toThrow(
-      'derived.bad must be a function or { compute, deps }',
+      'derived.bad must be a function, { compute, deps } or mapReduce',
     )
   })
 
