@@ -2,7 +2,7 @@ import { chunkElements } from './chunks'
 import { type Classified, type ClassifyEnvironment, classify } from './classify'
 import { InvalidOptionError } from './errors'
 import { digest } from './hash'
-import { isMapReduce, type MapReduceDefinition, runMapReduce } from './map-reduce'
+import { isMapReduce, runMapReduce } from './map-reduce'
 import { type ComputedResults, computePending } from './results'
 import {
   type DocumentState,
@@ -92,27 +92,23 @@ function finishUpdate<E extends Element, R>(
   const derivedSpec = spec.derived ?? {}
   const names = Object.keys(derivedSpec)
   for (const name of state.derivedNames) {
-    if (name in derivedSpec) continue
-    graph.undefine(keys.derived(name))
-    state.partials.delete(name)
+    if (!(name in derivedSpec)) graph.undefine(keys.derived(name))
+  }
+  // partial values belong to a name only while it is a mapReduce value
+  for (const name of state.partials.keys()) {
+    if (!isMapReduce(derivedSpec[name])) state.partials.delete(name)
   }
   state.derivedNames = new Set(names)
   for (const name of names) {
     const definition = derivedSpec[name] as DerivedDefinition<E, R>
     if (isMapReduce(definition)) {
       graph.derive(keys.derived(name), (ctx) => {
-        const out = runMapReduce(
-          definition as MapReduceDefinition,
-          documentContext(ctx),
-          chunks,
-          state.partials.get(name),
-        )
+        const out = runMapReduce(definition, documentContext(ctx), chunks, state.partials.get(name))
         state.partials.set(name, out.partials)
         return out.value
       })
       continue
     }
-    state.partials.delete(name)
     const compute = typeof definition === 'function' ? definition : definition?.compute
     if (typeof compute !== 'function') {
       throw new InvalidOptionError(

@@ -1,4 +1,4 @@
-import { tempDir } from '@mx/testkit'
+import { expectInvalidOption, tempDir, thrown } from '@mx/testkit'
 import { describe, expect, it } from 'vitest'
 import {
   createTracker,
@@ -142,20 +142,21 @@ describe('mapReduce', () => {
 
   it('rejects bad options with MX_INVALID_OPTION naming the option', () => {
     const bad = [
-      [null, 'mapReduce'],
-      [{ reduce: () => 0 }, 'map'],
-      [{ map: () => 0, reduce: 'sum' }, 'reduce'],
+      [null, 'mapReduce', 'mapReduce takes { map, reduce }'],
+      [{ reduce: () => 0 }, 'map', 'mapReduce: map must be a function (element, result) => P'],
+      [
+        { map: () => 0, reduce: 'sum' },
+        'reduce',
+        'mapReduce: reduce must be a function (values) => P',
+      ],
     ] as const
-    for (const [options, option] of bad) {
-      let error: unknown
-      try {
-        mapReduce(options as never)
-      } catch (caught) {
-        error = caught
-      }
-      expect(error).toBeInstanceOf(InvalidOptionError)
-      expect(error).toMatchObject({ code: 'MX_INVALID_OPTION', option })
-      expect((error as Error).message).toContain(option)
+    for (const [options, option, message] of bad) {
+      expectInvalidOption(
+        thrown(() => mapReduce(options as never)),
+        InvalidOptionError,
+        option,
+        message,
+      )
     }
   })
 })
