@@ -242,7 +242,16 @@ function view(core: CacheCore, defaults: ResolvedOptions, path: string): Cache {
           `entries must be an array of { key, value } objects, got ${describe(entries)}`,
         )
       }
-      await Promise.all(entries.map(({ key, value, ...options }) => cache.set(key, value, options)))
+      assertOpen()
+      const batch: Array<[string, unknown, Omit<TierEntry, 'value'>]> = []
+      for (const { key, value, ...options } of entries) {
+        checkSetOptions(options)
+        batch.push([qualify(key), value, metaOf(options)])
+      }
+      const keys = batch.map(([key]) => key)
+      core.supersede({ op: 'keys', keys })
+      await core.writeMany(batch)
+      if (keys.length > 0) await core.publish({ op: 'keys', keys })
     },
 
     async invalidate(target) {

@@ -232,6 +232,45 @@ export class CacheCore {
     if (this.listenSet) this.emit('set', { key })
   }
 
+  /**
+   * Writes several entries: each value encoded once (an unencodable one throws `SerializeError`
+   * before any tier is written), memory tiers entry by entry, shared tiers in one `setMany` call
+   * where they have it (one transaction or pipeline for the whole batch).
+   */
+  async writeMany(
+    batch: ReadonlyArray<[string, unknown, Omit<TierEntry, 'value'>]>,
+  ): Promise<void> {
+    if (batch.length === 0) return
+    let encoded: Array<[string, TierEntry]> | undefined
+    if (this.tiers.some((tier) => tier.kind !== 'memory')) {
+      encoded = batch.map(([key, value, meta]) => {
+        try {
+          return [
+            key,
+            { ...meta, value: this.codec.encode(key, value, meta.expiresAt, meta.staleUntil) },
+          ]
+        } catch (error) {
+          throw new SerializeError(key, error)
+        }
+      })
+    }
+    const writes: Array<Promise<void>> = []
+    this.tiers.forEach((tier, index) => {
+      if (tier.kind === 'memory') {
+        for (const [key, value, meta] of batch)
+          writes.push(this.safely(index, 'set', () => tier.set(key, { ...meta, value })))
+      } else if (encoded !== undefined) {
+        const entries = encoded
+        if (tier.setMany) writes.push(this.safely(index, 'set', () => tier.setMany?.(entries)))
+        else
+          for (const [key, entry] of entries)
+            writes.push(this.safely(index, 'set', () => tier.set(key, entry)))
+      }
+    })
+    await Promise.all(writes)
+    if (this.listenSet) for (const [key] of batch) this.emit('set', { key })
+  }
+
   /** Runs a tier operation; a failure is counted and reported, never thrown. */
   async safely<T>(index: number, operation: string, run: () => T | Promise<T>): Promise<void> {
     try {

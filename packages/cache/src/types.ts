@@ -44,6 +44,11 @@ export interface Tier {
   /** Entry for `key`, or undefined when absent or past `staleUntil`. Throws `CorruptEntryError` on an entry that fails its integrity check (after deleting it). */
   get(key: string): MaybePromise<TierEntry | undefined>
   set(key: string, entry: TierEntry): MaybePromise<void>
+  /**
+   * Writes several entries at once (optional): a tier that can commit them together (one disk
+   * transaction, one pipeline) implements it; otherwise the cache calls `set` per entry.
+   */
+  setMany?(entries: ReadonlyArray<readonly [key: string, entry: TierEntry]>): MaybePromise<void>
   /** Deletes the keys; resolves how many existed. */
   delete(keys: readonly string[]): MaybePromise<number>
   /** Deletes every entry carrying any of `tags`; resolves how many were deleted. */

@@ -1,6 +1,7 @@
 import type { EngineEvents, Extractor, ResolvedSlots } from './api'
 import type { CostModel } from './cost'
 import { SampleRing } from './timings'
+import type { WorkerStore } from './types'
 
 /** Counters behind `report()`. */
 export class EngineStats {
@@ -52,6 +53,13 @@ export interface EngineContext {
   clock: { now(): number }
   timeout: number | undefined
   chunkSize: number
+  /** The engine-built disk tier, which the worker threads open to read and write entries. */
+  workerStore: WorkerStore | undefined
+  /**
+   * Ids of documents extracted whole in the worker threads, kept when the cache has no store the
+   * workers can read: an edited one then goes through the element path and its element cache.
+   */
+  seenIds: Set<string> | undefined
   stats: EngineStats
   /** The profiler's counters the engine keeps live, when the profiler slot has `counter()`. */
   counters: EngineCounters | undefined

@@ -1,8 +1,7 @@
-import { hashElement } from '@mx/incremental'
 import type { ExtractorElement, RanIn, SourceDocument } from './api'
 import type { EngineContext } from './context'
-import { ExtractError, ExtractTimeoutError, ParseError, WorkerCrashError } from './errors'
-import { elementKey } from './keys'
+import { ExtractError, ExtractTimeoutError, WorkerCrashError } from './errors'
+import { elementKeys } from './keys'
 import type { WorkerBatchResult } from './types'
 
 /** Element results of a list of elements, and how they were obtained. */
@@ -36,19 +35,7 @@ export async function resolveElements(
   let keys: string[] | undefined
   const { cache } = ctx.slots
   if (cache && list.length > 0) {
-    keys = list.map((element) => {
-      try {
-        return elementKey(hashElement(element as never), ctx.extractorKey)
-      } catch (error) {
-        throw new ParseError(
-          doc.id,
-          `element ${element.id} is not JSON-serializable: ${messageOf(error)}`,
-          {
-            cause: error,
-          },
-        )
-      }
-    })
+    keys = elementKeys(doc.id, list, ctx.extractorKey)
     let found: unknown[] = []
     try {
       found = await cache.getMany(keys)
@@ -120,7 +107,7 @@ async function runInline(
 }
 
 /** Maps a failure the pool reports to the document's stable error. */
-function workerFailure(docId: string, error: unknown): Error {
+export function workerFailure(docId: string, error: unknown): Error {
   const code = (error as { code?: unknown } | null)?.code
   const message = messageOf(error)
   if (code === 'MX_ABORTED') return error as Error
@@ -146,7 +133,7 @@ function checkBatchResult(docId: string, value: unknown, size: number): WorkerBa
  * Sends the elements in chunks of `chunkSize`, at most two chunks per thread in flight for this
  * document, so a very large document streams through bounded messages.
  */
-async function runInWorkers(
+export async function runInWorkers(
   ctx: EngineContext,
   doc: SourceDocument,
   todo: ExtractorElement[],

@@ -56,6 +56,8 @@ export function createEngine<D = unknown, M = unknown>(options: EngineOptions): 
     clock,
     timeout: options.timeout,
     chunkSize: options.chunkSize ?? 512,
+    workerStore: undefined,
+    seenIds: undefined,
     stats: new EngineStats(clock.now()),
     recordDuration: undefined,
     counters: undefined,
@@ -69,12 +71,15 @@ export function createEngine<D = unknown, M = unknown>(options: EngineOptions): 
     ctx.extractor = extractor
     ctx.extractorKey = `${extractor.name}@${extractor.version}`
   }
-  const { slots, owned } = resolveSlots(options, levels[level], {
+  const { slots, owned, workerStore } = resolveSlots(options, levels[level], {
     isModule,
     extractorKey: () => ctx.extractorKey,
     metrics: () => alertMetrics(ctx),
   })
   ctx.slots = slots
+  // Only an engine-built cache has a store: the workers never open what is behind an injected one.
+  ctx.workerStore = workerStore
+  if (slots.cache && !ctx.workerStore && slots.workers?.runDocument) ctx.seenIds = new Set()
   ctx.counters = profilerCounters(ctx)
   const { profiler } = slots
   if (profiler) {

@@ -7,9 +7,10 @@ import type {
   SourceDocument,
 } from './api'
 import type { EngineContext } from './context'
+import { extractInWorkers, runsWhole } from './document-task'
 import { type ElementsOutcome, resolveElements } from './elements'
 import { DocumentError, ExtractError, ExtractTimeoutError, InputError, ParseError } from './errors'
-import { describe } from './extractor'
+import { checkElements, describe } from './extractor'
 import { documentKey } from './keys'
 
 /** What the document cache holds for one document. */
@@ -157,7 +158,10 @@ export async function extractDocument(
   const controller = new AbortController()
   const onAbort = () => controller.abort(signal?.reason)
   signal?.addEventListener('abort', onAbort, { once: true })
-  const run = () => cold(ctx, extractor, doc, key, controller.signal)
+  const run = () =>
+    runsWhole(ctx, doc)
+      ? extractInWorkers(ctx, doc, key, controller.signal)
+      : cold(ctx, extractor, doc, key, controller.signal)
   const { profiler } = ctx.slots
   const work = profiler ? profiler.span('extract', run) : run()
   try {
@@ -197,25 +201,6 @@ function withTimeout<T>(
 function stage<T>(ctx: EngineContext, name: string, fn: () => T): T {
   const { profiler } = ctx.slots
   return profiler ? profiler.span(name, fn) : fn()
-}
-
-function checkElements(docId: string, elements: unknown): ExtractorElement[] {
-  if (!Array.isArray(elements)) {
-    throw new ParseError(docId, `parse must return an array of elements, got ${describe(elements)}`)
-  }
-  const seen = new Set<string>()
-  for (const element of elements) {
-    const id = (element as ExtractorElement | null)?.id
-    if (typeof id !== 'string') {
-      throw new ParseError(
-        docId,
-        `parse returned an element without a string id: ${describe(element)}`,
-      )
-    }
-    if (seen.has(id)) throw new ParseError(docId, `parse returned the element id ${id} twice`)
-    seen.add(id)
-  }
-  return elements as ExtractorElement[]
 }
 
 async function cold(

@@ -1,7 +1,7 @@
 import { isAbsolute, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import type { Extractor, ExtractorElement } from './api'
-import { InvalidOptionError } from './errors'
+import { InvalidOptionError, ParseError } from './errors'
 
 /**
  * Checks an extractor definition and returns it frozen. `name` and `version` must be non-empty
@@ -95,4 +95,24 @@ export function describe(value: unknown): string {
   if (Array.isArray(value)) return 'an array'
   if (typeof value === 'object') return 'an object'
   return String(value)
+}
+
+/** Checks what `parse` returned: an array of elements with string ids, no id twice. */
+export function checkElements(docId: string, elements: unknown): ExtractorElement[] {
+  if (!Array.isArray(elements)) {
+    throw new ParseError(docId, `parse must return an array of elements, got ${describe(elements)}`)
+  }
+  const seen = new Set<string>()
+  for (const element of elements) {
+    const id = (element as ExtractorElement | null)?.id
+    if (typeof id !== 'string') {
+      throw new ParseError(
+        docId,
+        `parse returned an element without a string id: ${describe(element)}`,
+      )
+    }
+    if (seen.has(id)) throw new ParseError(docId, `parse returned the element id ${id} twice`)
+    seen.add(id)
+  }
+  return elements as ExtractorElement[]
 }

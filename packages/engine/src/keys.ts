@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto'
-import type { SourceDocument } from './api'
+import { hashElement } from '@mx/incremental'
+import type { ExtractorElement, SourceDocument } from './api'
+import { ParseError } from './errors'
 
 /**
  * Cache key of a document's result: its content plus everything `document()` can see (id, path,
@@ -22,4 +24,22 @@ export function documentKey(doc: SourceDocument, extractorKey: string): string {
 /** Cache key of one element's result: its content hash (`hashElement`) and the extractor. */
 export function elementKey(elementHash: string, extractorKey: string): string {
   return `e:${extractorKey}:${elementHash}`
+}
+
+/** Cache keys of a document's elements; an element that is not JSON data throws `ParseError`. */
+export function elementKeys(
+  docId: string,
+  elements: readonly ExtractorElement[],
+  extractorKey: string,
+): string[] {
+  return elements.map((element) => {
+    try {
+      return elementKey(hashElement(element as never), extractorKey)
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error)
+      throw new ParseError(docId, `element ${element.id} is not JSON-serializable: ${message}`, {
+        cause: error,
+      })
+    }
+  })
 }

@@ -1,3 +1,5 @@
+import type { SourceDocument } from './api'
+
 /** Memory-pressure levels, as `@mx/memory` names them. */
 export type PressureLevelName = 'normal' | 'moderate' | 'critical'
 
@@ -38,11 +40,114 @@ export interface WorkerBatchResult {
 }
 
 /**
+ * A cache the worker threads open themselves (the engine-built disk tier): they read element
+ * results from it and write a document's entries to it, so the main thread never encodes or
+ * writes them. Entries are those of a `@mx/cache` cache with this namespace and TTL.
+ */
+export interface WorkerStore {
+  /** Directory of the disk tier (`cacheDir/cache`). */
+  dir: string
+  namespace: string
+  /** Freshness of the entries written, in ms. */
+  ttl: number
+}
+
+/**
+ * A whole document for a worker thread: it decodes, parses, hashes, looks element results up,
+ * runs `element()` for the rest and `document()`, and (with `store`) writes the cache entries.
+ */
+export interface WorkerDocument {
+  kind: 'document'
+  /** File URL of the extractor module the worker imports. */
+  module: string
+  /** `name@version` of the extractor: part of every cache key. */
+  extractorKey: string
+  doc: SourceDocument
+  /** The document's cache key, when the worker writes the result to `store`. */
+  docKey?: string
+  store?: WorkerStore
+  /** Answer each element's cache key (the main thread writes the entries: a cache without store). */
+  keys: boolean
+  /** A document with more elements comes back parsed (`split`), to be spread over threads. */
+  maxElements: number
+}
+
+/** The reduce of a document whose elements were spread over threads. */
+export interface WorkerReduce {
+  kind: 'reduce'
+  module: string
+  extractorKey: string
+  doc: Omit<SourceDocument, 'content'>
+  elements: unknown[]
+  metas: unknown[]
+  docKey?: string
+  store?: WorkerStore
+  /** Element indexes computed now, and their cache keys: written to `store` with the document. */
+  fresh: Array<[index: number, key: string]>
+}
+
+/** Milliseconds a worker spent in each stage of a document. */
+export interface WorkerTimings {
+  parse: number
+  elements: number
+  document: number
+}
+
+/** What a worker answers for a `WorkerDocument` or a `WorkerReduce`. */
+export type WorkerDocumentReply =
+  | {
+      kind: 'done'
+      metadata: unknown
+      metas: unknown[]
+      /** Elements whose `element()` ran. */
+      extracted: number
+      /** Cache keys per element, when asked for (`keys`). */
+      keys?: string[]
+      /** True when the worker wrote the entries to its store. */
+      stored: boolean
+      /** Store reads or writes that failed in the worker (the document was computed anyway). */
+      degraded: number
+      timings: WorkerTimings
+    }
+  | {
+      kind: 'split'
+      elements: unknown[]
+      /** Results found in the store, by element index. */
+      found: Array<[index: number, meta: unknown]>
+      keys?: string[]
+      degraded: number
+      timings: WorkerTimings
+    }
+  | {
+      kind: 'failed'
+      code: 'MX_ENGINE_PARSE' | 'MX_ENGINE_EXTRACT'
+      message: string
+      /** The string `code` of the error the extractor threw, if it had one. */
+      causeCode?: string
+    }
+
+/** Every task the engine's worker module runs. */
+export type WorkerTask = WorkerBatch | WorkerDocument | WorkerReduce
+
+/** Options of one task sent to the workers slot. */
+export interface WorkerRunOptions {
+  signal?: AbortSignal
+  timeout?: number
+}
+
+/**
  * The workers slot: runs a `WorkerBatch` somewhere and resolves a `WorkerBatchResult`. A
  * `@mx/workers` pool created with `task: workerTaskUrl` satisfies it.
  */
 export interface WorkersSlot {
-  run(batch: WorkerBatch, options?: { signal?: AbortSignal; timeout?: number }): Promise<unknown>
+  run(batch: WorkerBatch, options?: WorkerRunOptions): Promise<unknown>
+  /**
+   * Runs a whole document (or the reduce of a split one) and resolves a `WorkerDocumentReply`.
+   * With it, a document's parse, elements and reduce all run in the worker threads; without it
+   * only element chunks are sent and the rest runs on the calling thread. A pool over
+   * `workerTaskUrl()` takes both: `runDocument: (task, options) => pool.run(task, options)`.
+   */
+  runDocument?(task: WorkerDocument | WorkerReduce, options?: WorkerRunOptions): Promise<unknown>
   /** Parallelism, used to bound the chunks in flight per document. */
   readonly threads?: number
 }

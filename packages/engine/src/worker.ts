@@ -1,11 +1,13 @@
 /**
  * The engine's task module for `@mx/workers` (built to `dist/worker.js`): imports the user's
- * extractor module once per thread and runs `element()` over a chunk of one document's elements.
+ * extractor module once per thread and runs a whole document (`WorkerDocument`), the reduce of a
+ * split one (`WorkerReduce`), or `element()` over a chunk of one document's elements.
  */
 import { defineTask } from '@mx/workers'
 import type { Extractor } from './api'
 import { extractorFromModule } from './extractor'
-import type { WorkerBatch, WorkerBatchResult } from './types'
+import type { WorkerBatch, WorkerBatchResult, WorkerDocumentReply, WorkerTask } from './types'
+import { runDocument, runReduce } from './worker-document'
 
 const extractors = new Map<string, Promise<Extractor>>()
 
@@ -27,8 +29,7 @@ class ElementFailure extends Error {
   readonly code = 'MX_ENGINE_EXTRACT'
 }
 
-async function runBatch(batch: WorkerBatch): Promise<WorkerBatchResult> {
-  const extractor = await load(batch.module)
+async function runBatch(extractor: Extractor, batch: WorkerBatch): Promise<WorkerBatchResult> {
   const ctx = {
     docId: batch.docId,
     extractor: { name: extractor.name, version: extractor.version },
@@ -49,4 +50,12 @@ async function runBatch(batch: WorkerBatch): Promise<WorkerBatchResult> {
   return { results, us: (performance.now() - started) * 1000 }
 }
 
-export default defineTask(runBatch)
+async function run(task: WorkerTask): Promise<WorkerBatchResult | WorkerDocumentReply> {
+  const extractor = await load(task.module)
+  if ('kind' in task) {
+    return task.kind === 'document' ? runDocument(extractor, task) : runReduce(extractor, task)
+  }
+  return runBatch(extractor, task)
+}
+
+export default defineTask(run)

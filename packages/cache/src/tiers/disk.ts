@@ -156,6 +156,40 @@ export function diskTier(options: DiskTierOptions): DiskTier {
       return doomed.length
     })
 
+  /** Writes records in one transaction (the last entry wins when a key repeats). */
+  const writeRecords = async (list: ReadonlyArray<readonly [string, TierEntry]>): Promise<void> => {
+    const now = clock.now()
+    // Records are built before the transaction: the write lock is held only for the puts.
+    const records = new Map<string, { hash: Buffer; stored: Buffer; entry: TierEntry }>()
+    for (const [key, entry] of list) {
+      const hash = hashOf(key)
+      const record = encodeRecord(key, entry)
+      const stored = Buffer.allocUnsafe(ACCESS + record.length)
+      stored.writeDoubleBE(now, 0)
+      stored.set(record, ACCESS)
+      records.set(hash.toString('hex'), { hash, stored, entry })
+    }
+    const evicted = await root.transaction(() => {
+      let added = 0
+      let last = ''
+      for (const [hex, { hash, stored, entry }] of records) {
+        removeHash(hash)
+        if (entry.staleUntil <= now || (maxBytes !== undefined && stored.length > maxBytes))
+          continue
+        entries.putSync(hash, stored)
+        lru.putSync([now, hex], EMPTY)
+        for (const tag of entry.tags) tagIndex.putSync([tag, hex], EMPTY)
+        added += stored.length
+        last = hex
+      }
+      if (added === 0) return []
+      const bytes = (meta.get('bytes') ?? 0) + added
+      meta.putSync('bytes', bytes)
+      return maxBytes !== undefined && bytes > maxBytes ? evictOldest(last) : []
+    })
+    emitEvictions(evicted, 'size')
+  }
+
   const tier: DiskTier = {
     name,
     kind: 'shared',
@@ -195,26 +229,8 @@ export function diskTier(options: DiskTierOptions): DiskTier {
       if (now - seenAt >= resolution) touch(hash, seenAt, now)
       return entry
     },
-    async set(key, entry) {
-      const hash = hashOf(key)
-      const hex = hash.toString('hex')
-      const record = encodeRecord(key, entry)
-      const now = clock.now()
-      const stored = Buffer.allocUnsafe(ACCESS + record.length)
-      stored.writeDoubleBE(now, 0)
-      stored.set(record, ACCESS)
-      const evicted = await root.transaction(() => {
-        removeHash(hash)
-        if (entry.staleUntil <= now || (maxBytes !== undefined && stored.length > maxBytes))
-          return []
-        entries.putSync(hash, stored)
-        lru.putSync([now, hex], EMPTY)
-        for (const tag of entry.tags) tagIndex.putSync([tag, hex], EMPTY)
-        meta.putSync('bytes', (meta.get('bytes') ?? 0) + stored.length)
-        return maxBytes !== undefined && (meta.get('bytes') ?? 0) > maxBytes ? evictOldest(hex) : []
-      })
-      emitEvictions(evicted, 'size')
-    },
+    set: (key, entry) => writeRecords([[key, entry]]),
+    setMany: writeRecords,
     delete(keys) {
       return root.transaction(() => {
         let count = 0

@@ -8,6 +8,7 @@ import {
   redisTier,
   type Tier,
 } from '@mx/cache'
+import type { WorkerStore } from '../types'
 
 export interface EngineCacheOptions {
   disk?: string | undefined
@@ -23,6 +24,18 @@ const THIRTY_DAYS = 30 * 24 * 3600_000
 /** The memory tier holds results by reference; bound it by estimated bytes as well as entries. */
 const MEMORY_TIER = { maxEntries: 200_000, maxBytes: 256 * 1024 * 1024 }
 
+const NAMESPACE = 'mx-engine'
+
+/**
+ * The engine-built cache's disk tier as the worker threads open it, so they read element results
+ * and write a document's entries without the main thread. None without a disk tier, and none
+ * with a Redis tier (whose entries the main thread writes, for the whole fleet to see).
+ */
+export function engineStore(options: EngineCacheOptions): WorkerStore | undefined {
+  if (!options.disk || options.redis) return undefined
+  return { dir: join(options.disk, 'cache'), namespace: NAMESPACE, ttl: THIRTY_DAYS }
+}
+
 /**
  * The engine-built cache: a memory tier (at most 200 000 entries and about 256 MiB), plus a
  * disk tier under `cacheDir/cache` and a Redis tier with its invalidation bus when asked for.
@@ -33,7 +46,7 @@ export function engineCache(options: EngineCacheOptions): Cache {
   const prefix = options.redisPrefix ?? 'mx:engine:'
   if (options.redis) tiers.push(redisTier({ url: options.redis, prefix }))
   return createCache({
-    namespace: 'mx-engine',
+    namespace: NAMESPACE,
     tiers,
     ttl: THIRTY_DAYS,
     ...(options.redis ? { bus: redisBus({ url: options.redis, channel: `${prefix}bus` }) } : {}),

@@ -4,7 +4,8 @@ import { createProfiler } from '@mx/profiler'
 import type { EngineOptions, ResolvedSlots, SlotOption } from '../api'
 import { InvalidOptionError } from '../errors'
 import type { LevelPreset } from '../levels'
-import { engineCache } from './cache'
+import type { WorkerStore } from '../types'
+import { engineCache, engineStore } from './cache'
 import { engineTracker } from './incremental'
 import { enginePool } from './workers'
 
@@ -21,6 +22,8 @@ export interface SlotEnvironment {
 export interface SlotResolution {
   slots: ResolvedSlots
   owned: Array<() => unknown>
+  /** The engine-built cache's disk tier, for the worker threads to open (see `engineStore`). */
+  workerStore: WorkerStore | undefined
 }
 
 function pick<S>(
@@ -57,16 +60,16 @@ export function resolveSlots(
     own(createProfiler(), (p) => p.close()),
   )
   // An explicit redis URL or cache directory asks for those tiers at any level that has a cache.
-  const cache = pick(options.cache, preset.cache || options.redis !== undefined, () =>
-    own(
-      engineCache({
-        disk: options.cacheDir,
-        redis: options.redis,
-        redisPrefix: options.redisPrefix,
-      }),
-      (c) => c.close(),
-    ),
-  )
+  const cacheOptions = {
+    disk: options.cacheDir,
+    redis: options.redis,
+    redisPrefix: options.redisPrefix,
+  }
+  let workerStore: WorkerStore | undefined
+  const cache = pick(options.cache, preset.cache || options.redis !== undefined, () => {
+    workerStore = engineStore(cacheOptions)
+    return own(engineCache(cacheOptions), (c) => c.close())
+  })
   const workers = env.isModule
     ? pick(options.workers, preset.workers, () =>
         own(enginePool({ threads: options.threads, timeout: options.timeout }), (p) => p.close()),
@@ -88,5 +91,5 @@ export function resolveSlots(
       (a) => a.stop(),
     ),
   )
-  return { slots: { cache, workers, incremental, profiler, memory, alerts }, owned }
+  return { slots: { cache, workers, incremental, profiler, memory, alerts }, owned, workerStore }
 }

@@ -1,41 +1,48 @@
 import { availableParallelism } from 'node:os'
-import { createPool, type Pool } from '@mx/workers'
-import type { WorkerBatch, WorkersSlot } from '../types'
+import { createPool, type Pool, type PoolStats } from '@mx/workers'
+import type { WorkerRunOptions, WorkersSlot, WorkerTask } from '../types'
 import { workerTaskUrl } from '../worker-url'
 
 export interface EnginePool extends WorkersSlot {
+  runDocument: NonNullable<WorkersSlot['runDocument']>
   close(): Promise<void>
-  /** Worker runs so far (chunks sent to the pool). */
+  /** Tasks sent to the pool so far (documents, reduces and element chunks). */
   readonly runs: number
+  /** The pool's stats (busy time, restarts, ...); undefined before the first task started it. */
+  stats(): PoolStats | undefined
 }
 
 /**
  * The engine-built workers slot: a `@mx/workers` pool over the engine's task module, started on
- * the first document that goes to workers (an engine whose documents all run inline starts no
- * thread). One message per chunk (`batch: false`): a chunk is already a batch of elements.
+ * the first task (an engine whose documents all run inline starts no thread). It takes whole
+ * documents as well as element chunks. One message per task (`batch: false`): a document or a
+ * chunk is already a batch of work.
  */
 export function enginePool(options: { threads?: number; timeout?: number }): EnginePool {
   const threads = options.threads ?? Math.max(1, availableParallelism())
   let pool: Pool | undefined
   let runs = 0
+  const run = (task: WorkerTask, runOptions?: WorkerRunOptions) => {
+    pool ??= createPool({
+      task: workerTaskUrl(),
+      threads,
+      batch: false,
+      // One retry after a crash or timeout: a thread killed by an unrelated cause gets a second
+      // chance, a task that crashes twice fails its document.
+      retries: { attempts: 2, backoff: { delay: 10, jitter: 0.5 } },
+      ...(options.timeout === undefined ? {} : { timeout: options.timeout }),
+    })
+    runs++
+    return pool.run(task, runOptions)
+  }
   return {
     threads,
     get runs() {
       return runs
     },
-    run(batch: WorkerBatch, runOptions) {
-      pool ??= createPool({
-        task: workerTaskUrl(),
-        threads,
-        batch: false,
-        // One retry after a crash or timeout: a thread killed by an unrelated cause gets a second
-        // chance, a chunk that crashes twice fails its document.
-        retries: { attempts: 2, backoff: { delay: 10, jitter: 0.5 } },
-        ...(options.timeout === undefined ? {} : { timeout: options.timeout }),
-      })
-      runs++
-      return pool.run(batch, runOptions)
-    },
+    run,
+    runDocument: run,
+    stats: () => pool?.stats(),
     async close() {
       await pool?.close({ drain: false })
     },

@@ -1,0 +1,246 @@
+/**
+ * The worker-thread side of a whole document (`WorkerDocument`) and of the reduce of a split one
+ * (`WorkerReduce`): everything from the raw content to the cache entries happens here, so the
+ * main thread only looks documents up, dispatches and hands results on.
+ */
+import type { Cache } from '@mx/cache'
+import type { Extractor, ExtractorElement } from './api'
+import { DocumentError, ExtractError } from './errors'
+import { checkElements } from './extractor'
+import { elementKeys } from './keys'
+import type {
+  WorkerDocument,
+  WorkerDocumentReply,
+  WorkerReduce,
+  WorkerStore,
+  WorkerTimings,
+} from './types'
+
+type Done = Extract<WorkerDocumentReply, { kind: 'done' }>
+
+/** A worker's own view of the engine's disk tier, and the tier errors it has seen. */
+interface Store {
+  cache: Cache
+  errors: number
+}
+
+const stores = new Map<string, Promise<Store | undefined>>()
+
+/** Opens the store once per thread; one that cannot be opened is counted and left out. */
+async function openStore(options: WorkerStore): Promise<Store | undefined> {
+  const id = `${options.dir}\u0000${options.namespace}\u0000${options.ttl}`
+  let opening = stores.get(id)
+  if (!opening) {
+    // Loaded on first use: a thread that never writes a cache never loads @mx/cache and LMDB.
+    opening = import('@mx/cache').then(
+      ({ createCache, diskTier }) => {
+        const cache = createCache({
+          namespace: options.namespace,
+          tiers: [diskTier({ dir: options.dir })],
+          ttl: options.ttl,
+        })
+        const store: Store = { cache, errors: 0 }
+        cache.on('error', () => {
+          store.errors++
+        })
+        return store
+      },
+      () => undefined,
+    )
+    stores.set(id, opening)
+  }
+  return opening
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as { then?: unknown } | null)?.then === 'function'
+}
+
+/** A document failure as data: the main thread turns it into the engine's error. */
+function failed(error: unknown): WorkerDocumentReply {
+  if (error instanceof DocumentError && error.code === 'MX_ENGINE_PARSE') {
+    return withCause({ kind: 'failed', code: 'MX_ENGINE_PARSE', message: error.message }, error)
+  }
+  const message = error instanceof ExtractError ? error.message : messageOf(error)
+  return withCause({ kind: 'failed', code: 'MX_ENGINE_EXTRACT', message }, error)
+}
+
+function withCause(
+  reply: Extract<WorkerDocumentReply, { kind: 'failed' }>,
+  error: unknown,
+): WorkerDocumentReply {
+  const cause = (error instanceof DocumentError ? error.cause : error) as { code?: unknown } | null
+  if (typeof cause?.code === 'string' && cause.code !== reply.code) reply.causeCode = cause.code
+  return reply
+}
+
+/** Runs `element()` over `elements` in order; the first that throws fails the document. */
+async function extractElements(
+  extractor: Extractor,
+  docId: string,
+  elements: readonly ExtractorElement[],
+): Promise<unknown[]> {
+  const ctx = { docId, extractor: { name: extractor.name, version: extractor.version } }
+  const results = new Array<unknown>(elements.length)
+  for (let i = 0; i < elements.length; i++) {
+    const element = elements[i] as ExtractorElement
+    try {
+      let result: unknown = extractor.element(element, ctx)
+      if (isThenable(result)) result = await result
+      results[i] = result
+    } catch (error) {
+      throw new ExtractError(docId, `element ${element.id} threw: ${messageOf(error)}`, {
+        cause: error,
+      })
+    }
+  }
+  return results
+}
+
+async function reduce(
+  extractor: Extractor,
+  doc: WorkerReduce['doc'],
+  elements: ExtractorElement[],
+  metas: unknown[],
+): Promise<unknown> {
+  try {
+    return await extractor.document(elements, metas, { doc, docId: doc.id })
+  } catch (error) {
+    throw new ExtractError(doc.id, `document threw: ${messageOf(error)}`, { cause: error })
+  }
+}
+
+/**
+ * Writes the fresh element results and the document to the store in one batch (one disk
+ * transaction). Resolves whether it was written; a failure is counted, never thrown.
+ */
+async function save(
+  store: Store | undefined,
+  docKey: string | undefined,
+  entries: Array<{ key: string; value: unknown }>,
+  value: { metadata: unknown; elements: unknown[] },
+): Promise<boolean> {
+  if (!store || docKey === undefined) return false
+  const errors = store.errors
+  try {
+    await store.cache.setMany([...entries, { key: docKey, value }])
+  } catch {
+    store.errors++
+  }
+  return store.errors === errors
+}
+
+/** One whole document, from its raw content to the cache entries. */
+export async function runDocument(
+  extractor: Extractor,
+  task: WorkerDocument,
+): Promise<WorkerDocumentReply> {
+  const { doc } = task
+  const timings: WorkerTimings = { parse: 0, elements: 0, document: 0 }
+  try {
+    let started = performance.now()
+    let parsed: unknown
+    try {
+      parsed = await extractor.parse(doc)
+    } catch (error) {
+      return withCause(
+        { kind: 'failed', code: 'MX_ENGINE_PARSE', message: `parse threw: ${messageOf(error)}` },
+        error,
+      )
+    }
+    const elements = checkElements(doc.id, parsed)
+    const store = task.store ? await openStore(task.store) : undefined
+    const keys = task.keys || store ? elementKeys(doc.id, elements, task.extractorKey) : undefined
+    timings.parse = performance.now() - started
+
+    started = performance.now()
+    const errorsBefore = store?.errors ?? 0
+    let found: unknown[] = []
+    if (store && keys) {
+      try {
+        found = await store.cache.getMany(keys)
+      } catch {
+        store.errors++
+      }
+    }
+    const pending: number[] = []
+    for (let i = 0; i < elements.length; i++) if (found[i] === undefined) pending.push(i)
+    if (pending.length > task.maxElements) {
+      timings.elements = performance.now() - started
+      const hits: Array<[number, unknown]> = []
+      for (let i = 0; i < elements.length; i++) if (found[i] !== undefined) hits.push([i, found[i]])
+      return {
+        kind: 'split',
+        elements,
+        found: hits,
+        ...(keys ? { keys } : {}),
+        degraded: (store?.errors ?? 0) - errorsBefore,
+        timings,
+      }
+    }
+    const computed = await extractElements(
+      extractor,
+      doc.id,
+      pending.map((i) => elements[i] as ExtractorElement),
+    )
+    const metas = found.length === 0 ? computed : found.slice()
+    if (found.length > 0)
+      for (let j = 0; j < pending.length; j++) metas[pending[j] as number] = computed[j]
+    timings.elements = performance.now() - started
+
+    started = performance.now()
+    const { content: _content, ...rest } = doc
+    const metadata = await reduce(extractor, rest, elements, metas)
+    timings.document = performance.now() - started
+
+    const entries = keys
+      ? pending.map((i, j) => ({ key: keys[i] as string, value: computed[j] }))
+      : []
+    const stored = await save(store, task.docKey, entries, { metadata, elements: metas })
+    const reply: Done = {
+      kind: 'done',
+      metadata,
+      metas,
+      extracted: pending.length,
+      stored,
+      degraded: (store?.errors ?? 0) - errorsBefore,
+      timings,
+    }
+    if (keys && !stored) reply.keys = keys
+    return reply
+  } catch (error) {
+    return failed(error)
+  }
+}
+
+/** The reduce of a document whose elements ran spread over threads, and its cache entries. */
+export async function runReduce(
+  extractor: Extractor,
+  task: WorkerReduce,
+): Promise<WorkerDocumentReply> {
+  const started = performance.now()
+  try {
+    const elements = task.elements as ExtractorElement[]
+    const metadata = await reduce(extractor, task.doc, elements, task.metas)
+    const timings = { parse: 0, elements: 0, document: performance.now() - started }
+    const store = task.store ? await openStore(task.store) : undefined
+    const errorsBefore = store?.errors ?? 0
+    const entries = task.fresh.map(([index, key]) => ({ key, value: task.metas[index] }))
+    const stored = await save(store, task.docKey, entries, { metadata, elements: task.metas })
+    return {
+      kind: 'done',
+      metadata,
+      metas: task.metas,
+      extracted: task.fresh.length,
+      stored,
+      degraded: (store?.errors ?? 0) - errorsBefore,
+      timings,
+    }
+  } catch (error) {
+    return failed(error)
+  }
+}
