@@ -7,19 +7,24 @@ import { document } from '../src/extractor/document.mjs'
 import { element } from '../src/extractor/element.mjs'
 import { parse } from '../src/extractor/parse.mjs'
 
-/** The same extractor called in a plain loop, no mx: parse → element() each → document(). */
-export function naive(corpus) {
+/**
+ * The same extractor called in a plain loop, no mx: parse → element() each → document().
+ * With `keep`, also the metadata of each document that succeeded, by id (to check other runs).
+ */
+export function naive(corpus, { keep = false } = {}) {
   let elements = 0
+  const metadata = new Map()
   for (const doc of corpus) {
     try {
       const els = parse(doc)
       const metas = els.map((el) => element(el))
       const { content: _content, ...rest } = doc
-      document(els, metas, { doc: rest, docId: doc.id })
+      const result = document(els, metas, { doc: rest, docId: doc.id })
+      if (keep) metadata.set(doc.id, result)
       elements += els.length
     } catch {}
   }
-  return { elements }
+  return { elements, metadata }
 }
 
 /** Runs `corpus` split round-robin over `threads` plain worker threads; resolves the element count. */

@@ -60,6 +60,8 @@ export interface EngineContext {
    * workers can read: an edited one then goes through the element path and its element cache.
    */
   seenIds: Set<string> | undefined
+  /** Whether worker threads took store writes since the last flush (see `flushWorkers`). */
+  storeWrites: boolean
   stats: EngineStats
   /** The profiler's counters the engine keeps live, when the profiler slot has `counter()`. */
   counters: EngineCounters | undefined

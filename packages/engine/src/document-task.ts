@@ -6,7 +6,7 @@ import type { ExtractorElement, ExtractSuccess, SourceDocument } from './api'
 import type { EngineContext } from './context'
 import { runInWorkers, workerFailure } from './elements'
 import { ExtractError, ParseError } from './errors'
-import type { WorkerDocument, WorkerDocumentReply, WorkerReduce } from './types'
+import type { WorkerDocument, WorkerDocumentReply, WorkerFlush, WorkerReduce } from './types'
 
 type Done = Extract<WorkerDocumentReply, { kind: 'done' }>
 type Split = Extract<WorkerDocumentReply, { kind: 'split' }>
@@ -31,7 +31,8 @@ function maxElements(ctx: EngineContext): number {
 
 function checkReply(docId: string, value: unknown): WorkerDocumentReply {
   const kind = (value as { kind?: unknown } | null)?.kind
-  if (kind === 'done' || kind === 'split' || kind === 'failed') return value as WorkerDocumentReply
+  if (kind === 'done' || kind === 'split' || kind === 'failed' || kind === 'flushed')
+    return value as WorkerDocumentReply
   throw new ExtractError(
     docId,
     `the workers slot answered ${typeof value} instead of a document reply`,
@@ -54,6 +55,7 @@ async function send(
     throw workerFailure(docId, error)
   }
   const reply = checkReply(docId, value)
+  if (reply.kind === 'done' && reply.stored) ctx.storeWrites = true
   if (reply.kind !== 'failed') return reply
   const cause = reply.causeCode === undefined ? undefined : { cause: { code: reply.causeCode } }
   throw reply.code === 'MX_ENGINE_PARSE'
@@ -173,5 +175,25 @@ export async function extractInWorkers(
       ranIn: 'workers',
       durationMs: 0,
     },
+  }
+}
+
+/**
+ * Before the engine closes: one `WorkerFlush` per thread (idle threads take one each), so every
+ * store write the threads still have in flight is committed, and its failures counted.
+ */
+export async function flushWorkers(ctx: EngineContext): Promise<void> {
+  const workers = ctx.slots.workers
+  if (!ctx.storeWrites || !workers?.runDocument || ctx.href === undefined) return
+  ctx.storeWrites = false
+  const task: WorkerFlush = { kind: 'flush', module: ctx.href }
+  const replies = await Promise.all(
+    Array.from({ length: workers.threads ?? 1 }, () =>
+      workers.runDocument?.(task).catch(() => undefined),
+    ),
+  )
+  for (const reply of replies) {
+    const degraded = (reply as { kind?: unknown; degraded?: unknown } | undefined)?.degraded
+    if (typeof degraded === 'number') ctx.stats.degraded += degraded
   }
 }

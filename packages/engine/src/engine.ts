@@ -2,6 +2,7 @@ import { EventEmitter } from 'eventemitter3'
 import type { Engine, EngineEvents, EngineOptions, Extractor, ExtractResult } from './api'
 import { type EngineContext, EngineStats } from './context'
 import { CostModel } from './cost'
+import { flushWorkers } from './document-task'
 import { EngineClosedError } from './errors'
 import { extractDocument } from './extract'
 import { extractStream } from './extract-many'
@@ -58,6 +59,7 @@ export function createEngine<D = unknown, M = unknown>(options: EngineOptions): 
     chunkSize: options.chunkSize ?? 512,
     workerStore: undefined,
     seenIds: undefined,
+    storeWrites: false,
     stats: new EngineStats(clock.now()),
     recordDuration: undefined,
     counters: undefined,
@@ -141,6 +143,8 @@ export function createEngine<D = unknown, M = unknown>(options: EngineOptions): 
     if (closed) return
     closed = true
     gate.close()
+    // The last entries the worker threads took for the disk tier are committed before they stop.
+    await flushWorkers(ctx)
     emitter.removeAllListeners()
     // Engine-built slots only, last built first; injected slots belong to the caller.
     for (const closeSlot of owned.reverse()) await closeSlot()

@@ -86,6 +86,15 @@ export interface WorkerReduce {
   fresh: Array<[index: number, key: string]>
 }
 
+/**
+ * Waits until the worker thread that runs it has committed its store writes. The engine sends
+ * one per thread before it closes, so the last documents' entries are never lost.
+ */
+export interface WorkerFlush {
+  kind: 'flush'
+  module: string
+}
+
 /** Milliseconds a worker spent in each stage of a document. */
 export interface WorkerTimings {
   parse: number
@@ -103,7 +112,10 @@ export type WorkerDocumentReply =
       extracted: number
       /** Cache keys per element, when asked for (`keys`). */
       keys?: string[]
-      /** True when the worker wrote the entries to its store. */
+      /**
+       * True when the worker took the entries for its store: it commits them while it goes on,
+       * and a failure shows in a later reply's `degraded` (or the `WorkerFlush` reply).
+       */
       stored: boolean
       /** Store reads or writes that failed in the worker (the document was computed anyway). */
       degraded: number
@@ -119,6 +131,11 @@ export type WorkerDocumentReply =
       timings: WorkerTimings
     }
   | {
+      /** The answer to a `WorkerFlush`. */
+      kind: 'flushed'
+      degraded: number
+    }
+  | {
       kind: 'failed'
       code: 'MX_ENGINE_PARSE' | 'MX_ENGINE_EXTRACT'
       message: string
@@ -127,7 +144,7 @@ export type WorkerDocumentReply =
     }
 
 /** Every task the engine's worker module runs. */
-export type WorkerTask = WorkerBatch | WorkerDocument | WorkerReduce
+export type WorkerTask = WorkerBatch | WorkerDocument | WorkerReduce | WorkerFlush
 
 /** Options of one task sent to the workers slot. */
 export interface WorkerRunOptions {
@@ -147,7 +164,10 @@ export interface WorkersSlot {
    * only element chunks are sent and the rest runs on the calling thread. A pool over
    * `workerTaskUrl()` takes both: `runDocument: (task, options) => pool.run(task, options)`.
    */
-  runDocument?(task: WorkerDocument | WorkerReduce, options?: WorkerRunOptions): Promise<unknown>
+  runDocument?(
+    task: WorkerDocument | WorkerReduce | WorkerFlush,
+    options?: WorkerRunOptions,
+  ): Promise<unknown>
   /** Parallelism, used to bound the chunks in flight per document. */
   readonly threads?: number
 }

@@ -18,10 +18,17 @@ import type {
 
 type Done = Extract<WorkerDocumentReply, { kind: 'done' }>
 
-/** A worker's own view of the engine's disk tier, and the tier errors it has seen. */
+/**
+ * A worker's own view of the engine's disk tier: the tier errors it has seen (reported back in
+ * the replies as `degraded`), and the write in flight.
+ */
 interface Store {
   cache: Cache
   errors: number
+  /** Errors already reported in a reply. */
+  reported: number
+  /** The last write, not awaited by its task (see `save`). */
+  writing: Promise<void> | undefined
 }
 
 const stores = new Map<string, Promise<Store | undefined>>()
@@ -39,7 +46,7 @@ async function openStore(options: WorkerStore): Promise<Store | undefined> {
           tiers: [diskTier({ dir: options.dir })],
           ttl: options.ttl,
         })
-        const store: Store = { cache, errors: 0 }
+        const store: Store = { cache, errors: 0, reported: 0, writing: undefined }
         cache.on('error', () => {
           store.errors++
         })
@@ -116,7 +123,9 @@ async function reduce(
 
 /**
  * Writes the fresh element results and the document to the store in one batch (one disk
- * transaction). Resolves whether it was written; a failure is counted, never thrown.
+ * transaction), without waiting for the commit: the thread goes on with the next document while
+ * LMDB commits, and waits for a write only before it starts the next one (so at most one is in
+ * flight per thread). `flush` waits for the last. A failure is counted, never thrown.
  */
 async function save(
   store: Store | undefined,
@@ -125,13 +134,30 @@ async function save(
   value: { metadata: unknown; elements: unknown[] },
 ): Promise<boolean> {
   if (!store || docKey === undefined) return false
-  const errors = store.errors
-  try {
-    await store.cache.setMany([...entries, { key: docKey, value }])
-  } catch {
+  await store.writing
+  store.writing = store.cache.setMany([...entries, { key: docKey, value }]).catch(() => {
     store.errors++
+  })
+  return true
+}
+
+/** Store errors not yet reported to the main thread. */
+function unreported(store: Store | undefined): number {
+  if (!store) return 0
+  const count = store.errors - store.reported
+  store.reported = store.errors
+  return count
+}
+
+/** Waits for the writes this thread has in flight; resolves the errors not yet reported. */
+export async function flush(): Promise<WorkerDocumentReply> {
+  let degraded = 0
+  for (const opening of stores.values()) {
+    const store = await opening
+    await store?.writing
+    degraded += unreported(store)
   }
-  return store.errors === errors
+  return { kind: 'flushed', degraded }
 }
 
 /** One whole document, from its raw content to the cache entries. */
@@ -158,7 +184,6 @@ export async function runDocument(
     timings.parse = performance.now() - started
 
     started = performance.now()
-    const errorsBefore = store?.errors ?? 0
     let found: unknown[] = []
     if (store && keys) {
       try {
@@ -178,7 +203,7 @@ export async function runDocument(
         elements,
         found: hits,
         ...(keys ? { keys } : {}),
-        degraded: (store?.errors ?? 0) - errorsBefore,
+        degraded: unreported(store),
         timings,
       }
     }
@@ -207,7 +232,7 @@ export async function runDocument(
       metas,
       extracted: pending.length,
       stored,
-      degraded: (store?.errors ?? 0) - errorsBefore,
+      degraded: unreported(store),
       timings,
     }
     if (keys && !stored) reply.keys = keys
@@ -228,7 +253,6 @@ export async function runReduce(
     const metadata = await reduce(extractor, task.doc, elements, task.metas)
     const timings = { parse: 0, elements: 0, document: performance.now() - started }
     const store = task.store ? await openStore(task.store) : undefined
-    const errorsBefore = store?.errors ?? 0
     const entries = task.fresh.map(([index, key]) => ({ key, value: task.metas[index] }))
     const stored = await save(store, task.docKey, entries, { metadata, elements: task.metas })
     return {
@@ -237,7 +261,7 @@ export async function runReduce(
       metas: task.metas,
       extracted: task.fresh.length,
       stored,
-      degraded: (store?.errors ?? 0) - errorsBefore,
+      degraded: unreported(store),
       timings,
     }
   } catch (error) {

@@ -7,7 +7,7 @@ import { defineTask } from '@mx/workers'
 import type { Extractor } from './api'
 import { extractorFromModule } from './extractor'
 import type { WorkerBatch, WorkerBatchResult, WorkerDocumentReply, WorkerTask } from './types'
-import { runDocument, runReduce } from './worker-document'
+import { flush, runDocument, runReduce } from './worker-document'
 
 const extractors = new Map<string, Promise<Extractor>>()
 
@@ -51,6 +51,7 @@ async function runBatch(extractor: Extractor, batch: WorkerBatch): Promise<Worke
 }
 
 async function run(task: WorkerTask): Promise<WorkerBatchResult | WorkerDocumentReply> {
+  if ('kind' in task && task.kind === 'flush') return flush()
   const extractor = await load(task.module)
   if ('kind' in task) {
     return task.kind === 'document' ? runDocument(extractor, task) : runReduce(extractor, task)

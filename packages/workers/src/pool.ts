@@ -59,6 +59,7 @@ export function createPool<I = unknown, O = unknown>(options: PoolOptions): Pool
   let running = 0
   const backoff = new Set<Job>()
   let busyMs = 0
+  let taskMs = 0
   let batchSize = 1
   let perItemMs: number | undefined
   let closed = false
@@ -189,6 +190,7 @@ export function createPool<I = unknown, O = unknown>(options: PoolOptions): Pool
       const job = jobs[index] as Job
       const took = ms[index] as number
       itemMs += took
+      taskMs += took
       runTime.add(took)
       if (job.state === 'settled') continue
       const failure = failed?.get(index)
@@ -443,6 +445,7 @@ export function createPool<I = unknown, O = unknown>(options: PoolOptions): Pool
       runTime: runTime.percentiles(),
       waitTime: waitTime.percentiles(),
       utilization: Math.min(1, busyMs / (elapsed * opts.threads)),
+      taskMs,
       batchSize,
       workers: slots.map((slot) => ({
         workerId: slot.id,

@@ -152,6 +152,8 @@ export interface PoolStats {
   waitTime: Percentiles
   /** Busy time / (elapsed * threads) since creation, 0..1. */
   utilization: number
+  /** Milliseconds spent inside the task function, measured in the threads, summed over them. */
+  taskMs: number
   /** Current adaptive batch size. */
   batchSize: number
   workers: WorkerStats[]

@@ -281,6 +281,9 @@ describe('createPool scheduling', () => {
     expect(stats.workers).toHaveLength(2)
     expect(stats.workers.reduce((sum, w) => sum + w.completed, 0)).toBe(50)
     expect(stats.utilization).toBeGreaterThan(0)
+    // Time inside the task, summed over every item: at least each item's own time.
+    expect(stats.taskMs).toBeGreaterThan(0)
+    expect(stats.taskMs).toBeGreaterThanOrEqual(stats.runTime.p50)
   })
 
   it('publishes batches and restarts on diagnostics channels', async () => {

@@ -1,0 +1,176 @@
+// How a cold run scales with threads, in one process, on the default corpus or a folder:
+//   node bench/scaling.mjs [dir] [--rounds 3] [--threads 1,2,4] [--record FILE.json]
+// For 1, 2, 4, … threads up to os.availableParallelism():
+//   naive      the extractor called in a plain loop on this thread (parse → element() → document())
+//   ceiling    that loop on N plain worker threads, no mx: what the machine gives
+//   mx cold    a new engine (level performance, N threads) on an empty disk cache, closed after
+// and prints the speedups against the naive loop, mx ÷ ceiling, and the serial fraction of the mx
+// run: main-thread busy time (performance.eventLoopUtilization) ÷ (that + the time the threads
+// spent in the task, pool.stats().taskMs). Medians of the rounds. Every mx run is checked
+// against the naive loop: the same documents ok, the same metadata, the same element count.
+// --record saves the figures (with the machine) to bench/results/; the tables of saved runs from
+// other machines are printed after this machine's, so docs/benchmarks.md carries them.
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import os from 'node:os'
+import { join } from 'node:path'
+import { isDeepStrictEqual, parseArgs } from 'node:util'
+import { createEngine } from '@mx/engine'
+import { readCorpus } from '../src/corpus.mjs'
+import { extractorUrl, listCorpus } from '../src/run.mjs'
+import { naive, rawThreads } from './raw-threads.mjs'
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    rounds: { type: 'string', default: '3' },
+    threads: { type: 'string' },
+    record: { type: 'string' },
+  },
+})
+const rounds = Number(values.rounds)
+const cores = os.availableParallelism()
+const threadCounts = values.threads
+  ? values.threads.split(',').map(Number)
+  : [...new Set([...[1, 2, 4, 8, 16, 32, 64].filter((n) => n <= cores), cores])]
+const resultsDir = new URL('./results/', import.meta.url)
+
+const docs = []
+for await (const doc of readCorpus(await listCorpus(positionals[0]), { onError: () => {} }))
+  docs.push(doc)
+const bytes = docs.reduce((n, d) => n + d.content.length, 0)
+const corpus = positionals[0] ? 'a folder' : 'the default corpus (installed packages’ docs)'
+console.log(
+  `scaling: ${docs.length} documents, ${(bytes / 1e6).toFixed(1)} MB (${corpus}), ${rounds} rounds, ` +
+    `${cores} cores (${os.cpus()[0]?.model.trim()}), node ${process.version}`,
+)
+
+// What every mx run must give back: the naive loop's metadata per document.
+const expected = naive(docs, { keep: true }).metadata
+
+/** One cold mx run: a new engine on an empty disk cache, created, drained and closed. */
+async function mxCold(threads) {
+  const cacheDir = mkdtempSync(join(os.tmpdir(), 'mx-scaling-'))
+  const busy = performance.eventLoopUtilization()
+  const started = performance.now()
+  const engine = createEngine({ extractor: extractorUrl, level: 'performance', threads, cacheDir })
+  let ok = 0
+  let elements = 0
+  let wrong = 0
+  let taskMs = 0
+  try {
+    for await (const result of engine.extractMany(docs, { ordered: false })) {
+      if (!result.ok) continue
+      ok++
+      elements += result.stats.elements
+      if (!isDeepStrictEqual(result.metadata, expected.get(result.id))) wrong++
+    }
+    taskMs = engine.slots.workers.stats()?.taskMs ?? 0
+  } finally {
+    await engine.close()
+    rmSync(cacheDir, { recursive: true, force: true })
+  }
+  const ms = performance.now() - started
+  const mainMs = performance.eventLoopUtilization(busy).active
+  if (ok !== expected.size || wrong > 0)
+    throw new Error(`mx gave ${ok} ok documents (${wrong} differ), the naive loop ${expected.size}`)
+  return { ms, mainMs, taskMs, elements }
+}
+
+async function time(fn) {
+  const started = performance.now()
+  const result = await fn()
+  return { ms: performance.now() - started, ...result }
+}
+
+const median = (xs) => {
+  const sorted = xs.slice().sort((a, b) => a - b)
+  const mid = sorted.length >> 1
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
+}
+
+const naiveMs = []
+const rows = []
+for (const threads of threadCounts) {
+  const samples = { ceiling: [], mx: [], serial: [] }
+  for (let round = 0; round < rounds; round++) {
+    const loop = await time(() => naive(docs))
+    naiveMs.push(loop.ms)
+    const ceiling = await time(() => rawThreads(docs, threads))
+    const mx = await mxCold(threads)
+    if (ceiling.elements !== loop.elements || mx.elements !== loop.elements)
+      throw new Error(
+        `element counts differ: naive ${loop.elements}, ceiling ${ceiling.elements}, mx ${mx.elements}`,
+      )
+    samples.ceiling.push(ceiling.ms)
+    samples.mx.push(mx.ms)
+    samples.serial.push(mx.mainMs / (mx.mainMs + mx.taskMs))
+  }
+  rows.push({
+    threads,
+    ceilingMs: median(samples.ceiling),
+    mxMs: median(samples.mx),
+    serialFraction: median(samples.serial),
+  })
+  console.log(`  ${threads} threads done`)
+}
+const naiveMedian = median(naiveMs)
+for (const row of rows) {
+  row.ceiling = naiveMedian / row.ceilingMs
+  row.mx = naiveMedian / row.mxMs
+  row.mxOverCeiling = row.mx / row.ceiling
+}
+
+const run = {
+  machine: `${cores} × ${os.cpus()[0]?.model.trim()}`,
+  node: process.version,
+  date: new Date().toISOString(),
+  documents: docs.length,
+  bytes,
+  rounds,
+  naiveMs: naiveMedian,
+  rows,
+}
+console.log(`\nthis machine: ${run.machine}`)
+printTable(run)
+if (values.record) {
+  writeFileSync(new URL(values.record, resultsDir), `${JSON.stringify(run, null, 2)}\n`)
+  console.log(`recorded in bench/results/${values.record}`)
+}
+
+/** Amdahl's bound at `threads` from a serial fraction: 1 / (s + (1 - s) / threads). */
+function amdahl(serial, threads) {
+  return 1 / (serial + (1 - serial) / threads)
+}
+
+function printTable({ rows, naiveMs }) {
+  console.log(`naive loop: ${(naiveMs / 1000).toFixed(2)} s (median)`)
+  console.log(
+    'threads | ceiling vs naive | mx cold vs naive | mx / ceiling | serial fraction | Amdahl bound vs 1 thread (s at 2)',
+  )
+  const serial = rows.find((row) => row.threads === 2)?.serialFraction ?? rows[0]?.serialFraction
+  for (const row of rows) {
+    console.log(
+      [
+        String(row.threads).padStart(7),
+        `${row.ceiling.toFixed(2)}×`.padStart(16),
+        `${row.mx.toFixed(2)}×`.padStart(16),
+        row.mxOverCeiling.toFixed(2).padStart(12),
+        `${(row.serialFraction * 100).toFixed(1)}%`.padStart(15),
+        `${amdahl(serial, row.threads).toFixed(2)}×`.padStart(29),
+      ].join(' | '),
+    )
+  }
+}
+
+// Runs recorded on other machines (a many-core one, say), so docs/benchmarks.md shows them too.
+for (const name of readdirSync(resultsDir)
+  .filter((file) => file.endsWith('.json'))
+  .sort()) {
+  if (name === values.record) continue
+  const recorded = JSON.parse(readFileSync(new URL(name, resultsDir), 'utf8'))
+  console.log(
+    `\nrecorded (bench/results/${name}): ${recorded.machine}, node ${recorded.node}, ${recorded.date}, ` +
+      `${recorded.documents} documents, ${(recorded.bytes / 1e6).toFixed(1)} MB, ${recorded.rounds} rounds`,
+  )
+  printTable(recorded)
+}

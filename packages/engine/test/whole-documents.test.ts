@@ -1,0 +1,84 @@
+import { tempDir } from '@mx/testkit'
+import { describe, expect, it } from 'vitest'
+import { createEngine, type ExtractSuccess } from '../src/index'
+import { collect, doc, docs, fixture } from './helpers'
+
+type Threads = { words: number; parsedIn: number[]; extractedIn: number[]; reducedIn: number }
+
+describe('whole documents in the worker threads', () => {
+  it('runs no parse, element or document code on the main thread at level performance', async () => {
+    const dir = tempDir()
+    try {
+      await using engine = createEngine({
+        extractor: fixture('threads.mjs'),
+        level: 'performance',
+        threads: 2,
+        cacheDir: dir.path,
+      })
+      const results = (await collect(engine.extractMany(docs(12, 4)))) as ExtractSuccess<Threads>[]
+      expect(results.every((r) => r.ok && r.stats.ranIn === 'workers')).toBe(true)
+      for (const { metadata } of results) {
+        expect(metadata.parsedIn).not.toContain(0)
+        expect(metadata.extractedIn).not.toContain(0)
+        expect(metadata.reducedIn).not.toBe(0)
+      }
+    } finally {
+      dir.remove()
+    }
+  })
+
+  it('writes the entries from the worker threads: a new engine on the same disk cache serves them, and an edit re-extracts only the changed element', async () => {
+    const dir = tempDir()
+    try {
+      const options = {
+        extractor: fixture('words.mjs'),
+        level: 'performance',
+        threads: 2,
+        cacheDir: dir.path,
+      } as const
+      {
+        await using engine = createEngine(options)
+        await collect(engine.extractMany(docs(8)))
+      }
+      await using engine = createEngine(options)
+      const warm = await collect(engine.extractMany(docs(8)))
+      expect(warm.every((r) => r.ok && r.stats.source === 'document-cache')).toBe(true)
+      const edited = doc('doc-3')
+      edited.content = String(edited.content).replace('Paragraph 1 of', 'Paragraph one of')
+      const result = (await engine.extract(edited)) as ExtractSuccess
+      expect(result.stats).toMatchObject({ elements: 4, extracted: 1, reused: 3, ranIn: 'workers' })
+      expect(engine.report().degraded).toBe(0)
+    } finally {
+      dir.remove()
+    }
+  })
+
+  it('spreads a document with more pending elements than 2 × chunkSize over the threads', async () => {
+    await using engine = createEngine({
+      extractor: fixture('threads.mjs'),
+      level: 'performance',
+      threads: 2,
+      chunkSize: 10,
+      cache: false,
+    })
+    const big = doc('big', 200)
+    const result = (await engine.extract(big)) as ExtractSuccess<Threads>
+    expect(result.stats).toMatchObject({ elements: 201, extracted: 201, ranIn: 'workers' })
+    expect(result.metadata.extractedIn).not.toContain(0)
+    expect(result.metadata.reducedIn).not.toBe(0)
+    const small = (await engine.extract(doc('small', 3))) as ExtractSuccess<Threads>
+    expect(result.metadata.words).toBeGreaterThan(small.metadata.words)
+  })
+
+  it('turns a parse error in a worker into MX_ENGINE_PARSE with the extractor’s own code', async () => {
+    await using engine = createEngine({
+      extractor: fixture('words.mjs'),
+      level: 'performance',
+      threads: 1,
+      cache: false,
+    })
+    const result = await engine.extract({ id: 'bad', content: new Uint8Array([0x66, 0xff, 0xfe]) })
+    expect(result).toMatchObject({ ok: false, error: { code: 'MX_ENGINE_PARSE' } })
+    expect(result.ok === false && result.error.message).toMatch(/^parse threw: /)
+  })
+})
