@@ -86,7 +86,7 @@ function withCause(
 }
 
 /** Runs `element()` over `elements` in order; the first that throws fails the document. */
-async function extractElements(
+export async function extractElements(
   extractor: Extractor,
   docId: string,
   elements: readonly ExtractorElement[],

@@ -4,10 +4,10 @@
  * split one (`WorkerReduce`), or `element()` over a chunk of one document's elements.
  */
 import { defineTask } from '@mx/workers'
-import type { Extractor } from './api'
+import type { Extractor, ExtractorElement } from './api'
 import { extractorFromModule } from './extractor'
 import type { WorkerBatch, WorkerBatchResult, WorkerDocumentReply, WorkerTask } from './types'
-import { flush, runDocument, runReduce } from './worker-document'
+import { extractElements, flush, runDocument, runReduce } from './worker-document'
 
 const extractors = new Map<string, Promise<Extractor>>()
 
@@ -20,33 +20,14 @@ function load(href: string): Promise<Extractor> {
   return loading
 }
 
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return typeof (value as { then?: unknown } | null)?.then === 'function'
-}
-
-/** An element that threw: the code travels back through the pool with the error. */
-class ElementFailure extends Error {
-  readonly code = 'MX_ENGINE_EXTRACT'
-}
-
+/** One chunk of a document's elements; an element that throws fails it with `MX_ENGINE_EXTRACT`. */
 async function runBatch(extractor: Extractor, batch: WorkerBatch): Promise<WorkerBatchResult> {
-  const ctx = {
-    docId: batch.docId,
-    extractor: { name: extractor.name, version: extractor.version },
-  }
   const started = performance.now()
-  const results = new Array<unknown>(batch.elements.length)
-  for (let i = 0; i < batch.elements.length; i++) {
-    const element = batch.elements[i] as { id: string }
-    try {
-      let result: unknown = extractor.element(element, ctx)
-      if (isThenable(result)) result = await result
-      results[i] = result
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error)
-      throw new ElementFailure(`element ${element.id} threw: ${message}`)
-    }
-  }
+  const results = await extractElements(
+    extractor,
+    batch.docId,
+    batch.elements as ExtractorElement[],
+  )
   return { results, us: (performance.now() - started) * 1000 }
 }
 
