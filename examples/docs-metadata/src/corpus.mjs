@@ -14,6 +14,7 @@ export const documentExtensions = new Map([
   ['.html', 'html'],
   ['.htm', 'html'],
   ['.txt', 'text'],
+  ['.pdf', 'pdf'],
 ])
 // Documentation files at the top of an installed package.
 const packageDocNames =
@@ -33,7 +34,7 @@ export class CorpusReadError extends Error {
 }
 
 /**
- * The documents under `dir` (.md, .markdown, .html, .htm, .txt), walked in sorted order, as
+ * The documents under `dir` (.md, .markdown, .html, .htm, .txt, .pdf), walked in sorted order, as
  * `{ id, path }` with the path relative to `dir` as id (forward slashes).
  * @param {string} dir
  * @returns {AsyncGenerator<{ id: string, path: string }>}
@@ -119,10 +120,11 @@ async function packageDirs(root) {
 /**
  * Reads each listed document lazily into a SourceDocument (raw bytes: the extractor decides
  * whether they are text). Unreadable and too-large files go to `onError` and are skipped.
+ * `encoding` (`--encoding`) goes to the extractor as the media type's `charset` parameter.
  * @param {Iterable<{ id: string, path: string }> | AsyncIterable<{ id: string, path: string }>} listing
- * @param {{ maxBytes?: number, onError: (failure: { id: string, path: string, error: CorpusReadError }) => void }} options
+ * @param {{ maxBytes?: number, encoding?: string, onError: (failure: { id: string, path: string, error: CorpusReadError }) => void }} options
  */
-export async function* readCorpus(listing, { maxBytes = defaultMaxBytes, onError }) {
+export async function* readCorpus(listing, { maxBytes = defaultMaxBytes, encoding, onError }) {
   for await (const entry of listing) {
     const content = await readBounded(entry.path, maxBytes).catch((error) => {
       onError({
@@ -136,7 +138,8 @@ export async function* readCorpus(listing, { maxBytes = defaultMaxBytes, onError
     })
     if (content === null) continue
     const format = documentExtensions.get(extname(entry.path).toLowerCase()) ?? 'markdown'
-    yield { id: entry.id, path: entry.path, mediaType: mediaTypes[format], content }
+    const mediaType = encoding ? `${mediaTypes[format]}; charset=${encoding}` : mediaTypes[format]
+    yield { id: entry.id, path: entry.path, mediaType, content }
   }
 }
 

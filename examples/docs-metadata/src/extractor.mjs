@@ -11,7 +11,7 @@ import { relate } from './extractor/relate.mjs'
 export { DocumentContentError } from './extractor/decode.mjs'
 
 /** Bump when the metadata changes shape or meaning: it is part of every cache key. */
-export const version = '2'
+export const version = '3'
 
 const definition = { name: 'docs-metadata', version, parse, element, document, relate }
 

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url'
 import { createEngine } from '@mx/engine'
 import { createProfiler, renderReport } from '@mx/profiler'
 import { folderDocuments, installedDocuments, readCorpus } from './corpus.mjs'
+import { extractDocuments } from './pdf-split.mjs'
 import { buildSummary, createTally } from './summary.mjs'
 
 /** The extractor module the engine loads, in this thread and in each worker thread. */
@@ -78,9 +79,10 @@ export async function runExtraction(options, hooks = {}) {
   try {
     const source = readCorpus(listing, {
       maxBytes: options.maxBytes,
+      encoding: options.encoding,
       onError: (failure) => readFailures.push(failure),
     })
-    for await (const result of engine.extractMany(source)) {
+    for await (const result of extractDocuments(engine, source)) {
       await flushReadFailures()
       const line = documentLine(result)
       tally.add(line)

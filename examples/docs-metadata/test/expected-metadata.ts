@@ -5,6 +5,8 @@ export const expected = {
     title: 'Changelog',
     description: null,
     format: 'markdown',
+    encoding: 'utf-8',
+    // 18 words of prose outside headings: under 20, too few to tell the language.
     language: null,
     outline: [
       { id: 'changelog#h', depth: 1, text: 'Changelog' },
@@ -38,14 +40,16 @@ export const expected = {
     title: 'Thing API',
     description: 'The guide explains installation. This page lists every function.',
     format: 'html',
-    // Under 200 characters of prose: too little to tell the language.
-    language: null,
+    encoding: 'utf-8',
+    // 28 words of short prose (paragraph, list items, quote, alt text): enough to tell together.
+    language: 'eng',
     outline: [
       { id: 'api-reference#h', depth: 1, text: 'API reference' },
       { id: 'api-reference/functions#h', depth: 2, text: 'Functions' },
     ],
     // <title> (2) + headings, paragraph, list items, table cells, quote and the logo's alt text (2).
-    words: 37,
+    // Not the <title>'s (it shows in the tab, not the page); `thing(path)`: one word.
+    words: 33,
     readingMinutes: 1,
     counts: {
       elements: 10,
@@ -67,14 +71,16 @@ export const expected = {
     description:
       'Thing parses documents quickly. Install it with npm i thing, read the API or the notes, and write to help@example.com when something breaks.',
     format: 'markdown',
+    encoding: 'utf-8',
     language: 'eng',
     outline: [
       { id: 'install-guide#h', depth: 1, text: 'Install guide' },
       { id: 'install-guide/usage#h', depth: 2, text: 'Usage' },
       { id: 'install-guide/links#h', depth: 2, text: 'Links' },
     ],
-    // Code blocks, URLs and the e-mail address are not words; `v1.2.3`, `2024-05-01`: one each.
-    words: 65,
+    // Code blocks, URLs and the e-mail address are not words; `v1.2.3`, `2024-05-01`,
+    // `acme/thing#7`: one each.
+    words: 63,
     readingMinutes: 1,
     counts: {
       elements: 14,
@@ -110,6 +116,7 @@ export const expected = {
     description:
       'Thing reads Markdown, HTML and plain text files and writes one line of metadata per document.',
     format: 'text',
+    encoding: 'utf-8',
     language: 'eng',
     outline: [{ id: 'release-notes#h', depth: 1, text: 'Release notes' }],
     words: 25,

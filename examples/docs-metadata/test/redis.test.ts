@@ -58,6 +58,6 @@ describeRedis('mx-docs extract --redis (real Redis, own key prefix)', () => {
       summary.cache.tiers.find((t: { name: string }) => t.name === 'redis').hits,
     ).toBeGreaterThanOrEqual(4)
     const { documents } = readLines(join(work.path, 'metadata.jsonl'))
-    expect(documents.get('guide.md')?.metadata).toMatchObject({ title: 'Install guide', words: 65 })
+    expect(documents.get('guide.md')?.metadata).toMatchObject({ title: 'Install guide', words: 63 })
   })
 })

@@ -2,13 +2,15 @@
 // message and the usage line and exits with code 2.
 import { parseArgs } from 'node:util'
 import { defaultMaxBytes } from '../corpus.mjs'
+import { encodingOf } from '../extractor/decode.mjs'
 
 export const usage = `usage: mx-docs extract [dir] [--out metadata.jsonl] [--report report.html] [--threads N]
                        [--level basic|standard|performance|enterprise] [--cache-dir DIR] [--no-cache]
-                       [--redis URL] [--redis-prefix PREFIX] [--max-bytes N] [--json] [--strict]
+                       [--redis URL] [--redis-prefix PREFIX] [--max-bytes N] [--encoding LABEL]
+                       [--json] [--strict]
 
-  dir             folder of .md/.markdown/.html/.htm/.txt documents (default: the README, CHANGELOG
-                  and docs/ of every package installed under the workspace's node_modules)
+  dir             folder of .md/.markdown/.html/.htm/.txt/.pdf documents (default: the README,
+                  CHANGELOG and docs/ of every package installed under the workspace's node_modules)
   --out           metadata, one JSON line per document, then one corpus line (default metadata.jsonl)
   --report        HTML performance report (default report.html)
   --threads       worker threads (default 2)
@@ -18,6 +20,8 @@ export const usage = `usage: mx-docs extract [dir] [--out metadata.jsonl] [--rep
   --redis         Redis URL: a shared cache tier and invalidation bus
   --redis-prefix  prefix of the Redis keys (default mx:docs:)
   --max-bytes     bigger files are per-document errors, never read (default ${defaultMaxBytes})
+  --encoding      the documents' encoding when they have no BOM (windows-1252, shift_jis, ...);
+                  default: UTF-8, and for HTML its <meta charset>, else UTF-8 or windows-1252
   --json          print the summary as JSON instead of a table
   --strict        exit with code 1 when a document failed`
 
@@ -36,7 +40,7 @@ export class UsageError extends Error {
  * @param {string[]} argv the arguments after the program name
  * @returns {{ help: true } | { help: false, dir?: string, out: string, report: string, threads: number,
  *   level: string, cacheDir?: string, cache: boolean, redis?: string, redisPrefix: string,
- *   maxBytes: number, json: boolean, strict: boolean }}
+ *   maxBytes: number, encoding?: string, json: boolean, strict: boolean }}
  */
 export function parseCommandLine(argv) {
   let parsed
@@ -55,6 +59,7 @@ export function parseCommandLine(argv) {
         redis: { type: 'string' },
         'redis-prefix': { type: 'string', default: 'mx:docs:' },
         'max-bytes': { type: 'string', default: String(defaultMaxBytes) },
+        encoding: { type: 'string' },
         json: { type: 'boolean', default: false },
         strict: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
@@ -89,6 +94,12 @@ export function parseCommandLine(argv) {
     throw new UsageError(
       `--redis must be a redis:// or rediss:// URL, got ${JSON.stringify(values.redis)}`,
     )
+  // The WHATWG label's canonical name (`latin1` is windows-1252), as TextDecoder knows it.
+  const encoding = values.encoding === undefined ? undefined : encodingOf(values.encoding)
+  if (values.encoding !== undefined && !encoding)
+    throw new UsageError(
+      `--encoding must be an encoding label such as utf-8, windows-1252 or shift_jis, got ${JSON.stringify(values.encoding)}`,
+    )
   for (const flag of ['out', 'report'])
     if (values[flag] === '') throw new UsageError(`--${flag} must be a file path`)
   return {
@@ -103,6 +114,7 @@ export function parseCommandLine(argv) {
     redis: values.redis,
     redisPrefix: values['redis-prefix'],
     maxBytes,
+    encoding,
     json: values.json,
     strict: values.strict,
   }

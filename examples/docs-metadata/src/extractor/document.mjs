@@ -1,14 +1,17 @@
 // document(elements, metas): the cheap reduce of element results into a document's metadata.
 import { languageOf as detectLanguage } from './element.mjs'
 import { entityKinds } from './entities.mjs'
+import { frontMatterFields } from './front-matter.mjs'
 import { mergeSignatures } from './minhash.mjs'
 import { formatOf } from './parse.mjs'
+import { headingDepths } from './pdf.mjs'
 
 const wordsPerMinute = 230
 const descriptionChars = 200
 const keptTerms = 100
-// Below this much prose franc guesses wrong too often (a 3-line changelog reads as French).
-const shortDocumentChars = 200
+// Below 20 words of prose franc guesses wrong too often (a 3-line changelog reads as French):
+// such a document gets no language.
+export const minDocumentLanguageWords = 20
 
 const unique = (values) => [...new Set(values)]
 
@@ -18,26 +21,52 @@ const unique = (values) => [...new Set(values)]
  * @param {{ doc?: { id: string, path?: string, mediaType?: string } }} [context]
  */
 export function document(elements, metas, context) {
+  // The document-info pseudo-element (see parse.mjs) is counted nowhere: the rest is reduced
+  // alone, and its encoding, front matter and warnings are added as they are.
+  const info = metas.find((m) => m.type === 'document')
+  if (info) {
+    elements = elements.filter((_, i) => metas[i] !== info)
+    metas = metas.filter((m) => m !== info)
+  }
+  // Front matter (or an HTML page's <meta> tags) wins over the headings and the lead paragraph.
+  const {
+    title: givenTitle,
+    description: givenDescription,
+    ...given
+  } = info?.frontMatter ? frontMatterFields(info.frontMatter) : {}
+  // A PDF heading's depth is the rank of its font size: ranked here over the whole document (a
+  // PDF read in parts, see ../pdf-split.mjs, ranked each part's alone).
+  const depths = headingDepths(metas.flatMap((m) => (m.size === undefined ? [] : [m.size])))
   const headings = metas.flatMap((m, i) =>
-    m.type === 'heading' ? [{ ...m, id: elements[i].id }] : [],
+    m.type === 'heading'
+      ? [{ ...m, id: elements[i].id, ...(m.size !== undefined && { depth: depths.get(m.size) }) }]
+      : [],
   )
   // An HTML <title> is a depth-0 heading: the title, not part of the outline.
   const title =
     headings.find((h) => h.depth === 0) ?? headings.find((h) => h.depth === 1) ?? headings[0]
   const firstProse = metas.find((m, i) => elements[i].lead && m.words > 0)
-  const words = metas.reduce((sum, m) => sum + m.words, 0)
+  // An HTML <title> shows in the tab, not in the page: its words are not the document's.
+  const words = metas.reduce((sum, m) => sum + (m.depth === 0 ? 0 : m.words), 0)
   const count = (type) => metas.reduce((n, m) => n + (m.type === type ? 1 : 0), 0)
   const all = (pick) => unique(metas.flatMap(pick))
   return {
-    title: title?.text || null,
-    description: firstProse
-      ? firstProse.text.replace(/\s+/g, ' ').slice(0, descriptionChars)
-      : null,
+    title: givenTitle ?? (title?.text || null),
+    description:
+      givenDescription ??
+      (firstProse ? firstProse.text.replace(/\s+/g, ' ').slice(0, descriptionChars) : null),
     format: context?.doc ? formatOf(context.doc) : (elements[0]?.format ?? null),
+    // A PDF has no text encoding: null.
+    encoding: info?.encoding === undefined ? 'utf-8' : info.encoding,
+    // tags, date, updated, authors, frontMatter: only those the front matter has.
+    ...given,
+    ...(info?.warnings?.length > 0 && { warnings: info.warnings }),
+    // A PDF's page count, producer, creator and bookmarks.
+    ...(info?.pdf && { pdf: info.pdf }),
     language: languageOf(metas),
     outline: headings
       .filter((h) => h.depth > 0)
-      .map((h) => ({ id: h.id, depth: h.depth, text: h.text })),
+      .map((h) => ({ id: h.id, depth: h.depth, text: h.text, ...(h.page && { page: h.page }) })),
     words,
     readingMinutes: Math.ceil(words / wordsPerMinute),
     counts: {
@@ -69,9 +98,11 @@ function languageOf(metas) {
   let best = null
   for (const [language, weight] of weights) if (!best || weight > best[1]) best = [language, weight]
   if (best) return best[0]
-  // No element was long enough to vote: a short document is judged on its prose as a whole.
-  const prose = metas.flatMap((m) => (m.type !== 'heading' && m.text ? [m.text] : [])).join(' ')
-  return detectLanguage(prose, shortDocumentChars)
+  // No element was long enough to vote: a short document is judged on its short prose as a whole.
+  const prose = metas.filter((m) => m.type !== 'heading' && m.text && !m.language)
+  const words = prose.reduce((sum, m) => sum + m.words, 0)
+  if (words < minDocumentLanguageWords) return null
+  return detectLanguage(prose.map((m) => m.text).join(' '))
 }
 
 function topTerms(metas) {

@@ -14,6 +14,8 @@ const blockTypes = {
   blockquote: 'quote',
   figcaption: 'paragraph',
 }
+// The <meta name> tags read into the document's info (see parse.mjs).
+const metaNames = new Set(['description', 'keywords', 'author'])
 // Closing one of these ends the text run of an implicit paragraph.
 const breaks = new Set([
   'div',
@@ -39,7 +41,9 @@ const breaks = new Set([
 /**
  * @param {string} text
  * @param {ReturnType<import('./ids.mjs').createIdAllocator>} ids
- * @param {{ fragment?: boolean }} [options] a fragment (a Markdown HTML block) has no <title>
+ * @param {{ fragment?: boolean, meta?: Record<string, string> }} [options] a fragment (a
+ *   Markdown HTML block) has no <title>; `meta` gets the content of the first description,
+ *   keywords and author <meta> tags
  */
 export function parseHtml(text, ids, options = {}) {
   const elements = []
@@ -113,6 +117,12 @@ export function parseHtml(text, ids, options = {}) {
   const parser = new Parser(
     {
       onopentag(name, attrs) {
+        if (name === 'meta' && options.meta) {
+          const key = attrs.name?.toLowerCase()
+          if (metaNames.has(key) && attrs.content?.trim() && !(key in options.meta))
+            options.meta[key] = attrs.content.trim()
+          return
+        }
         if (name === 'title' && !options.fragment && !titled) {
           title = ''
           return
@@ -156,6 +166,8 @@ export function parseHtml(text, ids, options = {}) {
         else if (name === 'img' && attrs.src) {
           const href = linkStack.at(-1)?.href
           block.images.push({ src: attrs.src, alt: attrs.alt ?? '', ...(href ? { href } : {}) })
+          // Alt text is read in place of the image (as Markdown's ![alt](src)); not in a heading.
+          if (attrs.alt && block.type !== 'heading') block.text += ` ${attrs.alt} `
         }
       },
       ontext(data) {

@@ -4,21 +4,34 @@ import { Lexer } from 'marked'
 /**
  * @param {string} source inline Markdown
  * @param {Record<string, { href: string, title: string | null }>} [refs] link definitions
+ * @param {{ imageText?: boolean }} [options] `imageText: false` leaves images' alt text out of
+ *   `text` (a heading's badges are not its title)
  * @returns {{ text: string, links: { href: string, text: string }[], images: { src: string, alt: string, href?: string }[] }}
  */
-export function lexInline(source, refs) {
+export function lexInline(source, refs, { imageText = true } = {}) {
   const lexer = new Lexer({ gfm: true })
   if (refs) Object.assign(lexer.tokens.links, refs)
-  const out = { text: '', links: [], images: [] }
+  const out = { text: '', links: [], images: [], imageText }
   walk(lexer.inlineTokens(source), out, undefined)
-  out.text = out.text.replace(/[ \t]+/g, ' ').trim()
-  return out
+  return {
+    text: out.text.replace(/[ \t]+/g, ' ').trim(),
+    links: out.links,
+    images: out.images,
+  }
 }
 
 function walk(tokens, out, linkHref) {
   for (const token of tokens) {
     switch (token.type) {
       case 'link': {
+        // marked links a bare URL anywhere; GFM only at the start, after a space or one of
+        // * _ ~ ( (spec 6.9): `"https://x.org/"` in a sentence is text on GitHub. (A bare e-mail
+        // address is a link wherever it is.)
+        const bare = /^(?:https?:|www\.)/i.test(token.raw)
+        if (bare && out.text !== '' && !/[\s*_~(]/.test(out.text.at(-1))) {
+          out.text += token.raw
+          break
+        }
         const start = out.text.length
         walk(token.tokens ?? [], out, token.href)
         out.links.push({ href: token.href, text: out.text.slice(start).trim() })
@@ -30,7 +43,7 @@ function walk(tokens, out, linkHref) {
           alt: token.text,
           ...(linkHref ? { href: linkHref } : {}),
         })
-        out.text += token.text
+        if (out.imageText) out.text += token.text
         break
       case 'html':
         // Inline tags carry no text of their own; an <img> or <a> inside still counts.

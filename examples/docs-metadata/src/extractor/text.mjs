@@ -1,8 +1,22 @@
 // Plain text → elements: blank-line separated blocks; a short line without end punctuation
 // before a block is a heading, `- `/`1. ` lines are list items, indented blocks are code.
 
+// Many plain-text documents indent their prose under headings at the margin: an indented block
+// is code only when it does not read as sentences (few letters, or symbols code is made of).
+const symbols = /[{}[\]();=<>$\\|&*#/]/g
+const letters = /\p{L}/gu
+const sentenceInside = /[\p{L}\p{N})][.!?](?:\s|$)/u
+function isProse(block) {
+  const dense = block.replace(/\s+/g, '')
+  if (dense.length === 0) return false
+  const letterShare = (dense.match(letters)?.length ?? 0) / dense.length
+  const symbolShare = (dense.match(symbols)?.length ?? 0) / dense.length
+  return letterShare >= 0.75 && symbolShare <= 0.02 && sentenceInside.test(block)
+}
+
 const bullet = /^\s*(?:[-*+•]|\d+[.)])\s+/
-const sentenceEnd = /[.!?:;,]$/
+// A line that ends like a sentence or a clause is not a heading (。：，、 in CJK text too).
+const sentenceEnd = /[.!?:;,。！？：；，、]$/
 
 /**
  * @param {string} text
@@ -16,7 +30,7 @@ export function parseText(text, ids) {
     const block = raw.replace(/^\n+|\s+$/g, '')
     if (!block.trim()) return
     const lines = block.split('\n')
-    if (lines.every((line) => /^(?: {4}|\t)/.test(line))) {
+    if (lines.every((line) => /^(?: {4}|\t)/.test(line)) && !isProse(block)) {
       const code = lines.map((line) => line.replace(/^(?: {4}|\t)/, '')).join('\n')
       elements.push({ id: ids.next('code'), type: 'code', format: 'text', text: code })
       return
