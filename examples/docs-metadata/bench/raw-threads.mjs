@@ -8,15 +8,17 @@ import { element } from '../src/extractor/element.mjs'
 import { parse } from '../src/extractor/parse.mjs'
 
 /**
- * The same extractor called in a plain loop, no mx: parse → element() each → document().
+ * The same extractor called in a plain loop, no mx: parse → element() each → document(). Async
+ * only because a PDF's parse() is.
  * With `keep`, also the metadata of each document that succeeded, by id (to check other runs).
  */
-export function naive(corpus, { keep = false } = {}) {
+export async function naive(corpus, { keep = false } = {}) {
   let elements = 0
   const metadata = new Map()
   for (const doc of corpus) {
     try {
-      const els = parse(doc)
+      // A PDF's parse() is a promise; the other formats' an array.
+      const els = await parse(doc)
       const metas = els.map((el) => element(el))
       const { content: _content, ...rest } = doc
       const result = document(els, metas, { doc: rest, docId: doc.id })
@@ -47,4 +49,4 @@ export function rawThreads(corpus, threads) {
   ).then((counts) => ({ elements: counts.reduce((a, b) => a + b, 0) }))
 }
 
-if (!isMainThread) parentPort.postMessage(naive(workerData).elements)
+if (!isMainThread) parentPort.postMessage((await naive(workerData)).elements)

@@ -45,7 +45,7 @@ console.log(
 )
 
 // What every mx run must give back: the naive loop's metadata per document.
-const expected = naive(docs, { keep: true }).metadata
+const expected = (await naive(docs, { keep: true })).metadata
 
 /** One cold mx run: a new engine on an empty disk cache, created, drained and closed. */
 async function mxCold(threads) {

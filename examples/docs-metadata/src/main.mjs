@@ -5,7 +5,7 @@
 // the run could not start, 2 bad command line.
 import { statSync } from 'node:fs'
 import cliProgress from 'cli-progress'
-import { parseCommandLine, UsageError, usage } from './cli/args.mjs'
+import { help, parseCommandLine, UsageError, usage } from './cli/args.mjs'
 import { runExtraction } from './run.mjs'
 import { formatSummary } from './summary.mjs'
 
@@ -19,7 +19,7 @@ async function main(argv) {
     return 2
   }
   if (options.help) {
-    process.stdout.write(`${usage}\n`)
+    process.stdout.write(`${help}\n`)
     return 0
   }
   if (options.dir && !statSync(options.dir, { throwIfNoEntry: false })?.isDirectory()) {

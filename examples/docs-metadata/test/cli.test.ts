@@ -214,4 +214,36 @@ describe('mx-docs extract (end to end on a fixture folder)', () => {
     expect(run.stderr).toContain(`mx-docs: ${message}`)
     expect(run.stderr).toContain('usage: mx-docs extract')
   })
+
+  it('documents the formats, the encodings and every metadata field in --help', async () => {
+    const run = await runCli(['--help'], work.path)
+    expect(run.code).toBe(0)
+    expect(run.stdout).toContain('usage: mx-docs extract')
+    for (const section of ['formats', 'encodings', 'metadata'])
+      expect(run.stdout).toMatch(new RegExp(`^${section}`, 'm'))
+    // Every field a document line's metadata can have is named.
+    const fields = [
+      'title',
+      'description',
+      'format',
+      'encoding',
+      'tags',
+      'date',
+      'updated',
+      'authors',
+      'frontMatter',
+      'warnings',
+      'pdf',
+      'language',
+      'outline',
+      'words',
+      'readingMinutes',
+      'counts',
+      'codeLanguages',
+      'links',
+      'entities',
+    ]
+    for (const field of fields)
+      expect(run.stdout).toMatch(new RegExp(`^  (?:\\S+ )*${field}\\b`, 'm'))
+  })
 })

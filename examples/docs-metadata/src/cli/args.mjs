@@ -25,6 +25,38 @@ export const usage = `usage: mx-docs extract [dir] [--out metadata.jsonl] [--rep
   --json          print the summary as JSON instead of a table
   --strict        exit with code 1 when a document failed`
 
+/** What --help prints: the usage, then the formats and the metadata fields (see the README). */
+export const help = `${usage}
+
+formats
+  Markdown        .md .markdown: YAML (---) or TOML (+++) front matter gives title, description,
+                  tags, date, updated, authors; its other keys go to frontMatter
+  HTML            .html .htm: <title>, h1-h6, <meta name="description|keywords|author">
+  text            .txt: blank-line blocks; short unpunctuated lines are headings
+  PDF             .pdf: text blocks per page with bbox; headings by font size; info, XMP, bookmarks
+
+encodings
+  A BOM wins, then --encoding; HTML: <meta charset> in the first 1024 bytes, else UTF-8 or
+  windows-1252; Markdown and text: UTF-8, else MX_DOCS_INVALID_UTF8 naming the byte offset.
+
+metadata (one "kind":"document" line per document, then one "kind":"corpus" line)
+  title           front matter, PDF info, <title>, else the first level-1 heading
+  description     front matter or <meta>, else the first paragraph (200 characters)
+  format          markdown, html, text or pdf
+  encoding        what the text was decoded from (null for a PDF)
+  tags date updated authors frontMatter   from front matter, <meta> or PDF info, when present
+  warnings        non-fatal problems (malformed front matter, a PDF page with no text)
+  pdf             pages, producer, creator, bookmarks
+  language        ISO 639-3 code of most of the prose; null under 20 words
+  outline         headings in order: id, depth, text (and page in a PDF)
+  words           words a reader counts (Chinese and Japanese: one per character); no code
+  readingMinutes  words at 230 a minute
+  counts          elements, headings, paragraphs, list items, code blocks, tables, quotes,
+                  links, images
+  codeLanguages links entities   code block languages, link targets, URLs, e-mails, versions,
+                  dates, issue references
+  corpus line     keywords (TF-IDF), sections, links between documents, near-duplicates`
+
 export const levels = ['basic', 'standard', 'performance', 'enterprise']
 
 /** A bad command line: exit code 2. */
