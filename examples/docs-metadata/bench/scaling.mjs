@@ -10,7 +10,15 @@
 // against the naive loop: the same documents ok, the same metadata, the same element count.
 // --record saves the figures (with the machine) to bench/results/; the tables of saved runs from
 // other machines are printed after this machine's, so docs/benchmarks.md carries them.
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs'
 import os from 'node:os'
 import { join } from 'node:path'
 import { isDeepStrictEqual, parseArgs } from 'node:util'
@@ -133,6 +141,7 @@ const run = {
 console.log(`\nthis machine: ${run.machine}`)
 printTable(run)
 if (values.record) {
+  mkdirSync(resultsDir, { recursive: true })
   writeFileSync(new URL(values.record, resultsDir), `${JSON.stringify(run, null, 2)}\n`)
   console.log(`recorded in bench/results/${values.record}`)
 }
@@ -163,7 +172,8 @@ function printTable({ rows, naiveMs }) {
 }
 
 // Runs recorded on other machines (a many-core one, say), so docs/benchmarks.md shows them too.
-for (const name of readdirSync(resultsDir)
+// (A clean clone may have no bench/results/: git keeps no empty folder.)
+for (const name of (existsSync(resultsDir) ? readdirSync(resultsDir) : [])
   .filter((file) => file.endsWith('.json'))
   .sort()) {
   if (name === values.record) continue
