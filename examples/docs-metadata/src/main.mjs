@@ -26,9 +26,11 @@ async function main(argv) {
     process.stderr.write(`mx-docs: ${options.dir} is not a folder\n${usage}\n`)
     return 2
   }
-  // The bar only where someone watches: a terminal, and not when stdout is for --json.
+  // The bar only where someone watches: a terminal, and not when stdout is for --json or stderr
+  // for the logs (--log-level without --log-file).
+  const logsOnStderr = options.logLevel !== 'silent' && !options.logFile
   const bar =
-    process.stderr.isTTY && !options.json
+    process.stderr.isTTY && !options.json && !logsOnStderr
       ? new cliProgress.SingleBar(
           {
             format: ' {bar} {value}/{total} documents | {failed} failed | {eta_formatted} left',

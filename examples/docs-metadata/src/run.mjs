@@ -8,11 +8,29 @@ import { fileURLToPath } from 'node:url'
 import { createEngine } from '@mx/engine'
 import { createProfiler, renderReport } from '@mx/profiler'
 import { folderDocuments, installedDocuments, readCorpus } from './corpus.mjs'
+import { formatOf } from './extractor/parse.mjs'
+import { openLogs } from './logs.mjs'
 import { extractDocuments } from './pdf-split.mjs'
 import { buildSummary, createTally } from './summary.mjs'
 
 /** The extractor module the engine loads, in this thread and in each worker thread. */
 export const extractorUrl = new URL('./extractor.mjs', import.meta.url)
+
+/** The fallback (plain text, on the main thread) for documents the Markdown or HTML parser fails. */
+export const textExtractorUrl = new URL('./extractor-text.mjs', import.meta.url)
+
+/**
+ * Which failures of the extractor go to the plain-text fallback: a parser or element failure of
+ * a Markdown, HTML or text document. Not the user's own errors, which fall back to nothing: a
+ * PDF (text read from PDF bytes is no text), and content errors (`MX_DOCS_*`: binary, invalid
+ * UTF-8, an encrypted or broken PDF), which are reported as they are.
+ * @param {{ code: string, causeCode?: string }} error
+ * @param {{ id: string, path?: string, mediaType?: string }} doc
+ */
+export function fallbackOn(error, doc) {
+  if (formatOf(doc) === 'pdf' || error.causeCode?.startsWith('MX_DOCS_')) return false
+  return error.code === 'MX_ENGINE_PARSE' || error.code === 'MX_ENGINE_EXTRACT'
+}
 
 /** The workspace root: the nearest folder above this file with a pnpm-workspace.yaml. */
 export function workspaceRoot() {
@@ -29,10 +47,12 @@ export async function listCorpus(dir) {
   return listing
 }
 
-/** Engine options for the command line's flags. */
-export function engineOptions(options, profiler) {
+/** Engine options for the command line's flags; `logger` is --log-level's (none: no logs). */
+export function engineOptions(options, profiler, logger) {
   return {
-    extractor: extractorUrl,
+    // A document the Markdown or HTML parser fails comes back read as plain text, `degraded`.
+    extractor: [extractorUrl, textExtractorUrl],
+    fallbackOn,
     level: options.level,
     threads: options.threads,
     ...(options.cacheDir && { cacheDir: resolve(options.cacheDir) }),
@@ -40,6 +60,8 @@ export function engineOptions(options, profiler) {
     // --no-cache: nothing persisted and nothing reused, whatever the level says.
     ...(!options.cache && { cache: false, incremental: false }),
     ...(profiler && { profiler }),
+    // Always given: at level enterprise the engine's own logger would write to stderr.
+    logger: logger ?? false,
   }
 }
 
@@ -54,8 +76,9 @@ export async function runExtraction(options, hooks = {}) {
   hooks.onStart?.({ total: listing.length })
   // The report's profiler; level basic means no slots at all, so the engine does not get it.
   const profiler = createProfiler({ collectRuntime: true, intervalMs: 250 })
+  const logs = openLogs(options)
   const engine = createEngine(
-    engineOptions(options, options.level === 'basic' ? undefined : profiler),
+    engineOptions(options, options.level === 'basic' ? undefined : profiler, logs.logger),
   )
   const out = await openLines(options.out)
   const tally = createTally()
@@ -72,6 +95,11 @@ export async function runExtraction(options, hooks = {}) {
         stage: 'read',
       }
       tally.add(line)
+      // Never reached the engine: its only log line is this one.
+      logs.logger?.error(
+        { docId: failure.id, stage: 'read', outcome: 'failed', code: failure.error.code },
+        'document failed',
+      )
       await out.write(line)
       hooks.onResult?.(line)
     }
@@ -95,11 +123,22 @@ export async function runExtraction(options, hooks = {}) {
     await out.write({ kind: 'corpus', documents: slim.length, ...relations })
     const seconds = (performance.now() - started) / 1000
     const summary = buildSummary({ options, tally, relations, report: engine.report(), seconds })
+    logs.logger?.info(
+      {
+        stage: 'run',
+        outcome: 'ok',
+        durationMs: Math.round(seconds * 1000),
+        documents: summary.documents,
+        patterns: summary.failures.patterns.slice(0, 5),
+      },
+      'run done',
+    )
     await writeHtmlReport(options.report, profiler, summary)
     return summary
   } finally {
     await out.close()
     await engine.close()
+    await logs.close()
     profiler.close()
   }
 }
@@ -125,6 +164,8 @@ function documentLine(result) {
     ok: true,
     metadata,
     stats: { elements, extracted, reused, source, ranIn },
+    // Read by the plain-text fallback: { by: 'fallback', from: <the parser's failure>, extractor }.
+    ...(result.degraded && { degraded: result.degraded }),
   }
 }
 

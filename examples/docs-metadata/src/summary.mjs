@@ -1,4 +1,5 @@
 // The run's summary: what the table shows and `--json` prints.
+import { createErrorPatterns } from '@mx/engine'
 
 const stageNames = ['parse', 'elements', 'document', 'cache', 'total']
 
@@ -11,12 +12,19 @@ export function createTally() {
     documents: { total: 0, ok: 0, failed: 0, fromCache: 0, extracted: 0 },
     elements: { total: 0, extracted: 0, reused: 0 },
     failures: /** @type {{ id: string, code: string }[]} */ ([]),
+    /** Failures (read and extract) grouped by message template. */
+    patterns: createErrorPatterns(),
     /** @param {{ id: string, ok: boolean, stats?: any, error?: any }} line */
     add(line) {
       tally.documents.total++
       if (!line.ok) {
         tally.documents.failed++
         tally.failures.push({ id: line.id, code: line.error.reason ?? line.error.code })
+        tally.patterns.add(line.id, {
+          code: line.error.code,
+          message: line.error.message,
+          causeCode: line.error.reason,
+        })
         return
       }
       const { stats } = line
@@ -73,7 +81,13 @@ export function buildSummary({ options, tally, relations, report, seconds }) {
     ranIn: report.ranIn,
     peakRssBytes: report.memory.peakRss,
     alerts: report.alerts.map((a) => a.rule),
-    failures: { total: tally.failures.length, byCode, documents: tally.failures },
+    failures: {
+      total: tally.failures.length,
+      byCode,
+      documents: tally.failures,
+      // The 10 most frequent message templates (see `report().errorPatterns` of @mx/engine).
+      patterns: tally.patterns.list(topPatterns),
+    },
     relations: {
       links: relations.links?.length ?? 0,
       duplicates: relations.duplicates?.length ?? 0,
@@ -83,6 +97,9 @@ export function buildSummary({ options, tally, relations, report, seconds }) {
   }
 }
 
+/** Patterns in `--json`; the table shows the first 5. */
+const topPatterns = 10
+const tablePatterns = 5
 const round = (value, digits) => Number(value.toFixed(digits))
 const percent = (ratio) => `${(ratio * 100).toFixed(1)}%`
 const ms = (value) => `${value.toFixed(2)} ms`
@@ -120,10 +137,20 @@ export function formatSummary(s) {
             .map(([code, n]) => `${code} ×${n}`)
             .join(', '),
     ],
+    ...(s.failures.patterns ?? [])
+      .slice(0, tablePatterns)
+      .map((p, i) => [i === 0 ? 'top error patterns' : '', patternCell(p)]),
   ]
   const width = Math.max(...rows.map(([label]) => label.length))
   const line = `${'─'.repeat(width + 2)}┼${'─'.repeat(Math.max(...rows.map(([, v]) => v.length)) + 2)}`
   return [line, ...rows.map(([label, value]) => ` ${label.padEnd(width)} │ ${value}`), line].join(
     '\n',
   )
+}
+
+/** One error pattern in the table: its count, template (80 characters at most) and codes. */
+function patternCell(pattern) {
+  const template =
+    pattern.template.length > 80 ? `${pattern.template.slice(0, 79)}…` : pattern.template
+  return `×${pattern.count} ${template} [${pattern.codes.join(', ')}]`
 }

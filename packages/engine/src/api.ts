@@ -1,3 +1,19 @@
+import type { LoggerSlot } from './logging/logger'
+import type { ErrorPattern } from './patterns'
+import type {
+  BreakerChange,
+  BreakerOptions,
+  Degraded,
+  FallbackOn,
+  ResilienceReport,
+  RetryOptions,
+} from './resilience/types'
+import type {
+  AlertsSettings,
+  CacheSettings,
+  MemorySettings,
+  WorkersSettings,
+} from './slot-settings'
 import type {
   AlertsSlot,
   AlertView,
@@ -77,6 +93,8 @@ export interface ExtractStats {
   durationMs: number
   /** Incremental version committed for the document (with the incremental slot). */
   version?: number
+  /** Extractor calls it took over the whole chain, when more than one (see `retry`). */
+  attempts?: number
 }
 
 export interface ExtractSuccess<D = unknown, M = unknown> {
@@ -86,6 +104,10 @@ export interface ExtractSuccess<D = unknown, M = unknown> {
   elements: M[]
   stats: ExtractStats
   meta?: Record<string, unknown>
+  /** Set when a fallback extractor of the chain produced the result (never cached as the primary's). */
+  degraded?: Degraded
+  /** The document's id in the logs (and its queue job's): every engine result has one. */
+  correlationId?: string
 }
 
 export interface ExtractFailure {
@@ -97,6 +119,10 @@ export interface ExtractFailure {
    */
   error: { code: string; message: string; causeCode?: string }
   meta?: Record<string, unknown>
+  /** Extractor calls made over the whole chain, when more than one (see `retry`). */
+  attempts?: number
+  /** The document's id in the logs (and its queue job's): every engine result has one. */
+  correlationId?: string
 }
 
 /** One document's outcome: never thrown, always returned. */
@@ -118,17 +144,40 @@ export interface CostOptions {
   alpha?: number
 }
 
+/** An extractor as `createEngine` takes it: a module (file URL or path) or the object itself. */
+export type ExtractorSource = URL | string | Extractor
+
+/** The engine's clock: `now()` in ms; timers for retry backoff (the global ones when absent). */
+export interface EngineClock {
+  now(): number
+  setTimeout?(callback: () => void, ms: number): unknown
+  clearTimeout?(handle: unknown): void
+}
+
 export interface EngineOptions {
-  /** A module (file URL or path) exporting the extractor, or the extractor itself (inline only). */
-  extractor: URL | string | Extractor
+  /**
+   * A module (file URL or path) exporting the extractor, or the extractor itself (inline only).
+   * A list is a fallback chain: the first is the primary, the others run inline when it fails.
+   */
+  extractor: ExtractorSource | readonly ExtractorSource[]
   /** Preset; explicit slots win. Default `'standard'`. */
   level?: LevelName
-  cache?: SlotOption<CacheSlot>
-  workers?: SlotOption<WorkersSlot>
+  /** Also a settings object (`{ maxEntries, maxBytes, ttl, dir, redis, clock }`) that builds and tunes the engine's cache. */
+  cache?: SlotOption<CacheSlot> | CacheSettings
+  /** Also a settings object (`{ threads, timeout, maxQueue }`) that builds and tunes the engine's pool. */
+  workers?: SlotOption<WorkersSlot> | WorkersSettings
   incremental?: SlotOption<IncrementalSlot>
   profiler?: SlotOption<ProfilerSlot>
-  memory?: SlotOption<MemorySlot>
-  alerts?: SlotOption<AlertsSlot>
+  /** Also a settings object (`{ budget }`) that builds and tunes the engine's memory monitor. */
+  memory?: SlotOption<MemorySlot> | MemorySettings
+  /** Also a settings object (`{ sinks, rules }`) that builds and tunes the engine's alert manager. */
+  alerts?: SlotOption<AlertsSlot> | AlertsSettings
+  /**
+   * Structured logs: any pino-compatible logger (`info`, `warn`, `error`, `debug`, `child`),
+   * `false` for none, `true` for the engine's (pino, JSON lines on stderr; the default at
+   * level `enterprise`).
+   */
+  logger?: SlotOption<LoggerSlot>
   /** Redis URL: adds a Redis tier and bus to the engine-built cache. */
   redis?: string
   /** Prefix of the Redis keys and bus channel of the engine-built cache. Default `mx:engine:`. */
@@ -144,8 +193,14 @@ export interface EngineOptions {
   /** Most elements per worker task: bigger documents stream through chunks of this size. Default 512. */
   chunkSize?: number
   cost?: CostOptions
-  /** Clock in ms for stage timings and throughput. Default `performance.now`. */
-  clock?: { now(): number }
+  /** Clock in ms for stage timings, throughput, breakers and retry delays. Default `performance`. */
+  clock?: EngineClock
+  /** Retries per document; `false` for none. Default: a worker crash is retried once. */
+  retry?: RetryOptions | false
+  /** A circuit breaker per extractor of the chain; `true` for the defaults. Default none. */
+  breaker?: BreakerOptions | boolean
+  /** Failures that send a document to the next extractor of the chain. Default all but `nonRetryable`. */
+  fallbackOn?: FallbackOn
 }
 
 export interface ExtractProgress {
@@ -165,6 +220,8 @@ export interface ExtractManyOptions {
   maxInFlight?: number
   signal?: AbortSignal
   onProgress?: (progress: ExtractProgress) => void
+  /** Retries for this run, instead of the engine's `retry` (resolved the same way). */
+  retry?: RetryOptions | false
 }
 
 export interface StageTiming {
@@ -192,12 +249,16 @@ export interface EngineReport {
   }
   ranIn: { inline: number; workers: number; none: number }
   errors: Record<string, number>
+  /** Failures grouped by message template, most frequent first (see README). */
+  errorPatterns: ErrorPattern[]
   memory: { peakRss: number; level: PressureLevelName }
   alerts: AlertView[]
   /** Memory-pressure pauses of `extractMany` intake and shrinks of the cache. */
   pressure: { pauses: number; shrinks: number }
   /** Cache reads or writes that failed; the documents were computed without them. */
   degraded: number
+  /** Retries, fallbacks and circuit breakers. */
+  resilience: ResilienceReport
   elapsedMs: number
 }
 
@@ -207,10 +268,18 @@ export interface EngineEvents {
   error: (failure: ExtractFailure) => void
   pressure: (change: { level: PressureLevelName; previous: PressureLevelName }) => void
   alert: (alert: AlertView) => void
+  /** A circuit breaker changed state. */
+  breaker: (change: BreakerChange) => void
+}
+
+/** Options of one `engine.extract` call. */
+export interface ExtractOptions {
+  /** The document's correlation id in the logs (a queue consumer passes its job's). Default: a new one. */
+  correlationId?: string
 }
 
 export interface Engine<D = unknown, M = unknown> {
-  extract(doc: SourceDocument): Promise<ExtractResult<D, M>>
+  extract(doc: SourceDocument, options?: ExtractOptions): Promise<ExtractResult<D, M>>
   extractMany(
     source: Iterable<SourceDocument> | AsyncIterable<SourceDocument>,
     options?: ExtractManyOptions,
@@ -236,4 +305,5 @@ export interface ResolvedSlots {
   profiler: ProfilerSlot | undefined
   memory: MemorySlot | undefined
   alerts: AlertsSlot | undefined
+  logger: LoggerSlot | undefined
 }

@@ -1,5 +1,8 @@
-import type { EngineEvents, Extractor, ResolvedSlots } from './api'
+import type { EngineClock, EngineEvents, Extractor, ResolvedSlots } from './api'
 import type { CostModel } from './cost'
+import type { EngineLogs } from './logging/trace'
+import { createErrorPatterns } from './patterns'
+import type { Resilience } from './resilience/chain'
 import { SampleRing } from './timings'
 import type { WorkerStore } from './types'
 
@@ -16,6 +19,8 @@ export class EngineStats {
   degraded = 0
   readonly ranIn = { inline: 0, workers: 0, none: 0 }
   readonly errors: Record<string, number> = {}
+  /** Failures grouped by message template (`report().errorPatterns`). */
+  readonly patterns = createErrorPatterns()
   readonly pressure = { pauses: 0, shrinks: 0 }
   readonly stages = {
     parse: new SampleRing(),
@@ -50,7 +55,7 @@ export interface EngineContext {
   load(): Promise<Extractor>
   slots: ResolvedSlots
   cost: CostModel
-  clock: { now(): number }
+  clock: EngineClock
   timeout: number | undefined
   chunkSize: number
   /** The engine-built disk tier, which the worker threads open to read and write entries. */
@@ -63,6 +68,10 @@ export interface EngineContext {
   /** Whether worker threads took store writes since the last flush (see `flushWorkers`). */
   storeWrites: boolean
   stats: EngineStats
+  /** Retries, breakers and the fallback chain (see `resilience/chain.ts`). */
+  resilience: Resilience
+  /** Correlation ids, and the logger slot's per-document lines. */
+  logs: EngineLogs
   /** The profiler's counters the engine keeps live, when the profiler slot has `counter()`. */
   counters: EngineCounters | undefined
   /** Records a document's duration (ms) into the profiler's `extract.duration` histogram. */

@@ -6,6 +6,7 @@ import type { ExtractorElement, ExtractSuccess, SourceDocument } from './api'
 import type { EngineContext } from './context'
 import { runInWorkers, workerFailure } from './elements'
 import { ExtractError, ParseError } from './errors'
+import { type DocumentTrace, traceOf } from './logging/trace'
 import type { WorkerDocument, WorkerDocumentReply, WorkerFlush, WorkerReduce } from './types'
 
 type Done = Extract<WorkerDocumentReply, { kind: 'done' }>
@@ -44,17 +45,27 @@ async function send(
   task: WorkerDocument | WorkerReduce,
   docId: string,
   signal: AbortSignal,
+  trace?: DocumentTrace,
 ): Promise<WorkerDocumentReply> {
   const workers = ctx.slots.workers
   if (!workers?.runDocument) throw new Error('the workers slot takes no documents')
   const options = ctx.timeout === undefined ? { signal } : { signal, timeout: ctx.timeout }
+  const started = ctx.clock.now()
   let value: unknown
   try {
     value = await workers.runDocument(task, options)
   } catch (error) {
-    throw workerFailure(docId, error)
+    const failure = workerFailure(docId, error)
+    const code = (failure as { code?: unknown }).code
+    trace?.stage('worker', ctx.clock.now() - started, { task: task.kind, outcome: 'failed', code })
+    throw failure
   }
   const reply = checkReply(docId, value)
+  if (trace && reply.kind !== 'flushed') {
+    trace.records(reply.logs)
+    const failed = reply.kind === 'failed' ? { outcome: 'failed', code: reply.code } : {}
+    trace.stage('worker', ctx.clock.now() - started, { task: task.kind, ...failed })
+  }
   if (reply.kind === 'done' && reply.stored) ctx.storeWrites = true
   if (reply.kind !== 'failed') return reply
   const cause = reply.causeCode === undefined ? undefined : { cause: { code: reply.causeCode } }
@@ -98,8 +109,9 @@ async function spread(
     metas,
     fresh: split.keys ? pending.map((i) => [i, split.keys?.[i] as string]) : [],
     ...(task.store && task.docKey !== undefined ? { store: task.store, docKey: task.docKey } : {}),
+    ...(task.log ? { log: true } : {}),
   }
-  const reply = await send(ctx, reduce, doc.id, signal)
+  const reply = await send(ctx, reduce, doc.id, signal, traceOf(doc))
   if (reply.kind !== 'done') throw new ExtractError(doc.id, 'the reduce did not complete')
   return {
     ...reply,
@@ -127,6 +139,7 @@ export async function extractInWorkers(
 ): Promise<ExtractSuccess> {
   const { cache } = ctx.slots
   const store = key === undefined ? undefined : ctx.workerStore
+  const trace = traceOf(doc)
   const task: WorkerDocument = {
     kind: 'document',
     module: ctx.href as string,
@@ -135,14 +148,20 @@ export async function extractInWorkers(
     keys: cache !== undefined && store === undefined,
     maxElements: maxElements(ctx),
     ...(store && key !== undefined ? { store, docKey: key } : {}),
+    ...(trace?.debug ? { log: true } : {}),
   }
-  const first = await send(ctx, task, doc.id, signal)
+  const first = await send(ctx, task, doc.id, signal, trace)
   const reply = first.kind === 'split' ? await spread(ctx, doc, first, task, signal) : first
   if (reply.kind !== 'done')
     throw new ExtractError(doc.id, 'the worker did not complete the document')
 
   const { stats } = ctx
   stats.degraded += reply.degraded
+  if (reply.degraded > 0)
+    trace?.degraded('cache', 'store reads or writes failed in a worker thread', {
+      operation: 'store',
+      count: reply.degraded,
+    })
   stats.stages.parse.add(reply.timings.parse)
   stats.stages.elements.add(reply.timings.elements)
   stats.stages.document.add(reply.timings.document)
@@ -156,8 +175,9 @@ export async function extractInWorkers(
     entries.push({ key, value: { metadata: reply.metadata, elements: reply.metas } })
     try {
       await cache.setMany(entries)
-    } catch {
+    } catch (error) {
       stats.degraded++
+      trace?.degraded('cache', error, { operation: 'setMany' })
     }
   }
   ctx.seenIds?.add(doc.id)

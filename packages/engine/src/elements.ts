@@ -2,6 +2,7 @@ import type { ExtractorElement, RanIn, SourceDocument } from './api'
 import type { EngineContext } from './context'
 import { ExtractError, ExtractTimeoutError, WorkerCrashError } from './errors'
 import { elementKeys } from './keys'
+import { traceOf } from './logging/trace'
 import type { WorkerBatchResult } from './types'
 
 /** Element results of a list of elements, and how they were obtained. */
@@ -39,8 +40,9 @@ export async function resolveElements(
     let found: unknown[] = []
     try {
       found = await cache.getMany(keys)
-    } catch {
+    } catch (error) {
       ctx.stats.degraded++ // a failing cache read degrades to computing
+      traceOf(doc)?.degraded('cache', error, { operation: 'getMany' })
     }
     pending = []
     for (let i = 0; i < list.length; i++) {
@@ -70,8 +72,9 @@ export async function resolveElements(
   if (cache && entries.length > 0) {
     try {
       await cache.setMany(entries)
-    } catch {
+    } catch (error) {
       ctx.stats.degraded++
+      traceOf(doc)?.degraded('cache', error, { operation: 'setMany' })
     }
   }
   return { metas, extracted: todo.length, ranIn: where }
@@ -148,6 +151,8 @@ export async function runInWorkers(
   const lanes = Math.max(1, (workers.threads ?? 1) * 2)
   let nextChunk = 0
   let failed = false
+  const trace = traceOf(doc)
+  const log = trace?.debug === true
   const options = {
     ...(signal ? { signal } : {}),
     ...(ctx.timeout === undefined ? {} : { timeout: ctx.timeout }),
@@ -160,7 +165,12 @@ export async function runInWorkers(
       try {
         reply = checkBatchResult(
           doc.id,
-          await workers.run({ module: href, docId: doc.id, elements }, options),
+          await workers.run(
+            log
+              ? { module: href, docId: doc.id, elements, log }
+              : { module: href, docId: doc.id, elements },
+            options,
+          ),
           elements.length,
         )
       } catch (error) {
@@ -168,6 +178,7 @@ export async function runInWorkers(
         throw workerFailure(doc.id, error)
       }
       ctx.cost.observe(elements.length, reply.us)
+      trace?.records(reply.logs)
       for (let i = 0; i < elements.length; i++) results[start + i] = reply.results[i]
     }
   }

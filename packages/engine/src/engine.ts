@@ -8,11 +8,23 @@ import { extractDocument } from './extract'
 import { extractStream } from './extract-many'
 import { checkExtractor, loadExtractor, moduleHref } from './extractor'
 import { levels } from './levels'
+import { watchCache } from './logging/cache-events'
+import { checkCorrelationId } from './logging/correlation'
+import { EngineLogs } from './logging/trace'
 import { checkOptions } from './options'
 import { alertMetrics, buildReport, profilerCounters, syncGauges } from './report'
+import { Resilience } from './resilience/chain'
+import { checkRetry } from './resilience/options'
+import { type RetryPolicy, retryPolicy } from './resilience/retry'
 import { PressureGate, SHRINK_FRACTION } from './slots/memory'
 import { resolveSlots } from './slots/resolve'
 import type { AlertView } from './types'
+
+/** `extractMany(source, { retry })`, checked and resolved. */
+function runRetry(option: unknown): RetryPolicy {
+  checkRetry(option)
+  return retryPolicy(option as Parameters<typeof retryPolicy>[0])
+}
 
 /** How often (ms) gauges are synced and alert rules evaluated while documents complete. */
 const METRICS_INTERVAL_MS = 1000
@@ -28,7 +40,8 @@ export function createEngine<D = unknown, M = unknown>(options: EngineOptions): 
   const { level } = checkOptions(options)
   const emitter = new EventEmitter<EngineEvents>()
   const clock = options.clock ?? performance
-  const source = options.extractor
+  // A list is a fallback chain (resilience/chain.ts): the primary is the first.
+  const source = Array.isArray(options.extractor) ? options.extractor[0] : options.extractor
   const isModule = source instanceof URL || typeof source === 'string'
   const href = isModule ? moduleHref(source) : undefined
   let loading: Promise<Extractor> | undefined
@@ -61,6 +74,8 @@ export function createEngine<D = unknown, M = unknown>(options: EngineOptions): 
     seenIds: undefined,
     storeWrites: false,
     stats: new EngineStats(clock.now()),
+    resilience: undefined as never,
+    logs: undefined as never,
     recordDuration: undefined,
     counters: undefined,
     emit: (event, ...args) => {
@@ -68,6 +83,7 @@ export function createEngine<D = unknown, M = unknown>(options: EngineOptions): 
       ;(emitter.emit as (event: string, ...args: unknown[]) => boolean)(event, ...args)
     },
   }
+  ctx.resilience = new Resilience(options, ctx)
   if (href === undefined) {
     const extractor = checkExtractor(source, 'extractor')
     ctx.extractor = extractor
@@ -79,6 +95,8 @@ export function createEngine<D = unknown, M = unknown>(options: EngineOptions): 
     metrics: () => alertMetrics(ctx),
   })
   ctx.slots = slots
+  ctx.logs = new EngineLogs(slots.logger)
+  const unwatchCache = slots.logger ? watchCache(slots.cache, slots.logger) : undefined
   // Only an engine-built cache has a store: the workers never open what is behind an injected one.
   ctx.workerStore = workerStore
   if (slots.cache && !ctx.workerStore && slots.workers?.runDocument) ctx.seenIds = new Set()
@@ -143,6 +161,7 @@ export function createEngine<D = unknown, M = unknown>(options: EngineOptions): 
     if (closed) return
     closed = true
     gate.close()
+    unwatchCache?.()
     // The last entries the worker threads took for the disk tier are committed before they stop.
     await flushWorkers(ctx)
     emitter.removeAllListeners()
@@ -152,17 +171,31 @@ export function createEngine<D = unknown, M = unknown>(options: EngineOptions): 
 
   return {
     slots,
-    extract(doc) {
+    extract(doc, extractOptions) {
       // Not an async function: the warm path costs one promise, not two.
       if (closed) return Promise.reject(new EngineClosedError())
-      return extractDocument(ctx, doc) as Promise<ExtractResult<D, M>>
+      const correlationId =
+        extractOptions === undefined ? undefined : checkCorrelationId(extractOptions)
+      if (correlationId instanceof Error) return Promise.reject(correlationId)
+      // Fallback extractors (modules) are loaded before a first document needs them.
+      if (!ctx.resilience.ready) {
+        return ctx.resilience
+          .load()
+          .then(() => extractDocument(ctx, doc, undefined, correlationId)) as Promise<
+          ExtractResult<D, M>
+        >
+      }
+      return extractDocument(ctx, doc, undefined, correlationId) as Promise<ExtractResult<D, M>>
     },
     async *extractMany(source, manyOptions = {}) {
       assertOpen()
+      // This run's retry replaces the engine's (checked like createEngine's).
+      const retry = manyOptions.retry === undefined ? undefined : runRetry(manyOptions.retry)
       await ctx.load()
+      await ctx.resilience.load()
       const maxInFlight = manyOptions.maxInFlight ?? options.maxInFlight ?? 16
       const stream = extractStream(
-        (doc, signal) => extractDocument(ctx, doc, signal),
+        (doc, signal) => extractDocument(ctx, doc, signal, undefined, retry),
         source,
         { ...manyOptions, maxInFlight },
         gate,
@@ -182,6 +215,7 @@ export function createEngine<D = unknown, M = unknown>(options: EngineOptions): 
     evaluateAlerts,
     async ready() {
       await ctx.load()
+      await ctx.resilience.load()
     },
     on(event, listener) {
       emitter.on(event, listener as never)

@@ -39,6 +39,7 @@ export type DocumentErrorCode =
   | 'MX_ENGINE_TIMEOUT'
   | 'MX_ENGINE_CRASH'
   | 'MX_ENGINE_INPUT'
+  | 'MX_ENGINE_CIRCUIT_OPEN'
 
 /** Base of the errors a single document can fail with; `docId` names the document. */
 export class DocumentError extends MxError {
@@ -87,6 +88,27 @@ export class WorkerCrashError extends DocumentError {
 export class InputError extends DocumentError {
   constructor(docId: string, message: string, options: MxErrorOptions = {}) {
     super('MX_ENGINE_INPUT', docId, message, options)
+  }
+}
+
+/** The message of `MX_ENGINE_CIRCUIT_OPEN`. */
+export function circuitOpenMessage(docId: string, extractor: string): string {
+  return `document ${docId}: the circuit breaker of extractor ${extractor} is open`
+}
+
+/**
+ * The circuit breaker of the document's extractor is open: the document failed fast without
+ * reaching the extractor (or went on to the next extractor of the chain). `extractor` names it.
+ */
+export class CircuitOpenError extends DocumentError {
+  readonly extractor: string
+
+  constructor(docId: string, extractor: string, options: MxErrorOptions = {}) {
+    super('MX_ENGINE_CIRCUIT_OPEN', docId, circuitOpenMessage(docId, extractor), {
+      ...options,
+      context: { extractor, ...options.context },
+    })
+    this.extractor = extractor
   }
 }
 

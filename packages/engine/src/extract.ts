@@ -9,9 +9,12 @@ import type {
 import type { EngineContext } from './context'
 import { extractInWorkers, runsWhole } from './document-task'
 import { type ElementsOutcome, resolveElements } from './elements'
-import { DocumentError, ExtractError, ExtractTimeoutError, InputError, ParseError } from './errors'
+import { ExtractError, ExtractTimeoutError, InputError, ParseError } from './errors'
 import { checkElements, describe } from './extractor'
 import { documentKey } from './keys'
+import { type DocumentTrace, traceOf } from './logging/trace'
+import { failureInfo } from './resilience/codes'
+import type { RetryPolicy } from './resilience/retry'
 
 /** What the document cache holds for one document. */
 interface CachedDocument {
@@ -53,10 +56,19 @@ function withMeta<T extends ExtractSuccess | ExtractFailure>(result: T, doc: Sou
   return result
 }
 
-/** Records a finished document in the stats, the profiler and the events, and returns it. */
-function finish(ctx: EngineContext, result: ExtractResult, started: number): ExtractResult {
+/** Records a finished document in the stats, the profiler, the logs and the events, and returns it. */
+function finish(
+  ctx: EngineContext,
+  result: ExtractResult,
+  started: number,
+  trace: DocumentTrace,
+  doc?: unknown,
+): ExtractResult {
   const ms = ctx.clock.now() - started
   const { stats } = ctx
+  result.correlationId = trace.correlationId
+  trace.end(result, ms)
+  ctx.logs.done(doc)
   stats.stages.total.add(ms)
   ctx.recordDuration?.(ms)
   if (result.ok) {
@@ -75,6 +87,7 @@ function finish(ctx: EngineContext, result: ExtractResult, started: number): Ext
     stats.failed++
     ctx.counters?.failed.inc()
     stats.errors[result.error.code] = (stats.errors[result.error.code] ?? 0) + 1
+    stats.patterns.add(result.id, result.error)
     ctx.emit('error', result)
   }
   ctx.emit('document', result)
@@ -82,13 +95,7 @@ function finish(ctx: EngineContext, result: ExtractResult, started: number): Ext
 }
 
 function failure(doc: SourceDocument, error: unknown): ExtractFailure {
-  const known = error instanceof DocumentError
-  const code = known ? error.code : 'MX_ENGINE_EXTRACT'
-  const causeCode = (known ? error.cause : error) as { code?: unknown } | null | undefined
-  const details: ExtractFailure['error'] = { code, message: messageOf(error) }
-  if (typeof causeCode?.code === 'string' && causeCode.code !== code)
-    details.causeCode = causeCode.code
-  return withMeta({ ok: false, id: doc.id, error: details }, doc)
+  return withMeta({ ok: false, id: doc.id, error: failureInfo(error) }, doc)
 }
 
 /**
@@ -99,8 +106,11 @@ export async function extractDocument(
   ctx: EngineContext,
   doc: SourceDocument,
   signal?: AbortSignal,
+  correlationId?: string,
+  retry?: RetryPolicy,
 ): Promise<ExtractResult> {
   const started = ctx.clock.now()
+  const trace = ctx.logs.begin(doc, correlationId)
   const invalid = checkInput(doc)
   if (invalid) {
     const id = invalid.docId
@@ -111,9 +121,9 @@ export async function extractDocument(
       error: { code: invalid.code, message: invalid.message },
     }
     if (meta !== undefined) result.meta = meta
-    return finish(ctx, result, started)
+    return finish(ctx, result, started, trace, doc)
   }
-  const extractor = ctx.extractor ?? (await ctx.load())
+  if (!ctx.extractor) await ctx.load()
   const { cache } = ctx.slots
   let key: string | undefined
   if (cache) {
@@ -121,10 +131,12 @@ export async function extractDocument(
     let hit: unknown
     try {
       hit = cache.getSync?.(key) ?? (await cache.get(key))
-    } catch {
+    } catch (error) {
       ctx.stats.degraded++
+      trace.degraded('cache', error, { operation: 'get' })
     }
     ctx.stats.stages.cache.add(ctx.clock.now() - started)
+    if (trace.debug) trace.stage('cache', ctx.clock.now() - started, { hit: isCachedDocument(hit) })
     if (isCachedDocument(hit)) {
       ctx.stats.documentHits++
       ctx.counters?.documentHits.inc()
@@ -150,11 +162,52 @@ export async function extractDocument(
           doc,
         ),
         started,
+        trace,
+        doc,
       )
     }
     ctx.stats.documentMisses++
     ctx.counters?.documentMisses.inc()
   }
+  try {
+    // Breakers, retries and the fallback chain around each attempt (see resilience/chain.ts).
+    const outcome = await ctx.resilience.run(
+      doc,
+      key,
+      signal,
+      retry ?? ctx.resilience.retry,
+      (link, linkExtractor, _doc, linkKey, linkSignal) =>
+        attempt(link, linkExtractor, doc, linkKey, linkSignal, trace.attributes),
+    )
+    if (!outcome.ok) {
+      const result = failure(doc, outcome.error)
+      if (outcome.attempts > 1) result.attempts = outcome.attempts
+      return finish(ctx, result, started, trace, doc)
+    }
+    if (outcome.attempts > 1) outcome.result.stats.attempts = outcome.attempts
+    return finish(ctx, withMeta(outcome.result, doc), started, trace, doc)
+  } catch (error) {
+    // An aborted extractMany run ends the document without a result (the run throws MX_ABORTED).
+    if (signal?.aborted) {
+      ctx.logs.done(doc)
+      throw error
+    }
+    return finish(ctx, failure(doc, error), started, trace, doc)
+  }
+}
+
+/**
+ * One attempt of one extractor of the chain under the document's `timeout`: whole in the worker
+ * threads or through the element path. Throws the document's error.
+ */
+async function attempt(
+  ctx: EngineContext,
+  extractor: Extractor,
+  doc: SourceDocument,
+  key: string | undefined,
+  signal: AbortSignal | undefined,
+  attributes: Record<string, string>,
+): Promise<ExtractSuccess> {
   const controller = new AbortController()
   const onAbort = () => controller.abort(signal?.reason)
   signal?.addEventListener('abort', onAbort, { once: true })
@@ -163,17 +216,11 @@ export async function extractDocument(
       ? extractInWorkers(ctx, doc, key, controller.signal)
       : cold(ctx, extractor, doc, key, controller.signal)
   const { profiler } = ctx.slots
-  const work = profiler ? profiler.span('extract', run) : run()
+  const work = profiler ? profiler.span('extract', run, attributes) : run()
   try {
-    const result =
-      ctx.timeout === undefined
-        ? await work
-        : await withTimeout(work, ctx.timeout, doc.id, controller)
-    return finish(ctx, withMeta(result, doc), started)
-  } catch (error) {
-    // An aborted extractMany run ends the document without a result (the run throws MX_ABORTED).
-    if (signal?.aborted) throw error
-    return finish(ctx, failure(doc, error), started)
+    return ctx.timeout === undefined
+      ? await work
+      : await withTimeout(work, ctx.timeout, doc.id, controller)
   } finally {
     signal?.removeEventListener('abort', onAbort)
   }
@@ -211,6 +258,7 @@ async function cold(
   signal: AbortSignal,
 ): Promise<ExtractSuccess> {
   const { stats, clock } = ctx
+  const trace = traceOf(doc)
   let t = clock.now()
   let parsed: unknown
   try {
@@ -220,10 +268,12 @@ async function cold(
   }
   const elements = checkElements(doc.id, parsed)
   stats.stages.parse.add(clock.now() - t)
+  trace?.stage('parse', clock.now() - t, { elements: elements.length })
 
   t = clock.now()
   const outcome = await stage(ctx, 'elements', () => computeElements(ctx, doc, elements, signal))
   stats.stages.elements.add(clock.now() - t)
+  trace?.stage('elements', clock.now() - t, { extracted: outcome.extracted, ranIn: outcome.ranIn })
 
   t = clock.now()
   let metadata: unknown
@@ -236,12 +286,14 @@ async function cold(
     throw new ExtractError(doc.id, `document threw: ${messageOf(error)}`, { cause: error })
   }
   stats.stages.document.add(clock.now() - t)
+  trace?.stage('document', clock.now() - t)
 
   if (key !== undefined && ctx.slots.cache) {
     try {
       await ctx.slots.cache.set(key, { metadata, elements: outcome.metas } satisfies CachedDocument)
-    } catch {
+    } catch (error) {
       stats.degraded++
+      trace?.degraded('cache', error, { operation: 'set' })
     }
   }
   const n = elements.length

@@ -3,13 +3,16 @@ export type {
   DocumentContext,
   ElementContext,
   Engine,
+  EngineClock,
   EngineEvents,
   EngineOptions,
   EngineReport,
   ExtractFailure,
   ExtractManyOptions,
+  ExtractOptions,
   Extractor,
   ExtractorElement,
+  ExtractorSource,
   ExtractProgress,
   ExtractResult,
   ExtractStats,
@@ -26,6 +29,7 @@ export { createEngine } from './engine'
 export type { DocumentErrorCode, ErrorContext, MxErrorOptions } from './errors'
 export {
   AbortedError,
+  CircuitOpenError,
   DocumentError,
   EngineClosedError,
   ExtractError,
@@ -39,11 +43,40 @@ export {
 export { defineExtractor } from './extractor'
 export type { LevelPreset } from './levels'
 export { levels } from './levels'
+export type { LogFn, LoggerSlot } from './logging/logger'
+export type {
+  ErrorPattern,
+  ErrorPatterns,
+  ErrorPatternsOptions,
+  PatternError,
+} from './patterns'
+export { createErrorPatterns, errorTemplate, OTHER_TEMPLATE } from './patterns'
 export type { QueueConnectionOptions } from './queue/connection'
 export type { ExtractViaQueueOptions } from './queue/produce'
 export { extractViaQueue } from './queue/produce'
 export type { QueueServer, ServeQueueOptions } from './queue/serve'
 export { serveQueue } from './queue/serve'
+export { nonRetryable } from './resilience/codes'
+export type {
+  BreakerChange,
+  BreakerOptions,
+  BreakerRateOptions,
+  BreakerState,
+  Degraded,
+  FailureInfo,
+  FallbackOn,
+  ResilienceReport,
+  RetryBackoffOptions,
+  RetryOptions,
+} from './resilience/types'
+export type {
+  AlertRule,
+  AlertSink,
+  AlertsSettings,
+  CacheSettings,
+  MemorySettings,
+  WorkersSettings,
+} from './slot-settings'
 export type {
   AlertsSlot,
   AlertView,

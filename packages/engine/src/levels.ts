@@ -12,6 +12,8 @@ export interface LevelPreset {
   alerts: boolean
   /** Redis tier and bus in the engine-built cache (needs `redis`). */
   redis: boolean
+  /** The engine-built logger: pino, JSON lines on stderr. */
+  logger: boolean
 }
 
 const off: LevelPreset = {
@@ -23,10 +25,17 @@ const off: LevelPreset = {
   incremental: false,
   alerts: false,
   redis: false,
+  logger: false,
 }
 const standard: LevelPreset = { ...off, cache: true, profiler: true }
 const performance: LevelPreset = { ...standard, disk: true, workers: true, memory: true }
-const enterprise: LevelPreset = { ...performance, incremental: true, alerts: true, redis: true }
+const enterprise: LevelPreset = {
+  ...performance,
+  incremental: true,
+  alerts: true,
+  redis: true,
+  logger: true,
+}
 
 /**
  * The presets, from everything off to everything on. `level` plus explicit slots compose:

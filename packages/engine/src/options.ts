@@ -1,7 +1,10 @@
 import type { EngineOptions, LevelName } from './api'
 import { InvalidOptionError } from './errors'
-import { checkExtractor, describe } from './extractor'
+import { describe } from './extractor'
 import { levelNames } from './levels'
+import { checkLogger } from './logging/logger'
+import { checkExtractorOption, checkResilience } from './resilience/options'
+import { checkSlotSettings, isSettings, isTunable } from './slot-settings'
 
 /** Methods each slot object must have (the rest of its interface is optional). */
 export const slotMethods = {
@@ -24,22 +27,27 @@ function list(names: readonly string[]): string {
 function checkSlot(name: SlotName, value: unknown): void {
   if (value === undefined || typeof value === 'boolean') return
   const methods = slotMethods[name]
-  const shape = `${name} must be true, false or an object with ${list(methods)} method${methods.length > 1 ? 's' : ''}`
-  if (typeof value !== 'object' || value === null) {
-    throw new InvalidOptionError(name, `${shape}, got ${describe(value)}`)
+  // A tunable slot also takes a settings object: one with none of the slot's methods.
+  const tunable = isTunable(name)
+  if (tunable && isSettings(value, methods)) return
+  const slot = `an object with ${list(methods)} method${methods.length > 1 ? 's' : ''}`
+  const shape = `${name} must be true, false or ${slot}`
+  if (typeof value !== 'object' || value === null || (tunable && Array.isArray(value))) {
+    const forms = tunable ? `true, false, a settings object or ${slot}` : `true, false or ${slot}`
+    throw new InvalidOptionError(name, `${name} must be ${forms}, got ${describe(value)}`)
   }
   const missing = methods.filter((m) => typeof (value as Record<string, unknown>)[m] !== 'function')
   if (missing.length > 0) throw new InvalidOptionError(name, `${shape}; missing ${list(missing)}`)
 }
 
-function positiveInteger(name: string, value: unknown): void {
+export function positiveInteger(name: string, value: unknown): void {
   if (value === undefined) return
   if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
     throw new InvalidOptionError(name, `${name} must be a positive integer, got ${describe(value)}`)
   }
 }
 
-function positiveNumber(name: string, value: unknown, allowZero = false): void {
+export function positiveNumber(name: string, value: unknown, allowZero = false): void {
   if (value === undefined) return
   const ok =
     typeof value === 'number' && !Number.isNaN(value) && (allowZero ? value >= 0 : value > 0)
@@ -64,21 +72,8 @@ export function checkOptions(options: EngineOptions): { level: LevelName } {
       `createEngine expects an options object, got ${describe(options)}`,
     )
   }
-  const { extractor } = options
-  if (extractor === undefined) {
-    throw new InvalidOptionError(
-      'extractor',
-      'extractor is required: a module URL or path, or an extractor object',
-    )
-  }
-  if (typeof extractor === 'string') nonEmptyString('extractor', extractor)
-  else if (!(extractor instanceof URL)) checkExtractor(extractor, 'extractor')
-  else if (extractor.protocol !== 'file:') {
-    throw new InvalidOptionError(
-      'extractor',
-      `extractor URL must be a file: URL, got ${extractor.href}`,
-    )
-  }
+  // One extractor, or a fallback chain whose entries are named extractor[0], extractor[1], ...
+  checkExtractorOption(options.extractor)
   const level = options.level ?? 'standard'
   if (!levelNames.includes(level)) {
     throw new InvalidOptionError(
@@ -87,6 +82,8 @@ export function checkOptions(options: EngineOptions): { level: LevelName } {
     )
   }
   for (const name of Object.keys(slotMethods) as SlotName[]) checkSlot(name, options[name])
+  checkSlotSettings(options, slotMethods)
+  checkLogger(options.logger)
   positiveInteger('threads', options.threads)
   positiveNumber('timeout', options.timeout)
   positiveInteger('maxInFlight', options.maxInFlight)
@@ -113,6 +110,7 @@ export function checkOptions(options: EngineOptions): { level: LevelName } {
   if (options.clock !== undefined && typeof options.clock?.now !== 'function') {
     throw new InvalidOptionError('clock', 'clock must be an object with a now() method')
   }
+  checkResilience(options)
   return { level }
 }
 

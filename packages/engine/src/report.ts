@@ -34,10 +34,12 @@ export function buildReport(
     },
     ranIn: { ...stats.ranIn },
     errors: { ...stats.errors },
+    errorPatterns: stats.patterns.list(),
     memory: { peakRss, level: (slots.memory?.level() ?? 'normal') as PressureLevelName },
     alerts,
     pressure: { ...stats.pressure },
     degraded: stats.degraded,
+    resilience: ctx.resilience.report(),
     elapsedMs,
   }
   if (slots.cache) {
@@ -79,6 +81,8 @@ export function engineGauges(ctx: EngineContext): Record<string, number> {
   else if (lookups > 0) metrics['cache.hitRatio'] = ratio(stats.documentHits, stats.documentMisses)
   const heap = getHeapStatistics()
   metrics['memory.heapUsedRatio'] = heap.used_heap_size / heap.heap_size_limit
+  // `breaker.open`: extractors whose circuit breaker is open or half-open (with breakers only).
+  Object.assign(metrics, ctx.resilience.gauges())
   return metrics
 }
 

@@ -1,4 +1,5 @@
 import type { SourceDocument } from './api'
+import type { WorkerLogRecord } from './logging/trace'
 
 /** Memory-pressure levels, as `@mx/memory` names them. */
 export type PressureLevelName = 'normal' | 'moderate' | 'critical'
@@ -31,12 +32,16 @@ export interface WorkerBatch {
   module: string
   docId: string
   elements: unknown[]
+  /** Answer the chunk's log records (`logs`): the engine logs at level debug. */
+  log?: boolean
 }
 
 /** What a worker answers: one result per element, in order, and the µs the loop took. */
 export interface WorkerBatchResult {
   results: unknown[]
   us: number
+  /** The worker's log records for the chunk, when asked for (`log`). */
+  logs?: WorkerLogRecord[]
 }
 
 /**
@@ -70,6 +75,8 @@ export interface WorkerDocument {
   keys: boolean
   /** A document with more elements comes back parsed (`split`), to be spread over threads. */
   maxElements: number
+  /** Answer the stages' log records (`logs` of the reply): the engine logs at level debug. */
+  log?: boolean
 }
 
 /** The reduce of a document whose elements were spread over threads. */
@@ -84,6 +91,7 @@ export interface WorkerReduce {
   store?: WorkerStore
   /** Element indexes computed now, and their cache keys: written to `store` with the document. */
   fresh: Array<[index: number, key: string]>
+  log?: boolean
 }
 
 /**
@@ -120,6 +128,8 @@ export type WorkerDocumentReply =
       /** Store reads or writes that failed in the worker (the document was computed anyway). */
       degraded: number
       timings: WorkerTimings
+      /** The worker's log records, when the task asked for them (`log`). */
+      logs?: WorkerLogRecord[]
     }
   | {
       kind: 'split'
@@ -129,6 +139,7 @@ export type WorkerDocumentReply =
       keys?: string[]
       degraded: number
       timings: WorkerTimings
+      logs?: WorkerLogRecord[]
     }
   | {
       /** The answer to a `WorkerFlush`. */
@@ -141,6 +152,7 @@ export type WorkerDocumentReply =
       message: string
       /** The string `code` of the error the extractor threw, if it had one. */
       causeCode?: string
+      logs?: WorkerLogRecord[]
     }
 
 /** Every task the engine's worker module runs. */
@@ -205,7 +217,11 @@ export interface IncrementalSlot {
 
 /** The profiler slot: stage spans and a metrics sink. A `@mx/profiler` profiler satisfies it. */
 export interface ProfilerSlot {
-  span<T>(name: string, fn: () => T): T
+  /**
+   * Runs `fn` as a stage. The engine passes the document's `{ correlationId }` as `attributes`
+   * of its `extract` span, for a profiler that records span attributes (`@mx/profiler` does not).
+   */
+  span<T>(name: string, fn: () => T, attributes?: Record<string, string>): T
   record(name: string, value: number, labels?: Record<string, string>): void
   /** Metrics by name (read by the alert rules). */
   snapshot?(): { metrics: Record<string, unknown> }

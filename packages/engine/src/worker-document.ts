@@ -8,6 +8,7 @@ import type { Extractor, ExtractorElement } from './api'
 import { DocumentError, ExtractError } from './errors'
 import { checkElements } from './extractor'
 import { elementKeys } from './keys'
+import { record, type WorkerRecords } from './logging/worker-records'
 import type {
   WorkerDocument,
   WorkerDocumentReply,
@@ -65,6 +66,23 @@ function messageOf(error: unknown): string {
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
   return typeof (value as { then?: unknown } | null)?.then === 'function'
+}
+
+type Failed = Extract<WorkerDocumentReply, { kind: 'failed' }>
+
+/** A failure reply with the records so far and the failing stage's. */
+function failedIn(
+  error: unknown,
+  logs: WorkerRecords,
+  stage: string,
+  started: number,
+): WorkerDocumentReply {
+  const reply = failed(error) as Failed
+  if (logs) {
+    record(logs, stage, performance.now() - started, { code: reply.code })
+    reply.logs = logs
+  }
+  return reply
 }
 
 /** A document failure as data: the main thread turns it into the engine's error. */
@@ -167,22 +185,29 @@ export async function runDocument(
 ): Promise<WorkerDocumentReply> {
   const { doc } = task
   const timings: WorkerTimings = { parse: 0, elements: 0, document: 0 }
+  const logs: WorkerRecords = task.log ? [] : undefined
+  let stage = 'parse'
+  let started = performance.now()
   try {
-    let started = performance.now()
     let parsed: unknown
     try {
       parsed = await extractor.parse(doc)
     } catch (error) {
-      return withCause(
+      const reply = withCause(
         { kind: 'failed', code: 'MX_ENGINE_PARSE', message: `parse threw: ${messageOf(error)}` },
         error,
-      )
+      ) as Failed
+      record(logs, 'parse', performance.now() - started, { code: reply.code })
+      if (logs) reply.logs = logs
+      return reply
     }
     const elements = checkElements(doc.id, parsed)
     const store = task.store ? await openStore(task.store) : undefined
     const keys = task.keys || store ? elementKeys(doc.id, elements, task.extractorKey) : undefined
     timings.parse = performance.now() - started
+    record(logs, 'parse', timings.parse, { elements: elements.length })
 
+    stage = 'elements'
     started = performance.now()
     let found: unknown[] = []
     if (store && keys) {
@@ -198,6 +223,7 @@ export async function runDocument(
       timings.elements = performance.now() - started
       const hits: Array<[number, unknown]> = []
       for (let i = 0; i < elements.length; i++) if (found[i] !== undefined) hits.push([i, found[i]])
+      record(logs, 'split', timings.elements, { elements: pending.length })
       return {
         kind: 'split',
         elements,
@@ -205,6 +231,7 @@ export async function runDocument(
         ...(keys ? { keys } : {}),
         degraded: unreported(store),
         timings,
+        ...(logs ? { logs } : {}),
       }
     }
     const computed = await extractElements(
@@ -216,11 +243,14 @@ export async function runDocument(
     if (found.length > 0)
       for (let j = 0; j < pending.length; j++) metas[pending[j] as number] = computed[j]
     timings.elements = performance.now() - started
+    record(logs, 'elements', timings.elements, { elements: pending.length })
 
+    stage = 'document'
     started = performance.now()
     const { content: _content, ...rest } = doc
     const metadata = await reduce(extractor, rest, elements, metas)
     timings.document = performance.now() - started
+    record(logs, 'document', timings.document)
 
     const entries = keys
       ? pending.map((i, j) => ({ key: keys[i] as string, value: computed[j] }))
@@ -236,9 +266,10 @@ export async function runDocument(
       timings,
     }
     if (keys && !stored) reply.keys = keys
+    if (logs) reply.logs = logs
     return reply
   } catch (error) {
-    return failed(error)
+    return failedIn(error, logs, stage, started)
   }
 }
 
@@ -248,10 +279,12 @@ export async function runReduce(
   task: WorkerReduce,
 ): Promise<WorkerDocumentReply> {
   const started = performance.now()
+  const logs: WorkerRecords = task.log ? [] : undefined
   try {
     const elements = task.elements as ExtractorElement[]
     const metadata = await reduce(extractor, task.doc, elements, task.metas)
     const timings = { parse: 0, elements: 0, document: performance.now() - started }
+    record(logs, 'document', timings.document)
     const store = task.store ? await openStore(task.store) : undefined
     const entries = task.fresh.map(([index, key]) => ({ key, value: task.metas[index] }))
     const stored = await save(store, task.docKey, entries, { metadata, elements: task.metas })
@@ -263,8 +296,9 @@ export async function runReduce(
       stored,
       degraded: unreported(store),
       timings,
+      ...(logs ? { logs } : {}),
     }
   } catch (error) {
-    return failed(error)
+    return failedIn(error, logs, 'document', started)
   }
 }

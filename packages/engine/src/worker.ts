@@ -6,6 +6,7 @@
 import { defineTask } from '@mx/workers'
 import type { Extractor, ExtractorElement } from './api'
 import { extractorFromModule } from './extractor'
+import { record } from './logging/worker-records'
 import type { WorkerBatch, WorkerBatchResult, WorkerDocumentReply, WorkerTask } from './types'
 import { extractElements, flush, runDocument, runReduce } from './worker-document'
 
@@ -28,7 +29,11 @@ async function runBatch(extractor: Extractor, batch: WorkerBatch): Promise<Worke
     batch.docId,
     batch.elements as ExtractorElement[],
   )
-  return { results, us: (performance.now() - started) * 1000 }
+  const ms = performance.now() - started
+  if (!batch.log) return { results, us: ms * 1000 }
+  const logs: WorkerBatchResult['logs'] = []
+  record(logs, 'elements', ms, { elements: results.length })
+  return { results, us: ms * 1000, logs }
 }
 
 async function run(task: WorkerTask): Promise<WorkerBatchResult | WorkerDocumentReply> {

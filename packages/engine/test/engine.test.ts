@@ -2,8 +2,11 @@ import { describe, expect, it } from 'vitest'
 import { createEngine, type ExtractResult, levels } from '../src/index'
 import { collect, doc, docs, fixture } from './helpers'
 
+// The correlation id is new per extraction: it never compares.
 function comparable(results: ExtractResult[]) {
-  return results.map((r) => (r.ok ? { id: r.id, metadata: r.metadata, elements: r.elements } : r))
+  return results.map(({ correlationId: _, ...r }) =>
+    r.ok ? { id: r.id, metadata: r.metadata, elements: r.elements } : r,
+  )
 }
 
 describe('createEngine', () => {
@@ -27,6 +30,7 @@ describe('createEngine', () => {
         source: 'elements',
         ranIn: 'inline',
       }),
+      correlationId: expect.stringMatching(/^[\da-f]{8}\.1$/),
     })
     const report = engine.report()
     expect(report.cache).toBeUndefined()
@@ -45,6 +49,7 @@ describe('createEngine', () => {
       expect(engine.slots.memory !== undefined).toBe(preset.memory)
       expect(engine.slots.incremental !== undefined).toBe(preset.incremental)
       expect(engine.slots.alerts !== undefined).toBe(preset.alerts)
+      expect(engine.slots.logger !== undefined).toBe(preset.logger)
     }
   })
 

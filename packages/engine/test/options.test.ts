@@ -54,9 +54,11 @@ describe('createEngine options', () => {
     })
     expect(optionError({ workers: 'fast' as never })).toEqual({
       option: 'workers',
-      message: 'workers must be true, false or an object with run method, got "fast"',
+      message:
+        'workers must be true, false, a settings object or an object with run method, got "fast"',
     })
-    for (const slot of ['incremental', 'profiler', 'memory', 'alerts'] as const) {
+    // `{}` is an empty settings object for cache, workers, memory and alerts (test/slot-settings.test.ts).
+    for (const slot of ['incremental', 'profiler'] as const) {
       expect(optionError({ [slot]: {} })).toMatchObject({ option: slot })
     }
   })

@@ -160,6 +160,7 @@ describeRedis('BullMQ distribution', () => {
           ok: false,
           id: 'a',
           error: { code: 'MX_ENGINE_CRASH', message: 'the queue job failed: the engine is closed' },
+          correlationId: expect.any(String),
         },
       ])
     } finally {
@@ -180,6 +181,7 @@ describeRedis('BullMQ distribution', () => {
         ok: false,
         id: 'gone',
         error: { code: 'MX_ENGINE_CRASH', message: 'the queue job failed: removed from the queue' },
+        correlationId: expect.any(String),
       })
       expect((await iterator.next()).done).toBe(true)
     } finally {

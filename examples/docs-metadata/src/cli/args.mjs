@@ -4,10 +4,13 @@ import { parseArgs } from 'node:util'
 import { defaultMaxBytes } from '../corpus.mjs'
 import { encodingOf } from '../extractor/decode.mjs'
 
+/** pino's levels; `silent` is no logs. */
+export const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']
+
 export const usage = `usage: mx-docs extract [dir] [--out metadata.jsonl] [--report report.html] [--threads N]
                        [--level basic|standard|performance|enterprise] [--cache-dir DIR] [--no-cache]
                        [--redis URL] [--redis-prefix PREFIX] [--max-bytes N] [--encoding LABEL]
-                       [--json] [--strict]
+                       [--log-level LEVEL] [--log-file PATH] [--json] [--strict]
 
   dir             folder of .md/.markdown/.html/.htm/.txt/.pdf documents (default: the README,
                   CHANGELOG and docs/ of every package installed under the workspace's node_modules)
@@ -22,6 +25,9 @@ export const usage = `usage: mx-docs extract [dir] [--out metadata.jsonl] [--rep
   --max-bytes     bigger files are per-document errors, never read (default ${defaultMaxBytes})
   --encoding      the documents' encoding when they have no BOM (windows-1252, shift_jis, ...);
                   default: UTF-8, and for HTML its <meta charset>, else UTF-8 or windows-1252
+  --log-level     structured logs (pino JSON lines, one per document at info, per stage at debug):
+                  ${logLevels.join(', ')}; default off, info with --log-file
+  --log-file      write the logs to this file (JSON lines) instead of stderr
   --json          print the summary as JSON instead of a table
   --strict        exit with code 1 when a document failed`
 
@@ -72,7 +78,8 @@ export class UsageError extends Error {
  * @param {string[]} argv the arguments after the program name
  * @returns {{ help: true } | { help: false, dir?: string, out: string, report: string, threads: number,
  *   level: string, cacheDir?: string, cache: boolean, redis?: string, redisPrefix: string,
- *   maxBytes: number, encoding?: string, json: boolean, strict: boolean }}
+ *   maxBytes: number, encoding?: string, logLevel: string, logFile?: string, json: boolean,
+ *   strict: boolean }}
  */
 export function parseCommandLine(argv) {
   let parsed
@@ -92,6 +99,8 @@ export function parseCommandLine(argv) {
         'redis-prefix': { type: 'string', default: 'mx:docs:' },
         'max-bytes': { type: 'string', default: String(defaultMaxBytes) },
         encoding: { type: 'string' },
+        'log-level': { type: 'string' },
+        'log-file': { type: 'string' },
         json: { type: 'boolean', default: false },
         strict: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
@@ -132,8 +141,13 @@ export function parseCommandLine(argv) {
     throw new UsageError(
       `--encoding must be an encoding label such as utf-8, windows-1252 or shift_jis, got ${JSON.stringify(values.encoding)}`,
     )
-  for (const flag of ['out', 'report'])
+  for (const flag of ['out', 'report', 'log-file'])
     if (values[flag] === '') throw new UsageError(`--${flag} must be a file path`)
+  const logLevel = values['log-level'] ?? (values['log-file'] === undefined ? 'silent' : 'info')
+  if (!logLevels.includes(logLevel))
+    throw new UsageError(
+      `--log-level must be one of ${logLevels.join(', ')}, got ${JSON.stringify(logLevel)}`,
+    )
   return {
     help: false,
     dir,
@@ -147,6 +161,8 @@ export function parseCommandLine(argv) {
     redisPrefix: values['redis-prefix'],
     maxBytes,
     encoding,
+    logLevel,
+    logFile: values['log-file'],
     json: values.json,
     strict: values.strict,
   }

@@ -4,6 +4,7 @@ import { AbortedError, InvalidOptionError } from '../errors'
 import { describe } from '../extractor'
 // From the barrel, so this file does not depend on which internal module holds the types.
 import type { ExtractResult, SourceDocument } from '../index'
+import { checkLogger, type LoggerSlot, levelEnabled } from '../logging/logger'
 import {
   checkConnection,
   loadBullMQ,
@@ -18,6 +19,12 @@ export interface ExtractViaQueueOptions extends QueueConnectionOptions {
   signal?: AbortSignal
   /** Attempts of a job whose consumer threw (an engine closed under it). Default 3. */
   attempts?: number
+  /**
+   * A pino-compatible logger for the producer's lines: `debug` when a document is enqueued,
+   * `info` (`error` when it failed) when its result is back, each with the document's
+   * correlation id, which is its job id and travels in the job to the consumer. Default none.
+   */
+  logger?: LoggerSlot | false
 }
 
 // Finished jobs stay in Redis this long (seconds), for producers that reconnect.
@@ -38,6 +45,7 @@ export function extractViaQueue<D = unknown, M = unknown>(
   const common = checkConnection('extractViaQueue', options)
   positiveInteger('maxInFlight', options.maxInFlight)
   positiveInteger('attempts', options.attempts)
+  checkLogger(options.logger, false)
   if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) {
     throw new InvalidOptionError(
       'signal',
@@ -63,6 +71,9 @@ async function* produce(
   queue.on('error', () => {})
   events.on('error', () => {})
   const pending = new Map<string, SourceDocument>()
+  const logger = options.logger || undefined
+  // The producer's log context of each pending job (with a logger only).
+  const logs = new Map<string, { log: LoggerSlot; at: number }>()
   // Jobs whose add() resolved: only those can be looked up.
   const added = new Set<string>()
   const done: ExtractResult[] = []
@@ -72,7 +83,14 @@ async function* produce(
     if (!doc) return
     pending.delete(jobId)
     added.delete(jobId)
-    done.push(result(doc))
+    const outcome = result(doc)
+    // A consumer's result carries the id already; a result made here (crashed) gets it too.
+    if (outcome && typeof outcome === 'object' && outcome.correlationId === undefined)
+      outcome.correlationId = jobId
+    done.push(outcome)
+    const log = logs.get(jobId)
+    logs.delete(jobId)
+    if (log) logResult(log.log, outcome, performance.now() - log.at)
     wake?.()
   }
   events.on('completed', ({ jobId, returnvalue }) =>
@@ -136,15 +154,25 @@ async function* produce(
           continue
         }
         inFlight++
+        // The id is known before the job exists, so no completion can come before we listen for
+        // it. It is also the document's correlation id, here and on the consumer.
+        const jobId = `${run}.${++sequence}`
         const job = encode(next.value)
         if ('ok' in job) {
+          job.correlationId = jobId
+          if (logger) logResult(docLogger(logger, jobId, job.id), job, 0)
           done.push(job)
           continue
         }
-        // The id is known before the job exists, so no completion can come before we listen for it.
-        const jobId = `${run}.${++sequence}`
         pending.set(jobId, next.value)
-        await queue.add(job.name, job.data, { ...jobOptions, jobId })
+        if (logger) {
+          const log = docLogger(logger, jobId, job.data.id)
+          logs.set(jobId, { log, at: performance.now() })
+          if (levelEnabled(logger, 'debug'))
+            log.debug({ stage: 'queue', outcome: 'ok', jobId }, 'document enqueued')
+        }
+        const data = { ...job.data, correlationId: jobId }
+        await queue.add(job.name, data, { ...jobOptions, jobId })
         if (pending.has(jobId)) added.add(jobId)
         continue
       }
@@ -163,4 +191,15 @@ async function* produce(
     await events.close()
     await queue.close()
   }
+}
+
+function docLogger(logger: LoggerSlot, correlationId: string, docId: string): LoggerSlot {
+  return logger.child({ correlationId, docId })
+}
+
+/** The producer's last line of a document: `info` when it is ok, `error` when it failed. */
+function logResult(log: LoggerSlot, result: ExtractResult, durationMs: number): void {
+  const fields = { stage: 'queue', durationMs: Math.round(durationMs * 1000) / 1000 }
+  if (result.ok) log.info({ ...fields, outcome: 'ok' }, 'document done')
+  else log.error({ ...fields, outcome: 'failed', code: result.error.code }, 'document failed')
 }

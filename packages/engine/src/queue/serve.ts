@@ -2,7 +2,8 @@
 import { InvalidOptionError } from '../errors'
 import { describe } from '../extractor'
 // From the barrel, so this file does not depend on which internal module holds the types.
-import type { Engine } from '../index'
+import type { Engine, SourceDocument } from '../index'
+import { checkLogger, type LoggerSlot, levelEnabled } from '../logging/logger'
 import {
   checkConnection,
   loadBullMQ,
@@ -20,6 +21,12 @@ export interface ServeQueueOptions extends QueueConnectionOptions {
   stalledInterval?: number
   /** Times a job may stall (its consumer died) before it fails with `MX_ENGINE_CRASH`. BullMQ default 1. */
   maxStalledCount?: number
+  /**
+   * Logger of the consumer's `debug` lines (job received, job done), through
+   * `logger.child({ correlationId, docId })` with the correlation id the producer put in the job.
+   * Default: the engine's logger slot; `false` for none.
+   */
+  logger?: LoggerSlot | false
 }
 
 /** A running queue consumer. */
@@ -43,14 +50,59 @@ export async function serveQueue(engine: Engine, options: ServeQueueOptions): Pr
   const common = checkConnection('serveQueue', options)
   for (const name of ['concurrency', 'lockDuration', 'stalledInterval', 'maxStalledCount'] as const)
     positiveInteger(name, options[name])
+  checkLogger(options.logger, false)
+  const logger =
+    options.logger === false ? undefined : (options.logger ?? engine.slots?.logger ?? undefined)
   const bullmq = await loadBullMQ()
   const threads = engine.slots.workers?.threads
   let processed = 0
   const worker = new bullmq.Worker(
     common.name,
     async (job) => {
-      const result = await engine.extract(decode(job.name, job.data))
+      // The producer's correlation id (its job id; the job's own id for an older producer).
+      const { correlationId: sent, ...data } = job.data as SourceDocument & {
+        correlationId?: unknown
+      }
+      const correlationId =
+        typeof sent === 'string' && sent !== '' && sent.length <= 128 ? sent : String(job.id)
+      const doc = decode(job.name, data)
+      const log =
+        logger && levelEnabled(logger, 'debug')
+          ? logger.child({ correlationId, docId: doc?.id })
+          : undefined
+      const started = performance.now()
+      const waited = Math.max(0, Date.now() - job.timestamp)
+      log?.debug(
+        {
+          stage: 'queue',
+          outcome: 'ok',
+          jobId: job.id,
+          attempt: job.attemptsMade + 1,
+          waitedMs: waited,
+        },
+        'job received',
+      )
+      let result: Awaited<ReturnType<Engine['extract']>>
+      try {
+        result = await engine.extract(doc, { correlationId })
+      } catch (error) {
+        const code = (error as { code?: unknown } | null)?.code
+        log?.debug(
+          { stage: 'queue', outcome: 'failed', code, durationMs: performance.now() - started },
+          'job failed',
+        )
+        throw error
+      }
       processed++
+      log?.debug(
+        {
+          stage: 'queue',
+          outcome: result.ok ? 'ok' : 'failed',
+          ...(result.ok ? {} : { code: result.error.code }),
+          durationMs: performance.now() - started,
+        },
+        'job done',
+      )
       return result
     },
     {

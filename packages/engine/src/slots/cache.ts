@@ -1,4 +1,3 @@
-import { join } from 'node:path'
 import {
   type Cache,
   createCache,
@@ -8,21 +7,24 @@ import {
   redisTier,
   type Tier,
 } from '@mx/cache'
+import { CACHE_DEFAULTS } from '../slot-settings'
 import type { WorkerStore } from '../types'
 
 export interface EngineCacheOptions {
+  /** Directory of the disk tier (used as is). */
   disk?: string | undefined
   redis?: string | undefined
   redisPrefix?: string | undefined
+  /** Memory-tier bounds and entry TTL (ms); defaults in `CACHE_DEFAULTS`. */
+  maxEntries?: number | undefined
+  maxBytes?: number | undefined
+  ttl?: number | undefined
+  /** Clock of the entries' expiry (epoch ms); the workers then get no store. */
+  clock?: { now(): number } | undefined
   metrics?:
     | { record(name: string, value: number, labels?: Record<string, string>): void }
     | undefined
 }
-
-/** Keys are content hashes, so an entry never goes stale: keep it as long as room allows. */
-const THIRTY_DAYS = 30 * 24 * 3600_000
-/** The memory tier holds results by reference; bound it by estimated bytes as well as entries. */
-const MEMORY_TIER = { maxEntries: 200_000, maxBytes: 256 * 1024 * 1024 }
 
 const NAMESPACE = 'mx-engine'
 
@@ -32,23 +34,34 @@ const NAMESPACE = 'mx-engine'
  * with a Redis tier (whose entries the main thread writes, for the whole fleet to see).
  */
 export function engineStore(options: EngineCacheOptions): WorkerStore | undefined {
-  if (!options.disk || options.redis) return undefined
-  return { dir: join(options.disk, 'cache'), namespace: NAMESPACE, ttl: THIRTY_DAYS }
+  // With an injected clock the threads would date their entries on the system clock: none.
+  if (!options.disk || options.redis || options.clock) return undefined
+  return { dir: options.disk, namespace: NAMESPACE, ttl: options.ttl ?? CACHE_DEFAULTS.ttl }
 }
 
 /**
- * The engine-built cache: a memory tier (at most 200 000 entries and about 256 MiB), plus a
- * disk tier under `cacheDir/cache` and a Redis tier with its invalidation bus when asked for.
+ * The engine-built cache: a memory tier (by default at most 200 000 entries and about 256 MiB:
+ * it holds results by reference, so it is bounded by estimated bytes as well as entries), plus a
+ * disk tier in `disk` and a Redis tier with its invalidation bus when asked for. Keys are content
+ * hashes, so an entry never goes stale: by default it is kept 30 days, as long as room allows.
  */
 export function engineCache(options: EngineCacheOptions): Cache {
-  const tiers: Tier[] = [memoryTier(MEMORY_TIER)]
-  if (options.disk) tiers.push(diskTier({ dir: join(options.disk, 'cache') }))
+  const clock = options.clock ? { clock: options.clock } : {}
+  const tiers: Tier[] = [
+    memoryTier({
+      maxEntries: options.maxEntries ?? CACHE_DEFAULTS.maxEntries,
+      maxBytes: options.maxBytes ?? CACHE_DEFAULTS.maxBytes,
+      ...clock,
+    }),
+  ]
+  if (options.disk) tiers.push(diskTier({ dir: options.disk, ...clock }))
   const prefix = options.redisPrefix ?? 'mx:engine:'
   if (options.redis) tiers.push(redisTier({ url: options.redis, prefix }))
   return createCache({
     namespace: NAMESPACE,
     tiers,
-    ttl: THIRTY_DAYS,
+    ttl: options.ttl ?? CACHE_DEFAULTS.ttl,
+    ...clock,
     ...(options.redis ? { bus: redisBus({ url: options.redis, channel: `${prefix}bus` }) } : {}),
     ...(options.metrics ? { metrics: options.metrics } : {}),
   })

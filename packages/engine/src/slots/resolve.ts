@@ -1,9 +1,13 @@
-import { createAlertManager, defaultRules } from '@mx/alerts'
+import { createAlertManager } from '@mx/alerts'
 import { createMemoryMonitor } from '@mx/memory'
 import { createProfiler } from '@mx/profiler'
 import type { EngineOptions, ResolvedSlots, SlotOption } from '../api'
 import { InvalidOptionError } from '../errors'
 import type { LevelPreset } from '../levels'
+import { enginePino, flushLogger } from '../logging/logger'
+import { slotMethods } from '../options'
+import { engineRules } from '../resilience/alerts'
+import { builtSettings, isSettings, isTunable } from '../slot-settings'
 import type { WorkerStore } from '../types'
 import { engineCache, engineStore } from './cache'
 import { engineTracker } from './incremental'
@@ -36,9 +40,20 @@ function pick<S>(
   return option
 }
 
+/** A slot option with its settings form read as `true`: the settings tune what `true` builds. */
+function asked<K extends keyof ResolvedSlots>(
+  options: EngineOptions,
+  name: K,
+): SlotOption<NonNullable<ResolvedSlots[K]>> | undefined {
+  const value = options[name]
+  if (isTunable(name) && isSettings(value, slotMethods[name])) return true
+  return value as SlotOption<NonNullable<ResolvedSlots[K]>> | undefined
+}
+
 /**
  * Turns `level` + explicit slot options into slot objects: an explicit object or `false` wins,
- * `true` or a preset that has the slot builds the engine's default from the real package.
+ * `true`, a settings object or a preset that has the slot builds the engine's default from the
+ * real package (tuned by the settings and the top-level shortcuts).
  */
 export function resolveSlots(
   options: EngineOptions,
@@ -56,40 +71,46 @@ export function resolveSlots(
       'workers needs the extractor as a module URL or path: an extractor object runs inline only',
     )
   }
+  const settings = builtSettings(options, slotMethods)
   const profiler = pick(options.profiler, preset.profiler, () =>
     own(createProfiler(), (p) => p.close()),
   )
   // An explicit redis URL or cache directory asks for those tiers at any level that has a cache.
-  const cacheOptions = {
-    disk: options.cacheDir,
-    redis: options.redis,
-    redisPrefix: options.redisPrefix,
-  }
+  const cacheOptions = settings.cache
   let workerStore: WorkerStore | undefined
-  const cache = pick(options.cache, preset.cache || options.redis !== undefined, () => {
+  const cache = pick(asked(options, 'cache'), preset.cache || options.redis !== undefined, () => {
     workerStore = engineStore(cacheOptions)
     return own(engineCache(cacheOptions), (c) => c.close())
   })
   const workers = env.isModule
-    ? pick(options.workers, preset.workers, () =>
-        own(enginePool({ threads: options.threads, timeout: options.timeout }), (p) => p.close()),
+    ? pick(asked(options, 'workers'), preset.workers, () =>
+        own(enginePool(settings.workers), (p) => p.close()),
       )
     : undefined
-  const memory = pick(options.memory, preset.memory, () =>
-    own(createMemoryMonitor(), (m) => m.stop()),
+  const memory = pick(asked(options, 'memory'), preset.memory, () =>
+    own(createMemoryMonitor(settings.memory), (m) => m.stop()),
   )
   const incremental = pick(options.incremental, preset.incremental, () =>
     own(engineTracker({ dir: options.cacheDir, key: env.extractorKey }), (t) => t.close()),
   )
-  const alerts = pick(options.alerts, preset.alerts, () =>
+  const alerts = pick(asked(options, 'alerts'), preset.alerts, () =>
     own(
       createAlertManager({
         source: { snapshot: () => env.metrics() as never },
-        rules: defaultRules(),
-        sinks: [],
+        rules: settings.alerts.rules ?? engineRules(options),
+        sinks: settings.alerts.sinks ?? [],
+        // The engine evaluates on demand and runs are often short: a notification goes out at
+        // the evaluation that fires it, not 30 s later (Alertmanager's default group wait).
+        route: { groupWait: 0 },
       }),
       (a) => a.stop(),
     ),
   )
-  return { slots: { cache, workers, incremental, profiler, memory, alerts }, owned, workerStore }
+  // pino is required only here: levels without logs never load it. Closing flushes it.
+  const logger = pick(options.logger, preset.logger, () => own(enginePino(), flushLogger))
+  return {
+    slots: { cache, workers, incremental, profiler, memory, alerts, logger },
+    owned,
+    workerStore,
+  }
 }

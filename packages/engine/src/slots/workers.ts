@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os'
-import { createPool, type Pool, type PoolStats } from '@mx/workers'
+import { createPool, type Pool, type PoolStats, QueueFullError } from '@mx/workers'
 import type { WorkerRunOptions, WorkersSlot, WorkerTask } from '../types'
 import { workerTaskUrl } from '../worker-url'
 
@@ -18,11 +18,30 @@ export interface EnginePool extends WorkersSlot {
  * documents as well as element chunks. One message per task (`batch: false`): a document or a
  * chunk is already a batch of work.
  */
-export function enginePool(options: { threads?: number; timeout?: number }): EnginePool {
+export function enginePool(options: {
+  threads?: number | undefined
+  timeout?: number | undefined
+  /** Most tasks waiting for a free thread (flush tasks excepted); more are refused. */
+  maxQueue?: number | undefined
+}): EnginePool {
   const threads = options.threads ?? Math.max(1, availableParallelism())
+  const { maxQueue } = options
   let pool: Pool | undefined
   let runs = 0
+  // Tasks sent and not yet settled, flushes excepted. The bound is kept here rather than by the
+  // pool's own `maxQueue`: the flush the engine sends to every thread at close (all at once)
+  // must never be refused, or the threads' last disk writes could be lost.
+  let pending = 0
   const run = (task: WorkerTask, runOptions?: WorkerRunOptions) => {
+    if (maxQueue !== undefined && !('kind' in task && task.kind === 'flush')) {
+      // A task waits when every thread runs one: `threads + maxQueue` may be in flight.
+      if (pending >= threads + maxQueue) return Promise.reject(new QueueFullError(maxQueue))
+      pending++
+      return start(task, runOptions).finally(() => pending--)
+    }
+    return start(task, runOptions)
+  }
+  const start = (task: WorkerTask, runOptions?: WorkerRunOptions) => {
     pool ??= createPool({
       task: workerTaskUrl(),
       threads,
@@ -30,9 +49,9 @@ export function enginePool(options: { threads?: number; timeout?: number }): Eng
       // Extraction allocates per element: with the pool's default 8 MB young generation the threads
       // scavenge so often that a cold run took about 1.4 times as long (measured 8, 16, 32, 64, 128).
       resourceLimits: { maxYoungGenerationSizeMb: 64 },
-      // One retry after a crash or timeout: a thread killed by an unrelated cause gets a second
-      // chance, a task that crashes twice fails its document.
-      retries: { attempts: 2, backoff: { delay: 10, jitter: 0.5 } },
+      // No retries here: the engine retries a document itself (its `retry` option, by default a
+      // crash once), on its clock, counted in the result's `attempts` and seen by its breakers.
+      retries: { attempts: 1 },
       ...(options.timeout === undefined ? {} : { timeout: options.timeout }),
     })
     runs++

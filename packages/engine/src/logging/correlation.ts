@@ -1,0 +1,31 @@
+import type { ExtractOptions } from '../api'
+import { InvalidOptionError } from '../errors'
+import { describe } from '../extractor'
+
+/** Longest correlation id taken from a caller (a queue job's id is about 20 characters). */
+const MAX_LENGTH = 128
+
+/**
+ * The `correlationId` of `engine.extract(doc, options)`: undefined (the engine makes one), a
+ * non-empty string of at most 128 characters, or an `InvalidOptionError` to reject with.
+ */
+export function checkCorrelationId(options: ExtractOptions): string | undefined | Error {
+  if (typeof options !== 'object' || options === null) {
+    return new InvalidOptionError(
+      'options',
+      `extract options must be an object, got ${describe(options)}`,
+    )
+  }
+  const { correlationId } = options
+  if (correlationId === undefined) return undefined
+  if (
+    typeof correlationId !== 'string' ||
+    correlationId === '' ||
+    correlationId.length > MAX_LENGTH
+  )
+    return new InvalidOptionError(
+      'correlationId',
+      `correlationId must be a non-empty string of at most ${MAX_LENGTH} characters, got ${describe(correlationId)}`,
+    )
+  return correlationId
+}
