@@ -219,7 +219,8 @@ export interface IncrementalSlot {
 export interface ProfilerSlot {
   /**
    * Runs `fn` as a stage. The engine passes the document's `{ correlationId }` as `attributes`
-   * of its `extract` span, for a profiler that records span attributes (`@mx/profiler` does not).
+   * of its `extract` span (`@mx/profiler` hands them to the span's events and diagnostics_channel
+   * messages, and to those of the stages nested under it).
    */
   span<T>(name: string, fn: () => T, attributes?: Record<string, string>): T
   record(name: string, value: number, labels?: Record<string, string>): void

@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
+import { createProfiler } from '@mx/profiler'
 import { describeRedis, keyPrefix, redisUrl } from '@mx/testkit'
 import { Redis } from 'ioredis'
 import pino from 'pino'
@@ -363,4 +364,25 @@ describeRedis('log lines across a BullMQ job', () => {
       await server.close()
     }
   }, 30_000)
+})
+
+describe('correlation ids in @mx/profiler spans', () => {
+  it('hands the id to the extract span and the stages under it', async () => {
+    const profiler = createProfiler()
+    const ends: Array<{ path: string; attributes?: Readonly<Record<string, string>> }> = []
+    const off = profiler.on('span', (end) => ends.push(end))
+    await using engine = createEngine({
+      extractor: fixture('threads.mjs'),
+      level: 'basic',
+      profiler,
+      logger: false,
+    })
+    const result = await engine.extract(doc('traced', 3))
+    off()
+    profiler.close()
+    expect(result.ok).toBe(true)
+    const paths = ends.map((end) => end.path)
+    expect(paths).toEqual(expect.arrayContaining(['extract', 'extract/parse', 'extract/document']))
+    for (const end of ends) expect(end.attributes).toEqual({ correlationId: result.correlationId })
+  })
 })

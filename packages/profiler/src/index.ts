@@ -35,7 +35,7 @@ export type { Profiler, ProfilerOptions } from './profiler'
 export { createProfiler } from './profiler'
 export type { RenderOptions } from './report/render'
 export { renderReport } from './report/render'
-export { spanEndChannel, spanStartChannel } from './spans'
+export { type SpanAttributes, spanEndChannel, spanStartChannel } from './spans'
 export type {
   AllocationSite,
   Clock,

@@ -14,7 +14,7 @@ import {
 import { toPrometheus } from './prometheus'
 import { type RuntimeCollector, startRuntimeCollector } from './runtime'
 import { collectMetrics, hitRatios, seriesKey } from './snapshot'
-import { SpanTracker } from './spans'
+import { type SpanAttributes, SpanTracker } from './spans'
 import { followTracingChannels } from './trace-channels'
 import type {
   Clock,
@@ -64,8 +64,12 @@ export interface Profiler {
    * mx packages accept. Label sets may differ between calls (missing labels read as `""`).
    */
   record(name: string, value: number, labels?: Labels): void
-  /** Runs `fn` as a stage nested under the current span and returns its result. */
-  span<T>(name: string, fn: () => T): T
+  /**
+   * Runs `fn` as a stage nested under the current span and returns its result. `attributes`
+   * (string values such as a correlation id) go with its `span` events and diagnostics_channel
+   * messages, and with those of the spans nested under it.
+   */
+  span<T>(name: string, fn: () => T, attributes?: SpanAttributes): T
   /** Path of the span the caller runs in (`parse/tokenize`), or undefined. */
   currentSpan(): string | undefined
   snapshot(): ProfilerSnapshot
@@ -176,7 +180,7 @@ export function createProfiler(options: ProfilerOptions = {}): Profiler {
       }
       handle.record(value)
     },
-    span: (name, fn) => spans.run(name, fn),
+    span: (name, fn, attributes) => spans.run(name, fn, attributes),
     currentSpan: () => spans.currentPath(),
     snapshot() {
       const runtimeStats = readRuntime()

@@ -3,9 +3,9 @@ import diagnosticsChannel from 'node:diagnostics_channel'
 import { Histogram } from './histogram'
 import type { Clock, StageSnapshot } from './types'
 
-/** Published when a span starts: `{ name, path }`. */
+/** Published when a span starts: `{ name, path, attributes? }`. */
 export const spanStartChannel = diagnosticsChannel.channel('mx:profiler:span:start')
-/** Published when a span ends: `{ name, path, durationMs, error }`. */
+/** Published when a span ends: `{ name, path, durationMs, error, attributes? }`. */
 export const spanEndChannel = diagnosticsChannel.channel('mx:profiler:span:end')
 
 export interface StageNode {
@@ -29,13 +29,19 @@ export interface Frame {
   coverStart: number
   /** Time covered by at least one direct child (the union of their intervals). */
   coveredMs: number
+  /** The span's attributes, or its parent's (a correlation id reaches nested stages). */
+  attributes: SpanAttributes | undefined
 }
+
+/** String values that travel with a span and the spans under it (e.g. `{ correlationId }`). */
+export type SpanAttributes = Readonly<Record<string, string>>
 
 export interface SpanEnd {
   name: string
   path: string
   durationMs: number
   error: boolean
+  attributes?: SpanAttributes
 }
 
 function createNode(name: string, path: string): StageNode {
@@ -75,11 +81,14 @@ export class SpanTracker {
   /** Called on every span end while set (the profiler sets it while `span` has listeners). */
   onEnd: ((end: SpanEnd) => void) | undefined
 
-  /** Runs `fn` as stage `name` under the current span; returns what `fn` returns. */
-  run<T>(name: string, fn: () => T): T {
+  /**
+   * Runs `fn` as stage `name` under the current span; returns what `fn` returns. `attributes`
+   * go with the span's channel messages and `span` events, and with those of the spans under it.
+   */
+  run<T>(name: string, fn: () => T, attributes?: SpanAttributes): T {
     if (!this.recording && !spanStartChannel.hasSubscribers && !spanEndChannel.hasSubscribers)
       return fn()
-    const frame = this.begin(name)
+    const frame = this.begin(name, attributes)
     let result: T
     try {
       result = this.storage.run(frame, fn)
@@ -104,7 +113,7 @@ export class SpanTracker {
   }
 
   /** Starts stage `name` under the current span without entering it (see `run`). */
-  begin(name: string): Frame {
+  begin(name: string, attributes?: SpanAttributes): Frame {
     const parent = this.storage.getStore()
     const parentNode = parent ? parent.node : this.root
     let node = parentNode.children.get(name)
@@ -112,8 +121,21 @@ export class SpanTracker {
       node = createNode(name, parentNode.path ? `${parentNode.path}/${name}` : name)
       parentNode.children.set(name, node)
     }
-    const frame: Frame = { node, parent, start: 0, activeChildren: 0, coverStart: 0, coveredMs: 0 }
-    if (spanStartChannel.hasSubscribers) spanStartChannel.publish({ name, path: node.path })
+    const frame: Frame = {
+      node,
+      parent,
+      start: 0,
+      activeChildren: 0,
+      coverStart: 0,
+      coveredMs: 0,
+      attributes: attributes ?? parent?.attributes,
+    }
+    if (spanStartChannel.hasSubscribers)
+      spanStartChannel.publish(
+        frame.attributes
+          ? { name, path: node.path, attributes: frame.attributes }
+          : { name, path: node.path },
+      )
     const start = this.now()
     frame.start = start
     if (parent && parent.activeChildren++ === 0) parent.coverStart = start
@@ -137,7 +159,8 @@ export class SpanTracker {
     const parent = frame.parent
     if (parent && --parent.activeChildren === 0) parent.coveredMs += end - parent.coverStart
     if (spanEndChannel.hasSubscribers || this.onEnd) {
-      const message = { name: node.name, path: node.path, durationMs, error }
+      const message: SpanEnd = { name: node.name, path: node.path, durationMs, error }
+      if (frame.attributes) message.attributes = frame.attributes
       if (spanEndChannel.hasSubscribers) spanEndChannel.publish(message)
       this.onEnd?.(message)
     }

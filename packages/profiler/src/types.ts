@@ -159,7 +159,14 @@ export interface ProfilerSnapshot {
 /** Payloads of the events a profiler emits. */
 export interface ProfilerEvents {
   /** A span ended (emitted only while someone listens). */
-  span: { name: string; path: string; durationMs: number; error: boolean }
+  span: {
+    name: string
+    path: string
+    durationMs: number
+    error: boolean
+    /** The span's attributes (or its parent's), when it was given some. */
+    attributes?: Readonly<Record<string, string>>
+  }
   /** The profiler appended a timeline point. */
   tick: TimelinePoint
 }

@@ -154,6 +154,57 @@ describe('spans', () => {
     expect(events).toEqual(expected)
   })
 
+  it('carries attributes on a span and on the spans nested under it, awaits included', async () => {
+    const p = createProfiler({ now: manualClock().now })
+    const started: unknown[] = []
+    const onStart = (message: unknown) => started.push(message)
+    diagnosticsChannel.subscribe('mx:profiler:span:start', onStart)
+    const events: unknown[] = []
+    const off = p.on('span', (event) => events.push(event))
+    await p.span(
+      'extract',
+      async () => {
+        await sleep(1)
+        p.span('parse', () => 1)
+        // A nested span's own attributes replace the inherited ones.
+        p.span('document', () => 1, { correlationId: 'other' })
+      },
+      { correlationId: 'c1' },
+    )
+    p.span('plain', () => 1)
+    off()
+    diagnosticsChannel.unsubscribe('mx:profiler:span:start', onStart)
+    expect(started[0]).toEqual({
+      name: 'extract',
+      path: 'extract',
+      attributes: { correlationId: 'c1' },
+    })
+    expect(events).toEqual([
+      {
+        name: 'parse',
+        path: 'extract/parse',
+        durationMs: 0,
+        error: false,
+        attributes: { correlationId: 'c1' },
+      },
+      {
+        name: 'document',
+        path: 'extract/document',
+        durationMs: 0,
+        error: false,
+        attributes: { correlationId: 'other' },
+      },
+      {
+        name: 'extract',
+        path: 'extract',
+        durationMs: 0,
+        error: false,
+        attributes: { correlationId: 'c1' },
+      },
+      { name: 'plain', path: 'plain', durationMs: 0, error: false },
+    ])
+  })
+
   it('only runs the function when spans are off and nobody listens', () => {
     let calls = 0
     const p = createProfiler({ spans: false, now: () => calls++ })
