@@ -4,7 +4,7 @@ import { describe } from './extractor'
 import { levelNames } from './levels'
 import { checkLogger } from './logging/logger'
 import { checkExtractorOption, checkResilience } from './resilience/options'
-import { checkSlotSettings, isSettings, isTunable } from './slot-settings'
+import { checkRedisUrl, checkSlotSettings, isSettings, isTunable } from './slot-settings'
 
 /** Methods each slot object must have (the rest of its interface is optional). */
 export const slotMethods = {
@@ -95,7 +95,7 @@ export function checkOptions(options: EngineOptions): { level: LevelName } {
       `redisPrefix must be a string, got ${describe(options.redisPrefix)}`,
     )
   }
-  if (options.redis !== undefined) checkRedisUrl(options.redis)
+  if (options.redis !== undefined) checkRedisUrl('redis', options.redis)
   if (options.cost !== undefined) {
     positiveNumber('cost.inlineBelowUs', options.cost.inlineBelowUs, true)
     positiveNumber('cost.initialUsPerElement', options.cost.initialUsPerElement, true)
@@ -112,21 +112,4 @@ export function checkOptions(options: EngineOptions): { level: LevelName } {
   }
   checkResilience(options)
   return { level }
-}
-
-function checkRedisUrl(value: unknown): void {
-  let ok = false
-  if (typeof value === 'string') {
-    try {
-      ok = ['redis:', 'rediss:'].includes(new URL(value).protocol)
-    } catch {
-      ok = false
-    }
-  }
-  if (!ok) {
-    throw new InvalidOptionError(
-      'redis',
-      `redis must be a redis:// or rediss:// URL, got ${describe(value)}`,
-    )
-  }
 }

@@ -135,7 +135,8 @@ function nonEmptyString(option: string, value: unknown): void {
   }
 }
 
-function redisUrl(option: string, value: unknown): void {
+/** A `redis://` or `rediss://` URL, else InvalidOptionError naming `option`. */
+export function checkRedisUrl(option: string, value: unknown): void {
   let ok = false
   if (typeof value === 'string') {
     try {
@@ -183,7 +184,7 @@ function checkCache(options: EngineOptions, cache: Settings): void {
   if (typeof redis === 'object' && redis !== null && !Array.isArray(redis)) {
     const settings = redis as Settings
     knownKeys('cache.redis', settings, ['url', 'prefix'])
-    redisUrl('cache.redis.url', settings.url)
+    checkRedisUrl('cache.redis.url', settings.url)
     if (settings.prefix !== undefined && typeof settings.prefix !== 'string') {
       throw new InvalidOptionError(
         'cache.redis.prefix',
@@ -196,7 +197,7 @@ function checkCache(options: EngineOptions, cache: Settings): void {
       'cache.redis',
       `cache.redis must be a redis:// URL or { url, prefix }, got ${describe(redis)}`,
     )
-  } else if (redis !== undefined) redisUrl('cache.redis', redis)
+  } else if (redis !== undefined) checkRedisUrl('cache.redis', redis)
   conflict('cache.redis', redis, 'redis', options.redis)
   const clock = cache.clock as { now?: unknown } | undefined
   if (clock !== undefined && typeof clock?.now !== 'function') {

@@ -1,7 +1,29 @@
-import type { CacheSlot, SourceDocument, WorkerBatch, WorkersSlot } from '../src/index'
+import { expect } from 'vitest'
+import {
+  type CacheSlot,
+  createEngine,
+  type EngineOptions,
+  InvalidOptionError,
+  type SourceDocument,
+  type WorkerBatch,
+  type WorkersSlot,
+} from '../src/index'
 import { enginePool } from '../src/slots/workers'
 
 export const fixture = (name: string) => new URL(`./fixtures/${name}`, import.meta.url)
+
+/** The option and message of the InvalidOptionError createEngine throws for `options`. */
+export function optionError(options: Partial<EngineOptions>) {
+  try {
+    createEngine({ extractor: fixture('words.mjs'), ...options } as EngineOptions)
+  } catch (error) {
+    expect(error).toBeInstanceOf(InvalidOptionError)
+    const { option, message, code } = error as InvalidOptionError
+    expect(code).toBe('MX_INVALID_OPTION')
+    return { option, message }
+  }
+  throw new Error('expected createEngine to throw')
+}
 
 /** Markdown-like documents: a heading and `paragraphs` paragraphs of a few words each. */
 export function doc(id: string, paragraphs = 3, salt = ''): SourceDocument {

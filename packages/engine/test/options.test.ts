@@ -1,19 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { createEngine, defineExtractor, type EngineOptions, InvalidOptionError } from '../src/index'
-import { fixture } from './helpers'
+import { defineExtractor } from '../src/index'
+import { fixture, optionError } from './helpers'
 
-const extractor = fixture('words.mjs')
-
-function optionError(options: Partial<EngineOptions>) {
-  try {
-    createEngine({ extractor, ...options } as EngineOptions)
-  } catch (error) {
-    expect(error).toBeInstanceOf(InvalidOptionError)
-    const { option, message } = error as InvalidOptionError
-    return { option, message }
-  }
-  throw new Error('expected createEngine to throw')
-}
 
 describe('createEngine options', () => {
   it('names the bad option in a typed error', () => {

@@ -11,10 +11,9 @@ import {
   type Extractor,
   type ExtractResult,
   type ExtractSuccess,
-  InvalidOptionError,
   nonRetryable,
 } from '../src/index'
-import { collect, fixture, mapCache } from './helpers'
+import { collect, fixture, mapCache, optionError } from './helpers'
 
 const flakyModule = fixture('flaky.mjs')
 const dir = mkdtempSync(join(tmpdir(), 'mx-resilience-'))
@@ -555,17 +554,6 @@ describe('fallback chains', () => {
 
 describe('options', () => {
   const extractor = fixture('words.mjs')
-
-  function optionError(options: Partial<EngineOptions>) {
-    try {
-      createEngine({ extractor, ...options } as EngineOptions)
-    } catch (error) {
-      expect(error).toBeInstanceOf(InvalidOptionError)
-      const { option, message } = error as InvalidOptionError
-      return { option, message }
-    }
-    throw new Error('expected createEngine to throw')
-  }
 
   it('names the bad retry, breaker, fallbackOn and clock option in a typed error', () => {
     const cases: Array<[Partial<EngineOptions>, string, string]> = [

@@ -8,28 +8,10 @@ import { describeRedis, keyPrefix, redisUrl } from '@mx/testkit'
 import type { PoolStats } from '@mx/workers'
 import { Redis } from 'ioredis'
 import { afterAll, describe, expect, it } from 'vitest'
-import {
-  createEngine,
-  type EngineOptions,
-  type ExtractFailure,
-  type Extractor,
-  InvalidOptionError,
-} from '../src/index'
-import { collect, doc, fixture, mapCache } from './helpers'
+import { createEngine, type ExtractFailure, type Extractor } from '../src/index'
+import { collect, doc, fixture, mapCache, optionError } from './helpers'
 
 const extractor = fixture('words.mjs')
-
-function optionError(options: Partial<EngineOptions>) {
-  try {
-    createEngine({ extractor, ...options } as EngineOptions)
-  } catch (error) {
-    expect(error).toBeInstanceOf(InvalidOptionError)
-    const { option, message, code } = error as InvalidOptionError
-    expect(code).toBe('MX_INVALID_OPTION')
-    return { option, message }
-  }
-  throw new Error('expected createEngine to throw')
-}
 
 /** One element per document: a document leaves two cache entries (element + document). */
 const oneElement: Extractor = {
