@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { defineExtractor } from '../src/index'
-import { fixture, optionError } from './helpers'
-
+import { optionError } from './helpers'
 
 describe('createEngine options', () => {
   it('names the bad option in a typed error', () => {
