@@ -1,7 +1,7 @@
 // A small Markdown extractor, map → reduce: blocks (heading, code, list, quote, paragraph) are
 // the elements; element() counts words and links of one block; document() sums them up.
 // The engine loads this module by URL, so element() can also run in worker threads.
-import { defineExtractor } from '@mx/engine'
+import { defineExtractor } from '@mx/engine/extractor'
 
 const linkPattern = /\[[^\]]*\]\(([^)\s]+)[^)]*\)|<(https?:\/\/[^>]+)>/g
 

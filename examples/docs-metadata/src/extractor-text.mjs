@@ -5,7 +5,7 @@
 // Markdown heading marks dropped, then the plain-text parser and the same element() and
 // document(). No Markdown or HTML parser runs, so none can fail it. Its name and version are its own: its element results are cached
 // apart from the primary's, and its documents never under the primary's cache key.
-import { defineExtractor } from '@mx/engine'
+import { defineExtractor } from '@mx/engine/extractor'
 import { decodeDocument } from './extractor/decode.mjs'
 import { document } from './extractor/document.mjs'
 import { element } from './extractor/element.mjs'
