@@ -1,10 +1,11 @@
 import type { EngineOptions, LevelName } from './api'
+import { checkRedisUrl, nonEmptyString, positiveInteger, positiveNumber } from './checks'
 import { InvalidOptionError } from './errors'
 import { describe } from './extractor'
 import { levelNames } from './levels'
 import { checkLogger } from './logging/logger'
 import { checkExtractorOption, checkResilience } from './resilience/options'
-import { checkRedisUrl, checkSlotSettings, isSettings, isTunable } from './slot-settings'
+import { checkSlotSettings, isSettings, isTunable } from './slot-settings'
 
 /** Methods each slot object must have (the rest of its interface is optional). */
 export const slotMethods = {
@@ -38,30 +39,6 @@ function checkSlot(name: SlotName, value: unknown): void {
   }
   const missing = methods.filter((m) => typeof (value as Record<string, unknown>)[m] !== 'function')
   if (missing.length > 0) throw new InvalidOptionError(name, `${shape}; missing ${list(missing)}`)
-}
-
-export function positiveInteger(name: string, value: unknown): void {
-  if (value === undefined) return
-  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
-    throw new InvalidOptionError(name, `${name} must be a positive integer, got ${describe(value)}`)
-  }
-}
-
-export function positiveNumber(name: string, value: unknown, allowZero = false): void {
-  if (value === undefined) return
-  const ok =
-    typeof value === 'number' && !Number.isNaN(value) && (allowZero ? value >= 0 : value > 0)
-  if (!ok) {
-    const what = allowZero ? 'a number ≥ 0' : 'a positive number'
-    throw new InvalidOptionError(name, `${name} must be ${what}, got ${describe(value)}`)
-  }
-}
-
-function nonEmptyString(name: string, value: unknown): void {
-  if (value === undefined) return
-  if (typeof value !== 'string' || value === '') {
-    throw new InvalidOptionError(name, `${name} must be a non-empty string, got ${describe(value)}`)
-  }
 }
 
 /** Checks every option up front; a bad one throws `InvalidOptionError` naming it. */

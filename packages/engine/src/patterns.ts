@@ -3,8 +3,7 @@
  * from one document to the next (ids, numbers, paths, URLs, hashes, quoted values) are masked.
  * 1 000 "document a/17.md: unexpected token 'x' at line 3" become one pattern with a count.
  */
-import { InvalidOptionError } from './errors'
-import { describe } from './extractor'
+import { positiveInteger } from './checks'
 
 /** One group of failures whose messages share a template. */
 export interface ErrorPattern {
@@ -172,9 +171,7 @@ interface Group {
  */
 export function createErrorPatterns(options: ErrorPatternsOptions = {}): ErrorPatterns {
   const max = options.max ?? 100
-  if (typeof max !== 'number' || !Number.isInteger(max) || max <= 0) {
-    throw new InvalidOptionError('max', `max must be a positive integer, got ${describe(max)}`)
-  }
+  positiveInteger('max', max)
   const groups = new Map<string, Group>()
   let other: Group | undefined
   let total = 0

@@ -7,6 +7,7 @@ import { join } from 'node:path'
 import { type Rule, type Sink, validateRules } from '@mx/alerts'
 import { parseSize } from '@mx/memory'
 import type { EngineOptions } from './api'
+import { checkRedisUrl, nonEmptyString, positiveInteger, positiveMs } from './checks'
 import { InvalidOptionError } from './errors'
 import { describe } from './extractor'
 
@@ -105,54 +106,6 @@ function settingsOf(options: EngineOptions, name: TunableSlot, methods: readonly
   return isSettings(value, methods) ? (value as Settings) : undefined
 }
 
-function positiveInteger(option: string, value: unknown): void {
-  if (value === undefined) return
-  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
-    throw new InvalidOptionError(
-      option,
-      `${option} must be a positive integer, got ${describe(value)}`,
-    )
-  }
-}
-
-function positiveNumber(option: string, value: unknown): void {
-  if (value === undefined) return
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-    throw new InvalidOptionError(
-      option,
-      `${option} must be a positive number of ms, got ${describe(value)}`,
-    )
-  }
-}
-
-function nonEmptyString(option: string, value: unknown): void {
-  if (value === undefined) return
-  if (typeof value !== 'string' || value === '') {
-    throw new InvalidOptionError(
-      option,
-      `${option} must be a non-empty string, got ${describe(value)}`,
-    )
-  }
-}
-
-/** A `redis://` or `rediss://` URL, else InvalidOptionError naming `option`. */
-export function checkRedisUrl(option: string, value: unknown): void {
-  let ok = false
-  if (typeof value === 'string') {
-    try {
-      ok = ['redis:', 'rediss:'].includes(new URL(value).protocol)
-    } catch {
-      ok = false
-    }
-  }
-  if (!ok) {
-    throw new InvalidOptionError(
-      option,
-      `${option} must be a redis:// or rediss:// URL, got ${describe(value)}`,
-    )
-  }
-}
-
 function knownKeys(option: string, value: Settings, names: readonly string[]): void {
   for (const key of Object.keys(value)) {
     if (!names.includes(key)) {
@@ -177,7 +130,7 @@ function checkCache(options: EngineOptions, cache: Settings): void {
   knownKeys('cache', cache, settingNames.cache)
   positiveInteger('cache.maxEntries', cache.maxEntries)
   positiveInteger('cache.maxBytes', cache.maxBytes)
-  positiveNumber('cache.ttl', cache.ttl)
+  positiveMs('cache.ttl', cache.ttl)
   nonEmptyString('cache.dir', cache.dir)
   conflict('cache.dir', cache.dir, 'cacheDir', options.cacheDir)
   const { redis } = cache
@@ -298,7 +251,7 @@ function checkAlerts(alerts: Settings): void {
 function checkWorkers(options: EngineOptions, workers: Settings): void {
   knownKeys('workers', workers, settingNames.workers)
   positiveInteger('workers.threads', workers.threads)
-  positiveNumber('workers.timeout', workers.timeout)
+  positiveMs('workers.timeout', workers.timeout)
   positiveInteger('workers.maxQueue', workers.maxQueue)
   conflict('workers.threads', workers.threads, 'threads', options.threads)
   conflict('workers.timeout', workers.timeout, 'timeout', options.timeout)

@@ -24,12 +24,7 @@ export function loadBullMQ(importer?: () => Promise<unknown>) {
   })
 }
 
-export function positiveInteger(name: string, value: unknown): void {
-  if (value === undefined) return
-  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
-    throw new InvalidOptionError(name, `${name} must be a positive integer, got ${describe(value)}`)
-  }
-}
+export { positiveInteger } from '../checks'
 
 /** Checks the connection options and returns BullMQ's `connection`, `name` and `prefix`. */
 export function checkConnection(fn: string, options: QueueConnectionOptions) {

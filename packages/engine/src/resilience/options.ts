@@ -1,8 +1,8 @@
 /** Checks of `extractor` (one or a chain), `retry`, `breaker`, `fallbackOn` and the clock's timers. */
 import type { EngineOptions } from '../api'
+import { positiveInteger, positiveNumber } from '../checks'
 import { InvalidOptionError } from '../errors'
 import { checkExtractor, describe } from '../extractor'
-import { positiveInteger, positiveNumber } from '../options'
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
