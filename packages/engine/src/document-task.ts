@@ -107,7 +107,8 @@ async function spread(
     doc: rest,
     elements: split.elements,
     metas,
-    fresh: split.keys ? pending.map((i) => [i, split.keys?.[i] as string]) : [],
+    fresh: pending,
+    ...(split.keys ? { keys: split.keys } : {}),
     ...(task.store && task.docKey !== undefined ? { store: task.store, docKey: task.docKey } : {}),
     ...(task.log ? { log: true } : {}),
   }

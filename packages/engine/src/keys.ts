@@ -26,6 +26,23 @@ export function elementKey(elementHash: string, extractorKey: string): string {
   return `e:${extractorKey}:${elementHash}`
 }
 
+/**
+ * Cache key of the last version of document `docId` that a worker thread stored: its
+ * `DocumentVersion` (the document's key and its elements' keys), from which the next edit reuses
+ * the element results of the unchanged elements.
+ */
+export function versionKey(docId: string, extractorKey: string): string {
+  return `v:${extractorKey}:${docId}`
+}
+
+/** What a worker thread stores under `versionKey`: where a document's element results are. */
+export interface DocumentVersion {
+  /** The document entry (`{ metadata, elements }`) holding the element results, in order. */
+  doc: string
+  /** The cache key of each element of that version, in order. */
+  keys: string[]
+}
+
 /** Cache keys of a document's elements; an element that is not JSON data throws `ParseError`. */
 export function elementKeys(
   docId: string,

@@ -89,8 +89,10 @@ export interface WorkerReduce {
   metas: unknown[]
   docKey?: string
   store?: WorkerStore
-  /** Element indexes computed now, and their cache keys: written to `store` with the document. */
-  fresh: Array<[index: number, key: string]>
+  /** Element indexes computed now (the rest came from the store). */
+  fresh: number[]
+  /** Every element's cache key, in order: written to `store` with the document (`DocumentVersion`). */
+  keys?: string[]
   log?: boolean
 }
 

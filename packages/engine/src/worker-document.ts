@@ -7,7 +7,7 @@ import type { Cache } from '@mx/cache'
 import type { Extractor, ExtractorElement } from './api'
 import { DocumentError, ExtractError } from './errors'
 import { checkElements } from './extractor'
-import { elementKeys } from './keys'
+import { type DocumentVersion, elementKeys, versionKey } from './keys'
 import { record, type WorkerRecords } from './logging/worker-records'
 import type {
   WorkerDocument,
@@ -28,9 +28,17 @@ interface Store {
   errors: number
   /** Errors already reported in a reply. */
   reported: number
-  /** The last write, not awaited by its task (see `save`). */
-  writing: Promise<void> | undefined
+  /** Writes not awaited by their task (see `save`), oldest first. */
+  writing: Set<Promise<void>>
 }
+
+/**
+ * How many documents' writes a thread keeps in flight before it waits for the oldest. LMDB
+ * commits the writes queued while one commit runs in the next single transaction, so a few in
+ * flight turn one commit per document into one per batch; the bound keeps the memory they hold
+ * small when the disk is slower than the extractor.
+ */
+const MAX_WRITES_IN_FLIGHT = 16
 
 const stores = new Map<string, Promise<Store | undefined>>()
 
@@ -47,7 +55,7 @@ async function openStore(options: WorkerStore): Promise<Store | undefined> {
           tiers: [diskTier({ dir: options.dir })],
           ttl: options.ttl,
         })
-        const store: Store = { cache, errors: 0, reported: 0, writing: undefined }
+        const store: Store = { cache, errors: 0, reported: 0, writing: new Set() }
         cache.on('error', () => {
           store.errors++
         })
@@ -140,22 +148,63 @@ async function reduce(
 }
 
 /**
- * Writes the fresh element results and the document to the store in one batch (one disk
- * transaction), without waiting for the commit: the thread goes on with the next document while
- * LMDB commits, and waits for a write only before it starts the next one (so at most one is in
- * flight per thread). `flush` waits for the last. A failure is counted, never thrown.
+ * The element results of the version of this document the store holds, by element: those whose
+ * key is among that version's element keys (unchanged elements), `undefined` for the rest. One
+ * read for a document never stored (its `DocumentVersion` is missing), two otherwise. A failed
+ * read is counted and reuses nothing.
+ */
+async function previousResults(
+  store: Store,
+  task: WorkerDocument,
+  keys: readonly string[],
+): Promise<unknown[]> {
+  try {
+    const version = await store.cache.get<DocumentVersion>(
+      versionKey(task.doc.id, task.extractorKey),
+    )
+    if (!Array.isArray(version?.keys) || typeof version.doc !== 'string') return []
+    const previous = await store.cache.get<{ elements?: unknown }>(version.doc)
+    const elements = previous?.elements
+    if (!Array.isArray(elements) || elements.length !== version.keys.length) return []
+    const byKey = new Map<string, unknown>()
+    version.keys.forEach((key, i) => {
+      byKey.set(key, elements[i])
+    })
+    return keys.map((key) => byKey.get(key))
+  } catch {
+    store.errors++
+    return []
+  }
+}
+
+/**
+ * Writes the document's entry (its metadata and element results) and its `DocumentVersion` (where
+ * the next edit of the same document finds the results of its unchanged elements) in one batch:
+ * two records per document whatever its size, one disk transaction. The thread does not wait for
+ * the commit: it goes on with the next documents while LMDB commits, and waits for the oldest
+ * write only when `MAX_WRITES_IN_FLIGHT` are pending. `flush` waits for them all. A failure is
+ * counted, never thrown.
  */
 async function save(
   store: Store | undefined,
-  docKey: string | undefined,
-  entries: Array<{ key: string; value: unknown }>,
+  task: { doc: { id: string }; docKey?: string | undefined; extractorKey: string },
+  keys: string[] | undefined,
   value: { metadata: unknown; elements: unknown[] },
 ): Promise<boolean> {
-  if (!store || docKey === undefined) return false
-  await store.writing
-  store.writing = store.cache.setMany([...entries, { key: docKey, value }]).catch(() => {
-    store.errors++
-  })
+  const { docKey } = task
+  if (!store || docKey === undefined || keys === undefined) return false
+  if (store.writing.size >= MAX_WRITES_IN_FLIGHT) await store.writing.values().next().value
+  const version: DocumentVersion = { doc: docKey, keys }
+  const writing: Promise<void> = store.cache
+    .setMany([
+      { key: docKey, value },
+      { key: versionKey(task.doc.id, task.extractorKey), value: version },
+    ])
+    .catch(() => {
+      store.errors++
+    })
+    .finally(() => store.writing.delete(writing))
+  store.writing.add(writing)
   return true
 }
 
@@ -172,7 +221,7 @@ export async function flush(): Promise<WorkerDocumentReply> {
   let degraded = 0
   for (const opening of stores.values()) {
     const store = await opening
-    await store?.writing
+    if (store) await Promise.all(store.writing)
     degraded += unreported(store)
   }
   return { kind: 'flushed', degraded }
@@ -209,14 +258,7 @@ export async function runDocument(
 
     stage = 'elements'
     started = performance.now()
-    let found: unknown[] = []
-    if (store && keys) {
-      try {
-        found = await store.cache.getMany(keys)
-      } catch {
-        store.errors++
-      }
-    }
+    const found = store && keys ? await previousResults(store, task, keys) : []
     const pending: number[] = []
     for (let i = 0; i < elements.length; i++) if (found[i] === undefined) pending.push(i)
     if (pending.length > task.maxElements) {
@@ -252,10 +294,7 @@ export async function runDocument(
     timings.document = performance.now() - started
     record(logs, 'document', timings.document)
 
-    const entries = keys
-      ? pending.map((i, j) => ({ key: keys[i] as string, value: computed[j] }))
-      : []
-    const stored = await save(store, task.docKey, entries, { metadata, elements: metas })
+    const stored = await save(store, task, keys, { metadata, elements: metas })
     const reply: Done = {
       kind: 'done',
       metadata,
@@ -286,8 +325,7 @@ export async function runReduce(
     const timings = { parse: 0, elements: 0, document: performance.now() - started }
     record(logs, 'document', timings.document)
     const store = task.store ? await openStore(task.store) : undefined
-    const entries = task.fresh.map(([index, key]) => ({ key, value: task.metas[index] }))
-    const stored = await save(store, task.docKey, entries, { metadata, elements: task.metas })
+    const stored = await save(store, task, task.keys, { metadata, elements: task.metas })
     return {
       kind: 'done',
       metadata,

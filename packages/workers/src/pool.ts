@@ -46,7 +46,6 @@ const restartChannel = channel('mx:workers:restart')
 export function createPool<I = unknown, O = unknown>(options: PoolOptions): Pool<I, O> {
   const opts = resolveOptions(options)
   const module = taskUrl(opts.task)
-  probeTaskModule(module)
   const { clock } = opts
   const emitter = new EventEmitter<PoolEvents>()
   const lanes = new Lanes<Job>()
@@ -75,6 +74,13 @@ export function createPool<I = unknown, O = unknown>(options: PoolOptions): Pool
     { length: opts.threads },
     (_, id) => new Slot(id, runtime, opts, onThreadError),
   )
+  // The threads start loading while the probe checks the task module, not after it.
+  try {
+    probeTaskModule(module)
+  } catch (error) {
+    for (const slot of slots) void slot.destroy().catch(() => undefined)
+    throw error
+  }
 
   function settle(job: Job, error: Error | undefined, value?: unknown): void {
     if (job.state === 'settled') return
