@@ -117,7 +117,14 @@ export type WorkerDocumentReply =
   | {
       kind: 'done'
       metadata: unknown
-      metas: unknown[]
+      /**
+       * The element results, in the structured clone format (`v8.serialize`): they cross to the
+       * main thread as bytes and are decoded there only when something reads them (see
+       * `lazyElements`), so a caller that uses only `metadata` never pays for them.
+       */
+      metas: Uint8Array
+      /** How many elements the document has. */
+      count: number
       /** Elements whose `element()` ran. */
       extracted: number
       /** Cache keys per element, when asked for (`keys`). */

@@ -3,6 +3,7 @@
  * (`WorkerReduce`): everything from the raw content to the cache entries happens here, so the
  * main thread only looks documents up, dispatches and hands results on.
  */
+import { serialize } from 'node:v8'
 import type { Cache } from '@mx/cache'
 import type { Extractor, ExtractorElement } from './api'
 import { DocumentError, ExtractError } from './errors'
@@ -38,7 +39,7 @@ interface Store {
  * flight turn one commit per document into one per batch; the bound keeps the memory they hold
  * small when the disk is slower than the extractor.
  */
-const MAX_WRITES_IN_FLIGHT = 16
+const MAX_WRITES_IN_FLIGHT = 64
 
 const stores = new Map<string, Promise<Store | undefined>>()
 
@@ -298,7 +299,8 @@ export async function runDocument(
     const reply: Done = {
       kind: 'done',
       metadata,
-      metas,
+      metas: serialize(metas),
+      count: metas.length,
       extracted: pending.length,
       stored,
       degraded: unreported(store),
@@ -329,7 +331,8 @@ export async function runReduce(
     return {
       kind: 'done',
       metadata,
-      metas: task.metas,
+      metas: serialize(task.metas),
+      count: task.metas.length,
       extracted: task.fresh.length,
       stored,
       degraded: unreported(store),

@@ -17,6 +17,7 @@ export interface ResolvedOptions {
   maxHeapMB: number
   resourceLimits: PoolOptions['resourceLimits']
   idleTimeout: number
+  probe: boolean
   clock: Clock
 }
 
@@ -69,6 +70,13 @@ function nonNegative(
       `${option} must be a non-negative number, got ${describe(value)}`,
     )
   }
+  return value
+}
+
+function boolean(option: string, value: unknown, fallback: boolean): boolean {
+  if (value === undefined) return fallback
+  if (typeof value !== 'boolean')
+    throw new InvalidOptionError(option, `${option} must be true or false, got ${describe(value)}`)
   return value
 }
 
@@ -134,6 +142,7 @@ export function resolveOptions(options: PoolOptions): ResolvedOptions {
       ...options.resourceLimits,
     },
     idleTimeout: nonNegative('idleTimeout', options.idleTimeout, Number.POSITIVE_INFINITY, true),
+    probe: boolean('probe', options.probe, true),
     clock,
   }
 }

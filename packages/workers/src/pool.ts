@@ -76,7 +76,7 @@ export function createPool<I = unknown, O = unknown>(options: PoolOptions): Pool
   )
   // The threads start loading while the probe checks the task module, not after it.
   try {
-    probeTaskModule(module)
+    probeTaskModule(module, opts.probe)
   } catch (error) {
     for (const slot of slots) void slot.destroy().catch(() => undefined)
     throw error

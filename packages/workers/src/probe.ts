@@ -32,12 +32,13 @@ export function taskUrl(task: string): string {
 }
 
 /**
- * Fails fast when the task module is missing or has no `defineTask` default export. Waits at
+ * Fails fast when the task module is missing or (with `load`) has no `defineTask` default export. Waits at
  * most `waitMs` for the module to load; a module slower than that is checked by the workers.
  */
-export function probeTaskModule(url: string, waitMs = 10_000): void {
+export function probeTaskModule(url: string, load = true, waitMs = 10_000): void {
   const path = fileURLToPath(url)
   if (!existsSync(path)) throw new TaskModuleError(`task module not found: ${path}`)
+  if (!load) return
   const shared = new SharedArrayBuffer(8 + 1024)
   const head = new Int32Array(shared, 0, 2)
   const worker = new Worker(probeSource, { eval: true, workerData: { shared, url } })

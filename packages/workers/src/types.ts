@@ -75,6 +75,14 @@ export interface PoolOptions {
   resourceLimits?: ResourceLimits
   /** Stop an idle thread after this many ms (started again on demand). Default Infinity. */
   idleTimeout?: number
+  /**
+   * Load the task module once in a throw-away thread when the pool is created, so that a module
+   * without a `defineTask` default export, or one that throws while loading, fails `createPool`
+   * with `TaskModuleError` (default true). With false, that error fails the first task instead,
+   * and creating the pool costs the calling thread nothing (a missing file is still checked).
+   * For a task module that is known to be good, such as a library's own.
+   */
+  probe?: boolean
   clock?: Clock
 }
 

@@ -35,6 +35,7 @@ describe('createPool options', () => {
       'idleTimeout',
       'idleTimeout must be a non-negative number, got NaN',
     ],
+    [{ probe: 'no' }, 'probe', 'probe must be true or false, got "no"'],
   ])('rejects %j with an exact message', (bad, option, message) => {
     const error = thrown(() => createPool({ task: taskModule, ...(bad as object) }))
     expect(error).toBeInstanceOf(InvalidOptionError)
@@ -61,6 +62,29 @@ describe('createPool options', () => {
     )
     expect(error).toBeInstanceOf(TaskModuleError)
     expect(error.message).toMatch(/not-a-task\.mjs does not export default defineTask\(\.\.\.\)$/)
+  })
+
+  it('with probe: false, fails the first task instead of createPool, with the same error', async () => {
+    const pool = createPool({
+      task: new URL('./fixtures/not-a-task.mjs', import.meta.url),
+      threads: 1,
+      probe: false,
+    })
+    try {
+      const error = await pool.run(1).then(
+        () => undefined,
+        (e: unknown) => e,
+      )
+      expect(error).toBeInstanceOf(TaskModuleError)
+      expect((error as Error).message).toMatch(/not-a-task\.mjs does not export default defineTask/)
+    } finally {
+      await pool.close()
+    }
+    // A missing file is still found at createPool.
+    const missing = new URL('./fixtures/nope.mjs', import.meta.url)
+    expect(thrown(() => createPool({ task: missing, probe: false }))).toBeInstanceOf(
+      TaskModuleError,
+    )
   })
 
   it('fails at createPool when the module throws while loading', () => {

@@ -52,6 +52,9 @@ export function enginePool(options: {
       // No retries here: the engine retries a document itself (its `retry` option, by default a
       // crash once), on its clock, counted in the result's `attempts` and seen by its breakers.
       retries: { attempts: 1 },
+      // The engine's own task module: no throw-away thread to check it (it would hold the main
+      // thread for as long as a thread takes to load the module graph, every cold start).
+      probe: false,
       ...(options.timeout === undefined ? {} : { timeout: options.timeout }),
     })
     runs++
