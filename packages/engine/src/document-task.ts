@@ -2,8 +2,8 @@
  * The main thread's side of a whole document in the worker threads: build the task, send it,
  * turn the reply into a result. The main thread runs no extractor code on this path.
  */
-import { deserialize } from 'node:v8'
 import type { ExtractorElement, ExtractSuccess, SourceDocument } from './api'
+import { decodeElements, lazyElements } from './cached-document'
 import type { EngineContext } from './context'
 import { runInWorkers, workerFailure } from './elements'
 import { ExtractError, ParseError } from './errors'
@@ -168,7 +168,7 @@ export async function extractInWorkers(
   stats.stages.elements.add(reply.timings.elements)
   stats.stages.document.add(reply.timings.document)
   if (cache && key !== undefined && !reply.stored) {
-    const metas = deserialize(reply.metas) as unknown[]
+    const metas = decodeElements(reply.metas)
     const entries: Array<{ key: string; value: unknown }> = []
     if (reply.keys) {
       reply.keys.forEach((elementKey, i) => {
@@ -200,31 +200,6 @@ export async function extractInWorkers(
     },
   }
   return lazyElements(result, reply.metas)
-}
-
-/**
- * Makes `result.elements` decode `bytes` on first read (then an ordinary property): most callers
- * read only the metadata, and decoding every element result on the main thread would make it
- * the serial part of a run. Enumerable, so spreading, `JSON.stringify` and `structuredClone` see
- * the elements as before.
- */
-function lazyElements(result: ExtractSuccess, bytes: Uint8Array): ExtractSuccess {
-  const settle = (value: unknown[]) => {
-    Object.defineProperty(result, 'elements', {
-      value,
-      writable: true,
-      enumerable: true,
-      configurable: true,
-    })
-    return value
-  }
-  Object.defineProperty(result, 'elements', {
-    enumerable: true,
-    configurable: true,
-    get: () => settle(deserialize(bytes) as unknown[]),
-    set: settle,
-  })
-  return result
 }
 
 /**

@@ -6,6 +6,12 @@ import type {
   ExtractSuccess,
   SourceDocument,
 } from './api'
+import {
+  type CachedDocument,
+  elementCount,
+  isCachedDocument,
+  lazyElements,
+} from './cached-document'
 import type { EngineContext } from './context'
 import { extractInWorkers, runsWhole } from './document-task'
 import { type ElementsOutcome, resolveElements } from './elements'
@@ -17,11 +23,6 @@ import { failureInfo } from './resilience/codes'
 import type { RetryPolicy } from './resilience/retry'
 
 /** What the document cache holds for one document. */
-interface CachedDocument {
-  metadata: unknown
-  elements: unknown[]
-}
-
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error)
 }
@@ -43,12 +44,6 @@ function checkInput(doc: unknown): InputError | undefined {
     )
   }
   return undefined
-}
-
-function isCachedDocument(value: unknown): value is CachedDocument {
-  return (
-    typeof value === 'object' && value !== null && Array.isArray((value as CachedDocument).elements)
-  )
 }
 
 function withMeta<T extends ExtractSuccess | ExtractFailure>(result: T, doc: SourceDocument): T {
@@ -140,7 +135,7 @@ export async function extractDocument(
     if (isCachedDocument(hit)) {
       ctx.stats.documentHits++
       ctx.counters?.documentHits.inc()
-      const n = hit.elements.length
+      const n = elementCount(hit)
       const stats = {
         elements: n,
         extracted: 0,
@@ -149,22 +144,15 @@ export async function extractDocument(
         ranIn: 'none',
         durationMs: 0,
       } as const
-      return finish(
-        ctx,
-        withMeta(
-          {
-            ok: true,
-            id: doc.id,
-            metadata: hit.metadata,
-            elements: hit.elements,
-            stats: { ...stats },
-          },
-          doc,
-        ),
-        started,
-        trace,
-        doc,
-      )
+      const result: ExtractSuccess = {
+        ok: true,
+        id: doc.id,
+        metadata: hit.metadata,
+        elements: Array.isArray(hit.elements) ? hit.elements : [],
+        stats: { ...stats },
+      }
+      if (!Array.isArray(hit.elements)) lazyElements(result, hit.elements)
+      return finish(ctx, withMeta(result, doc), started, trace, doc)
     }
     ctx.stats.documentMisses++
     ctx.counters?.documentMisses.inc()

@@ -6,6 +6,12 @@
 import { serialize } from 'node:v8'
 import type { Cache } from '@mx/cache'
 import type { Extractor, ExtractorElement } from './api'
+import {
+  type CachedDocument,
+  elementsOf,
+  encodedDocument,
+  isCachedDocument,
+} from './cached-document'
 import { DocumentError, ExtractError } from './errors'
 import { checkElements } from './extractor'
 import { type DocumentVersion, elementKeys, versionKey } from './keys'
@@ -164,9 +170,10 @@ async function previousResults(
       versionKey(task.doc.id, task.extractorKey),
     )
     if (!Array.isArray(version?.keys) || typeof version.doc !== 'string') return []
-    const previous = await store.cache.get<{ elements?: unknown }>(version.doc)
-    const elements = previous?.elements
-    if (!Array.isArray(elements) || elements.length !== version.keys.length) return []
+    const previous = await store.cache.get(version.doc)
+    if (!isCachedDocument(previous)) return []
+    const elements = elementsOf(previous)
+    if (elements.length !== version.keys.length) return []
     const byKey = new Map<string, unknown>()
     version.keys.forEach((key, i) => {
       byKey.set(key, elements[i])
@@ -190,7 +197,7 @@ async function save(
   store: Store | undefined,
   task: { doc: { id: string }; docKey?: string | undefined; extractorKey: string },
   keys: string[] | undefined,
-  value: { metadata: unknown; elements: unknown[] },
+  value: CachedDocument,
 ): Promise<boolean> {
   const { docKey } = task
   if (!store || docKey === undefined || keys === undefined) return false
@@ -295,11 +302,13 @@ export async function runDocument(
     timings.document = performance.now() - started
     record(logs, 'document', timings.document)
 
-    const stored = await save(store, task, keys, { metadata, elements: metas })
+    // Encoded once: the bytes are both the reply's element results and the cache entry's.
+    const encoded = serialize(metas)
+    const stored = await save(store, task, keys, encodedDocument(metadata, encoded, metas.length))
     const reply: Done = {
       kind: 'done',
       metadata,
-      metas: serialize(metas),
+      metas: encoded,
       count: metas.length,
       extracted: pending.length,
       stored,
@@ -327,11 +336,13 @@ export async function runReduce(
     const timings = { parse: 0, elements: 0, document: performance.now() - started }
     record(logs, 'document', timings.document)
     const store = task.store ? await openStore(task.store) : undefined
-    const stored = await save(store, task, task.keys, { metadata, elements: task.metas })
+    const encoded = serialize(task.metas)
+    const entry = encodedDocument(metadata, encoded, task.metas.length)
+    const stored = await save(store, task, task.keys, entry)
     return {
       kind: 'done',
       metadata,
-      metas: serialize(task.metas),
+      metas: encoded,
       count: task.metas.length,
       extracted: task.fresh.length,
       stored,

@@ -36,13 +36,23 @@ describe('whole documents in the worker threads', () => {
         threads: 2,
         cacheDir: dir.path,
       } as const
+      let cold: ExtractSuccess[]
       {
         await using engine = createEngine(options)
-        await collect(engine.extractMany(docs(8)))
+        cold = (await collect(engine.extractMany(docs(8)))) as ExtractSuccess[]
       }
       await using engine = createEngine(options)
-      const warm = await collect(engine.extractMany(docs(8)))
+      const warm = (await collect(engine.extractMany(docs(8)))) as ExtractSuccess[]
       expect(warm.every((r) => r.ok && r.stats.source === 'document-cache')).toBe(true)
+      // The element results come back as the cold run gave them (stored encoded, decoded on
+      // first read), as a plain property in JSON and in a structured clone.
+      expect(warm.map((r) => r.elements)).toEqual(cold.map((r) => r.elements))
+      expect(cold[0]?.elements.length).toBeGreaterThan(0)
+      const data = ({ metadata, elements }: ExtractSuccess) => ({ metadata, elements })
+      expect(JSON.parse(JSON.stringify(warm[1])).elements).toEqual(cold[1]?.elements)
+      expect(data(structuredClone(warm[2]) as ExtractSuccess)).toEqual(
+        data(cold[2] as ExtractSuccess),
+      )
       const edited = doc('doc-3')
       edited.content = String(edited.content).replace('Paragraph 1 of', 'Paragraph one of')
       const result = (await engine.extract(edited)) as ExtractSuccess
