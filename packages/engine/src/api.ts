@@ -188,7 +188,7 @@ export interface EngineOptions {
   threads?: number
   /** Milliseconds per document; past it the document fails with `MX_ENGINE_TIMEOUT`. */
   timeout?: number
-  /** Default `maxInFlight` of `extractMany`. */
+  /** Default `maxInFlight` of `extractMany` (default: 4 per worker thread, at least 16). */
   maxInFlight?: number
   /** Most elements per worker task: bigger documents stream through chunks of this size. Default 512. */
   chunkSize?: number
@@ -216,7 +216,7 @@ export interface ExtractProgress {
 export interface ExtractManyOptions {
   /** Yield in source order (default) or as documents complete. */
   ordered?: boolean
-  /** Most documents pulled and not yet yielded. */
+  /** Most documents pulled and not yet yielded. Default: the engine's `maxInFlight`. */
   maxInFlight?: number
   signal?: AbortSignal
   onProgress?: (progress: ExtractProgress) => void

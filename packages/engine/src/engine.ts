@@ -193,7 +193,12 @@ export function createEngine<D = unknown, M = unknown>(options: EngineOptions): 
       const retry = manyOptions.retry === undefined ? undefined : runRetry(manyOptions.retry)
       await ctx.load()
       await ctx.resilience.load()
-      const maxInFlight = manyOptions.maxInFlight ?? options.maxInFlight ?? 16
+      // Four documents per thread by default: a thread that finishes one finds the next already
+      // queued, so the round trip to this thread never leaves it idle (16 at least).
+      const maxInFlight =
+        manyOptions.maxInFlight ??
+        options.maxInFlight ??
+        Math.max(16, 4 * (slots.workers?.threads ?? 1))
       const stream = extractStream(
         (doc, signal) => extractDocument(ctx, doc, signal, undefined, retry),
         source,

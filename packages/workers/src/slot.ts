@@ -39,6 +39,10 @@ export class Slot {
       idleTimeout: finite ? this.options.idleTimeout : Number.POSITIVE_INFINITY,
       resourceLimits: this.options.resourceLimits,
       concurrentTasksPerWorker: 1,
+      // An idle thread waits for its next task with Atomics.waitAsync, not Atomics.wait: its event
+      // loop keeps running, so what a task left in flight (a disk write committing, a timer)
+      // completes between tasks instead of waiting for the next one.
+      atomics: 'async',
     })
     // Errors with no task attached (e.g. a thread dying while idle): the pool just counts them.
     piscina.on('error', (error: Error) => this.onThreadError(error, this))
