@@ -2,7 +2,7 @@ import { cpSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { tempDir } from '@mx/testkit'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { makeCorpus, readLines, runCli } from './cli-helpers'
+import { type Line, makeCorpus, readLines, runCli } from './cli-helpers'
 import { expected } from './expected-metadata'
 
 describe('mx-docs extract (end to end on a fixture folder)', () => {
@@ -61,6 +61,33 @@ describe('mx-docs extract (end to end on a fixture folder)', () => {
       'Usage',
       'Links',
     ])
+  })
+
+  it('writes the same lines whole in the worker threads (level performance) as in one thread (basic), apart from their order', async () => {
+    const lines = async (level: string, out: string, more: string[]) => {
+      const run = await runCli(
+        ['extract', docs, '--level', level, '--out', out, '--report', 'out/r.html', ...more],
+        work.path,
+      )
+      expect(run.code).toBe(0)
+      const read = readLines(join(work.path, out))
+      // What depends on where and how a document ran, not on the document: left out.
+      const data = (line: Line) => ({ ...line, stats: undefined, durationMs: undefined })
+      return {
+        documents: [...read.documents.values()].map(data).sort((a, b) => a.id.localeCompare(b.id)),
+        corpus: read.corpus,
+      }
+    }
+    const basic = await lines('basic', 'out/basic.jsonl', ['--no-cache'])
+    const whole = await lines('performance', 'out/whole.jsonl', [
+      '--threads',
+      '2',
+      '--cache-dir',
+      'c2',
+    ])
+    expect(whole.documents).toEqual(basic.documents)
+    expect(whole.corpus).toEqual(basic.corpus)
+    expect(basic.documents.filter((line) => line.ok).length).toBe(4)
   })
 
   it('reports unreadable, binary, invalid UTF-8 and too large files as per-document errors and completes', async () => {
