@@ -176,6 +176,14 @@ function printTable({ rows, naiveMs }) {
       ].join(' | '),
     )
   }
+  // Thread counts this machine could not run: what the measured serial fraction allows there.
+  const beyond = [4, 8, 16].filter((n) => !rows.some((row) => row.threads >= n))
+  if (beyond.length > 0 && serial !== undefined) {
+    const bounds = beyond.map((n) => `${n} threads ${amdahl(serial, n).toFixed(2)}×`).join(', ')
+    console.log(
+      `Amdahl prediction from the serial fraction (${(serial * 100).toFixed(1)}%), not measured: ${bounds} vs 1 thread`,
+    )
+  }
 }
 
 // Runs recorded on other machines (a many-core one, say), so docs/benchmarks.md shows them too.

@@ -15,11 +15,29 @@ export type CachedDocument =
       /** How many element results the bytes hold. */
       count: number
       metadata: unknown
+      /** The V8 version that encoded them: another one may not read them (see `readableElements`). */
+      v8: string
     }
 
 /** The entry a worker thread stores for a document: its metadata and its encoded element results. */
 export function encodedDocument(metadata: unknown, elements: Uint8Array, count: number) {
-  return { elements, count, metadata } satisfies CachedDocument
+  return { elements, count, metadata, v8: process.versions.v8 } satisfies CachedDocument
+}
+
+/**
+ * Whether this process can decode the entry's element results. An entry encoded by the same V8
+ * can (its bytes passed the disk tier's checksum), and stays encoded until read; one from
+ * another Node version is decoded now, and an entry that does not decode is treated as a miss
+ * (the caller counts it), never handed out to fail later.
+ */
+export function readableElements(entry: CachedDocument): boolean {
+  if (Array.isArray(entry.elements)) return true
+  if ((entry as { v8?: unknown }).v8 === process.versions.v8) return true
+  try {
+    return decodeElements(entry.elements).length === elementCount(entry)
+  } catch {
+    return false
+  }
 }
 
 export function isCachedDocument(value: unknown): value is CachedDocument {

@@ -11,6 +11,7 @@ import {
   elementCount,
   isCachedDocument,
   lazyElements,
+  readableElements,
 } from './cached-document'
 import type { EngineContext } from './context'
 import { extractInWorkers, runsWhole } from './document-task'
@@ -132,6 +133,13 @@ export async function extractDocument(
     }
     ctx.stats.stages.cache.add(ctx.clock.now() - started)
     if (trace.debug) trace.stage('cache', ctx.clock.now() - started, { hit: isCachedDocument(hit) })
+    if (isCachedDocument(hit) && !readableElements(hit)) {
+      ctx.stats.degraded++
+      trace.degraded('cache', 'a cached document’s element results do not decode here', {
+        operation: 'get',
+      })
+      hit = undefined
+    }
     if (isCachedDocument(hit)) {
       ctx.stats.documentHits++
       ctx.counters?.documentHits.inc()

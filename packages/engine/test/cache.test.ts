@@ -1,3 +1,4 @@
+import { serialize } from 'node:v8'
 import { tempDir } from '@mx/testkit'
 import { describe, expect, it } from 'vitest'
 import { createEngine, type ExtractSuccess } from '../src/index'
@@ -121,5 +122,31 @@ describe('caching', () => {
     })
     expect(await engine.extract(doc('a'))).toMatchObject({ ok: true, metadata: { words: 25 } })
     expect(engine.report().degraded).toBe(4)
+  })
+
+  it('serves encoded element results lazily, and treats ones another V8 cannot decode as a miss', async () => {
+    const cache = mapCache()
+    await using engine = createEngine({ extractor: fixture('words.mjs'), level: 'basic', cache })
+    const cold = (await engine.extract(doc('a', 3))) as ExtractSuccess
+    const [key] = [...cache.map.keys()].filter((k) => k.startsWith('d:'))
+    const encoded = (v8: string, elements: Uint8Array) => ({
+      elements,
+      count: cold.elements.length,
+      metadata: cold.metadata,
+      v8,
+    })
+    // Encoded here, or by another V8 in a form this one reads: served, decoded when read.
+    for (const v8 of [process.versions.v8, '0.0.0']) {
+      cache.map.set(key as string, encoded(v8, serialize(cold.elements)))
+      const hit = (await engine.extract(doc('a', 3))) as ExtractSuccess
+      expect(hit.stats.source).toBe('document-cache')
+      expect(hit.elements).toEqual(cold.elements)
+    }
+    // Another V8's bytes that do not decode: a miss, counted, and the document is extracted.
+    cache.map.set(key as string, encoded('0.0.0', new Uint8Array([0xff, 0x0f, 0x22, 0x01])))
+    const again = (await engine.extract(doc('a', 3))) as ExtractSuccess
+    expect(again.stats.source).toBe('elements')
+    expect(again.elements).toEqual(cold.elements)
+    expect(engine.report().degraded).toBe(1)
   })
 })
