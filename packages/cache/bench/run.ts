@@ -2,7 +2,13 @@
 import { spawnSync } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 
-const benches = ['memory.bench.ts', 'disk.bench.ts', 'redis.bench.ts', 'hit-ratio.ts']
+const benches = [
+  'memory.bench.ts',
+  'disk.bench.ts',
+  'redis.bench.ts',
+  'cache-manager.bench.ts',
+  'hit-ratio.ts',
+]
 let failed = false
 for (const bench of benches) {
   const file = fileURLToPath(new URL(`./${bench}`, import.meta.url))

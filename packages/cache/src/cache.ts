@@ -212,7 +212,7 @@ function view(core: CacheCore, defaults: ResolvedOptions, path: string): Cache {
       const full = qualify(key)
       core.supersede({ op: 'keys', keys: [full] })
       await core.write(full, value, metaOf(options))
-      await core.publish({ op: 'keys', keys: [full] })
+      if (core.bus) await core.publish({ op: 'keys', keys: [full] })
     },
 
     async delete(key) {
@@ -282,6 +282,16 @@ function view(core: CacheCore, defaults: ResolvedOptions, path: string): Cache {
     async clear() {
       assertOpen()
       await core.invalidate({ op: 'clear', prefix })
+    },
+
+    async *keys() {
+      assertOpen()
+      for await (const full of core.listKeys(prefix)) {
+        if (prefix !== '') yield full.slice(prefix.length)
+        else if (full.charCodeAt(0) !== 0) yield full
+        // A root key that starts with NUL is stored escaped; other NUL-led keys are named namespaces'.
+        else if (full.startsWith(ESCAPE)) yield full.slice(ESCAPE.length)
+      }
     },
 
     namespace(name) {

@@ -1,7 +1,7 @@
 import { channel } from 'node:diagnostics_channel'
 import { performance } from 'node:perf_hooks'
 import { EventEmitter } from 'eventemitter3'
-import { CorruptEntryError, SerializeError } from './errors'
+import { CorruptEntryError, KeysUnsupportedError, SerializeError } from './errors'
 import type { Watch } from './flight'
 import { type Codec, createCodec, DecodeError } from './serializer'
 import { StatsRecorder } from './stats'
@@ -182,7 +182,7 @@ export class CacheCore {
   }
 
   private async promote(key: string, found: Found): Promise<void> {
-    const writes: Array<Promise<void>> = []
+    const writes: Array<Promise<void> | undefined> = []
     for (let index = 0; index < found.tier; index++) {
       const tier = this.tiers[index] as Tier
       const value = tier.kind === 'memory' ? found.value : (found.bytes ?? this.encode(key, found))
@@ -221,14 +221,16 @@ export class CacheCore {
     }
     const writes: Array<Promise<void>> = []
     this.tiers.forEach((tier, index) => {
+      let written: Promise<void> | undefined
       if (tier.kind === 'memory') {
-        writes.push(this.safely(index, 'set', () => tier.set(key, { ...meta, value })))
+        written = this.safely(index, 'set', () => tier.set(key, { ...meta, value }))
       } else if (bytes !== undefined) {
         const encoded = bytes
-        writes.push(this.safely(index, 'set', () => tier.set(key, { ...meta, value: encoded })))
+        written = this.safely(index, 'set', () => tier.set(key, { ...meta, value: encoded }))
       }
+      if (written !== undefined) writes.push(written)
     })
-    await Promise.all(writes)
+    if (writes.length > 0) await Promise.all(writes)
     if (this.listenSet) this.emit('set', { key })
   }
 
@@ -254,7 +256,7 @@ export class CacheCore {
         }
       })
     }
-    const writes: Array<Promise<void>> = []
+    const writes: Array<Promise<void> | undefined> = []
     this.tiers.forEach((tier, index) => {
       if (tier.kind === 'memory') {
         for (const [key, value, meta] of batch)
@@ -271,12 +273,49 @@ export class CacheCore {
     if (this.listenSet) for (const [key] of batch) this.emit('set', { key })
   }
 
-  /** Runs a tier operation; a failure is counted and reported, never thrown. */
-  async safely<T>(index: number, operation: string, run: () => T | Promise<T>): Promise<void> {
+  /**
+   * Runs a tier operation; a failure is counted and reported, never thrown. Returns a promise
+   * only when the operation returned one (memory tiers answer synchronously: no promise to await).
+   */
+  safely<T>(
+    index: number,
+    operation: string,
+    run: () => T | PromiseLike<T>,
+  ): Promise<void> | undefined {
     try {
-      await run()
+      const result = run()
+      if (typeof (result as PromiseLike<T> | undefined)?.then !== 'function') return undefined
+      return Promise.resolve(result).then(
+        () => {},
+        (error: unknown) => this.fail(error, operation, index),
+      )
     } catch (error) {
       this.fail(error, operation, index)
+      return undefined
+    }
+  }
+
+  /**
+   * The stored keys starting with `prefix` from every tier that can list keys, slowest first (it
+   * holds the most), each once. A tier failing mid-listing is counted and skipped.
+   */
+  async *listKeys(prefix: string): AsyncGenerator<string> {
+    if (!this.tiers.some((tier) => typeof tier.keys === 'function')) {
+      throw new KeysUnsupportedError(this.tiers.map((tier) => tier.name))
+    }
+    const seen = new Set<string>()
+    for (let index = this.tiers.length - 1; index >= 0; index--) {
+      const tier = this.tiers[index] as Tier
+      if (typeof tier.keys !== 'function') continue
+      try {
+        for await (const key of tier.keys(prefix)) {
+          if (seen.has(key)) continue
+          seen.add(key)
+          yield key
+        }
+      } catch (error) {
+        this.fail(error, 'keys', index)
+      }
     }
   }
 
@@ -290,12 +329,16 @@ export class CacheCore {
     await this.publish(message)
   }
 
-  async publish(message: BusMessage): Promise<void> {
-    if (!this.bus) return
+  /** Sends `message` to the other instances; nothing to await without a bus. */
+  publish(message: BusMessage): Promise<void> | undefined {
+    if (!this.bus) return undefined
     try {
-      await this.bus.publish(message)
+      return Promise.resolve(this.bus.publish(message)).catch((error: unknown) =>
+        this.fail(error, 'bus.publish'),
+      )
     } catch (error) {
       this.fail(error, 'bus.publish')
+      return undefined
     }
   }
 

@@ -73,12 +73,12 @@ export class TierTimeoutError extends MxError {
   }
 }
 
-/** An optional peer dependency is not installed. */
+/** An optional peer dependency is not installed; the message says how to do without it. */
 export class MissingPeerError extends MxError {
-  constructor(peer: string, feature: string, cause?: unknown) {
+  constructor(peer: string, feature: string, cause?: unknown, instead = 'pass a client') {
     super(
       'MX_CACHE_MISSING_PEER',
-      `${feature} needs the optional peer "${peer}": install it (npm i ${peer}) or pass a client`,
+      `${feature} needs the optional peer "${peer}": install it (npm i ${peer}) or ${instead}`,
       { cause, context: { peer } },
     )
   }
@@ -94,6 +94,17 @@ export class SerializeError extends MxError {
       'MX_CACHE_SERIALIZE',
       `value cannot be serialized for the disk or Redis tier: ${(cause as Error)?.message ?? 'unknown error'}`,
       { cause, context: { key } },
+    )
+  }
+}
+
+/** `cache.keys()` (and what needs it) found no tier that can list its keys (`Tier.keys`). */
+export class KeysUnsupportedError extends MxError {
+  constructor(tiers: readonly string[]) {
+    super(
+      'MX_CACHE_KEYS_UNSUPPORTED',
+      `no tier of this cache can list its keys (tiers: ${tiers.join(', ') || 'none'}); add a memory, disk or Redis tier, or give your tier a keys() method`,
+      { context: { tiers: [...tiers] } },
     )
   }
 }

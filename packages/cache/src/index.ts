@@ -10,6 +10,7 @@ export {
   FactoryError,
   FactoryTimeoutError,
   InvalidOptionError,
+  KeysUnsupportedError,
   MissingPeerError,
   MxError,
   SerializeError,

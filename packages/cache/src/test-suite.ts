@@ -161,6 +161,24 @@ export function runTierSuite(
       expect(await tier.deleteMatching('ns:', '*')).toBe(keys.length)
     })
 
+    it('lists the keys under a prefix when the tier can list keys', async () => {
+      if (!tier.keys) return
+      const list = async (prefix: string) => {
+        const keys = new Set<string>()
+        for await (const key of tier.keys?.(prefix) ?? []) keys.add(key)
+        return [...keys].sort()
+      }
+      await tier.set('ns:a', entry('a'))
+      await tier.set('ns:b*', entry('b'))
+      await tier.set('nsx:c', entry('c'))
+      await tier.set('\u0000ns\u0000d', entry('d'))
+      expect(await list('ns:')).toEqual(['ns:a', 'ns:b*'])
+      expect(await list('ns:b*')).toEqual(['ns:b*'])
+      expect(await list('')).toEqual(['\u0000ns\u0000d', 'ns:a', 'ns:b*', 'nsx:c'])
+      await tier.delete(['ns:a'])
+      expect(await list('ns')).toEqual(['ns:b*', 'nsx:c'])
+    })
+
     if (!options.skipLock) {
       it('grants a lock to one holder at a time when the tier offers locks', async () => {
         if (!tier.lock) return

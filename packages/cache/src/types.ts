@@ -61,6 +61,12 @@ export interface Tier {
   deleteMatching(prefix: string, glob: string): MaybePromise<number>
   /** Deletes every entry whose key starts with `prefix` (`''` = everything, all namespaces). */
   clear(prefix: string): MaybePromise<void>
+  /**
+   * Lists the stored keys that start with `prefix` (`''` = every key, all namespaces): optional,
+   * for tiers that can enumerate what they hold (`cache.keys()` needs one). A key may be listed
+   * more than once, or after its entry expired (until the tier drops it): callers `get` it.
+   */
+  keys?(prefix: string): AsyncIterable<string> | Iterable<string>
   /** Evicts about `fraction` (0..1) of the entries, least valuable first (memory pressure). */
   shrink?(fraction: number): number
   /** Distributed lock for single-flight across processes (Redis). */
@@ -227,6 +233,13 @@ export interface Cache {
   invalidate(target: InvalidateTarget): Promise<void>
   /** Deletes every entry of this namespace in every tier (and other instances' memory tiers). */
   clear(): Promise<void>
+  /**
+   * The keys of this namespace held by the tiers that can list keys (`Tier.keys`: all three of
+   * ours), each once. An entry that expired but is still held (grace, or not yet dropped) may be
+   * listed: `get` each key for its fresh value. A tier that fails while listing is counted
+   * (`stats().errors`) and skipped. Iterating throws `KeysUnsupportedError` when no tier can list keys.
+   */
+  keys(): AsyncIterable<string>
   namespace(name: string): Cache
   wrap<A extends unknown[], R>(
     fn: (...args: A) => R | Promise<R>,

@@ -28,10 +28,12 @@ export async function deleteKeys(prefix: string): Promise<void> {
 export function runFixture(
   name: string,
   args: string[],
+  env: NodeJS.ProcessEnv = process.env,
 ): { child: ChildProcess; lines: string[]; next(match: string): Promise<string> } {
   const file = fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url))
   const child = spawn(process.execPath, ['--import', 'tsx', file, ...args], {
     stdio: ['pipe', 'pipe', 'inherit'],
+    env,
   })
   const lines: string[] = []
   const waiters: Array<{ match: string; resolve(line: string): void }> = []

@@ -267,6 +267,17 @@ export function diskTier(options: DiskTierOptions): DiskTier {
         meta.putSync('bytes', 0)
       })
     },
+    keys(prefix) {
+      const now = clock.now()
+      const found: string[] = []
+      for (const { value } of entries.getRange({})) {
+        // staleUntil sits right after the access time and the CRC in every record.
+        if (value.length < ACCESS + 20 || value.readDoubleBE(ACCESS + 12) <= now) continue
+        const key = recordKey(value.subarray(ACCESS))
+        if (key?.startsWith(prefix)) found.push(key)
+      }
+      return found
+    },
     subscribe(listener) {
       listeners.add(listener)
       return () => {

@@ -233,6 +233,14 @@ export function memoryTier(options: MemoryTierOptions = {}): MemoryTier {
       }
       for (const key of [...store.keys()]) if (key.startsWith(prefix)) store.delete(key)
     },
+    keys(prefix) {
+      const now = clock.now()
+      const found: string[] = []
+      for (const key of store.keys()) {
+        if (key.startsWith(prefix) && (index.get(key)?.staleUntil ?? 0) > now) found.push(key)
+      }
+      return found
+    },
     shrink(fraction) {
       checkNumber('fraction', fraction, { min: 0, max: 1 })
       const target = Math.ceil(store.size * fraction)

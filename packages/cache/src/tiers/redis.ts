@@ -212,6 +212,18 @@ export function redisTier(options: RedisTierOptions): Tier {
       const tags = tagKey(keyPrefix)
       await scanDelete(`${escapeRedisGlob(tags)}*`, (key) => key.startsWith(tags))
     },
+    async *keys(keyPrefix) {
+      const base = entryKey('')
+      const pattern = `${escapeRedisGlob(entryKey(keyPrefix))}*`
+      let cursor = '0'
+      do {
+        const [next, keys] = await call('scan', (redis) =>
+          redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000),
+        )
+        cursor = next
+        for (const key of keys) yield key.slice(base.length)
+      } while (cursor !== '0')
+    },
     async lock(key, ttlMs): Promise<TierLock | undefined> {
       const lockKey = `${prefix}l:${key}`
       const token = randomUUID()
