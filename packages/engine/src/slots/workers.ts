@@ -15,8 +15,7 @@ export interface EnginePool extends WorkersSlot {
 /**
  * The engine-built workers slot: a `@mx/workers` pool over the engine's task module, started on
  * the first task (an engine whose documents all run inline starts no thread). It takes whole
- * documents as well as element chunks. One message per task (`batch: false`): a document or a
- * chunk is already a batch of work.
+ * documents as well as element chunks, several to a message when they are short (see `batch`).
  */
 export function enginePool(options: {
   threads?: number | undefined
@@ -45,7 +44,12 @@ export function enginePool(options: {
     pool ??= createPool({
       task: workerTaskUrl(),
       threads,
-      batch: false,
+      // Tasks go several to a message, about 30 ms of work each from the measured time per task
+      // (the pool spreads the last ones over all threads): a thread loses 0.5–1 ms between two
+      // messages (its reply, its event loop, the next message), which one message per document
+      // cost a cold run at one thread 10%, and the main thread handles fewer replies. A batch
+      // answers at once, so a short document can wait for a long one sent with it.
+      batch: { targetMs: 30 },
       // Extraction allocates per element: with the pool's default 8 MB young generation the threads
       // scavenge so often that a cold run took about 1.4 times as long (measured 8, 16, 32, 64, 128).
       resourceLimits: { maxYoungGenerationSizeMb: 64 },
