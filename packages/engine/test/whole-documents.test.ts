@@ -1,3 +1,4 @@
+import { subscribe, unsubscribe } from 'node:diagnostics_channel'
 import { tempDir } from '@mx/testkit'
 import { describe, expect, it } from 'vitest'
 import { createEngine, type ExtractSuccess } from '../src/index'
@@ -60,6 +61,32 @@ describe('whole documents in the worker threads', () => {
       expect(engine.report().degraded).toBe(0)
     } finally {
       dir.remove()
+    }
+  })
+
+  it('sends short documents several to a message, each with its own result', async () => {
+    const batches: number[] = []
+    const onBatch = (message: unknown) => {
+      batches.push((message as { items: number }).items)
+    }
+    subscribe('mx:workers:batch', onBatch)
+    try {
+      await using engine = createEngine({
+        extractor: fixture('threads.mjs'),
+        level: 'performance',
+        threads: 1,
+        cache: false,
+      })
+      const input = docs(40, 2)
+      const results = (await collect(engine.extractMany(input))) as ExtractSuccess<Threads>[]
+      expect(results.map((r) => r.ok && r.id)).toEqual(input.map((d) => d.id))
+      expect(results.every((r) => r.stats.ranIn === 'workers' && r.stats.elements === 3)).toBe(true)
+      // Every document went through the pool once, and fewer messages than documents carried them.
+      expect(batches.reduce((a, b) => a + b, 0)).toBe(40)
+      expect(batches.length).toBeLessThan(40)
+      expect(Math.max(...batches)).toBeGreaterThan(1)
+    } finally {
+      unsubscribe('mx:workers:batch', onBatch)
     }
   })
 
