@@ -63,6 +63,67 @@ for (const { dir, manifest } of packages) {
   console.log(`packed ${manifest.name} → ${file}`)
 }
 
+/** Native addons (`.node` files) under `dir`, as paths relative to it. */
+function nativeAddons(dir, found = [], base = dir) {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name)
+    if (entry.isDirectory()) nativeAddons(path, found, base)
+    else if (entry.name.endsWith('.node')) found.push(path.slice(base.length + 1))
+  }
+  return found
+}
+
+/**
+ * `@mx/cache` alone installs no native module (`lmdb` is an optional peer that only `diskTier()`
+ * loads): the memory tier works from import and require, and `diskTier()` throws
+ * `MX_CACHE_MISSING_PEER` with the install command.
+ */
+function checkNoNativeModule(project) {
+  const addons = nativeAddons(join(project, 'node_modules'))
+  if (addons.length > 0) throw new Error(`native modules installed: ${addons.join(', ')}`)
+  const script = (load) => `
+    const { createCache, diskTier, memoryTier } = ${load}
+    const cache = createCache({ namespace: 'standalone', tiers: [memoryTier()] })
+    await cache.set('k', 1)
+    if ((await cache.get('k')) !== 1) throw new Error('memory tier read back wrong')
+    await cache.close()
+    try {
+      diskTier({ dir: 'disk-cache' })
+      throw new Error('diskTier() without lmdb did not throw')
+    } catch (error) {
+      if (error.code !== 'MX_CACHE_MISSING_PEER' || !error.message.includes('npm i lmdb')) throw error
+    }
+    console.log('ok')`
+  run(process.execPath, ['--input-type=module', '-e', script(`await import('@mx/cache')`)], project)
+  run(
+    process.execPath,
+    [
+      '-e',
+      `(async () => { ${script(`require('@mx/cache')`)} })().catch((e) => { console.error(e); process.exit(1) })`,
+    ],
+    project,
+  )
+  console.log('  ok: no native module installed; diskTier() asks for lmdb (MX_CACHE_MISSING_PEER)')
+}
+
+/** `@mx/engine` brings `lmdb` for the disk tier it builds: `@mx/cache` finds it as its peer. */
+function checkEngineDisk(project) {
+  run(
+    process.execPath,
+    [
+      '--input-type=module',
+      '-e',
+      `const { createCache, diskTier } = await import('@mx/cache')
+      const cache = createCache({ namespace: 'standalone', tiers: [diskTier({ dir: 'disk-cache' })] })
+      await cache.set('k', { n: 1 })
+      if ((await cache.get('k'))?.n !== 1) throw new Error('disk tier read back wrong')
+      await cache.close()`,
+    ],
+    project,
+  )
+  console.log('  ok: the disk tier works with the lmdb that @mx/engine brings')
+}
+
 const failures = []
 for (const { dir, manifest } of packages) {
   const name = manifest.name
@@ -115,6 +176,8 @@ for (const { dir, manifest } of packages) {
       throw new Error(`missing exports: ESM [${missingEsm}] CJS [${missingCjs}]`)
     }
     console.log(`  ok: ${esm.length} named exports from import and require (${esm.join(', ')})`)
+    if (name === '@mx/cache') checkNoNativeModule(project)
+    if (name === '@mx/engine') checkEngineDisk(project)
   } catch (error) {
     const detail = error.stderr ? `${error.message}\n${error.stderr}` : error.message
     failures.push(`${name}: ${detail}`)

@@ -1,8 +1,9 @@
 import * as crypto from 'node:crypto'
 import { mkdirSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { join } from 'node:path'
-import { type Database, open, type RootDatabase } from 'lmdb'
-import { CorruptEntryError, InvalidOptionError } from '../errors'
+import type { Database, RootDatabase } from 'lmdb'
+import { CorruptEntryError, InvalidOptionError, MissingPeerError } from '../errors'
 import type { Clock, Tier, TierEntry, TierEvent } from '../types'
 import { checkNumber, describe, globToRegExp, systemClock } from '../util'
 import { inScope } from './memory'
@@ -38,8 +39,26 @@ const oneShotHash = (
 const ACCESS = 8
 type Key = [number | string, string]
 
+let lmdb: typeof import('lmdb') | undefined
+
 /**
- * Disk tier on LMDB (the `lmdb` package): memory-mapped reads of a few microseconds, ACID write
+ * LMDB, loaded on the first `diskTier()`: an optional peer, so installs that use only the memory
+ * and Redis tiers need no native module. Synchronous (`require`), as `diskTier()` is.
+ */
+function loadLmdb(): typeof import('lmdb') {
+  if (!lmdb) {
+    try {
+      lmdb = createRequire(import.meta.url)('lmdb') as typeof import('lmdb')
+    } catch (error) {
+      throw new MissingPeerError('lmdb', 'diskTier()', error, 'use the memory and Redis tiers only')
+    }
+  }
+  return lmdb
+}
+
+/**
+ * Disk tier on LMDB (the `lmdb` package, an optional peer: without it `diskTier()` throws
+ * `MissingPeerError`): memory-mapped reads of a few microseconds, ACID write
  * transactions (a SIGKILL mid-write leaves the previous state, never a torn entry), safe to share
  * between processes. Keys are SHA-256 hashed (no path or length issues); every record carries
  * its key and a CRC-32 checked on read; a size cap evicts the least recently used records.
@@ -59,6 +78,7 @@ export function diskTier(options: DiskTierOptions): DiskTier {
   const maxBytes = options.maxBytes
   const evictTo = options.evictTo ?? 0.9
   const resolution = options.accessResolution ?? 1000
+  const { open } = loadLmdb()
   const listeners = new Set<(event: TierEvent) => void>()
   mkdirSync(options.dir, { recursive: true })
   const root: RootDatabase = open({ path: join(options.dir, 'cache.mdb'), maxDbs: 8 })
