@@ -9,6 +9,7 @@ export {
   DurationInvalidError,
   ExprFailedError,
   InvalidOptionError,
+  isMxError,
   ManagerStoppedError,
   MxError,
   RuleInvalidError,

@@ -10,6 +10,7 @@ export {
   FactoryError,
   FactoryTimeoutError,
   InvalidOptionError,
+  isMxError,
   KeysUnsupportedError,
   MissingPeerError,
   MxError,

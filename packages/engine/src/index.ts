@@ -36,6 +36,7 @@ export {
   ExtractTimeoutError,
   InputError,
   InvalidOptionError,
+  isMxError,
   MxError,
   ParseError,
   WorkerCrashError,

@@ -5,6 +5,7 @@ export {
   CycleError,
   DuplicateIdError,
   InvalidOptionError,
+  isMxError,
   MissingIdError,
   MxError,
   NotSerializableError,

@@ -5,6 +5,7 @@ export {
   DoubleReleaseError,
   ForeignReleaseError,
   InvalidOptionError,
+  isMxError,
   MaxWaitingError,
   MxError,
   PoolDrainedError,

@@ -26,6 +26,7 @@ export {
   InvalidMetricNameError,
   InvalidOptionError,
   InvalidValueError,
+  isMxError,
   MetricConflictError,
   MxError,
   ProfileInProgressError,

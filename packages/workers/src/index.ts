@@ -2,6 +2,7 @@ export type { ErrorContext, FailureReason, MxErrorOptions } from './errors'
 export {
   AbortedError,
   InvalidOptionError,
+  isMxError,
   MissingPeerError,
   MxError,
   PoolClosedError,

@@ -1,0 +1,43 @@
+import { describe, expect, it, vi } from 'vitest'
+import { InvalidOptionError, isMxError, MxError } from '../src/index'
+
+/** What another package's inlined copy of the kernel is: the same source, evaluated again. */
+async function anotherCopy(): Promise<typeof import('../src/index')> {
+  vi.resetModules()
+  return import('../src/index')
+}
+
+describe('MxError', () => {
+  it('carries a code, a cause and context, and is named after its class', () => {
+    const cause = new Error('below')
+    const error = new InvalidOptionError('maxEntries', 'maxEntries must be > 0', { cause })
+    expect(error).toBeInstanceOf(Error)
+    expect(error).toMatchObject({
+      name: 'InvalidOptionError',
+      code: 'MX_INVALID_OPTION',
+      option: 'maxEntries',
+      context: { option: 'maxEntries' },
+      cause,
+    })
+  })
+
+  it('recognises the errors of another copy of the kernel (another package), by instanceof and isMxError', async () => {
+    const other = await anotherCopy()
+    expect(other.MxError).not.toBe(MxError)
+    const foreign = new other.InvalidOptionError('ttl', 'ttl must be > 0')
+    expect(foreign instanceof MxError).toBe(true)
+    expect(isMxError(foreign)).toBe(true)
+    expect(other.isMxError(new MxError('MX_X', 'x'))).toBe(true)
+    // A subclass is the usual prototype check: another package's class is another class.
+    expect(foreign instanceof InvalidOptionError).toBe(false)
+    expect(new InvalidOptionError('a', 'b') instanceof InvalidOptionError).toBe(true)
+    expect(new MxError('MX_X', 'x') instanceof InvalidOptionError).toBe(false)
+  })
+
+  it('is not fooled by plain errors or look-alike objects', () => {
+    expect(new Error('x') instanceof MxError).toBe(false)
+    expect(isMxError({ code: 'MX_X', message: 'x' })).toBe(false)
+    expect(isMxError(null)).toBe(false)
+    expect(isMxError('MX_X')).toBe(false)
+  })
+})
