@@ -8,7 +8,17 @@ async function anotherCopy(): Promise<typeof import('../src/index')> {
 }
 
 describe('MxError', () => {
-  it('carries a code, a cause and context, and is named after its class', () => {
+  it('carries a stable code, the cause and context fields', () => {
+    const cause = new Error('disk full')
+    const error = new MxError('MX_TEST', 'could not write', { cause, context: { key: 'a' } })
+    expect(error).toBeInstanceOf(Error)
+    expect(error).toMatchObject({ name: 'MxError', code: 'MX_TEST', message: 'could not write' })
+    expect(error.cause).toBe(cause)
+    expect(error.context).toEqual({ key: 'a' })
+    expect('cause' in new MxError('MX_TEST', 'no cause')).toBe(false)
+  })
+
+  it('names subclasses after themselves and keeps them catchable as MxError', () => {
     const cause = new Error('below')
     const error = new InvalidOptionError('maxEntries', 'maxEntries must be > 0', { cause })
     expect(error).toBeInstanceOf(Error)
