@@ -1,5 +1,4 @@
-import { MxError, type MxErrorOptions } from '@mx/kernel'
-import { describeValue } from './describe'
+import { describeValue, MxError, type MxErrorOptions } from '@mx/kernel'
 
 // The base class, its brand and the option error are the kernel's (tooling/kernel), inlined at
 // build time: `instanceof MxError` and `isMxError()` hold for the errors of every mx package.

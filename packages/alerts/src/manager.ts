@@ -1,8 +1,8 @@
 import { channel } from 'node:diagnostics_channel'
+import { describeValue } from '@mx/kernel'
 import EventEmitter from 'eventemitter3'
 import { systemClock } from './clock'
 import { Delivery } from './delivery'
-import { describeValue } from './describe'
 import { Dispatcher, routeSettings } from './dispatcher'
 import { durationOption } from './duration'
 import {

@@ -1,4 +1,4 @@
-import { describeValue } from './describe'
+import { describeValue } from '@mx/kernel'
 import type { Labels, Matcher } from './types'
 
 const OPS = new Set(['=', '!=', '=~', '!~'])

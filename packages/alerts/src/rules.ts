@@ -1,4 +1,4 @@
-import { describeValue } from './describe'
+import { describeValue } from '@mx/kernel'
 import { parseDuration } from './duration'
 import {
   DuplicateRuleError,

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import { describeValue } from './describe'
+import { describeValue } from '@mx/kernel'
 import { SilenceInvalidError } from './errors'
 import { type CompiledMatcher, compileMatchers, toMatchers } from './matchers'
 import type { Labels, Silence, SilenceInput } from './types'

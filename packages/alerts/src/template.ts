@@ -1,4 +1,4 @@
-import { describeValue } from './describe'
+import { describeValue } from '@mx/kernel'
 import { formatDuration } from './duration'
 import { InvalidOptionError, TemplateInvalidError } from './errors'
 import type { Labels } from './types'

@@ -20,8 +20,8 @@ const DURATION = 'must be a non-negative duration such as 30s, 5m, 4h or a numbe
 describe('parseDuration with values of any type', () => {
   it.each([
     [10n, '10n'],
-    [Symbol('d'), 'symbol'],
-    [Object.create(null), 'object'],
+    [Symbol('d'), 'a symbol'],
+    [Object.create(null), 'an object'],
     [Number.NaN, 'NaN'],
     [`${'9'.repeat(400)}s`, expect.stringMatching(/^"9{80}…"$/)],
   ])('refuses %s with MX_ALERT_DURATION_INVALID and a readable message', (value, shown) => {
@@ -93,7 +93,7 @@ describe('silence() with malformed input', () => {
     [
       { matchers: [{ name: 'a', value: 'x', op: Object.create(null) }], endsAt },
       'matchers',
-      'silence matchers[0].op must be one of =, !=, =~, !~, got object',
+      'silence matchers[0].op must be one of =, !=, =~, !~, got an object',
     ],
     [
       { matchers: 'a=b', endsAt },
@@ -103,7 +103,7 @@ describe('silence() with malformed input', () => {
     [
       { matchers: { a: 'x' }, endsAt: Object.create(null) },
       'endsAt',
-      'silence endsAt must be a Date or a number of ms, got object',
+      'silence endsAt must be a Date or a number of ms, got an object',
     ],
     [
       { matchers: { a: 'x' }, endsAt, comment: 10n },
@@ -113,7 +113,7 @@ describe('silence() with malformed input', () => {
     [
       { matchers: { a: 'x' }, endsAt, createdBy: {} },
       'createdBy',
-      'silence createdBy must be a string, got object',
+      'silence createdBy must be a string, got an object',
     ],
   ])('refuses %o with MX_ALERT_SILENCE_INVALID naming the field', (input, field, message) => {
     const m = manager()
@@ -135,12 +135,12 @@ describe('createAlertManager options of any type', () => {
     [
       { clock: { now: () => 0 } },
       'clock',
-      'clock must be an object with now(), setTimeout() and clearTimeout() functions, got object',
+      'clock must be an object with now(), setTimeout() and clearTimeout() functions, got an object',
     ],
     [
       { historyLimit: Object.create(null) },
       'historyLimit',
-      'historyLimit must be a positive integer, got object',
+      'historyLimit must be a positive integer, got an object',
     ],
     [
       { maxQueuedNotifications: 5n },
@@ -163,7 +163,7 @@ describe('rule fields of any type', () => {
     [
       { op: Object.create(null) },
       'op',
-      'rule "R": op must be one of >, >=, <, <=, ==, !=, got object',
+      'rule "R": op must be one of >, >=, <, <=, ==, !=, got an object',
     ],
     [{ threshold: 1n }, 'threshold', 'rule "R": threshold must be a number, got 1n'],
     [
@@ -174,9 +174,9 @@ describe('rule fields of any type', () => {
     [
       { onError: Symbol('e') },
       'onError',
-      'rule "R": onError must be one of error, alerting, ok, keepLast, got symbol',
+      'rule "R": onError must be one of error, alerting, ok, keepLast, got a symbol',
     ],
-    [{ name: Object.create(null) }, 'name', 'rule name must be a non-empty string, got object'],
+    [{ name: Object.create(null) }, 'name', 'rule name must be a non-empty string, got an object'],
     [
       { flap: { maxChanges: 3n } },
       'flap.maxChanges',
@@ -191,7 +191,7 @@ describe('rule fields of any type', () => {
 
 describe('webhookSink options of any type', () => {
   it.each([
-    [{ url: Object.create(null) }, 'url', 'webhookSink url must be an absolute URL, got object'],
+    [{ url: Object.create(null) }, 'url', 'webhookSink url must be an absolute URL, got an object'],
     [
       { url: 'http://x', retries: 2n },
       'retries',
@@ -200,7 +200,7 @@ describe('webhookSink options of any type', () => {
     [
       { url: 'http://x', backoff: { factor: Symbol('f') } },
       'backoff.factor',
-      'webhookSink backoff.factor must be >= 1, got symbol',
+      'webhookSink backoff.factor must be >= 1, got a symbol',
     ],
   ])('refuses %o with MX_INVALID_OPTION naming the option', (options, option, message) => {
     const error = thrown(() => webhookSink(options as never))

@@ -1,7 +1,7 @@
+import { describeValue } from '@mx/kernel'
 import { createCache } from './cache'
 import { InvalidOptionError } from './errors'
 import type { Cache, Tier } from './types'
-import { describe } from './util'
 
 /**
  * What the Keyv store and the unstorage driver work on: the cache they are given (its owner
@@ -19,7 +19,7 @@ export function checkSource(feature: string, source: unknown): 'cache' | 'tier' 
   if (typeof candidate?.deleteTags === 'function') return 'tier'
   throw new InvalidOptionError(
     'cache',
-    `${feature} needs a cache (createCache()) or a tier, got ${describe(source)}`,
+    `${feature} needs a cache (createCache()) or a tier, got ${describeValue(source)}`,
   )
 }
 
@@ -29,7 +29,7 @@ export function checkOptions(feature: string, options: unknown): void {
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {
     throw new InvalidOptionError(
       'options',
-      `${feature} options must be an object, got ${describe(options)}`,
+      `${feature} options must be an object, got ${describeValue(options)}`,
     )
   }
 }

@@ -1,3 +1,4 @@
+import { describeValue } from '@mx/kernel'
 import { CacheCore } from './core'
 import { CacheClosedError, InvalidOptionError } from './errors'
 import { type FlightPlan, fly } from './flight'
@@ -13,7 +14,7 @@ import type {
   TierEntry,
   WrapOptions,
 } from './types'
-import { checkNumber, describe } from './util'
+import { checkNumber } from './util'
 
 const NUL = '\u0000'
 const ESCAPE = '\u0000\u0000'
@@ -34,7 +35,7 @@ export function createCache(options: CacheOptions = {}): Cache {
 }
 
 function keyError(key: unknown): InvalidOptionError {
-  return new InvalidOptionError('key', `key must be a string, got ${describe(key)}`)
+  return new InvalidOptionError('key', `key must be a string, got ${describeValue(key)}`)
 }
 
 function checkKey(key: unknown): asserts key is string {
@@ -45,7 +46,7 @@ function checkStrings(option: string, value: unknown): void {
   if (!Array.isArray(value) || value.some((item) => typeof item !== 'string')) {
     throw new InvalidOptionError(
       option,
-      `${option} must be an array of strings, got ${describe(value)}`,
+      `${option} must be an array of strings, got ${describeValue(value)}`,
     )
   }
 }
@@ -53,7 +54,10 @@ function checkStrings(option: string, value: unknown): void {
 function checkSetOptions(options: SetOptions | undefined): void {
   if (options === undefined) return
   if (options === null || typeof options !== 'object') {
-    throw new InvalidOptionError('options', `options must be an object, got ${describe(options)}`)
+    throw new InvalidOptionError(
+      'options',
+      `options must be an object, got ${describeValue(options)}`,
+    )
   }
   checkNumber('ttl', options.ttl, { exclusiveMin: true })
   checkNumber('grace', options.grace)
@@ -67,7 +71,7 @@ function checkTarget(target: unknown): void {
   if (target === null || typeof target !== 'object') {
     throw new InvalidOptionError(
       'target',
-      `invalidate() needs one of { keys }, { tags }, { pattern }, { dependsOn }, got ${describe(target)}`,
+      `invalidate() needs one of { keys }, { tags }, { pattern }, { dependsOn }, got ${describeValue(target)}`,
     )
   }
   const { keys, tags, dependsOn } = target as Record<string, unknown>
@@ -229,7 +233,7 @@ function view(core: CacheCore, defaults: ResolvedOptions, path: string): Cache {
     getMany<T>(keys: string[]) {
       if (!Array.isArray(keys)) {
         return Promise.reject(
-          new InvalidOptionError('keys', `keys must be an array, got ${describe(keys)}`),
+          new InvalidOptionError('keys', `keys must be an array, got ${describeValue(keys)}`),
         )
       }
       return Promise.all(keys.map((key) => cache.get<T>(key)))
@@ -239,7 +243,7 @@ function view(core: CacheCore, defaults: ResolvedOptions, path: string): Cache {
       if (!Array.isArray(entries) || entries.some((e) => e === null || typeof e !== 'object')) {
         throw new InvalidOptionError(
           'entries',
-          `entries must be an array of { key, value } objects, got ${describe(entries)}`,
+          `entries must be an array of { key, value } objects, got ${describeValue(entries)}`,
         )
       }
       assertOpen()
@@ -265,7 +269,7 @@ function view(core: CacheCore, defaults: ResolvedOptions, path: string): Cache {
         if (typeof target.pattern !== 'string') {
           throw new InvalidOptionError(
             'pattern',
-            `pattern must be a string, got ${describe(target.pattern)}`,
+            `pattern must be a string, got ${describeValue(target.pattern)}`,
           )
         }
         await core.invalidate({ op: 'pattern', prefix, glob: target.pattern })

@@ -1,7 +1,8 @@
+import { describeValue } from '@mx/kernel'
 import { InvalidOptionError } from './errors'
 import { memoryTier } from './tiers/memory'
 import type { CacheOptions, Tier } from './types'
-import { checkNumber, describe } from './util'
+import { checkNumber } from './util'
 
 const NAMESPACE = /^[A-Za-z0-9_-]+$/
 const TIER_METHODS = [
@@ -31,7 +32,7 @@ export function checkNamespace(option: string, name: unknown): asserts name is s
   if (typeof name !== 'string' || !NAMESPACE.test(name)) {
     throw new InvalidOptionError(
       option,
-      `${option} must contain only letters, digits, "_" and "-", got ${describe(name)}`,
+      `${option} must contain only letters, digits, "_" and "-", got ${describeValue(name)}`,
     )
   }
 }
@@ -48,7 +49,10 @@ function checkFunctions(option: string, value: unknown, methods: readonly string
 /** Validates `createCache` options up front and fills in defaults. */
 export function resolveOptions(options: CacheOptions): ResolvedOptions {
   if (options === null || typeof options !== 'object') {
-    throw new InvalidOptionError('options', `options must be an object, got ${describe(options)}`)
+    throw new InvalidOptionError(
+      'options',
+      `options must be an object, got ${describeValue(options)}`,
+    )
   }
   if (options.namespace !== undefined) checkNamespace('namespace', options.namespace)
   if (options.tiers !== undefined) {
@@ -83,7 +87,7 @@ export function resolveOptions(options: CacheOptions): ResolvedOptions {
     if (typeof jitter !== 'number' || !(jitter >= 0 && jitter < 1)) {
       throw new InvalidOptionError(
         'jitter',
-        `jitter must be a number >= 0 and < 1, got ${describe(jitter)}`,
+        `jitter must be a number >= 0 and < 1, got ${describeValue(jitter)}`,
       )
     }
   }

@@ -1,3 +1,4 @@
+import { describeValue } from '@mx/kernel'
 import { InvalidOptionError } from './errors'
 import type { Clock } from './types'
 
@@ -91,7 +92,7 @@ export function checkNumber(
     const upper = max === Number.POSITIVE_INFINITY ? '' : ` and <= ${max}`
     throw new InvalidOptionError(
       option,
-      `${option} must be ${kind} ${range}${upper}, got ${describe(value)}`,
+      `${option} must be ${kind} ${range}${upper}, got ${describeValue(value)}`,
     )
   }
 }
@@ -104,27 +105,25 @@ export function checkTierOptions(tier: string, options: unknown): void {
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {
     throw new InvalidOptionError(
       'options',
-      `${tier}() options must be an object, got ${describe(options)}`,
+      `${tier}() options must be an object, got ${describeValue(options)}`,
     )
   }
   const { clock, sizeOf, name } = options as Record<string, unknown>
   if (clock !== undefined && typeof (clock as Record<string, unknown> | null)?.now !== 'function') {
-    throw new InvalidOptionError('clock', `clock must have a now() method, got ${describe(clock)}`)
+    throw new InvalidOptionError(
+      'clock',
+      `clock must have a now() method, got ${describeValue(clock)}`,
+    )
   }
   if (sizeOf !== undefined && typeof sizeOf !== 'function') {
-    throw new InvalidOptionError('sizeOf', `sizeOf must be a function, got ${describe(sizeOf)}`)
+    throw new InvalidOptionError(
+      'sizeOf',
+      `sizeOf must be a function, got ${describeValue(sizeOf)}`,
+    )
   }
   if (name !== undefined && typeof name !== 'string') {
-    throw new InvalidOptionError('name', `name must be a string, got ${describe(name)}`)
+    throw new InvalidOptionError('name', `name must be a string, got ${describeValue(name)}`)
   }
-}
-
-/** How a bad option value is shown in messages. */
-export function describe(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value)
-  if (typeof value === 'bigint') return `${value}n`
-  if (value === null || typeof value !== 'object') return String(value)
-  return Array.isArray(value) ? 'an array' : 'an object'
 }
 
 /** Resolves `promise`, or rejects with `onTimeout()` after `ms`; the timer never keeps the process alive. */

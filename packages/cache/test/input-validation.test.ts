@@ -15,7 +15,7 @@ describe('memoryTier options of any type', () => {
     [{ clock: '' }, 'clock', 'clock must have a now() method, got ""'],
     [{ clock: Object.create(null) }, 'clock', 'clock must have a now() method, got an object'],
     [{ sizeOf: 8 }, 'sizeOf', 'sizeOf must be a function, got 8'],
-    [{ name: Symbol('n') }, 'name', 'name must be a string, got Symbol(n)'],
+    [{ name: Symbol('n') }, 'name', 'name must be a string, got a symbol'],
     [{ maxEntries: 10n }, 'maxEntries', 'maxEntries must be an integer >= 1, got 10n'],
   ])('refuses %o with MX_INVALID_OPTION naming the option', (options, option, message) => {
     expectInvalid(
@@ -36,7 +36,7 @@ describe('cache.set() options of any type', () => {
     [{ tags: 'a' }, 'tags', 'tags must be an array of strings, got "a"'],
     [{ tags: ['a', 1] }, 'tags', 'tags must be an array of strings, got an array'],
     [{ dependsOn: 7 }, 'dependsOn', 'dependsOn must be an array of strings, got 7'],
-    [{ ttl: Symbol('t') }, 'ttl', 'ttl must be a number > 0, got Symbol(t)'],
+    [{ ttl: Symbol('t') }, 'ttl', 'ttl must be a number > 0, got a symbol'],
   ])('refuses %o and stores nothing', async (options, option, message) => {
     expectInvalid(await rejected(() => cache.set('k', 1, options as never)), option, message)
     expect(await cache.get('k')).toBeUndefined()

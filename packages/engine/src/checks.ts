@@ -1,13 +1,16 @@
+import { describeValue } from '@mx/kernel'
 // The option checkers every part of the engine's option validation shares: each throws
 // InvalidOptionError naming the option (its full path, e.g. `workers.maxQueue`).
 import { InvalidOptionError } from './errors'
-import { describe } from './extractor'
 
 /** Undefined, or an integer > 0. */
 export function positiveInteger(name: string, value: unknown): void {
   if (value === undefined) return
   if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
-    throw new InvalidOptionError(name, `${name} must be a positive integer, got ${describe(value)}`)
+    throw new InvalidOptionError(
+      name,
+      `${name} must be a positive integer, got ${describeValue(value)}`,
+    )
   }
 }
 
@@ -18,7 +21,7 @@ export function positiveNumber(name: string, value: unknown, allowZero = false):
     typeof value === 'number' && !Number.isNaN(value) && (allowZero ? value >= 0 : value > 0)
   if (!ok) {
     const what = allowZero ? 'a number ≥ 0' : 'a positive number'
-    throw new InvalidOptionError(name, `${name} must be ${what}, got ${describe(value)}`)
+    throw new InvalidOptionError(name, `${name} must be ${what}, got ${describeValue(value)}`)
   }
 }
 
@@ -28,7 +31,7 @@ export function positiveMs(option: string, value: unknown): void {
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
     throw new InvalidOptionError(
       option,
-      `${option} must be a positive number of ms, got ${describe(value)}`,
+      `${option} must be a positive number of ms, got ${describeValue(value)}`,
     )
   }
 }
@@ -37,7 +40,10 @@ export function positiveMs(option: string, value: unknown): void {
 export function nonEmptyString(name: string, value: unknown): void {
   if (value === undefined) return
   if (typeof value !== 'string' || value === '') {
-    throw new InvalidOptionError(name, `${name} must be a non-empty string, got ${describe(value)}`)
+    throw new InvalidOptionError(
+      name,
+      `${name} must be a non-empty string, got ${describeValue(value)}`,
+    )
   }
 }
 
@@ -54,7 +60,7 @@ export function checkRedisUrl(option: string, value: unknown): void {
   if (!ok) {
     throw new InvalidOptionError(
       option,
-      `${option} must be a redis:// or rediss:// URL, got ${describe(value)}`,
+      `${option} must be a redis:// or rediss:// URL, got ${describeValue(value)}`,
     )
   }
 }

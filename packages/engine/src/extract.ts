@@ -1,3 +1,4 @@
+import { describeValue } from '@mx/kernel'
 import type {
   ExtractFailure,
   Extractor,
@@ -17,7 +18,7 @@ import type { EngineContext } from './context'
 import { extractInWorkers, runsWhole } from './document-task'
 import { type ElementsOutcome, resolveElements } from './elements'
 import { ExtractError, ExtractTimeoutError, InputError, ParseError } from './errors'
-import { checkElements, describe } from './extractor'
+import { checkElements } from './extractor'
 import { documentKey } from './keys'
 import { type DocumentTrace, traceOf } from './logging/trace'
 import { failureInfo } from './resilience/codes'
@@ -30,18 +31,18 @@ function messageOf(error: unknown): string {
 
 function checkInput(doc: unknown): InputError | undefined {
   if (typeof doc !== 'object' || doc === null)
-    return new InputError('', `a document must be an object, got ${describe(doc)}`)
+    return new InputError('', `a document must be an object, got ${describeValue(doc)}`)
   const { id, content } = doc as Partial<SourceDocument>
   if (typeof id !== 'string' || id === '') {
     return new InputError(
       typeof id === 'string' ? id : '',
-      `document id must be a non-empty string, got ${describe(id)}`,
+      `document id must be a non-empty string, got ${describeValue(id)}`,
     )
   }
   if (typeof content !== 'string' && !(content instanceof Uint8Array)) {
     return new InputError(
       id,
-      `document ${id}: content must be a string or a Uint8Array, got ${describe(content)}`,
+      `document ${id}: content must be a string or a Uint8Array, got ${describeValue(content)}`,
     )
   }
   return undefined

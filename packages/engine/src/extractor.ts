@@ -1,5 +1,6 @@
 import { isAbsolute, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
+import { describeValue } from '@mx/kernel'
 import type { Extractor, ExtractorElement } from './api'
 import { InvalidOptionError, ParseError } from './errors'
 
@@ -19,7 +20,7 @@ export function checkExtractor(value: unknown, path: string): Extractor {
   if (typeof value !== 'object' || value === null) {
     throw new InvalidOptionError(
       path,
-      `${path} must be an extractor object, got ${describe(value)}`,
+      `${path} must be an extractor object, got ${describeValue(value)}`,
     )
   }
   const candidate = value as Record<string, unknown>
@@ -28,7 +29,7 @@ export function checkExtractor(value: unknown, path: string): Extractor {
     if (typeof v !== 'string' || v === '') {
       throw new InvalidOptionError(
         `${path}.${field}`,
-        `${path}.${field} must be a non-empty string, got ${describe(v)}`,
+        `${path}.${field} must be a non-empty string, got ${describeValue(v)}`,
       )
     }
   }
@@ -36,14 +37,14 @@ export function checkExtractor(value: unknown, path: string): Extractor {
     if (typeof candidate[field] !== 'function') {
       throw new InvalidOptionError(
         `${path}.${field}`,
-        `${path}.${field} must be a function, got ${describe(candidate[field])}`,
+        `${path}.${field} must be a function, got ${describeValue(candidate[field])}`,
       )
     }
   }
   if (candidate.relate !== undefined && typeof candidate.relate !== 'function') {
     throw new InvalidOptionError(
       `${path}.relate`,
-      `${path}.relate must be a function when given, got ${describe(candidate.relate)}`,
+      `${path}.relate must be a function when given, got ${describeValue(candidate.relate)}`,
     )
   }
   return candidate as unknown as Extractor
@@ -88,19 +89,13 @@ export async function loadExtractor(href: string): Promise<Extractor> {
   return extractorFromModule(exports, href)
 }
 
-export function describe(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value)
-  if (typeof value === 'function') return 'a function'
-  if (value === null) return 'null'
-  if (Array.isArray(value)) return 'an array'
-  if (typeof value === 'object') return 'an object'
-  return String(value)
-}
-
 /** Checks what `parse` returned: an array of elements with string ids, no id twice. */
 export function checkElements(docId: string, elements: unknown): ExtractorElement[] {
   if (!Array.isArray(elements)) {
-    throw new ParseError(docId, `parse must return an array of elements, got ${describe(elements)}`)
+    throw new ParseError(
+      docId,
+      `parse must return an array of elements, got ${describeValue(elements)}`,
+    )
   }
   const seen = new Set<string>()
   for (const element of elements) {
@@ -108,7 +103,7 @@ export function checkElements(docId: string, elements: unknown): ExtractorElemen
     if (typeof id !== 'string') {
       throw new ParseError(
         docId,
-        `parse returned an element without a string id: ${describe(element)}`,
+        `parse returned an element without a string id: ${describeValue(element)}`,
       )
     }
     if (seen.has(id)) throw new ParseError(docId, `parse returned the element id ${id} twice`)

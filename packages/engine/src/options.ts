@@ -1,7 +1,7 @@
+import { describeValue } from '@mx/kernel'
 import type { EngineOptions, LevelName } from './api'
 import { checkRedisUrl, nonEmptyString, positiveInteger, positiveNumber } from './checks'
 import { InvalidOptionError } from './errors'
-import { describe } from './extractor'
 import { levelNames } from './levels'
 import { checkLogger } from './logging/logger'
 import { checkExtractorOption, checkResilience } from './resilience/options'
@@ -35,7 +35,7 @@ function checkSlot(name: SlotName, value: unknown): void {
   const shape = `${name} must be true, false or ${slot}`
   if (typeof value !== 'object' || value === null || (tunable && Array.isArray(value))) {
     const forms = tunable ? `true, false, a settings object or ${slot}` : `true, false or ${slot}`
-    throw new InvalidOptionError(name, `${name} must be ${forms}, got ${describe(value)}`)
+    throw new InvalidOptionError(name, `${name} must be ${forms}, got ${describeValue(value)}`)
   }
   const missing = methods.filter((m) => typeof (value as Record<string, unknown>)[m] !== 'function')
   if (missing.length > 0) throw new InvalidOptionError(name, `${shape}; missing ${list(missing)}`)
@@ -46,7 +46,7 @@ export function checkOptions(options: EngineOptions): { level: LevelName } {
   if (typeof options !== 'object' || options === null) {
     throw new InvalidOptionError(
       'options',
-      `createEngine expects an options object, got ${describe(options)}`,
+      `createEngine expects an options object, got ${describeValue(options)}`,
     )
   }
   // One extractor, or a fallback chain whose entries are named extractor[0], extractor[1], ...
@@ -55,7 +55,7 @@ export function checkOptions(options: EngineOptions): { level: LevelName } {
   if (!levelNames.includes(level)) {
     throw new InvalidOptionError(
       'level',
-      `level must be one of ${levelNames.join(', ')}, got ${describe(level)}`,
+      `level must be one of ${levelNames.join(', ')}, got ${describeValue(level)}`,
     )
   }
   for (const name of Object.keys(slotMethods) as SlotName[]) checkSlot(name, options[name])
@@ -69,7 +69,7 @@ export function checkOptions(options: EngineOptions): { level: LevelName } {
   if (options.redisPrefix !== undefined && typeof options.redisPrefix !== 'string') {
     throw new InvalidOptionError(
       'redisPrefix',
-      `redisPrefix must be a string, got ${describe(options.redisPrefix)}`,
+      `redisPrefix must be a string, got ${describeValue(options.redisPrefix)}`,
     )
   }
   if (options.redis !== undefined) checkRedisUrl('redis', options.redis)
@@ -80,7 +80,7 @@ export function checkOptions(options: EngineOptions): { level: LevelName } {
     if (alpha !== undefined && !(typeof alpha === 'number' && alpha > 0 && alpha <= 1)) {
       throw new InvalidOptionError(
         'cost.alpha',
-        `cost.alpha must be in (0, 1], got ${describe(alpha)}`,
+        `cost.alpha must be in (0, 1], got ${describeValue(alpha)}`,
       )
     }
   }

@@ -5,11 +5,11 @@
  */
 import { join } from 'node:path'
 import { type Rule, type Sink, validateRules } from '@mx/alerts'
+import { describeValue } from '@mx/kernel'
 import { parseSize } from '@mx/memory'
 import type { EngineOptions } from './api'
 import { checkRedisUrl, nonEmptyString, positiveInteger, positiveMs } from './checks'
 import { InvalidOptionError } from './errors'
-import { describe } from './extractor'
 
 /** An alert sink of `@mx/alerts` (`callbackSink`, `consoleSink`, `webhookSink`, your own `{ name, send }`). */
 export type AlertSink = Sink
@@ -141,14 +141,14 @@ function checkCache(options: EngineOptions, cache: Settings): void {
     if (settings.prefix !== undefined && typeof settings.prefix !== 'string') {
       throw new InvalidOptionError(
         'cache.redis.prefix',
-        `cache.redis.prefix must be a string, got ${describe(settings.prefix)}`,
+        `cache.redis.prefix must be a string, got ${describeValue(settings.prefix)}`,
       )
     }
     conflict('cache.redis.prefix', settings.prefix, 'redisPrefix', options.redisPrefix)
   } else if (redis !== undefined && typeof redis !== 'string') {
     throw new InvalidOptionError(
       'cache.redis',
-      `cache.redis must be a redis:// URL or { url, prefix }, got ${describe(redis)}`,
+      `cache.redis must be a redis:// URL or { url, prefix }, got ${describeValue(redis)}`,
     )
   } else if (redis !== undefined) checkRedisUrl('cache.redis', redis)
   conflict('cache.redis', redis, 'redis', options.redis)
@@ -156,7 +156,7 @@ function checkCache(options: EngineOptions, cache: Settings): void {
   if (clock !== undefined && typeof clock?.now !== 'function') {
     throw new InvalidOptionError(
       'cache.clock',
-      `cache.clock must be an object with a now() method, got ${describe(clock)}`,
+      `cache.clock must be an object with a now() method, got ${describeValue(clock)}`,
     )
   }
 }
@@ -169,7 +169,7 @@ function checkMemory(memory: Settings): void {
   } catch (error) {
     throw new InvalidOptionError(
       'memory.budget',
-      `memory.budget must be a positive number of bytes or a size such as '512mb' or '2gb', got ${describe(memory.budget)}`,
+      `memory.budget must be a positive number of bytes or a size such as '512mb' or '2gb', got ${describeValue(memory.budget)}`,
       { cause: error },
     )
   }
@@ -180,7 +180,7 @@ function checkSinks(sinks: unknown): void {
   if (!Array.isArray(sinks)) {
     throw new InvalidOptionError(
       'alerts.sinks',
-      `alerts.sinks must be an array of sinks, got ${describe(sinks)}`,
+      `alerts.sinks must be an array of sinks, got ${describeValue(sinks)}`,
     )
   }
   sinks.forEach((sink: unknown, i) => {
@@ -194,7 +194,7 @@ function checkSinks(sinks: unknown): void {
     if (!ok) {
       throw new InvalidOptionError(
         `alerts.sinks[${i}]`,
-        `alerts.sinks[${i}] must be a sink: an object with a non-empty name and a send() method, got ${describe(sink)}`,
+        `alerts.sinks[${i}] must be a sink: an object with a non-empty name and a send() method, got ${describeValue(sink)}`,
       )
     }
   })
@@ -212,14 +212,17 @@ function checkRules(rules: unknown): void {
   if (!Array.isArray(rules)) {
     throw new InvalidOptionError(
       'alerts.rules',
-      `alerts.rules must be an array of rules, got ${describe(rules)}`,
+      `alerts.rules must be an array of rules, got ${describeValue(rules)}`,
     )
   }
   const seen = new Set<unknown>()
   rules.forEach((rule: unknown, i) => {
     const path = `alerts.rules[${i}]`
     if (typeof rule !== 'object' || rule === null || Array.isArray(rule)) {
-      throw new InvalidOptionError(path, `${path} must be a rule object, got ${describe(rule)}`)
+      throw new InvalidOptionError(
+        path,
+        `${path} must be a rule object, got ${describeValue(rule)}`,
+      )
     }
     try {
       validateRules([rule as Rule])

@@ -1,4 +1,4 @@
-import { MxError, type MxErrorOptions } from '@mx/kernel'
+import { describeValue, MxError, type MxErrorOptions } from '@mx/kernel'
 
 // The base class, its brand and the option error are the kernel's (tooling/kernel), inlined at
 // build time: `instanceof MxError` and `isMxError()` hold for the errors of every mx package.
@@ -31,7 +31,7 @@ export class MissingIdError extends MxError {
   constructor(index: number, got: unknown) {
     super(
       'MX_MISSING_ID',
-      `element at index ${index} needs a non-empty string id, got ${describe(got)}`,
+      `element at index ${index} needs a non-empty string id, got ${describeValue(got)}`,
       { context: { index } },
     )
     this.index = index
@@ -98,18 +98,6 @@ export class UnknownNodeError extends MxError {
   }
 }
 
-/** Prints a bad value for a message; never throws (Symbols, BigInts, null-prototype objects). */
-export function describe(value: unknown): string {
-  if (value === undefined) return 'undefined'
-  if (typeof value === 'string') {
-    return JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}…` : value)
-  }
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value)
-  if (typeof value === 'bigint') return `${value}n`
-  if (Array.isArray(value)) return 'an array'
-  return typeof value === 'object' ? (value === null ? 'null' : 'an object') : typeof value
-}
-
 /**
  * A batch hook (`spec.elements`) returned something other than one result per element it was
  * given (`MX_BATCH_RESULT`): not an array, or an array of the wrong length.
@@ -123,7 +111,7 @@ export class BatchResultError extends MxError {
     super(
       'MX_BATCH_RESULT',
       received === null
-        ? `spec.elements must return an array of ${expected} results, got ${describe(value)}`
+        ? `spec.elements must return an array of ${expected} results, got ${describeValue(value)}`
         : `spec.elements must return ${expected} results (one per dirty element, in order), got ${received}`,
       { context: { expected, received } },
     )

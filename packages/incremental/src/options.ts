@@ -1,7 +1,11 @@
-import { describe, InvalidOptionError } from './errors'
+import { describeValue } from '@mx/kernel'
+import { InvalidOptionError } from './errors'
 
 function invalid(option: string, expected: string, value: unknown): InvalidOptionError {
-  return new InvalidOptionError(option, `${option} must be ${expected}, got ${describe(value)}`)
+  return new InvalidOptionError(
+    option,
+    `${option} must be ${expected}, got ${describeValue(value)}`,
+  )
 }
 
 /** Throws unless `value` is an options object (`undefined` passes when `optional`). */

@@ -39,7 +39,7 @@ describe('diffElements arguments of any type', () => {
 
   it('names an id of any type in MissingIdError without throwing a TypeError', () => {
     for (const [id, shown] of [
-      [Symbol('s'), 'symbol'],
+      [Symbol('s'), 'a symbol'],
       [10n, '10n'],
       [7, '7'],
       [Object.create(null), 'an object'],
@@ -72,7 +72,7 @@ describe('createTracker options of any type', () => {
     [
       { maxCachedDocuments: Symbol('x') },
       'maxCachedDocuments',
-      'maxCachedDocuments must be an integer >= 0, got symbol',
+      'maxCachedDocuments must be an integer >= 0, got a symbol',
     ],
     [
       { maxCachedDocuments: Object.create(null) },

@@ -1,5 +1,6 @@
 import { totalmem } from 'node:os'
 import { getHeapStatistics } from 'node:v8'
+import { describeValue } from '@mx/kernel'
 import { pressureChannel } from './channels'
 import { systemClock } from './clock'
 import { TypedEmitter } from './emitter'
@@ -17,14 +18,7 @@ import type {
   PressureLevel,
   PressureSource,
 } from './types'
-import {
-  describe,
-  parseDuration,
-  parseSize,
-  requireClock,
-  requireOptions,
-  requireRatio,
-} from './units'
+import { parseDuration, parseSize, requireClock, requireOptions, requireRatio } from './units'
 
 const RANK: Record<PressureLevel, number> = { normal: 0, moderate: 1, critical: 2 }
 const BY_RANK: PressureLevel[] = ['normal', 'moderate', 'critical']
@@ -242,7 +236,7 @@ export function createMemoryMonitor(options: MemoryMonitorOptions = {}): MemoryM
       if (level !== 'moderate' && level !== 'critical') {
         throw new InvalidOptionError(
           'level',
-          `level must be 'moderate' or 'critical', got ${describe(level)}`,
+          `level must be 'moderate' or 'critical', got ${describeValue(level)}`,
         )
       }
       if (typeof handler !== 'function') {
@@ -253,7 +247,7 @@ export function createMemoryMonitor(options: MemoryMonitorOptions = {}): MemoryM
       if (typeof priority !== 'number' || !Number.isFinite(priority)) {
         throw new InvalidOptionError(
           'priority',
-          `priority must be a finite number, got ${describe(priority)}`,
+          `priority must be a finite number, got ${describeValue(priority)}`,
         )
       }
       const registration: Registration = {

@@ -1,3 +1,4 @@
+import { describeValue } from '@mx/kernel'
 import { InvalidOptionError } from './errors'
 
 /** A byte count: a number of bytes or a string such as `'512mb'`, `'1gb'`, `'64 KiB'`. */
@@ -33,22 +34,12 @@ const DURATION_UNITS: Record<string, number> = {
 
 const PATTERN = /^\s*(\d+(?:\.\d+)?|\.\d+)\s*([a-z]*)\s*$/i
 
-/** Prints a bad option value for a message; never throws (Symbols, BigInts, null-prototype objects). */
-export function describe(value: unknown): string {
-  if (typeof value === 'string') return `'${value.length > 80 ? `${value.slice(0, 80)}…` : value}'`
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value)
-  if (value === null) return 'null'
-  if (typeof value === 'bigint') return `${value}n`
-  if (Array.isArray(value)) return 'an array'
-  return typeof value
-}
-
 /** Throws unless `value` is an options object (`what` names the call in the message). */
 export function requireOptions(value: unknown, what: string): void {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new InvalidOptionError(
       'options',
-      `${what} needs an options object, got ${describe(value)}`,
+      `${what} needs an options object, got ${describeValue(value)}`,
     )
   }
 }
@@ -65,7 +56,7 @@ export function requireClock(value: unknown, option = 'clock'): void {
   ) {
     throw new InvalidOptionError(
       option,
-      `${option} must be an object with now(), setTimeout() and clearTimeout() functions, got ${describe(value)}`,
+      `${option} must be an object with now(), setTimeout() and clearTimeout() functions, got ${describeValue(value)}`,
     )
   }
 }
@@ -82,7 +73,10 @@ export function signalError(value: unknown, option = 'signal'): InvalidOptionErr
   ) {
     return undefined
   }
-  return new InvalidOptionError(option, `${option} must be an AbortSignal, got ${describe(value)}`)
+  return new InvalidOptionError(
+    option,
+    `${option} must be an AbortSignal, got ${describeValue(value)}`,
+  )
 }
 
 /**
@@ -95,7 +89,7 @@ export function parseSize(value: unknown, option = 'size', allowZero = false): n
   if (bytes === undefined || !(bytes > 0 || (allowZero && bytes === 0))) {
     throw new InvalidOptionError(
       option,
-      `${option} must be a ${allowZero ? 'non-negative' : 'positive'} size in bytes or a string such as '512mb' or '1gb', got ${describe(value)}`,
+      `${option} must be a ${allowZero ? 'non-negative' : 'positive'} size in bytes or a string such as '512mb' or '1gb', got ${describeValue(value)}`,
     )
   }
   return Math.floor(bytes)
@@ -110,7 +104,7 @@ export function parseDuration(value: unknown, option = 'duration', allowZero = f
   if (ms === undefined || !(ms > 0 || (allowZero && ms === 0))) {
     throw new InvalidOptionError(
       option,
-      `${option} must be a ${allowZero ? 'non-negative' : 'positive'} duration in milliseconds or a string such as '500ms' or '5m', got ${describe(value)}`,
+      `${option} must be a ${allowZero ? 'non-negative' : 'positive'} duration in milliseconds or a string such as '500ms' or '5m', got ${describeValue(value)}`,
     )
   }
   return ms
@@ -130,7 +124,10 @@ function toNumber(value: unknown, units: Record<string, number>): number | undef
 /** Throws unless `value` is a function. */
 export function requireFunction(value: unknown, option: string): void {
   if (typeof value !== 'function') {
-    throw new InvalidOptionError(option, `${option} must be a function, got ${describe(value)}`)
+    throw new InvalidOptionError(
+      option,
+      `${option} must be a function, got ${describeValue(value)}`,
+    )
   }
 }
 
@@ -147,7 +144,7 @@ export function requireInteger(
     (Number.isInteger(value) || (allowInfinity && value === Number.POSITIVE_INFINITY))
   if (!ok) {
     const kind = min > 0 ? 'a positive integer' : 'a non-negative integer'
-    throw new InvalidOptionError(option, `${option} must be ${kind}, got ${describe(value)}`)
+    throw new InvalidOptionError(option, `${option} must be ${kind}, got ${describeValue(value)}`)
   }
   return value
 }
@@ -158,7 +155,7 @@ export function requireRatio(value: unknown, option: string, allowZero = false):
   if (!ok) {
     throw new InvalidOptionError(
       option,
-      `${option} must be a ratio ${allowZero ? 'from 0' : 'above 0'} and below 1, got ${describe(value)}`,
+      `${option} must be a ratio ${allowZero ? 'from 0' : 'above 0'} and below 1, got ${describeValue(value)}`,
     )
   }
   return value

@@ -28,11 +28,11 @@ describe('createMemoryMonitor options of any type', () => {
   })
 
   it.each([
-    [{ clock: '' }, 'clock', `${CLOCK}, got ''`],
-    [{ clock: { now: () => 0 } }, 'clock', `${CLOCK}, got object`],
-    [{ clock: Symbol('c') }, 'clock', `${CLOCK}, got symbol`],
+    [{ clock: '' }, 'clock', `${CLOCK}, got ""`],
+    [{ clock: { now: () => 0 } }, 'clock', `${CLOCK}, got an object`],
+    [{ clock: Symbol('c') }, 'clock', `${CLOCK}, got a symbol`],
     [{ budget: 10n }, 'budget', expect.stringMatching(/^budget must be .* got 10n$/)],
-    [{ interval: Object.create(null) }, 'interval', expect.stringMatching(/got object$/)],
+    [{ interval: Object.create(null) }, 'interval', expect.stringMatching(/got an object$/)],
   ])('refuses %o with MX_INVALID_OPTION naming the option', (options, option, message) => {
     expectInvalid(
       thrown(() => createMemoryMonitor({ autoStart: false, ...options } as never)),
@@ -62,7 +62,7 @@ describe('createMemoryMonitor options of any type', () => {
     expectInvalid(
       thrown(() => monitor.onPressure('moderate', () => {}, { priority: Symbol('p') as never })),
       'priority',
-      'priority must be a finite number, got symbol',
+      'priority must be a finite number, got a symbol',
     )
     expectInvalid(
       thrown(() => monitor.onPressure('moderate', () => {}, null as never)),
@@ -82,7 +82,7 @@ describe('sibling factories with options of any type', () => {
     expectInvalid(
       thrown(() => lazy(() => 1, { clock: {} as never })),
       'clock',
-      `${CLOCK}, got object`,
+      `${CLOCK}, got an object`,
     )
   })
 
@@ -97,7 +97,7 @@ describe('sibling factories with options of any type', () => {
     expectInvalid(
       thrown(() => createResourcePool({ create: () => ({}), clock: 'now' as never })),
       'clock',
-      `${CLOCK}, got 'now'`,
+      `${CLOCK}, got "now"`,
     )
   })
 
@@ -105,7 +105,7 @@ describe('sibling factories with options of any type', () => {
     const pool = createResourcePool({ create: () => ({}), max: 1 })
     const held = await pool.acquire()
     const error = await pool.acquire({ signal: 'stop' as never }).catch((e: unknown) => e)
-    expectInvalid(error, 'signal', `signal must be an AbortSignal, got 'stop'`)
+    expectInvalid(error, 'signal', `signal must be an AbortSignal, got "stop"`)
     expect(pool.stats().waiting).toBe(0)
     pool.release(held)
     await pool.drain()

@@ -89,9 +89,9 @@ describe('lazy', () => {
   })
 
   it('validates its arguments with exact messages', () => {
-    expect(() => lazy('model' as never)).toThrow("load must be a function, got 'model'")
+    expect(() => lazy('model' as never)).toThrow('load must be a function, got "model"')
     expect(() => lazy(() => 1, { idleTtl: '5 fortnights' })).toThrow(
-      "idleTtl must be a positive duration in milliseconds or a string such as '500ms' or '5m', got '5 fortnights'",
+      "idleTtl must be a positive duration in milliseconds or a string such as '500ms' or '5m', got \"5 fortnights\"",
     )
   })
 })

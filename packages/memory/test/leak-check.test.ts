@@ -100,6 +100,6 @@ describe('leakCheck', () => {
     await expect(leakCheck(() => {}, { iterations: 2 })).rejects.toThrow(
       'iterations must be a positive integer, got 2',
     )
-    await expect(leakCheck('nope' as never)).rejects.toThrow("fn must be a function, got 'nope'")
+    await expect(leakCheck('nope' as never)).rejects.toThrow('fn must be a function, got "nope"')
   })
 })

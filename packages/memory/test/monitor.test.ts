@@ -226,7 +226,7 @@ describe('createMemoryMonitor', () => {
 
   it('validates its options with exact messages', () => {
     expect(() => createMemoryMonitor({ budget: '1 potato' })).toThrow(
-      "budget must be a positive size in bytes or a string such as '512mb' or '1gb', got '1 potato'",
+      "budget must be a positive size in bytes or a string such as '512mb' or '1gb', got \"1 potato\"",
     )
     expect(() => createMemoryMonitor({ interval: 0 })).toThrow(
       "interval must be a positive duration in milliseconds or a string such as '500ms' or '5m', got 0",

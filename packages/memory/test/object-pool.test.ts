@@ -110,7 +110,7 @@ describe('createObjectPool', () => {
 
   it('validates its options with exact messages', () => {
     expect(() => createObjectPool({ create: 'nope' as never, max: 1 })).toThrow(
-      "create must be a function, got 'nope'",
+      'create must be a function, got "nope"',
     )
     expect(() => createObjectPool({ create: scratch, max: 0 })).toThrow(
       'max must be a positive integer, got 0',

@@ -16,17 +16,17 @@ describe('parseSize', () => {
     const cases: [unknown, string][] = [
       [
         'lots',
-        "budget must be a positive size in bytes or a string such as '512mb' or '1gb', got 'lots'",
+        "budget must be a positive size in bytes or a string such as '512mb' or '1gb', got \"lots\"",
       ],
       [
         '12 parsecs',
-        "budget must be a positive size in bytes or a string such as '512mb' or '1gb', got '12 parsecs'",
+        "budget must be a positive size in bytes or a string such as '512mb' or '1gb', got \"12 parsecs\"",
       ],
       [-1, "budget must be a positive size in bytes or a string such as '512mb' or '1gb', got -1"],
       [0, "budget must be a positive size in bytes or a string such as '512mb' or '1gb', got 0"],
       [
         '-5mb',
-        "budget must be a positive size in bytes or a string such as '512mb' or '1gb', got '-5mb'",
+        "budget must be a positive size in bytes or a string such as '512mb' or '1gb', got \"-5mb\"",
       ],
       [
         Number.NaN,
@@ -64,7 +64,7 @@ describe('parseDuration', () => {
 
   it('rejects bad durations with an exact message', () => {
     expect(() => parseDuration('soon', 'interval')).toThrow(
-      "interval must be a positive duration in milliseconds or a string such as '500ms' or '5m', got 'soon'",
+      "interval must be a positive duration in milliseconds or a string such as '500ms' or '5m', got \"soon\"",
     )
     expect(() => parseDuration(0, 'interval')).toThrow(
       "interval must be a positive duration in milliseconds or a string such as '500ms' or '5m', got 0",

@@ -1,4 +1,4 @@
-import { describeValue } from './describe'
+import { describeValue } from '@mx/kernel'
 import { InvalidValueError } from './errors'
 import type { DistributionStats, HistogramHandle } from './types'
 

@@ -1,4 +1,4 @@
-import { describeValue } from './describe'
+import { describeValue } from '@mx/kernel'
 import {
   InvalidLabelError,
   InvalidMetricNameError,

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks'
+import { describeValue } from '@mx/kernel'
 import EventEmitter from 'eventemitter3'
-import { describeValue } from './describe'
 import { InvalidOptionError } from './errors'
 import type { Histogram } from './histogram'
 import { type Counter, Registry } from './metrics'

@@ -16,16 +16,16 @@ describe('createProfiler options of any type', () => {
     [
       { intervalMs: Symbol('i') },
       'intervalMs',
-      'intervalMs must be a positive integer, got symbol',
+      'intervalMs must be a positive integer, got a symbol',
     ],
     [{ intervalMs: 10n }, 'intervalMs', 'intervalMs must be a positive integer, got 10n'],
     [
       { timelineSize: Object.create(null) },
       'timelineSize',
-      'timelineSize must be a positive integer, got object',
+      'timelineSize must be a positive integer, got an object',
     ],
     [{ prefix: 5 }, 'prefix', 'prefix must match [a-zA-Z_:][a-zA-Z0-9_:]*, got 5'],
-    [{ prefix: Symbol('p') }, 'prefix', 'prefix must match [a-zA-Z_:][a-zA-Z0-9_:]*, got symbol'],
+    [{ prefix: Symbol('p') }, 'prefix', 'prefix must match [a-zA-Z_:][a-zA-Z0-9_:]*, got a symbol'],
     [{ prefix: '1bad' }, 'prefix', 'prefix must match [a-zA-Z_:][a-zA-Z0-9_:]*, got "1bad"'],
   ])('refuses %o with MX_INVALID_OPTION naming the option', (options, option, message) => {
     const error = thrown(() => createProfiler(options as never))
@@ -42,7 +42,7 @@ describe('createProfiler options of any type', () => {
     expect(nullOptions.message).toBe('options must be an object, got null')
     const top = await rejected(() => p.heapProfile(() => 1, { top: Symbol('t') as never }))
     expect(top).toMatchObject({ code: 'MX_INVALID_OPTION', option: 'top' })
-    expect(top.message).toBe('top must be a positive integer, got symbol')
+    expect(top.message).toBe('top must be a positive integer, got a symbol')
     const fn = await rejected(() => p.cpuProfile('run' as never))
     expect(fn).toMatchObject({ option: 'fn', message: 'fn must be a function, got "run"' })
   })
@@ -66,8 +66,8 @@ describe('metric handles with values of any type', () => {
   it('names a metric name of any type in its message without throwing a TypeError', () => {
     const p = createProfiler()
     for (const [name, shown] of [
-      [Symbol('n'), 'symbol'],
-      [Object.create(null), 'object'],
+      [Symbol('n'), 'a symbol'],
+      [Object.create(null), 'an object'],
       [10n, '10n'],
     ] as const) {
       const error = thrown(() => p.counter(name as never))
@@ -79,7 +79,7 @@ describe('metric handles with values of any type', () => {
   it('refuses Symbol and BigInt values with MX_INVALID_VALUE', () => {
     const p = createProfiler()
     for (const value of [Symbol('v'), 10n]) {
-      const shown = typeof value === 'bigint' ? '10n' : 'symbol'
+      const shown = typeof value === 'bigint' ? '10n' : 'a symbol'
       expect(thrown(() => p.counter('c').inc(value as never))).toMatchObject({
         code: 'MX_INVALID_VALUE',
         message: `counter "c" increments by finite values ≥ 0, got ${shown}`,

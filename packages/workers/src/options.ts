@@ -1,4 +1,5 @@
 import { availableParallelism } from 'node:os'
+import { describeValue } from '@mx/kernel'
 import { InvalidOptionError } from './errors'
 import type { Clock, PoolOptions } from './types'
 
@@ -28,15 +29,6 @@ export interface ResolvedOptions {
  */
 export const DEFAULT_YOUNG_GENERATION_MB = 8
 
-/** Prints a bad option value for a message; never throws (Symbols, BigInts, null-prototype objects). */
-export function describe(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value)
-  if (typeof value === 'number' || typeof value === 'boolean' || value == null) return String(value)
-  if (typeof value === 'bigint') return `${value}n`
-  if (Array.isArray(value)) return 'an array'
-  return typeof value
-}
-
 function positiveInteger(
   option: string,
   value: unknown,
@@ -47,7 +39,7 @@ function positiveInteger(
   if (allowInfinity && value === Number.POSITIVE_INFINITY) return value
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
     const what = allowInfinity ? 'a positive integer or Infinity' : 'a positive integer'
-    throw new InvalidOptionError(option, `${option} must be ${what}, got ${describe(value)}`)
+    throw new InvalidOptionError(option, `${option} must be ${what}, got ${describeValue(value)}`)
   }
   return value
 }
@@ -67,7 +59,7 @@ function nonNegative(
   ) {
     throw new InvalidOptionError(
       option,
-      `${option} must be a non-negative number, got ${describe(value)}`,
+      `${option} must be a non-negative number, got ${describeValue(value)}`,
     )
   }
   return value
@@ -76,27 +68,33 @@ function nonNegative(
 function boolean(option: string, value: unknown, fallback: boolean): boolean {
   if (value === undefined) return fallback
   if (typeof value !== 'boolean')
-    throw new InvalidOptionError(option, `${option} must be true or false, got ${describe(value)}`)
+    throw new InvalidOptionError(
+      option,
+      `${option} must be true or false, got ${describeValue(value)}`,
+    )
   return value
 }
 
 /** Validates `createPool` options up front; every message names the option and the bad value. */
 export function resolveOptions(options: PoolOptions): ResolvedOptions {
   if (typeof options !== 'object' || options === null) {
-    throw new InvalidOptionError('options', `options must be an object, got ${describe(options)}`)
+    throw new InvalidOptionError(
+      'options',
+      `options must be an object, got ${describeValue(options)}`,
+    )
   }
   const { task } = options
   if (!(task instanceof URL) && (typeof task !== 'string' || task.length === 0)) {
     throw new InvalidOptionError(
       'task',
-      `task must be a URL or a non-empty path, got ${describe(task)}`,
+      `task must be a URL or a non-empty path, got ${describeValue(task)}`,
     )
   }
   const batch = options.batch ?? 'auto'
   if (batch !== 'auto' && batch !== false && (typeof batch !== 'object' || batch === null)) {
     throw new InvalidOptionError(
       'batch',
-      `batch must be 'auto', false or { maxItems, targetMs }, got ${describe(batch)}`,
+      `batch must be 'auto', false or { maxItems, targetMs }, got ${describeValue(batch)}`,
     )
   }
   const limits = typeof batch === 'object' ? batch : {}

@@ -1,5 +1,5 @@
+import { describeValue } from '@mx/kernel'
 import { InvalidOptionError } from './errors'
-import { describe } from './options'
 import type { MapOptions, RunOptions } from './types'
 
 const priorities: ReadonlySet<unknown> = new Set(['high', 'normal', 'low'])
@@ -14,7 +14,10 @@ function isSignal(value: unknown): value is AbortSignal {
 }
 
 function invalid(option: string, expected: string, value: unknown): InvalidOptionError {
-  return new InvalidOptionError(option, `${option} must be ${expected}, got ${describe(value)}`)
+  return new InvalidOptionError(
+    option,
+    `${option} must be ${expected}, got ${describeValue(value)}`,
+  )
 }
 
 /** The per-call options both `run()` and `map()` take; `undefined` when they are all valid. */

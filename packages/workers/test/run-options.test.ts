@@ -27,7 +27,7 @@ describe('pool.run() per-call options', () => {
     [
       { transfer: {} },
       'transfer',
-      'transfer must be a boolean or an array of transferable objects, got object',
+      'transfer must be a boolean or an array of transferable objects, got an object',
     ],
     [
       { transfer: 'yes' },
@@ -37,13 +37,13 @@ describe('pool.run() per-call options', () => {
     [
       { timeout: Object.create(null) },
       'timeout',
-      'timeout must be a non-negative number, got object',
+      'timeout must be a non-negative number, got an object',
     ],
     [{ timeout: -1 }, 'timeout', 'timeout must be a non-negative number, got -1'],
     [{ timeout: Number.NaN }, 'timeout', 'timeout must be a non-negative number, got NaN'],
     [{ timeout: 10n }, 'timeout', 'timeout must be a non-negative number, got 10n'],
-    [{ key: Symbol('k') }, 'key', 'key must be a string or a number, got symbol'],
-    [{ key: {} }, 'key', 'key must be a string or a number, got object'],
+    [{ key: Symbol('k') }, 'key', 'key must be a string or a number, got a symbol'],
+    [{ key: {} }, 'key', 'key must be a string or a number, got an object'],
     [{ signal: 'stop' }, 'signal', 'signal must be an AbortSignal, got "stop"'],
     [null, 'options', 'options must be an object, got null'],
   ])('rejects %o with MX_INVALID_OPTION naming the option', async (options, option, message) => {
@@ -87,7 +87,7 @@ describe('pool.map() options', () => {
     [{ maxInFlight: 0 }, 'maxInFlight', 'maxInFlight must be a positive integer, got 0'],
     [{ maxInFlight: '4' }, 'maxInFlight', 'maxInFlight must be a positive integer, got "4"'],
     [{ priority: 0 }, 'priority', `priority must be 'high', 'normal' or 'low', got 0`],
-    [{ timeout: Symbol('t') }, 'timeout', 'timeout must be a non-negative number, got symbol'],
+    [{ timeout: Symbol('t') }, 'timeout', 'timeout must be a non-negative number, got a symbol'],
     [{ transfer: [] }, 'transfer', 'transfer must be a boolean, got an array'],
     [{ key: 'k' }, 'key', 'key must be a function, got "k"'],
     [{ onProgress: true }, 'onProgress', 'onProgress must be a function, got true'],

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest'
-import { InvalidOptionError, isMxError, MxError } from '../src/index'
+import { describeValue, InvalidOptionError, isMxError, MxError } from '../src/index'
 
 /** What another package's inlined copy of the kernel is: the same source, evaluated again. */
 async function anotherCopy(): Promise<typeof import('../src/index')> {
@@ -49,5 +49,26 @@ describe('MxError', () => {
     expect(isMxError({ code: 'MX_X', message: 'x' })).toBe(false)
     expect(isMxError(null)).toBe(false)
     expect(isMxError('MX_X')).toBe(false)
+  })
+})
+
+describe('describeValue', () => {
+  it('prints each kind of value for an error message, and never throws', () => {
+    expect(describeValue('ttl')).toBe('"ttl"')
+    expect(describeValue('x'.repeat(100))).toBe(`"${'x'.repeat(80)}…"`)
+    expect(describeValue(-1)).toBe('-1')
+    expect(describeValue(Number.NaN)).toBe('NaN')
+    expect(describeValue(true)).toBe('true')
+    expect(describeValue(null)).toBe('null')
+    expect(describeValue(undefined)).toBe('undefined')
+    expect(describeValue(10n)).toBe('10n')
+    expect(describeValue(Symbol('s'))).toBe('a symbol')
+    expect(describeValue(() => 1)).toBe('a function')
+    expect(describeValue([1])).toBe('an array')
+    expect(describeValue({ a: 1 })).toBe('an object')
+    expect(describeValue(Object.create(null))).toBe('an object')
+    expect(describeValue(new Date(0))).toBe('1970-01-01T00:00:00.000Z')
+    expect(describeValue(new Date(Number.NaN))).toBe('Invalid Date')
+    expect(describeValue(new URL('https://example.com/a'))).toBe('https://example.com/a')
   })
 })

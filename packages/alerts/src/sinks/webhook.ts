@@ -1,5 +1,5 @@
+import { describeValue } from '@mx/kernel'
 import { systemClock } from '../clock'
-import { describeValue } from '../describe'
 import { durationOption } from '../duration'
 import { InvalidOptionError, SinkFailedError } from '../errors'
 import type { Clock, Duration, Notification, Sink } from '../types'

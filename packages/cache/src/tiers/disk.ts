@@ -2,10 +2,11 @@ import * as crypto from 'node:crypto'
 import { mkdirSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
+import { describeValue } from '@mx/kernel'
 import type { Database, RootDatabase } from 'lmdb'
 import { CorruptEntryError, InvalidOptionError, MissingPeerError } from '../errors'
 import type { Clock, Tier, TierEntry, TierEvent } from '../types'
-import { checkNumber, describe, globToRegExp, systemClock } from '../util'
+import { checkNumber, globToRegExp, systemClock } from '../util'
 import { inScope } from './memory'
 import { decodeRecord, encodeRecord, recordKey } from './record'
 
@@ -67,7 +68,7 @@ export function diskTier(options: DiskTierOptions): DiskTier {
   if (typeof options?.dir !== 'string' || options.dir.length === 0) {
     throw new InvalidOptionError(
       'dir',
-      `dir must be a non-empty string, got ${describe(options?.dir)}`,
+      `dir must be a non-empty string, got ${describeValue(options?.dir)}`,
     )
   }
   checkNumber('maxBytes', options.maxBytes, { min: 1, integer: true })

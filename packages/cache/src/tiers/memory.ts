@@ -1,14 +1,8 @@
+import { describeValue } from '@mx/kernel'
 import { LRUCache } from 'lru-cache'
 import { InvalidOptionError } from '../errors'
 import type { Clock, Tier, TierEntry, TierEvent } from '../types'
-import {
-  checkNumber,
-  checkTierOptions,
-  describe,
-  estimateSize,
-  globToRegExp,
-  systemClock,
-} from '../util'
+import { checkNumber, checkTierOptions, estimateSize, globToRegExp, systemClock } from '../util'
 import { EntryIndex, type Freshness, UNDEFINED } from './entries'
 import { ExpiryTimer } from './expiry'
 import {
@@ -89,7 +83,7 @@ export function memoryTier(options: MemoryTierOptions = {}): MemoryTier {
   if (!policies.includes(policy)) {
     throw new InvalidOptionError(
       'policy',
-      `policy must be one of "lru", "tinylfu", "fifo", got ${describe(policy)}`,
+      `policy must be one of "lru", "tinylfu", "fifo", got ${describeValue(policy)}`,
     )
   }
   const clock = options.clock ?? systemClock

@@ -1,6 +1,6 @@
+import { describeValue } from '@mx/kernel'
 import type { ExtractOptions } from '../api'
 import { InvalidOptionError } from '../errors'
-import { describe } from '../extractor'
 
 /** Longest correlation id taken from a caller (a queue job's id is about 20 characters). */
 const MAX_LENGTH = 128
@@ -13,7 +13,7 @@ export function checkCorrelationId(options: ExtractOptions): string | undefined 
   if (typeof options !== 'object' || options === null) {
     return new InvalidOptionError(
       'options',
-      `extract options must be an object, got ${describe(options)}`,
+      `extract options must be an object, got ${describeValue(options)}`,
     )
   }
   const { correlationId } = options
@@ -25,7 +25,7 @@ export function checkCorrelationId(options: ExtractOptions): string | undefined 
   )
     return new InvalidOptionError(
       'correlationId',
-      `correlationId must be a non-empty string of at most ${MAX_LENGTH} characters, got ${describe(correlationId)}`,
+      `correlationId must be a non-empty string of at most ${MAX_LENGTH} characters, got ${describeValue(correlationId)}`,
     )
   return correlationId
 }

@@ -3,8 +3,8 @@
  * stderr, loaded only when it is built (levels without logs never load pino).
  */
 import { createRequire } from 'node:module'
+import { describeValue } from '@mx/kernel'
 import { InvalidOptionError } from '../errors'
-import { describe } from '../extractor'
 
 /** A log method: pino's `(fields, message)` form. */
 export type LogFn = (fields: Record<string, unknown>, message?: string) => void
@@ -34,7 +34,7 @@ export function checkLogger(value: unknown, allowTrue = true): void {
   if (value === undefined || value === false || (allowTrue && value === true)) return
   const shape = `logger must be ${allowTrue ? 'true, false' : 'false'} or an object with info, warn, error, debug and child methods`
   if (typeof value !== 'object' || value === null) {
-    throw new InvalidOptionError('logger', `${shape}, got ${describe(value)}`)
+    throw new InvalidOptionError('logger', `${shape}, got ${describeValue(value)}`)
   }
   const missing = METHODS.filter((m) => typeof (value as Record<string, unknown>)[m] !== 'function')
   if (missing.length > 0) {

@@ -1,6 +1,6 @@
+import { describeValue } from '@mx/kernel'
 import { loadBullMQ as loadWorkersBullMQ } from '@mx/workers/bullmq'
 import { InvalidOptionError } from '../errors'
-import { describe } from '../extractor'
 
 /** Where the queue lives: shared by `serveQueue` (consumers) and `extractViaQueue` (producers). */
 export interface QueueConnectionOptions {
@@ -31,7 +31,7 @@ export function checkConnection(fn: string, options: QueueConnectionOptions) {
   if (typeof options !== 'object' || options === null) {
     throw new InvalidOptionError(
       'options',
-      `${fn} expects an options object, got ${describe(options)}`,
+      `${fn} expects an options object, got ${describeValue(options)}`,
     )
   }
   const { redis, connection, name = DEFAULT_NAME, prefix } = options
@@ -44,19 +44,19 @@ export function checkConnection(fn: string, options: QueueConnectionOptions) {
   if (connection !== undefined && (typeof connection !== 'object' || connection === null)) {
     throw new InvalidOptionError(
       'connection',
-      `connection must be ioredis options or an ioredis instance, got ${describe(connection)}`,
+      `connection must be ioredis options or an ioredis instance, got ${describeValue(connection)}`,
     )
   }
   if (typeof name !== 'string' || name === '' || name.includes(':')) {
     throw new InvalidOptionError(
       'name',
-      `name must be a non-empty string without ":", got ${describe(name)}`,
+      `name must be a non-empty string without ":", got ${describeValue(name)}`,
     )
   }
   if (prefix !== undefined && (typeof prefix !== 'string' || prefix === '')) {
     throw new InvalidOptionError(
       'prefix',
-      `prefix must be a non-empty string, got ${describe(prefix)}`,
+      `prefix must be a non-empty string, got ${describeValue(prefix)}`,
     )
   }
   return {
@@ -75,7 +75,7 @@ function connectionFromUrl(value: unknown): Record<string, unknown> {
   if (!url || !['redis:', 'rediss:'].includes(url.protocol)) {
     throw new InvalidOptionError(
       'redis',
-      `redis must be a redis:// or rediss:// URL, got ${describe(value)}`,
+      `redis must be a redis:// or rediss:// URL, got ${describeValue(value)}`,
     )
   }
   const db = Number(url.pathname.slice(1) || 0)

@@ -1,7 +1,7 @@
 // The producer side of the queue: enqueue documents, yield their results as consumers finish.
 import { randomBytes } from 'node:crypto'
+import { describeValue } from '@mx/kernel'
 import { AbortedError, InvalidOptionError } from '../errors'
-import { describe } from '../extractor'
 // From the barrel, so this file does not depend on which internal module holds the types.
 import type { ExtractResult, SourceDocument } from '../index'
 import { checkLogger, type LoggerSlot, levelEnabled } from '../logging/logger'
@@ -49,11 +49,14 @@ export function extractViaQueue<D = unknown, M = unknown>(
   if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) {
     throw new InvalidOptionError(
       'signal',
-      `signal must be an AbortSignal, got ${describe(options.signal)}`,
+      `signal must be an AbortSignal, got ${describeValue(options.signal)}`,
     )
   }
   if (source === null || typeof source !== 'object') {
-    throw new InvalidOptionError('source', `source must be an iterable, got ${describe(source)}`)
+    throw new InvalidOptionError(
+      'source',
+      `source must be an iterable, got ${describeValue(source)}`,
+    )
   }
   return produce(source, options, common) as AsyncIterable<ExtractResult<D, M>>
 }

@@ -1,6 +1,6 @@
+import { describeValue } from '@mx/kernel'
 // The consumer side of the queue: a process that extracts the documents other processes enqueue.
 import { InvalidOptionError } from '../errors'
-import { describe } from '../extractor'
 // From the barrel, so this file does not depend on which internal module holds the types.
 import type { Engine, SourceDocument } from '../index'
 import { checkLogger, type LoggerSlot, levelEnabled } from '../logging/logger'
@@ -45,7 +45,10 @@ export interface QueueServer {
  */
 export async function serveQueue(engine: Engine, options: ServeQueueOptions): Promise<QueueServer> {
   if (typeof engine?.extract !== 'function') {
-    throw new InvalidOptionError('engine', `serveQueue expects an engine, got ${describe(engine)}`)
+    throw new InvalidOptionError(
+      'engine',
+      `serveQueue expects an engine, got ${describeValue(engine)}`,
+    )
   }
   const common = checkConnection('serveQueue', options)
   for (const name of ['concurrency', 'lockDuration', 'stalledInterval', 'maxStalledCount'] as const)

@@ -1,8 +1,9 @@
+import { describeValue } from '@mx/kernel'
 /** Checks of `extractor` (one or a chain), `retry`, `breaker`, `fallbackOn` and the clock's timers. */
 import type { EngineOptions } from '../api'
 import { positiveInteger, positiveNumber } from '../checks'
 import { InvalidOptionError } from '../errors'
-import { checkExtractor, describe } from '../extractor'
+import { checkExtractor } from '../extractor'
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
@@ -48,14 +49,14 @@ function checkCodes(name: string, value: unknown, what: string): void {
   if (!Array.isArray(value)) {
     throw new InvalidOptionError(
       name,
-      `${name} must be a list of error codes or a function ${what}, got ${describe(value)}`,
+      `${name} must be a list of error codes or a function ${what}, got ${describeValue(value)}`,
     )
   }
   value.forEach((code, i) => {
     if (typeof code !== 'string' || code === '') {
       throw new InvalidOptionError(
         `${name}[${i}]`,
-        `${name}[${i}] must be a non-empty string (an error code), got ${describe(code)}`,
+        `${name}[${i}] must be a non-empty string (an error code), got ${describeValue(code)}`,
       )
     }
   })
@@ -68,7 +69,7 @@ function unitInterval(name: string, value: unknown, openAtZero: boolean): void {
     const range = openAtZero ? '(0, 1]' : '[0, 1]'
     throw new InvalidOptionError(
       name,
-      `${name} must be a number in ${range}, got ${describe(value)}`,
+      `${name} must be a number in ${range}, got ${describeValue(value)}`,
     )
   }
 }
@@ -79,7 +80,7 @@ export function checkRetry(retry: unknown): void {
   if (!isObject(retry)) {
     throw new InvalidOptionError(
       'retry',
-      `retry must be false or an object ({ attempts, backoff, on }), got ${describe(retry)}`,
+      `retry must be false or an object ({ attempts, backoff, on }), got ${describeValue(retry)}`,
     )
   }
   positiveInteger('retry.attempts', retry.attempts)
@@ -88,7 +89,7 @@ export function checkRetry(retry: unknown): void {
     if (!isObject(backoff)) {
       throw new InvalidOptionError(
         'retry.backoff',
-        `retry.backoff must be an object ({ initial, max, factor, jitter }), got ${describe(backoff)}`,
+        `retry.backoff must be an object ({ initial, max, factor, jitter }), got ${describeValue(backoff)}`,
       )
     }
     positiveNumber('retry.backoff.initial', backoff.initial, true)
@@ -97,7 +98,7 @@ export function checkRetry(retry: unknown): void {
     if (factor !== undefined && !(typeof factor === 'number' && factor >= 1)) {
       throw new InvalidOptionError(
         'retry.backoff.factor',
-        `retry.backoff.factor must be a number ≥ 1, got ${describe(factor)}`,
+        `retry.backoff.factor must be a number ≥ 1, got ${describeValue(factor)}`,
       )
     }
     unitInterval('retry.backoff.jitter', backoff.jitter, false)
@@ -110,7 +111,7 @@ function checkBreaker(breaker: unknown): void {
   if (!isObject(breaker)) {
     throw new InvalidOptionError(
       'breaker',
-      `breaker must be true, false or an object ({ failures, rate, coolDown, probes }), got ${describe(breaker)}`,
+      `breaker must be true, false or an object ({ failures, rate, coolDown, probes }), got ${describeValue(breaker)}`,
     )
   }
   positiveInteger('breaker.failures', breaker.failures)
@@ -119,7 +120,7 @@ function checkBreaker(breaker: unknown): void {
     if (!isObject(rate)) {
       throw new InvalidOptionError(
         'breaker.rate',
-        `breaker.rate must be false or an object ({ threshold, window, minimum }), got ${describe(rate)}`,
+        `breaker.rate must be false or an object ({ threshold, window, minimum }), got ${describeValue(rate)}`,
       )
     }
     unitInterval('breaker.rate.threshold', rate.threshold, true)
@@ -141,7 +142,7 @@ export function checkResilience(options: EngineOptions): void {
     if (value !== undefined && typeof value !== 'function') {
       throw new InvalidOptionError(
         `clock.${name}`,
-        `clock.${name} must be a function when given, got ${describe(value)}`,
+        `clock.${name} must be a function when given, got ${describeValue(value)}`,
       )
     }
   }
