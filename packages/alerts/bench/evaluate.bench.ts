@@ -3,7 +3,8 @@
  * a hand-written loop that only reads the values and compares them: the floor any rule engine
  * pays, so the ratio is our overhead for states, hysteresis, flap tracking and routing.
  */
-import { createAlertManager, type MetricsSnapshot, manualClock, type Rule } from '../src/index'
+import { createAlertManager, type MetricsSnapshot, type Rule } from '../src/index'
+import { manualClock } from '../src/testing'
 
 const RULES = 10_000
 const RUNS = 200

@@ -1,5 +1,4 @@
-export type { ManualClock } from './clock'
-export { manualClock, systemClock } from './clock'
+export { systemClock } from './clock'
 export type { DefaultRulesOptions, QueueGrowthOptions, ThresholdRuleOptions } from './default-rules'
 export { defaultRules } from './default-rules'
 export { formatDuration, parseDuration } from './duration'
@@ -36,13 +35,6 @@ export type { WebhookSinkOptions } from './sinks/webhook'
 export { alertmanagerPayload, webhookSink } from './sinks/webhook'
 export type { CompiledTemplate, TemplateData } from './template'
 export { compileTemplate } from './template'
-export type {
-  AlertExpectation,
-  RuleTestFailure,
-  RuleTestResult,
-  RuleTestSeries,
-} from './test-rules'
-export { expandSeries, testRules } from './test-rules'
 export type {
   Alert,
   AlertState,

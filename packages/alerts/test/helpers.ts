@@ -3,9 +3,9 @@ import {
   type AlertManager,
   callbackSink,
   type MetricsSnapshot,
-  manualClock,
   type Notification,
 } from '../src/index'
+import { manualClock } from '../src/testing'
 
 /** A metrics source whose values the test sets by hand. */
 export function scriptedSource(initial: Record<string, number | undefined> = {}) {

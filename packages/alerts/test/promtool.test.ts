@@ -4,7 +4,8 @@ import { join } from 'node:path'
 import { tempDir } from '@mx/testkit'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { createAlertManager, formatDuration, type MetricsSnapshot, manualClock } from '../src/index'
+import { createAlertManager, formatDuration, type MetricsSnapshot } from '../src/index'
+import { manualClock } from '../src/testing'
 
 // Cross-checks our state machine against Prometheus itself: random scripted series go through
 // our manager, and the firing/not-firing outcome at every step is written as a `promtool test

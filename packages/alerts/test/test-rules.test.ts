@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { defaultRules, expandSeries, type Rule, testRules } from '../src/index'
+import { defaultRules, type Rule } from '../src/index'
+import { expandSeries, testRules } from '../src/testing'
 
 const rules: Rule[] = [
   {

@@ -1,6 +1,6 @@
-import { describeValue } from '@mx/kernel'
 // The option checkers every part of the engine's option validation shares: each throws
 // InvalidOptionError naming the option (its full path, e.g. `workers.maxQueue`).
+import { describeValue } from '@mx/kernel'
 import { InvalidOptionError } from './errors'
 
 /** Undefined, or an integer > 0. */

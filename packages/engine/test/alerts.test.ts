@@ -1,4 +1,5 @@
-import { createAlertManager, defaultRules, manualClock } from '@mx/alerts'
+import { createAlertManager, defaultRules } from '@mx/alerts'
+import { manualClock } from '@mx/alerts/testing'
 import { createProfiler } from '@mx/profiler'
 import { describe, expect, it } from 'vitest'
 import { type AlertView, createEngine } from '../src/index'

@@ -1,5 +1,5 @@
-import { describeValue } from '@mx/kernel'
 // The consumer side of the queue: a process that extracts the documents other processes enqueue.
+import { describeValue } from '@mx/kernel'
 import { InvalidOptionError } from '../errors'
 // From the barrel, so this file does not depend on which internal module holds the types.
 import type { Engine, SourceDocument } from '../index'

@@ -1,5 +1,5 @@
-import { describeValue } from '@mx/kernel'
 /** Checks of `extractor` (one or a chain), `retry`, `breaker`, `fallbackOn` and the clock's timers. */
+import { describeValue } from '@mx/kernel'
 import type { EngineOptions } from '../api'
 import { positiveInteger, positiveNumber } from '../checks'
 import { InvalidOptionError } from '../errors'
