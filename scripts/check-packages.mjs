@@ -5,6 +5,7 @@
 import { spawnSync } from 'node:child_process'
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
+import { exportCounts } from './export-counts.mjs'
 
 const root = resolve(import.meta.dirname, '..')
 const bin = (name) => join(root, 'node_modules', '.bin', name)
@@ -28,6 +29,15 @@ for (const name of readdirSync(packagesDir).sort()) {
     console.log(`\n▶ ${manifest.name}: ${label}`)
     const run = spawnSync(cmd, args, { cwd: dir, stdio: 'inherit' })
     if (run.status !== 0) failures.push(`${manifest.name}: ${label} failed`)
+  }
+}
+
+// The public surfaces, entry by entry (test/exports.test.ts pins these numbers).
+if (failures.length === 0) {
+  console.log('\nvalues exported, by entry point:')
+  for (const [name, entries] of Object.entries(await exportCounts())) {
+    const list = Object.entries(entries).map(([entry, count]) => `${entry} ${count}`)
+    console.log(`  ${name.padEnd(16)} ${list.join(', ')}`)
   }
 }
 

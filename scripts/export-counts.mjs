@@ -1,0 +1,32 @@
+// How many values each entry point of each published package exports, read from the built ESM
+// files (run after `pnpm build`). `pnpm check:packages` prints them and test/exports.test.ts pins
+// them, so a public surface grows or shrinks only on purpose.
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { pathToFileURL } from 'node:url'
+
+const root = resolve(import.meta.dirname, '..')
+
+/** `{ '@mx/cache': { '.': 21, './keyv': 4, ... }, ... }`, packages and entries sorted by name. */
+export async function exportCounts() {
+  const counts = {}
+  const packagesDir = join(root, 'packages')
+  for (const name of readdirSync(packagesDir).sort()) {
+    const dir = join(packagesDir, name)
+    const manifestPath = join(dir, 'package.json')
+    if (!existsSync(manifestPath)) continue
+    const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'))
+    if (manifest.private) continue
+    const entries = {}
+    for (const [entry, target] of Object.entries(manifest.exports).sort(([a], [b]) =>
+      a.localeCompare(b),
+    )) {
+      const file = target?.import?.default
+      if (typeof file !== 'string') continue
+      const module = await import(pathToFileURL(join(dir, file)).href)
+      entries[entry] = Object.keys(module).filter((key) => key !== 'default').length
+    }
+    counts[manifest.name] = entries
+  }
+  return counts
+}
