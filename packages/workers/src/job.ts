@@ -18,7 +18,8 @@ export interface Job {
   /** Alone in its batch: it may be the one that broke a batch (e.g. a non-cloneable input). */
   isolate: boolean
   avoid: Slot | undefined
-  retryTimer: ReturnType<typeof setTimeout> | undefined
+  /** The clock's timer of a retry waiting for its backoff. */
+  retryTimer: unknown
   enqueuedAt: number
   resolve: (value: unknown) => void
   reject: (error: Error) => void

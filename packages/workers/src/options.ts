@@ -3,6 +3,9 @@ import { describeValue } from '@mx/kernel'
 import { InvalidOptionError } from './errors'
 import type { Clock, PoolOptions } from './types'
 
+/** The pool's clock with its timers filled in (the global ones when the given clock has none). */
+export type ResolvedClock = Required<Clock>
+
 export interface ResolvedOptions {
   task: string
   threads: number
@@ -19,7 +22,7 @@ export interface ResolvedOptions {
   resourceLimits: PoolOptions['resourceLimits']
   idleTimeout: number
   probe: boolean
-  clock: Clock
+  clock: ResolvedClock
 }
 
 /**
@@ -108,9 +111,25 @@ export function resolveOptions(options: PoolOptions): ResolvedOptions {
     )
   }
   const recycle = options.recycle ?? {}
-  const clock = options.clock ?? { now: () => performance.now() }
-  if (typeof clock.now !== 'function') {
+  const given = options.clock ?? { now: () => performance.now() }
+  if (typeof given?.now !== 'function') {
     throw new InvalidOptionError('clock', 'clock must have a now() function')
+  }
+  const timers = [given.setTimeout, given.clearTimeout].filter((fn) => fn !== undefined)
+  if (timers.length === 1 || timers.some((fn) => typeof fn !== 'function')) {
+    throw new InvalidOptionError(
+      'clock',
+      'clock.setTimeout and clock.clearTimeout must both be functions, or both be absent',
+    )
+  }
+  const clock: ResolvedClock = {
+    now: () => given.now(),
+    setTimeout: given.setTimeout
+      ? (callback, ms) => given.setTimeout?.(callback, ms)
+      : (callback, ms) => setTimeout(callback, ms),
+    clearTimeout: given.clearTimeout
+      ? (handle) => given.clearTimeout?.(handle)
+      : (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
   }
   return {
     task: task instanceof URL ? task.href : task,

@@ -317,7 +317,7 @@ export function createPool<I = unknown, O = unknown>(options: PoolOptions): Pool
       job.state = 'backoff'
       job.avoid = slot
       backoff.add(job)
-      job.retryTimer = setTimeout(
+      job.retryTimer = clock.setTimeout(
         () => {
           backoff.delete(job)
           job.retryTimer = undefined
@@ -354,7 +354,7 @@ export function createPool<I = unknown, O = unknown>(options: PoolOptions): Pool
     const error = new AbortedError({ cause: job.signal?.reason })
     if (job.state === 'queued') queued--
     if (job.state === 'backoff') {
-      clearTimeout(job.retryTimer)
+      clock.clearTimeout(job.retryTimer)
       backoff.delete(job)
     }
     const batch = job.state === 'running' ? job.batch : undefined
@@ -431,7 +431,7 @@ export function createPool<I = unknown, O = unknown>(options: PoolOptions): Pool
       }
       queued = 0
       for (const job of backoff) {
-        clearTimeout(job.retryTimer)
+        clock.clearTimeout(job.retryTimer)
         settle(job, error)
       }
       backoff.clear()

@@ -49,9 +49,15 @@ export interface RecycleOptions {
   maxHeapMB?: number
 }
 
-/** A clock for stats and backoff (tests inject one). */
+/**
+ * A clock for stats and retry backoff (tests inject one). `now()` in ms; a retry waits for its
+ * backoff on `setTimeout`, the global one when the clock has none, so a test can fire a retry by
+ * hand. Item timeouts always run on real time: they bound what a thread really spends.
+ */
 export interface Clock {
   now(): number
+  setTimeout?(callback: () => void, ms: number): unknown
+  clearTimeout?(handle: unknown): void
 }
 
 export interface PoolOptions {

@@ -102,6 +102,49 @@ describe('createPool timeouts and crashes', () => {
     expect(p.stats()).toMatchObject({ retried: 1, restarts: 1 })
   })
 
+  it("waits a retry's backoff on the injected clock: the retry runs when that clock fires, on no real sleep", async () => {
+    const timers: Array<{ callback: () => void; ms: number }> = []
+    let scheduled: () => void = () => {}
+    const clock = {
+      now: () => 0,
+      setTimeout(callback: () => void, ms: number) {
+        const timer = { callback, ms }
+        timers.push(timer)
+        scheduled()
+        return timer
+      },
+      clearTimeout(handle: unknown) {
+        timers.splice(timers.indexOf(handle as never), 1)
+      },
+    }
+    const p = open({
+      clock,
+      retries: { attempts: 3, backoff: { delay: 4000, factor: 2, jitter: 0 } },
+    })
+    const waiting = new Promise<void>((resolve) => {
+      scheduled = resolve
+    })
+    let settled = false
+    const result = p.run({ op: 'exit-first' }).finally(() => {
+      settled = true
+    })
+    result.catch(() => {}) // a failed assertion below must not leave it unhandled at close
+    await waiting
+    // The first attempt crashed its thread: the retry waits 4 s of the injected clock.
+    expect(timers.map((timer) => timer.ms)).toEqual([4000])
+    expect(p.stats()).toMatchObject({ retried: 1, running: 0 })
+    expect(settled).toBe(false)
+    timers.shift()?.callback()
+    expect(await result).toBe('recovered on attempt 2')
+    expect(timers).toEqual([])
+  })
+
+  it('refuses a clock with one timer function and not the other', () => {
+    expect(() => open({ clock: { now: () => 0, setTimeout: () => 0 } })).toThrow(
+      'clock.setTimeout and clock.clearTimeout must both be functions, or both be absent',
+    )
+  })
+
   it('quarantines an input that crashes its thread on every attempt', async () => {
     const p = open({ retries: { attempts: 2, backoff: { delay: 1 } } })
     const quarantined: QuarantineEvent[] = []
