@@ -36,8 +36,8 @@ describe('@mx/workers under hostile input', () => {
         async (options) => {
           const outcome = await onlyTypedErrors(MxError, () => createPool(options as never))
           if (outcome.ok) await outcome.value.close({ drain: false })
-          // A task path that passes validation but names no module fails as MX_TASK_MODULE.
-          else if (outcome.error.code !== 'MX_TASK_MODULE') {
+          // A task path that passes validation but names no module fails as MX_WORKERS_TASK_MODULE.
+          else if (outcome.error.code !== 'MX_WORKERS_TASK_MODULE') {
             expect(outcome.error).toBeInstanceOf(InvalidOptionError)
           }
         },

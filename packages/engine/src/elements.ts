@@ -113,10 +113,10 @@ async function runInline(
 export function workerFailure(docId: string, error: unknown): Error {
   const code = (error as { code?: unknown } | null)?.code
   const message = messageOf(error)
-  if (code === 'MX_ABORTED') return error as Error
-  if (code === 'MX_TASK_TIMEOUT')
+  if (code === 'MX_WORKERS_ABORTED') return error as Error
+  if (code === 'MX_WORKERS_TASK_TIMEOUT')
     return new ExtractTimeoutError(docId, `timed out in a worker: ${message}`, { cause: error })
-  if (code === 'MX_TASK_CRASHED')
+  if (code === 'MX_WORKERS_TASK_CRASHED')
     return new WorkerCrashError(docId, `worker crashed: ${message}`, { cause: error })
   return new ExtractError(docId, message, { cause: error })
 }

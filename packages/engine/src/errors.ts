@@ -97,9 +97,9 @@ export class EngineClosedError extends MxError {
   }
 }
 
-/** An `extractMany` run was aborted through its signal (`MX_ABORTED`, as in `@mx/workers`). */
+/** An `extractMany` run was aborted through its signal (`MX_ENGINE_ABORTED`). */
 export class AbortedError extends MxError {
   constructor(options: MxErrorOptions = {}) {
-    super('MX_ABORTED', 'the extraction was aborted', options)
+    super('MX_ENGINE_ABORTED', 'the extraction was aborted', options)
   }
 }

@@ -184,7 +184,7 @@ export async function extractDocument(
     if (outcome.attempts > 1) outcome.result.stats.attempts = outcome.attempts
     return finish(ctx, withMeta(outcome.result, doc), started, trace, doc)
   } catch (error) {
-    // An aborted extractMany run ends the document without a result (the run throws MX_ABORTED).
+    // An aborted extractMany run ends the document without a result (the run throws MX_ENGINE_ABORTED).
     if (signal?.aborted) {
       ctx.logs.done(doc)
       throw error

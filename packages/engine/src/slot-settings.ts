@@ -58,7 +58,7 @@ export interface WorkersSettings {
   threads?: number
   /** Ms a task (a document or an element chunk) may run in a thread; past it the thread is terminated and the document fails with `MX_ENGINE_TIMEOUT`. Default none. */
   timeout?: number
-  /** Most tasks waiting for a free thread; past it a document fails with `MX_ENGINE_EXTRACT` (`causeCode: 'MX_QUEUE_FULL'`). Default unbounded. */
+  /** Most tasks waiting for a free thread; past it a document fails with `MX_ENGINE_EXTRACT` (`causeCode: 'MX_WORKERS_QUEUE_FULL'`). Default unbounded. */
   maxQueue?: number
 }
 

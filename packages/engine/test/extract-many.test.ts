@@ -94,7 +94,7 @@ describe('extractMany', () => {
     })
   })
 
-  it('stops pulling and throws MX_ABORTED when the signal aborts', async () => {
+  it('stops pulling and throws MX_ENGINE_ABORTED when the signal aborts', async () => {
     const { extractor } = gatedExtractor()
     await using engine = createEngine({ extractor, level: 'basic' })
     const controller = new AbortController()
@@ -108,7 +108,7 @@ describe('extractMany', () => {
     const run = collect(engine.extractMany(source(), { signal: controller.signal, maxInFlight: 4 }))
     await tick()
     controller.abort()
-    await expect(run).rejects.toMatchObject({ code: 'MX_ABORTED' })
+    await expect(run).rejects.toMatchObject({ code: 'MX_ENGINE_ABORTED' })
     expect(pulled).toBe(4)
   })
 

@@ -401,7 +401,7 @@ describe('slot settings: the built slots', () => {
     expect(pool.stats().timedOut).toBeGreaterThan(0)
   })
 
-  it('workers.maxQueue refuses the tasks past it: their documents fail with MX_QUEUE_FULL', async () => {
+  it('workers.maxQueue refuses the tasks past it: their documents fail with MX_WORKERS_QUEUE_FULL', async () => {
     await using engine = createEngine({
       extractor,
       level: 'basic',
@@ -415,9 +415,9 @@ describe('slot settings: the built slots', () => {
     expect(results.filter((r) => r.ok)).toHaveLength(2)
     const refused = results.filter((r): r is ExtractFailure => !r.ok)
     expect(refused.map((r) => [r.error.code, r.error.causeCode])).toEqual([
-      ['MX_ENGINE_EXTRACT', 'MX_QUEUE_FULL'],
-      ['MX_ENGINE_EXTRACT', 'MX_QUEUE_FULL'],
-      ['MX_ENGINE_EXTRACT', 'MX_QUEUE_FULL'],
+      ['MX_ENGINE_EXTRACT', 'MX_WORKERS_QUEUE_FULL'],
+      ['MX_ENGINE_EXTRACT', 'MX_WORKERS_QUEUE_FULL'],
+      ['MX_ENGINE_EXTRACT', 'MX_WORKERS_QUEUE_FULL'],
     ])
     // Once the queue has room again, documents go through.
     expect(await engine.extract(doc('later'))).toMatchObject({ ok: true })

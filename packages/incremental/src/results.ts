@@ -116,7 +116,7 @@ function recordComputed(
     const i = dirty[n] as number
     let result = computed[n]
     if (result === undefined) result = null
-    canonicalJson(result) // throws MX_NOT_SERIALIZABLE before anything is stored
+    canonicalJson(result) // throws MX_INCREMENTAL_NOT_SERIALIZABLE before anything is stored
     results[i] = result
     blobs[resultKeys[i] as string] = result
     counts.recomputed++

@@ -71,7 +71,7 @@ export function versionStoreSuite(
       expect(await store.documents()).toEqual(['doc'])
     })
 
-    it('rejects a commit based on a stale version with MX_VERSION_CONFLICT and keeps the winner', async () => {
+    it('rejects a commit based on a stale version with MX_INCREMENTAL_VERSION_CONFLICT and keeps the winner', async () => {
       await commit('doc', 1, { a: 1 })
       await commit('doc', 2, { b: 2 })
       const stale = store.commit('doc', {
@@ -79,10 +79,10 @@ export function versionStoreSuite(
         record: sampleRecord('doc', 2, ['c']),
         blobs: { c: 3 },
       })
-      await expect(stale).rejects.toMatchObject({ code: 'MX_VERSION_CONFLICT' })
+      await expect(stale).rejects.toMatchObject({ code: 'MX_INCREMENTAL_VERSION_CONFLICT' })
       expect((await store.read('doc', 2)).chunks).toEqual(['b'])
       const fresh = store.commit('doc', { base: null, record: sampleRecord('doc', 1), blobs: {} })
-      await expect(fresh).rejects.toMatchObject({ code: 'MX_VERSION_CONFLICT' })
+      await expect(fresh).rejects.toMatchObject({ code: 'MX_INCREMENTAL_VERSION_CONFLICT' })
     })
 
     it('lets exactly one of two concurrent commits on the same base win', async () => {
@@ -101,15 +101,19 @@ export function versionStoreSuite(
       expect(won).toHaveLength(1)
       expect(lost).toHaveLength(1)
       expect((lost[0] as PromiseRejectedResult).reason).toMatchObject({
-        code: 'MX_VERSION_CONFLICT',
+        code: 'MX_INCREMENTAL_VERSION_CONFLICT',
       })
       expect(await store.head('doc')).toBe(2)
     })
 
-    it('throws MX_UNKNOWN_VERSION for a version that does not exist', async () => {
+    it('throws MX_INCREMENTAL_UNKNOWN_VERSION for a version that does not exist', async () => {
       await commit('doc', 1)
-      await expect(store.read('doc', 7)).rejects.toMatchObject({ code: 'MX_UNKNOWN_VERSION' })
-      await expect(store.read('other', 1)).rejects.toMatchObject({ code: 'MX_UNKNOWN_VERSION' })
+      await expect(store.read('doc', 7)).rejects.toMatchObject({
+        code: 'MX_INCREMENTAL_UNKNOWN_VERSION',
+      })
+      await expect(store.read('other', 1)).rejects.toMatchObject({
+        code: 'MX_INCREMENTAL_UNKNOWN_VERSION',
+      })
     })
 
     it('rejects a record whose version is not base + 1', async () => {
@@ -150,7 +154,9 @@ export function versionStoreSuite(
       })
       expect(blobsRemoved).toBeGreaterThanOrEqual(2)
       expect((await store.list('doc')).map((info) => info.version)).toEqual([3])
-      await expect(store.read('doc', 1)).rejects.toMatchObject({ code: 'MX_UNKNOWN_VERSION' })
+      await expect(store.read('doc', 1)).rejects.toMatchObject({
+        code: 'MX_INCREMENTAL_UNKNOWN_VERSION',
+      })
       const blobs = await store.blobs('doc', ['a', 'b', 'c', 'dead'])
       expect([...blobs.keys()].sort()).toEqual(['a', 'c'])
       expect(await commit('doc', 4, { d: 4 })).toBe(4)

@@ -145,8 +145,8 @@ export interface PruneRequest {
 
 /**
  * Where versions live. Commits are compare-and-swap on the latest version number: a commit whose
- * `base` is not the latest fails with `MX_VERSION_CONFLICT`. Reads of a corrupt file throw
- * `MX_STORE_CORRUPT` for that document only.
+ * `base` is not the latest fails with `MX_INCREMENTAL_VERSION_CONFLICT`. Reads of a corrupt file throw
+ * `MX_INCREMENTAL_STORE_CORRUPT` for that document only.
  */
 export interface VersionStore {
   readonly name: string
@@ -211,7 +211,7 @@ export interface UpdateSpec<E extends Element = Element, R = unknown> {
    * only when some result cannot be reused, with the new and changed elements in document order
    * (an element whose content equals another's in the batch or in the previous version is not
    * passed: it reuses that result). Must return (or resolve to) one result per element, in the
-   * same order, else the update fails with `MX_BATCH_RESULT`. Results are reused, counted and
+   * same order, else the update fails with `MX_INCREMENTAL_BATCH_RESULT`. Results are reused, counted and
    * explained (`why`) exactly as with `element`.
    */
   elements?: (dirty: E[]) => R[] | Promise<R[]>

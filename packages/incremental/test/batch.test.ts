@@ -115,10 +115,10 @@ describe('update with a batch hook (spec.elements)', () => {
     expect(r.value.elements).toEqual([{ id: 'p0', result: null }])
     await expect(
       tracker.update('doc', doc('b'), { elements: (dirty) => dirty.map(() => () => 1) }),
-    ).rejects.toMatchObject({ code: 'MX_NOT_SERIALIZABLE' })
+    ).rejects.toMatchObject({ code: 'MX_INCREMENTAL_NOT_SERIALIZABLE' })
   })
 
-  it('fails with MX_BATCH_RESULT on a wrong length or a non-array, and commits nothing', async () => {
+  it('fails with MX_INCREMENTAL_BATCH_RESULT on a wrong length or a non-array, and commits nothing', async () => {
     const tracker = createTracker({ store: memoryStore() })
     await tracker.update('doc', doc('a', 'b'), batchSpec([]))
     const short = tracker.update('doc', doc('a', 'c', 'd'), {
@@ -126,7 +126,7 @@ describe('update with a batch hook (spec.elements)', () => {
     })
     await expect(short).rejects.toBeInstanceOf(BatchResultError)
     await expect(short).rejects.toMatchObject({
-      code: 'MX_BATCH_RESULT',
+      code: 'MX_INCREMENTAL_BATCH_RESULT',
       expected: 2,
       received: 1,
       message: 'spec.elements must return 2 results (one per dirty element, in order), got 1',
@@ -136,7 +136,7 @@ describe('update with a batch hook (spec.elements)', () => {
         elements: async () => ({ nope: true }) as never,
       }),
     ).rejects.toMatchObject({
-      code: 'MX_BATCH_RESULT',
+      code: 'MX_INCREMENTAL_BATCH_RESULT',
       received: null,
       message: 'spec.elements must return an array of 1 results, got an object',
     })

@@ -24,7 +24,7 @@ describe('concurrent writers on one fsStore directory', () => {
     for (const dir of dirs.splice(0)) dir.remove()
   })
 
-  it('fails the writer whose base went stale with MX_VERSION_CONFLICT and keeps the other commit', async () => {
+  it('fails the writer whose base went stale with MX_INCREMENTAL_VERSION_CONFLICT and keeps the other commit', async () => {
     const dir = tempDir('mx-incremental-conflict-')
     dirs.push(dir)
     const first = createTracker({ store: fsStore({ dir: dir.path }) })
@@ -36,7 +36,7 @@ describe('concurrent writers on one fsStore directory', () => {
       }),
     })
     await expect(stale.update('doc', [{ id: 'a', text: 'from stale' }])).rejects.toMatchObject({
-      code: 'MX_VERSION_CONFLICT',
+      code: 'MX_INCREMENTAL_VERSION_CONFLICT',
       context: { docId: 'doc', base: 1, head: 2 },
     })
     const reader = createTracker({ store: fsStore({ dir: dir.path }) })
@@ -66,7 +66,9 @@ describe('concurrent writers on one fsStore directory', () => {
     const settled = await Promise.allSettled(racers)
     expect(settled.filter((s) => s.status === 'fulfilled')).toHaveLength(1)
     for (const s of settled.filter((s) => s.status === 'rejected')) {
-      expect((s as PromiseRejectedResult).reason).toMatchObject({ code: 'MX_VERSION_CONFLICT' })
+      expect((s as PromiseRejectedResult).reason).toMatchObject({
+        code: 'MX_INCREMENTAL_VERSION_CONFLICT',
+      })
     }
     expect(await createTracker({ store: fsStore({ dir: dir.path }) }).history('doc')).toHaveLength(
       1,

@@ -62,12 +62,12 @@ describe('diffElements', () => {
     expect(matched.length + diff.removed.length).toBe(prev.length)
   })
 
-  it('throws MX_DUPLICATE_ID and MX_MISSING_ID for bad element lists', () => {
+  it('throws MX_INCREMENTAL_DUPLICATE_ID and MX_INCREMENTAL_MISSING_ID for bad element lists', () => {
     expect(() => diffElements([el('a'), el('a')], [])).toThrow(
-      expect.objectContaining({ code: 'MX_DUPLICATE_ID', id: 'a' }),
+      expect.objectContaining({ code: 'MX_INCREMENTAL_DUPLICATE_ID', id: 'a' }),
     )
     expect(() => diffElements([], [{ text: 'x' } as unknown as Element])).toThrow(
-      expect.objectContaining({ code: 'MX_MISSING_ID', index: 0 }),
+      expect.objectContaining({ code: 'MX_INCREMENTAL_MISSING_ID', index: 0 }),
     )
     expect(() => diffElements([], [{ id: '' }])).toThrow(/non-empty string id, got ""/)
   })
@@ -81,6 +81,6 @@ describe('diffElements', () => {
     // the first problem in next order wins, as a missing id before a repeat
     expect(() =>
       diffElements([el('a')], [el('a'), { text: 'x' } as unknown as Element, el('a')]),
-    ).toThrow(expect.objectContaining({ code: 'MX_MISSING_ID', index: 1 }))
+    ).toThrow(expect.objectContaining({ code: 'MX_INCREMENTAL_MISSING_ID', index: 1 }))
   })
 })

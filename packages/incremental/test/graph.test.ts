@@ -184,20 +184,27 @@ describe('createGraph', () => {
     expect(graph.get('maybe')).toBe(3)
   })
 
-  it('throws MX_CYCLE for a value that depends on itself', () => {
+  it('throws MX_INCREMENTAL_CYCLE for a value that depends on itself', () => {
     const graph = createGraph()
     graph.derive('p', (ctx) => ctx.get('q'))
     graph.derive('q', (ctx) => ctx.get('p'))
     expect(() => graph.get('p')).toThrow(
-      expect.objectContaining({ code: 'MX_CYCLE', message: 'dependency cycle: p -> q -> p' }),
+      expect.objectContaining({
+        code: 'MX_INCREMENTAL_CYCLE',
+        message: 'dependency cycle: p -> q -> p',
+      }),
     )
   })
 
-  it('throws MX_UNKNOWN_NODE for an unknown key and MX_NOT_SERIALIZABLE for a bad value', () => {
+  it('throws MX_INCREMENTAL_UNKNOWN_NODE for an unknown key and MX_INCREMENTAL_NOT_SERIALIZABLE for a bad value', () => {
     const graph = createGraph()
-    expect(() => graph.get('nope')).toThrow(expect.objectContaining({ code: 'MX_UNKNOWN_NODE' }))
+    expect(() => graph.get('nope')).toThrow(
+      expect.objectContaining({ code: 'MX_INCREMENTAL_UNKNOWN_NODE' }),
+    )
     graph.derive('bad', () => ({ run: () => 1 }))
-    expect(() => graph.get('bad')).toThrow(expect.objectContaining({ code: 'MX_NOT_SERIALIZABLE' }))
+    expect(() => graph.get('bad')).toThrow(
+      expect.objectContaining({ code: 'MX_INCREMENTAL_NOT_SERIALIZABLE' }),
+    )
   })
 
   it('refuses to set a derived key or derive an input key', () => {

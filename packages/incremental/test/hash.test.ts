@@ -43,7 +43,7 @@ describe('hashElement', () => {
     ['Infinity', { x: Number.POSITIVE_INFINITY }, '$.x'],
     ['a Map', { m: new Map() }, '$.m'],
     ['an invalid Date', { d: new Date('nope') }, '$.d'],
-  ])('rejects %s with MX_NOT_SERIALIZABLE naming the path', (_label, value, path) => {
+  ])('rejects %s with MX_INCREMENTAL_NOT_SERIALIZABLE naming the path', (_label, value, path) => {
     const error = (() => {
       try {
         hashValue(value)
@@ -52,7 +52,7 @@ describe('hashElement', () => {
       }
     })()
     expect(error).toBeInstanceOf(NotSerializableError)
-    expect(error).toMatchObject({ code: 'MX_NOT_SERIALIZABLE', path })
+    expect(error).toMatchObject({ code: 'MX_INCREMENTAL_NOT_SERIALIZABLE', path })
   })
 
   it('rejects circular references', () => {

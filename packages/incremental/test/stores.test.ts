@@ -50,10 +50,10 @@ describe('fsStore', () => {
     expect(await other.head('doc')).toBe(1)
     expect((await other.blobs('doc', ['a'])).get('a')).toBe('A')
     const stale = store.commit('doc', { base: null, record: sampleRecord('doc', 1), blobs: {} })
-    await expect(stale).rejects.toMatchObject({ code: 'MX_VERSION_CONFLICT' })
+    await expect(stale).rejects.toMatchObject({ code: 'MX_INCREMENTAL_VERSION_CONFLICT' })
   })
 
-  it('reports a flipped byte as MX_STORE_CORRUPT without breaking other documents', async () => {
+  it('reports a flipped byte as MX_INCREMENTAL_STORE_CORRUPT without breaking other documents', async () => {
     const { dir, store } = open()
     await store.commit('bad', {
       base: null,
@@ -69,18 +69,20 @@ describe('fsStore', () => {
       blobs: { g: 1 },
     })
     const fresh = fsStore({ dir })
-    await expect(fresh.read('bad', 1)).rejects.toMatchObject({ code: 'MX_STORE_CORRUPT' })
+    await expect(fresh.read('bad', 1)).rejects.toMatchObject({
+      code: 'MX_INCREMENTAL_STORE_CORRUPT',
+    })
     expect((await fresh.blobs('bad', ['k'])).size).toBe(0)
     expect(await fresh.read('good', 1)).toEqual(sampleRecord('good', 1, ['g']))
     expect(await fresh.documents()).toEqual(['bad', 'good'])
   })
 
-  it('reports a truncated file as MX_STORE_CORRUPT', async () => {
+  it('reports a truncated file as MX_INCREMENTAL_STORE_CORRUPT', async () => {
     const { dir, store } = open()
     await store.commit('doc', { base: null, record: sampleRecord('doc', 1), blobs: {} })
     writeFileSync(fileOf(dir, 1), readFileSync(fileOf(dir, 1), 'utf8').slice(0, 30))
     await expect(fsStore({ dir }).read('doc', 1)).rejects.toMatchObject({
-      code: 'MX_STORE_CORRUPT',
+      code: 'MX_INCREMENTAL_STORE_CORRUPT',
     })
   })
 

@@ -30,7 +30,9 @@ describe('createTracker on fsStore', () => {
     await tracker.update('fine', [{ id: 'a', text: 'y' }], { element: (el) => el.text })
     corrupt(dir, 'broken', 1)
     const fresh = createTracker({ store: fsStore({ dir }) })
-    await expect(fresh.get('broken')).rejects.toMatchObject({ code: 'MX_STORE_CORRUPT' })
+    await expect(fresh.get('broken')).rejects.toMatchObject({
+      code: 'MX_INCREMENTAL_STORE_CORRUPT',
+    })
     expect((await fresh.get('fine')).value.elements).toEqual([{ id: 'a', result: 'y' }])
     const r = await fresh.reconcile(['broken', 'fine'], { mode: 'upserts' })
     expect(r).toEqual({ missing: ['broken'], present: ['fine'], corrupt: ['broken'], deleted: [] })

@@ -196,7 +196,7 @@ describe('createTracker', () => {
     const seen: string[] = []
     fresh.on('corrupt', (event) => seen.push((event.error as { code?: string }).code ?? ''))
     const r = await fresh.update('d', doc('a', 'b'), spec([]))
-    expect(seen).toEqual(['MX_STORE_CORRUPT'])
+    expect(seen).toEqual(['MX_INCREMENTAL_STORE_CORRUPT'])
     expect(r.counts.recomputed).toBe(5)
     expect(r.value.elements.map((entry) => entry.id)).toEqual(['p0', 'p1'])
   })
@@ -276,20 +276,20 @@ describe('createTracker', () => {
   it('rejects bad elements and results with typed errors and commits nothing', async () => {
     const { tracker, store } = setup()
     await expect(tracker.update('d', [{ id: 'a' }, { id: 'a' }])).rejects.toMatchObject({
-      code: 'MX_DUPLICATE_ID',
+      code: 'MX_INCREMENTAL_DUPLICATE_ID',
     })
     await expect(tracker.update('d', 'nope' as never)).rejects.toThrow(
       'elements must be an array, got string',
     )
     await expect(tracker.update('d', [{ text: 'no id' } as never])).rejects.toMatchObject({
-      code: 'MX_MISSING_ID',
+      code: 'MX_INCREMENTAL_MISSING_ID',
     })
     await expect(tracker.update('d', [{ id: 'a', at: 1n }])).rejects.toMatchObject({
-      code: 'MX_NOT_SERIALIZABLE',
+      code: 'MX_INCREMENTAL_NOT_SERIALIZABLE',
       path: '$.at',
     })
     const badResult = tracker.update('d', [{ id: 'a' }], { element: () => ({ f: () => 1 }) })
-    await expect(badResult).rejects.toMatchObject({ code: 'MX_NOT_SERIALIZABLE' })
+    await expect(badResult).rejects.toMatchObject({ code: 'MX_INCREMENTAL_NOT_SERIALIZABLE' })
     expect(await store.head('d')).toBeNull()
     expect((await tracker.update('d', [{ id: 'a' }])).version).toBe(1)
   })
@@ -317,12 +317,18 @@ describe('createTracker', () => {
     expect(log.sort()).toEqual(['element:p1', 'label', 'total'])
   })
 
-  it('throws MX_UNKNOWN_VERSION for unknown versions and documents', async () => {
+  it('throws MX_INCREMENTAL_UNKNOWN_VERSION for unknown versions and documents', async () => {
     const { tracker } = setup()
-    await expect(tracker.get('nope')).rejects.toMatchObject({ code: 'MX_UNKNOWN_VERSION' })
+    await expect(tracker.get('nope')).rejects.toMatchObject({
+      code: 'MX_INCREMENTAL_UNKNOWN_VERSION',
+    })
     await tracker.update('d', doc('a'))
-    await expect(tracker.get('d', 9)).rejects.toMatchObject({ code: 'MX_UNKNOWN_VERSION' })
-    await expect(tracker.rollback('d', 9)).rejects.toMatchObject({ code: 'MX_UNKNOWN_VERSION' })
+    await expect(tracker.get('d', 9)).rejects.toMatchObject({
+      code: 'MX_INCREMENTAL_UNKNOWN_VERSION',
+    })
+    await expect(tracker.rollback('d', 9)).rejects.toMatchObject({
+      code: 'MX_INCREMENTAL_UNKNOWN_VERSION',
+    })
   })
 
   it('serialises concurrent updates of one document instead of conflicting with itself', async () => {

@@ -19,7 +19,7 @@ export function getGc(): () => void {
   setFlagsFromString('--expose-gc')
   const gc = runInNewContext('gc') as unknown
   if (typeof gc !== 'function')
-    throw new MxError('MX_GC_UNAVAILABLE', 'could not expose the garbage collector')
+    throw new MxError('MX_MEMORY_GC_UNAVAILABLE', 'could not expose the garbage collector')
   cached = () => (gc as () => void)()
   return cached
 }

@@ -66,11 +66,11 @@ export interface ResourcePoolOptions<T> {
   min?: number
   /** Most resources alive at once (idle + borrowed + being created). Default 10. */
   max?: number
-  /** How long `acquire()` waits before rejecting with `MX_POOL_ACQUIRE_TIMEOUT`. Default 30s. */
+  /** How long `acquire()` waits before rejecting with `MX_MEMORY_ACQUIRE_TIMEOUT`. Default 30s. */
   acquireTimeout?: Duration
   /** Idle resources above `min` older than this are destroyed. 0 disables. Default 30s. */
   idleTimeout?: Duration
-  /** Callers allowed to wait for a release; more are refused (`MX_POOL_MAX_WAITING`). Default ∞. */
+  /** Callers allowed to wait for a release; more are refused (`MX_MEMORY_MAX_WAITING`). Default ∞. */
   maxWaiting?: number
   /** Borrowed for longer than this, a resource is listed by `leaks()`. Default 30s. */
   leakThreshold?: Duration

@@ -14,31 +14,31 @@ describe('pool errors', () => {
     const cases: [MxError, string, string, Record<string, unknown>][] = [
       [
         new AcquireTimeoutError(250),
-        'MX_POOL_ACQUIRE_TIMEOUT',
+        'MX_MEMORY_ACQUIRE_TIMEOUT',
         'acquire() timed out after 250ms',
         { timeout: 250 },
       ],
       [
         new MaxWaitingError(8),
-        'MX_POOL_MAX_WAITING',
+        'MX_MEMORY_MAX_WAITING',
         'acquire() refused: 8 callers are already waiting (maxWaiting)',
         { maxWaiting: 8 },
       ],
       [
         new PoolDrainedError(),
-        'MX_POOL_DRAINED',
+        'MX_MEMORY_POOL_DRAINED',
         'the pool is drained and accepts no more acquire() calls',
         {},
       ],
       [
         new DoubleReleaseError(),
-        'MX_DOUBLE_RELEASE',
+        'MX_MEMORY_DOUBLE_RELEASE',
         'release() called twice for the same object',
         {},
       ],
       [
         new ForeignReleaseError(),
-        'MX_FOREIGN_RELEASE',
+        'MX_MEMORY_FOREIGN_RELEASE',
         'release() called with an object this pool did not create',
         {},
       ],
@@ -52,7 +52,7 @@ describe('pool errors', () => {
     }
     const cause = new Error('ECONNREFUSED')
     const createError = new ResourceCreateError(cause)
-    expect(createError.code).toBe('MX_POOL_CREATE_FAILED')
+    expect(createError.code).toBe('MX_MEMORY_CREATE_FAILED')
     expect(createError.message).toBe('the pool could not create a resource')
     expect(createError.cause).toBe(cause)
   })

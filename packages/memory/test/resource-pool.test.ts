@@ -51,7 +51,7 @@ describe('createResourcePool', () => {
     expect(order).toEqual(['a', 'b', 'c', 'late'])
   })
 
-  it('rejects with MX_POOL_ACQUIRE_TIMEOUT once acquireTimeout has passed', async () => {
+  it('rejects with MX_MEMORY_ACQUIRE_TIMEOUT once acquireTimeout has passed', async () => {
     const clock = manualClock()
     const pool = createResourcePool({ ...parsers(), max: 1, acquireTimeout: '2s', clock })
     await pool.acquire()
@@ -63,7 +63,7 @@ describe('createResourcePool', () => {
     clock.advance(1)
     const error = (await outcome) as AcquireTimeoutError
     expect(error).toBeInstanceOf(AcquireTimeoutError)
-    expect(error.code).toBe('MX_POOL_ACQUIRE_TIMEOUT')
+    expect(error.code).toBe('MX_MEMORY_ACQUIRE_TIMEOUT')
     expect(error.message).toBe('acquire() timed out after 2000ms')
     expect(pool.stats()).toMatchObject({ waiting: 0, timeouts: 1 })
   })
@@ -154,7 +154,7 @@ describe('createResourcePool', () => {
     void pool.acquire().catch(() => {})
     const refused = await pool.acquire().catch((error: unknown) => error)
     expect(refused).toBeInstanceOf(MaxWaitingError)
-    expect((refused as MaxWaitingError).code).toBe('MX_POOL_MAX_WAITING')
+    expect((refused as MaxWaitingError).code).toBe('MX_MEMORY_MAX_WAITING')
     expect((refused as Error).message).toBe(
       'acquire() refused: 1 callers are already waiting (maxWaiting)',
     )
@@ -349,7 +349,7 @@ describe('createResourcePool', () => {
     let drained = false
     const draining = pool.drain().then(() => (drained = true))
     expect(await waiter).toBeInstanceOf(PoolDrainedError)
-    await expect(pool.acquire()).rejects.toMatchObject({ code: 'MX_POOL_DRAINED' })
+    await expect(pool.acquire()).rejects.toMatchObject({ code: 'MX_MEMORY_POOL_DRAINED' })
     await flush()
     expect(drained).toBe(false)
     pool.release(a)

@@ -15,7 +15,7 @@ export class InvalidMetricNameError extends MxError {
   readonly metric: string
 
   constructor(metric: string, message: string) {
-    super('MX_INVALID_METRIC_NAME', message, { context: { metric } })
+    super('MX_PROFILER_INVALID_METRIC_NAME', message, { context: { metric } })
     this.metric = metric
   }
 }
@@ -26,7 +26,7 @@ export class InvalidLabelError extends MxError {
   readonly label: string
 
   constructor(metric: string, label: string, message: string) {
-    super('MX_INVALID_LABEL', message, { context: { metric, label } })
+    super('MX_PROFILER_INVALID_LABEL', message, { context: { metric, label } })
     this.metric = metric
     this.label = label
   }
@@ -37,7 +37,7 @@ export class MetricConflictError extends MxError {
   readonly metric: string
 
   constructor(metric: string, message: string) {
-    super('MX_METRIC_CONFLICT', message, { context: { metric } })
+    super('MX_PROFILER_METRIC_CONFLICT', message, { context: { metric } })
     this.metric = metric
   }
 }
@@ -48,7 +48,7 @@ export class InvalidValueError extends MxError {
   readonly value: number
 
   constructor(metric: string, value: number, message: string) {
-    super('MX_INVALID_VALUE', message, { context: { metric, value } })
+    super('MX_PROFILER_INVALID_VALUE', message, { context: { metric, value } })
     this.metric = metric
     this.value = value
   }
@@ -57,9 +57,13 @@ export class InvalidValueError extends MxError {
 /** A CPU or heap profile was requested while another one is running in this process. */
 export class ProfileInProgressError extends MxError {
   constructor(kind: 'cpu' | 'heap') {
-    super('MX_PROFILE_IN_PROGRESS', `a ${kind} profile is already running in this process`, {
-      context: { kind },
-    })
+    super(
+      'MX_PROFILER_PROFILE_IN_PROGRESS',
+      `a ${kind} profile is already running in this process`,
+      {
+        context: { kind },
+      },
+    )
   }
 }
 
@@ -68,7 +72,7 @@ export class BenchTaskError extends MxError {
   readonly task: string
 
   constructor(task: string, cause: unknown) {
-    super('MX_BENCH_TASK_FAILED', `benchmark task "${task}" threw: ${String(cause)}`, {
+    super('MX_PROFILER_BENCH_TASK_FAILED', `benchmark task "${task}" threw: ${String(cause)}`, {
       cause,
       context: { task },
     })

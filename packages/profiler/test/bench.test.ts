@@ -88,14 +88,14 @@ describe('bench', () => {
     expect(calls).toBeGreaterThan(10)
   })
 
-  it('wraps a throwing task in MX_BENCH_TASK_FAILED and checks options', async () => {
+  it('wraps a throwing task in MX_PROFILER_BENCH_TASK_FAILED and checks options', async () => {
     await expect(
       bench({
         broken: () => {
           throw new Error('nope')
         },
       }),
-    ).rejects.toMatchObject({ code: 'MX_BENCH_TASK_FAILED', task: 'broken' })
+    ).rejects.toMatchObject({ code: 'MX_PROFILER_BENCH_TASK_FAILED', task: 'broken' })
     await expect(bench({ a: () => 1 }, { minSamples: 0 })).rejects.toBeInstanceOf(
       InvalidOptionError,
     )

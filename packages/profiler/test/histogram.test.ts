@@ -52,7 +52,7 @@ describe('Histogram', () => {
     expect(histogram.quantile(0)).toBe(0)
   })
 
-  it('rejects NaN, negative and infinite values with MX_INVALID_VALUE', () => {
+  it('rejects NaN, negative and infinite values with MX_PROFILER_INVALID_VALUE', () => {
     const histogram = new Histogram('extract.ms')
     for (const bad of [Number.NaN, -1, Number.POSITIVE_INFINITY]) {
       const error = (() => {
@@ -63,7 +63,7 @@ describe('Histogram', () => {
         }
       })()
       expect(error).toBeInstanceOf(InvalidValueError)
-      expect(error).toMatchObject({ code: 'MX_INVALID_VALUE', metric: 'extract.ms' })
+      expect(error).toMatchObject({ code: 'MX_PROFILER_INVALID_VALUE', metric: 'extract.ms' })
     }
     expect(histogram.count).toBe(0)
   })

@@ -76,12 +76,12 @@ describe('metric handles with values of any type', () => {
     }
   })
 
-  it('refuses Symbol and BigInt values with MX_INVALID_VALUE', () => {
+  it('refuses Symbol and BigInt values with MX_PROFILER_INVALID_VALUE', () => {
     const p = createProfiler()
     for (const value of [Symbol('v'), 10n]) {
       const shown = typeof value === 'bigint' ? '10n' : 'a symbol'
       expect(thrown(() => p.counter('c').inc(value as never))).toMatchObject({
-        code: 'MX_INVALID_VALUE',
+        code: 'MX_PROFILER_INVALID_VALUE',
         message: `counter "c" increments by finite values ≥ 0, got ${shown}`,
       })
       expect(thrown(() => p.gauge('g').inc(value as never))).toBeInstanceOf(InvalidValueError)

@@ -98,22 +98,22 @@ describe('createProfiler metrics', () => {
     expect(metrics['extract.ms{stage="parse"}']?.labels).toEqual({ stage: 'parse' })
   })
 
-  it('rejects invalid metric names with MX_INVALID_METRIC_NAME', () => {
+  it('rejects invalid metric names with MX_PROFILER_INVALID_METRIC_NAME', () => {
     const p = createProfiler()
     for (const name of ['', '1abc', 'has space', 'dash-ed']) {
       const error = thrown(() => p.counter(name))
       expect(error).toBeInstanceOf(InvalidMetricNameError)
-      expect(error).toMatchObject({ code: 'MX_INVALID_METRIC_NAME', metric: name })
+      expect(error).toMatchObject({ code: 'MX_PROFILER_INVALID_METRIC_NAME', metric: name })
     }
   })
 
-  it('rejects invalid label names, reserved labels and a changed label set with MX_INVALID_LABEL', () => {
+  it('rejects invalid label names, reserved labels and a changed label set with MX_PROFILER_INVALID_LABEL', () => {
     const p = createProfiler()
     expect(thrown(() => p.counter('a', { labels: { 'bad-name': 'x' } }))).toBeInstanceOf(
       InvalidLabelError,
     )
     expect(thrown(() => p.counter('a', { labels: { __reserved: 'x' } }))).toMatchObject({
-      code: 'MX_INVALID_LABEL',
+      code: 'MX_PROFILER_INVALID_LABEL',
     })
     expect(thrown(() => p.histogram('h', { labels: { quantile: '1' } }))).toMatchObject({
       label: 'quantile',
@@ -124,21 +124,21 @@ describe('createProfiler metrics', () => {
     expect((error as Error).message).toBe('metric "b" has labels [tier], got [region]')
   })
 
-  it('refuses a name reused with another type with MX_METRIC_CONFLICT', () => {
+  it('refuses a name reused with another type with MX_PROFILER_METRIC_CONFLICT', () => {
     const p = createProfiler()
     p.counter('jobs')
     const error = thrown(() => p.gauge('jobs'))
     expect(error).toBeInstanceOf(MetricConflictError)
     expect((error as Error).message).toBe('metric "jobs" is a counter, not a gauge')
     p.counter('a.b')
-    expect(thrown(() => p.counter('a_b'))).toMatchObject({ code: 'MX_METRIC_CONFLICT' })
+    expect(thrown(() => p.counter('a_b'))).toMatchObject({ code: 'MX_PROFILER_METRIC_CONFLICT' })
   })
 
   it('rejects NaN and negative increments, and non-finite gauge values', () => {
     const p = createProfiler()
     expect(thrown(() => p.counter('c').inc(-1))).toBeInstanceOf(InvalidValueError)
     expect(thrown(() => p.counter('c').inc(Number.NaN))).toMatchObject({
-      code: 'MX_INVALID_VALUE',
+      code: 'MX_PROFILER_INVALID_VALUE',
       metric: 'c',
     })
     expect(thrown(() => p.gauge('g').set(Number.NaN))).toBeInstanceOf(InvalidValueError)

@@ -17,7 +17,7 @@ export type FailureReason = 'crash' | 'oom' | 'timeout' | 'error'
 export class TaskTimeoutError extends MxError {
   readonly timeout: number
   constructor(timeout: number, options: MxErrorOptions = {}) {
-    super('MX_TASK_TIMEOUT', `task timed out after ${timeout} ms`, {
+    super('MX_WORKERS_TASK_TIMEOUT', `task timed out after ${timeout} ms`, {
       ...options,
       context: { timeout, ...options.context },
     })
@@ -28,14 +28,14 @@ export class TaskTimeoutError extends MxError {
 /** The pool is closed (or closing without drain): the task was not run. */
 export class PoolClosedError extends MxError {
   constructor(message = 'pool is closed', options: MxErrorOptions = {}) {
-    super('MX_POOL_CLOSED', message, options)
+    super('MX_WORKERS_POOL_CLOSED', message, options)
   }
 }
 
 /** The input (or its transfer list) cannot be sent to a worker thread; `message` names the value. */
 export class TaskInputError extends MxError {
   constructor(message: string, options: MxErrorOptions = {}) {
-    super('MX_TASK_INPUT', message, options)
+    super('MX_WORKERS_TASK_INPUT', message, options)
   }
 }
 
@@ -43,7 +43,10 @@ export class TaskInputError extends MxError {
 export class TaskCrashedError extends MxError {
   readonly reason: 'crash' | 'oom'
   constructor(reason: 'crash' | 'oom', message: string, options: MxErrorOptions = {}) {
-    super('MX_TASK_CRASHED', message, { ...options, context: { reason, ...options.context } })
+    super('MX_WORKERS_TASK_CRASHED', message, {
+      ...options,
+      context: { reason, ...options.context },
+    })
     this.reason = reason
   }
 }
@@ -51,21 +54,23 @@ export class TaskCrashedError extends MxError {
 /** The task module is missing, fails to load, or does not `export default defineTask(...)`. */
 export class TaskModuleError extends MxError {
   constructor(message: string, options: MxErrorOptions = {}) {
-    super('MX_TASK_MODULE', message, options)
+    super('MX_WORKERS_TASK_MODULE', message, options)
   }
 }
 
 /** `maxQueue` tasks are already waiting. */
 export class QueueFullError extends MxError {
   constructor(maxQueue: number) {
-    super('MX_QUEUE_FULL', `queue is full (maxQueue ${maxQueue})`, { context: { maxQueue } })
+    super('MX_WORKERS_QUEUE_FULL', `queue is full (maxQueue ${maxQueue})`, {
+      context: { maxQueue },
+    })
   }
 }
 
 /** The caller's `AbortSignal` fired before the task finished. */
 export class AbortedError extends MxError {
   constructor(options: MxErrorOptions = {}) {
-    super('MX_ABORTED', 'task was aborted', options)
+    super('MX_WORKERS_ABORTED', 'task was aborted', options)
   }
 }
 
@@ -73,7 +78,7 @@ export class AbortedError extends MxError {
 export class MissingPeerError extends MxError {
   constructor(peer: string, feature: string, options: MxErrorOptions = {}) {
     super(
-      'MX_MISSING_PEER',
+      'MX_WORKERS_MISSING_PEER',
       `${feature} needs the optional peer dependency "${peer}": install it with \`npm install ${peer}\``,
       { ...options, context: { peer, ...options.context } },
     )

@@ -194,7 +194,7 @@ export interface PoolEvents {
 }
 
 export interface CloseOptions {
-  /** true (default): finish queued and running work; false: reject it with MX_POOL_CLOSED. */
+  /** true (default): finish queued and running work; false: reject it with MX_WORKERS_POOL_CLOSED. */
   drain?: boolean
 }
 

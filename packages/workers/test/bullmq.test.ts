@@ -103,7 +103,7 @@ describeRedis('@mx/workers/bullmq', () => {
       await queueWorker.close()
     }
     // Ordered shutdown: the pool was closed after the queue worker.
-    await expect(pool.run(1)).rejects.toMatchObject({ code: 'MX_POOL_CLOSED' })
+    await expect(pool.run(1)).rejects.toMatchObject({ code: 'MX_WORKERS_POOL_CLOSED' })
   })
 
   it('retries a job whose task throws, with the attempts of the queue', async () => {

@@ -115,7 +115,7 @@ describe('pool.map()', () => {
       }
     })()
     const error = await rejection(run)
-    expect(error.code).toBe('MX_ABORTED')
+    expect(error.code).toBe('MX_WORKERS_ABORTED')
     expect(seen).toEqual([0, 1])
     expect(pulled).toBeLessThanOrEqual(7)
     // The pool is idle again: queued items of the run were dropped.

@@ -52,7 +52,7 @@ describe('createPool options', () => {
     const missing = new URL('./fixtures/nope.mjs', import.meta.url)
     const error = thrown(() => createPool({ task: missing }))
     expect(error).toBeInstanceOf(TaskModuleError)
-    expect(error.code).toBe('MX_TASK_MODULE')
+    expect(error.code).toBe('MX_WORKERS_TASK_MODULE')
     expect(error.message).toMatch(/^task module not found: .*nope\.mjs$/)
   })
 

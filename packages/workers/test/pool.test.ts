@@ -68,13 +68,13 @@ describe('createPool run()', () => {
     }
   })
 
-  it('rejects a non-cloneable input with MX_TASK_INPUT and runs its batch mates', async () => {
+  it('rejects a non-cloneable input with MX_WORKERS_TASK_INPUT and runs its batch mates', async () => {
     const p = open({ threads: 1 })
     const results = await Promise.allSettled([1, { f: () => 1 }, 3].map((input) => p.run(input)))
     expect(results[0]).toEqual({ status: 'fulfilled', value: 2 })
     expect(results[2]).toEqual({ status: 'fulfilled', value: 6 })
     const reason = (results[1] as PromiseRejectedResult).reason
-    expect(reason.code).toBe('MX_TASK_INPUT')
+    expect(reason.code).toBe('MX_WORKERS_TASK_INPUT')
     expect(reason.message).toContain('could not be cloned')
   })
 })
@@ -87,7 +87,7 @@ describe('createPool timeouts and crashes', () => {
       p.run({ op: 'hang' }),
       p.run({ op: 'sleep', ms: 400, value: 'other thread done' }, { timeout: 0 }),
     ])
-    expect((hung as PromiseRejectedResult).reason.code).toBe('MX_TASK_TIMEOUT')
+    expect((hung as PromiseRejectedResult).reason.code).toBe('MX_WORKERS_TASK_TIMEOUT')
     expect(slow).toEqual({ status: 'fulfilled', value: 'other thread done' })
     expect(reasons).toEqual(['timeout'])
     expect(await p.run(5)).toBe(10)
@@ -150,7 +150,7 @@ describe('createPool timeouts and crashes', () => {
     const quarantined: QuarantineEvent[] = []
     p.on('quarantine', (event) => quarantined.push(event))
     const error = await rejection(p.run({ op: 'exit' }, { key: 'doc-1' }))
-    expect(error.code).toBe('MX_TASK_CRASHED')
+    expect(error.code).toBe('MX_WORKERS_TASK_CRASHED')
     expect(error.message).toContain('worker exited with code: 3')
     expect(quarantined).toHaveLength(1)
     expect(quarantined[0]).toMatchObject({
@@ -166,7 +166,7 @@ describe('createPool timeouts and crashes', () => {
     const p = open({ timeout: 100, retries: { attempts: 2, backoff: { delay: 1 } } })
     const quarantined: QuarantineEvent[] = []
     p.on('quarantine', (event) => quarantined.push(event))
-    expect((await rejection(p.run({ op: 'hang' }))).code).toBe('MX_TASK_TIMEOUT')
+    expect((await rejection(p.run({ op: 'hang' }))).code).toBe('MX_WORKERS_TASK_TIMEOUT')
     expect(quarantined.map((q) => [q.reason, q.attempts])).toEqual([['timeout', 2]])
     expect(p.stats()).toMatchObject({ timedOut: 2, retried: 1 })
   })
@@ -181,7 +181,7 @@ describe('createPool timeouts and crashes', () => {
       results.map((r) =>
         r.status === 'fulfilled' ? r.value : (r.reason as { code: string }).code,
       ),
-    ).toEqual([2, 'MX_TASK_TIMEOUT', 6])
+    ).toEqual([2, 'MX_WORKERS_TASK_TIMEOUT', 6])
   })
 
   it('retries thrown errors only with retryErrors, then quarantines with reason error', async () => {
@@ -198,7 +198,7 @@ describe('createPool timeouts and crashes', () => {
     const errors: string[] = []
     p.on('error', (error) => errors.push(error.message))
     const error = await rejection(p.run({ op: 'uncaught' }))
-    expect(error.code).toBe('MX_TASK_CRASHED')
+    expect(error.code).toBe('MX_WORKERS_TASK_CRASHED')
     expect(errors).toEqual(['uncaught in worker'])
     expect(await p.run(4)).toBe(8)
   })
@@ -212,7 +212,7 @@ describe('createPool timeouts and crashes', () => {
     const quarantined: QuarantineEvent[] = []
     p.on('quarantine', (event) => quarantined.push(event))
     const error = await rejection(p.run({ op: 'oom' }))
-    expect(error).toMatchObject({ code: 'MX_TASK_CRASHED', reason: 'oom' })
+    expect(error).toMatchObject({ code: 'MX_WORKERS_TASK_CRASHED', reason: 'oom' })
     expect(quarantined.map((q) => q.reason)).toEqual(['oom'])
     expect(await p.run(1)).toBe(2)
   })
@@ -241,7 +241,7 @@ describe('createPool timeouts and crashes', () => {
       results.map((r) =>
         r.status === 'fulfilled' ? r.value : (r.reason as { code: string }).code,
       ),
-    ).toEqual([2, 4, 'MX_TASK_CRASHED', 8, 10])
+    ).toEqual([2, 4, 'MX_WORKERS_TASK_CRASHED', 8, 10])
   })
 })
 
@@ -252,7 +252,7 @@ describe('createPool scheduling', () => {
     const controller = new AbortController()
     const running = p.run({ op: 'hang' }, { signal: controller.signal })
     setTimeout(() => controller.abort(), 50)
-    expect((await rejection(running)).code).toBe('MX_ABORTED')
+    expect((await rejection(running)).code).toBe('MX_WORKERS_ABORTED')
     expect(await p.run(3)).toBe(6)
     expect(reasons).toEqual(['abort'])
   })
@@ -307,10 +307,10 @@ describe('createPool scheduling', () => {
     expect(second).not.toBe(first)
   })
 
-  it('rejects work beyond maxQueue with MX_QUEUE_FULL', async () => {
+  it('rejects work beyond maxQueue with MX_WORKERS_QUEUE_FULL', async () => {
     const p = open({ threads: 1, maxQueue: 1 })
     const accepted = p.run(1)
-    expect((await rejection(p.run(2))).code).toBe('MX_QUEUE_FULL')
+    expect((await rejection(p.run(2))).code).toBe('MX_WORKERS_QUEUE_FULL')
     expect(await accepted).toBe(2)
   })
 
@@ -362,22 +362,22 @@ describe('createPool scheduling', () => {
 })
 
 describe('createPool close()', () => {
-  it('finishes queued work with drain: true, then rejects new work with MX_POOL_CLOSED', async () => {
+  it('finishes queued work with drain: true, then rejects new work with MX_WORKERS_POOL_CLOSED', async () => {
     const p = open({ threads: 1, batch: false })
     const work = [p.run({ op: 'sleep', ms: 50, value: 'a' }), p.run('b')]
     await p.close({ drain: true })
     expect(await Promise.all(work)).toEqual(['a', 'B'])
-    expect((await rejection(p.run(1))).code).toBe('MX_POOL_CLOSED')
+    expect((await rejection(p.run(1))).code).toBe('MX_WORKERS_POOL_CLOSED')
   })
 
-  it('rejects queued work with MX_POOL_CLOSED with drain: false', async () => {
+  it('rejects queued work with MX_WORKERS_POOL_CLOSED with drain: false', async () => {
     const p = open({ threads: 1, batch: false })
     const running = rejection(p.run({ op: 'sleep', ms: 5000 }))
     await new Promise((resolve) => setTimeout(resolve, 20))
     const queued = rejection(p.run('later'))
     await p.close({ drain: false })
-    expect((await queued).code).toBe('MX_POOL_CLOSED')
-    expect((await running).code).toBe('MX_POOL_CLOSED')
-    expect((await rejection(p.run(1))).code).toBe('MX_POOL_CLOSED')
+    expect((await queued).code).toBe('MX_WORKERS_POOL_CLOSED')
+    expect((await running).code).toBe('MX_WORKERS_POOL_CLOSED')
+    expect((await rejection(p.run(1))).code).toBe('MX_WORKERS_POOL_CLOSED')
   })
 })

@@ -11,8 +11,9 @@ export const nonRetryable: ReadonlySet<string> = new Set([
   'MX_ENGINE_INPUT',
   'MX_ENGINE_CIRCUIT_OPEN',
   'MX_ENGINE_CLOSED',
-  'MX_ABORTED',
-  'MX_POOL_CLOSED',
+  'MX_ENGINE_ABORTED',
+  'MX_WORKERS_ABORTED',
+  'MX_WORKERS_POOL_CLOSED',
   // The docs-metadata parser's "this is not text": the same bytes fail the same way every time.
   'MX_DOCS_INVALID_UTF8',
   'MX_DOCS_BINARY',

@@ -32,10 +32,10 @@ interface VersionBody {
  * A `VersionStore` on the file system, one directory per document. A commit writes a temp file
  * holding the record and the new element results, fsyncs it, then hard-links it to `v<N>.json`:
  * `link` never overwrites, so of two writers based on the same version exactly one wins and the
- * other gets `MX_VERSION_CONFLICT`, and a SIGKILL at any point leaves either no `v<N>.json` or a
+ * other gets `MX_INCREMENTAL_VERSION_CONFLICT`, and a SIGKILL at any point leaves either no `v<N>.json` or a
  * complete one. The latest version is the highest `v<N>.json` present: there is no pointer file
  * that could disagree with the versions. Every file starts with a checksum of its body, so a
- * damaged file is reported as `MX_STORE_CORRUPT` for its own document only.
+ * damaged file is reported as `MX_INCREMENTAL_STORE_CORRUPT` for its own document only.
  */
 export function fsStore(options: FsStoreOptions): VersionStore {
   if (!options || typeof options.dir !== 'string' || options.dir === '') {
