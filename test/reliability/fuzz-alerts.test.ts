@@ -2,11 +2,11 @@ import {
   compileTemplate,
   createAlertManager,
   MxError,
-  manualClock,
   parseDuration,
   type Rule,
   validateRules,
 } from '@mx/alerts'
+import { manualClock } from '@mx/alerts/testing'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import {
