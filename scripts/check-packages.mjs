@@ -3,21 +3,15 @@
 // Run after `pnpm build`. attw uses the node16 profile: every package requires Node >= 20, so
 // the legacy node10 resolution (no `exports` support) is not a target.
 import { spawnSync } from 'node:child_process'
-import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { existsSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { exportCounts } from './export-counts.mjs'
+import { exportCounts, publishedPackages } from './export-counts.mjs'
 
 const root = resolve(import.meta.dirname, '..')
 const bin = (name) => join(root, 'node_modules', '.bin', name)
-const packagesDir = join(root, 'packages')
 const failures = []
 
-for (const name of readdirSync(packagesDir).sort()) {
-  const dir = join(packagesDir, name)
-  const manifestPath = join(dir, 'package.json')
-  if (!existsSync(manifestPath)) continue
-  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'))
-  if (manifest.private) continue
+for (const { dir, manifest } of publishedPackages()) {
   if (!existsSync(join(dir, 'dist'))) {
     failures.push(`${manifest.name}: no dist/ (run pnpm build first)`)
     continue

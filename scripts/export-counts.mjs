@@ -7,16 +7,21 @@ import { pathToFileURL } from 'node:url'
 
 const root = resolve(import.meta.dirname, '..')
 
+/** The published packages (not private), sorted by folder name: `{ dir, manifest }`. */
+export function publishedPackages() {
+  const packagesDir = join(root, 'packages')
+  return readdirSync(packagesDir)
+    .sort()
+    .map((name) => join(packagesDir, name))
+    .filter((dir) => existsSync(join(dir, 'package.json')))
+    .map((dir) => ({ dir, manifest: JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) }))
+    .filter(({ manifest }) => !manifest.private)
+}
+
 /** `{ '@mx/cache': { '.': 21, './keyv': 4, ... }, ... }`, packages and entries sorted by name. */
 export async function exportCounts() {
   const counts = {}
-  const packagesDir = join(root, 'packages')
-  for (const name of readdirSync(packagesDir).sort()) {
-    const dir = join(packagesDir, name)
-    const manifestPath = join(dir, 'package.json')
-    if (!existsSync(manifestPath)) continue
-    const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'))
-    if (manifest.private) continue
+  for (const { dir, manifest } of publishedPackages()) {
     const entries = {}
     for (const [entry, target] of Object.entries(manifest.exports).sort(([a], [b]) =>
       a.localeCompare(b),

@@ -1,14 +1,8 @@
 import { describeValue, MxError, type MxErrorOptions } from '@mx/kernel'
 
-// The base class, its brand and the option error are the kernel's (tooling/kernel), inlined at
-// build time: `instanceof MxError` and `isMxError()` hold for the errors of every mx package.
-export {
-  type ErrorContext,
-  InvalidOptionError,
-  isMxError,
-  MxError,
-  type MxErrorOptions,
-} from '@mx/kernel'
+// The kernel's (tooling/kernel, inlined at build time): one base class for every mx package.
+export type { ErrorContext, MxErrorOptions } from '@mx/kernel'
+export { InvalidOptionError, isMxError, MxError } from '@mx/kernel'
 
 /** A rule is malformed: `rule` and `field` name the culprit (code `MX_ALERT_RULE_INVALID`). */
 export class RuleInvalidError extends MxError {

@@ -1,14 +1,8 @@
 import { MxError, type MxErrorOptions } from '@mx/kernel'
 
-// The base class, its brand and the option error are the kernel's (tooling/kernel), inlined at
-// build time: `instanceof MxError` and `isMxError()` hold for the errors of every mx package.
-export {
-  type ErrorContext,
-  InvalidOptionError,
-  isMxError,
-  MxError,
-  type MxErrorOptions,
-} from '@mx/kernel'
+// The kernel's (tooling/kernel, inlined at build time): one base class for every mx package.
+export type { ErrorContext, MxErrorOptions } from '@mx/kernel'
+export { InvalidOptionError, isMxError, MxError } from '@mx/kernel'
 
 /** A stable per-document error code (the `error.code` of an `ok: false` result). */
 export type DocumentErrorCode =
