@@ -1,3 +1,7 @@
 import { packageConfig } from '../../tsup.base'
 
-export default packageConfig({ index: 'src/index.ts', cli: 'src/cli.ts' })
+export default packageConfig({
+  index: 'src/index.ts',
+  bench: 'src/bench-entry.ts',
+  cli: 'src/cli.ts',
+})

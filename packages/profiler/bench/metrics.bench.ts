@@ -2,7 +2,8 @@
 // interleaved sample by sample in one process.
 import * as hdr from 'hdr-histogram-js'
 import { Counter as PromCounter, Histogram as PromHistogram, Registry } from 'prom-client'
-import { benchCompare, createProfiler } from '../src/index'
+import { benchCompare } from '../src/bench-entry'
+import { createProfiler } from '../src/index'
 import { isMain, markdown, type Row, row } from './table'
 
 const values = Float64Array.from({ length: 4096 }, (_, i) => ((i * 7919) % 1000) / 10 + 0.05)

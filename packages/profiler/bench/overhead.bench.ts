@@ -3,7 +3,8 @@
 // histogram and the runtime collectors.
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
-import { benchCompare, createProfiler } from '../src/index'
+import { benchCompare } from '../src/bench-entry'
+import { createProfiler } from '../src/index'
 import { isMain, overheadMarkdown, type Row, row } from './table'
 
 // A real document nobody here wrote: prom-client's README, installed as a devDependency.

@@ -1,7 +1,8 @@
 // Cost of p.span around a tiny function: not listened (spans off, no subscriber), recorded
 // into the stage tree, and recorded with a diagnostics_channel subscriber.
 import diagnosticsChannel from 'node:diagnostics_channel'
-import { benchCompare, createProfiler } from '../src/index'
+import { benchCompare } from '../src/bench-entry'
+import { createProfiler } from '../src/index'
 import { isMain, overheadMarkdown, type Row, row } from './table'
 
 let acc = 0

@@ -1,4 +1,4 @@
-import { type CompareResult, formatNs } from '../src/index'
+import { type CompareResult, formatNs } from '../src/bench-entry'
 
 /** One row of the README table: what, our time, the peer's time, and time(peer) / time(ours). */
 export interface Row {

@@ -1,22 +1,3 @@
-export type {
-  BenchFn,
-  BenchOptions,
-  BenchResult,
-  BenchTaskResult,
-  CompareResult,
-} from './bench/bench'
-export { bench, benchCompare } from './bench/bench'
-export { runBenchCli } from './bench/cli'
-export type {
-  CompareRunsOptions,
-  RunComparison,
-  TaskComparison,
-  Verdict,
-} from './bench/compare-runs'
-export { compareRuns } from './bench/compare-runs'
-export { formatBench, formatCompare, formatComparison, formatNs } from './bench/format'
-export type { SampleStats } from './bench/stats'
-export { summarize } from './bench/stats'
 export type { Dashboard, DashboardOptions } from './dashboard'
 export { serveDashboard } from './dashboard'
 export type { ErrorContext, MxErrorOptions } from './errors'

@@ -7,9 +7,9 @@ import {
   formatBench,
   formatCompare,
   formatComparison,
-  InvalidOptionError,
   summarize,
-} from '../src/index'
+} from '../src/bench-entry'
+import { InvalidOptionError } from '../src/index'
 
 function seeded(seed: number) {
   let state = seed
