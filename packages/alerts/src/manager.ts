@@ -1,5 +1,5 @@
 import { channel } from 'node:diagnostics_channel'
-import { describeValue } from '@mx/kernel'
+import { describeValue, positiveInteger } from '@mx/kernel'
 import EventEmitter from 'eventemitter3'
 import { systemClock } from './clock'
 import { Delivery } from './delivery'
@@ -43,16 +43,6 @@ const NO_DATA: Outcome = { kind: 'nodata' }
 
 const ACTIVE = new Set<AlertState>(['pending', 'firing', 'nodata', 'error'])
 
-function positiveInteger(option: string, value: unknown): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
-    throw new InvalidOptionError(
-      option,
-      `${option} must be a positive integer, got ${describeValue(value)}`,
-    )
-  }
-  return value
-}
-
 function checkClock(clock: unknown): void {
   const candidate = clock as Record<string, unknown> | null
   if (
@@ -94,7 +84,7 @@ export function createAlertManager(options: AlertManagerOptions): AlertManager {
   const inhibitor = new Inhibitor(options.inhibit ?? [])
   const silenceStore = new SilenceStore()
   const snapshotTimeoutMs = durationOption('snapshotTimeout', options.snapshotTimeout ?? '30s')
-  const historyLimit = positiveInteger('historyLimit', options.historyLimit ?? 1000)
+  const historyLimit = positiveInteger('historyLimit', options.historyLimit, 1000)
   const history: Transition[] = []
   const emitter = new EventEmitter()
   const emit = <E extends keyof AlertManagerEvents>(event: E, ...args: AlertManagerEvents[E]) => {
@@ -114,7 +104,7 @@ export function createAlertManager(options: AlertManagerOptions): AlertManager {
       delivered: (n, sink) => emit('notification', n, sink),
       failed: (error, n, sink) => emit('sinkError', error, n, sink),
     },
-    positiveInteger('maxQueuedNotifications', options.maxQueuedNotifications ?? 1000),
+    positiveInteger('maxQueuedNotifications', options.maxQueuedNotifications, 1000),
   )
 
   let stopped = false

@@ -3,16 +3,7 @@
 import { describeValue } from '@mx/kernel'
 import { InvalidOptionError } from './errors'
 
-/** Undefined, or an integer > 0. */
-export function positiveInteger(name: string, value: unknown): void {
-  if (value === undefined) return
-  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
-    throw new InvalidOptionError(
-      name,
-      `${name} must be a positive integer, got ${describeValue(value)}`,
-    )
-  }
-}
+export { positiveInteger } from '@mx/kernel'
 
 /** Undefined, or a number > 0 (≥ 0 with `allowZero`). */
 export function positiveNumber(name: string, value: unknown, allowZero = false): void {

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks'
-import { describeValue } from '@mx/kernel'
+import { describeValue, positiveInteger } from '@mx/kernel'
 import EventEmitter from 'eventemitter3'
 import { InvalidOptionError } from './errors'
 import type { Histogram } from './histogram'
@@ -92,33 +92,6 @@ export interface Profiler {
   close(): void
 }
 
-function positiveInteger(
-  options: ProfilerOptions,
-  key: 'intervalMs' | 'timelineSize',
-  fallback: number,
-) {
-  const value: unknown = options[key]
-  if (value === undefined) return fallback
-  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
-    throw new InvalidOptionError(
-      key,
-      `${key} must be a positive integer, got ${describeValue(value)}`,
-    )
-  }
-  return value
-}
-
-function profileNumber(value: unknown, option: string, fallback: number): number {
-  if (value === undefined) return fallback
-  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
-    throw new InvalidOptionError(
-      option,
-      `${option} must be a positive integer, got ${describeValue(value)}`,
-    )
-  }
-  return value
-}
-
 function checkOptionsObject(options: unknown, name: string): void {
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
     throw new InvalidOptionError(name, `${name} must be an object, got ${describeValue(options)}`)
@@ -128,8 +101,8 @@ function checkOptionsObject(options: unknown, name: string): void {
 /** Creates a profiler. Options are checked up front and throw `InvalidOptionError`. */
 export function createProfiler(options: ProfilerOptions = {}): Profiler {
   checkOptionsObject(options, 'options')
-  const intervalMs = positiveInteger(options, 'intervalMs', 1000)
-  const timelineSize = positiveInteger(options, 'timelineSize', 300)
+  const intervalMs = positiveInteger('intervalMs', options.intervalMs, 1000)
+  const timelineSize = positiveInteger('timelineSize', options.timelineSize, 300)
   if (options.now !== undefined && typeof options.now !== 'function') {
     throw new InvalidOptionError('now', 'now must be a function returning milliseconds')
   }
@@ -233,8 +206,8 @@ export function createProfiler(options: ProfilerOptions = {}): Profiler {
       if (typeof fn !== 'function') {
         throw new InvalidOptionError('fn', `fn must be a function, got ${describeValue(fn)}`)
       }
-      const interval = profileNumber(profileOptions.samplingIntervalUs, 'samplingIntervalUs', 100)
-      const top = profileNumber(profileOptions.top, 'top', 10)
+      const interval = positiveInteger('samplingIntervalUs', profileOptions.samplingIntervalUs, 100)
+      const top = positiveInteger('top', profileOptions.top, 10)
       const before = spans.selfTimes()
       const { result, profile, durationMs } = await runCpuProfile(fn, interval)
       let dominantSpan: CpuProfileResult<unknown>['dominantSpan']
@@ -263,12 +236,12 @@ export function createProfiler(options: ProfilerOptions = {}): Profiler {
       if (typeof fn !== 'function') {
         throw new InvalidOptionError('fn', `fn must be a function, got ${describeValue(fn)}`)
       }
-      const interval = profileNumber(
-        profileOptions.samplingIntervalBytes,
+      const interval = positiveInteger(
         'samplingIntervalBytes',
+        profileOptions.samplingIntervalBytes,
         32768,
       )
-      const top = profileNumber(profileOptions.top, 'top', 10)
+      const top = positiveInteger('top', profileOptions.top, 10)
       const { result, profile } = await runHeapProfile(fn, interval)
       const file = profileOptions.out ? await writeProfile(profileOptions.out, profile) : undefined
       return {

@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os'
-import { describeValue } from '@mx/kernel'
+import { describeValue, positiveInteger } from '@mx/kernel'
 import { InvalidOptionError } from './errors'
 import type { Clock, PoolOptions } from './types'
 
@@ -31,21 +31,6 @@ export interface ResolvedOptions {
  * allocation rate (a long `map()` whose task allocates per item), all of it resident.
  */
 export const DEFAULT_YOUNG_GENERATION_MB = 8
-
-function positiveInteger(
-  option: string,
-  value: unknown,
-  fallback: number,
-  allowInfinity = false,
-): number {
-  if (value === undefined) return fallback
-  if (allowInfinity && value === Number.POSITIVE_INFINITY) return value
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
-    const what = allowInfinity ? 'a positive integer or Infinity' : 'a positive integer'
-    throw new InvalidOptionError(option, `${option} must be ${what}, got ${describeValue(value)}`)
-  }
-  return value
-}
 
 function nonNegative(
   option: string,

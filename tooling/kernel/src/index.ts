@@ -83,3 +83,29 @@ export function describeValue(value: unknown): string {
   if (value instanceof URL) return value.href
   return 'an object'
 }
+
+/**
+ * An integer option above 0: `value`, or `fallback` when `value` is undefined. `Infinity` passes
+ * with `allowInfinity`. Anything else throws `InvalidOptionError` naming `option`.
+ */
+export function positiveInteger(option: string, value: unknown): number | undefined
+export function positiveInteger(
+  option: string,
+  value: unknown,
+  fallback: number,
+  allowInfinity?: boolean,
+): number
+export function positiveInteger(
+  option: string,
+  value: unknown,
+  fallback?: number,
+  allowInfinity = false,
+): number | undefined {
+  if (value === undefined) return fallback
+  if (allowInfinity && value === Number.POSITIVE_INFINITY) return value
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
+    const what = allowInfinity ? 'a positive integer or Infinity' : 'a positive integer'
+    throw new InvalidOptionError(option, `${option} must be ${what}, got ${describeValue(value)}`)
+  }
+  return value
+}

@@ -1,5 +1,11 @@
 import { describe, expect, it, vi } from 'vitest'
-import { describeValue, InvalidOptionError, isMxError, MxError } from '../src/index'
+import {
+  describeValue,
+  InvalidOptionError,
+  isMxError,
+  MxError,
+  positiveInteger,
+} from '../src/index'
 
 /** What another package's inlined copy of the kernel is: the same source, evaluated again. */
 async function anotherCopy(): Promise<typeof import('../src/index')> {
@@ -70,5 +76,23 @@ describe('describeValue', () => {
     expect(describeValue(new Date(0))).toBe('1970-01-01T00:00:00.000Z')
     expect(describeValue(new Date(Number.NaN))).toBe('Invalid Date')
     expect(describeValue(new URL('https://example.com/a'))).toBe('https://example.com/a')
+  })
+})
+
+describe('positiveInteger', () => {
+  it('passes an integer above 0, gives the fallback for undefined, and names the option otherwise', () => {
+    expect(positiveInteger('threads', 4)).toBe(4)
+    expect(positiveInteger('threads', undefined)).toBeUndefined()
+    expect(positiveInteger('threads', undefined, 2)).toBe(2)
+    expect(positiveInteger('maxQueue', Number.POSITIVE_INFINITY, 1, true)).toBe(
+      Number.POSITIVE_INFINITY,
+    )
+    for (const bad of [0, -1, 1.5, Number.NaN, '4', null, Number.POSITIVE_INFINITY]) {
+      expect(() => positiveInteger('threads', bad, 2)).toThrow(InvalidOptionError)
+    }
+    expect(() => positiveInteger('threads', 0)).toThrow('threads must be a positive integer, got 0')
+    expect(() => positiveInteger('maxQueue', -1, 1, true)).toThrow(
+      'maxQueue must be a positive integer or Infinity, got -1',
+    )
   })
 })
