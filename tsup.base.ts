@@ -2,16 +2,15 @@ import { defineConfig, type Options } from 'tsup'
 
 /**
  * The one build config every package shares: ESM + CJS + types (`.d.ts` and `.d.cts`),
- * Node 20 target, no bundling of dependencies except the private kernel (`tooling/kernel`,
- * never published), which each package inlines, code and types, so it still installs alone.
- * A package passes only its entry points.
+ * Node 20 target, no bundling of dependencies. The private kernel (`tooling/kernel`, never
+ * published) is reached by a relative import (each package's `src/kernel.ts`), so it is inlined,
+ * code and types. A package passes only its entry points.
  */
 export function packageConfig(entry: Record<string, string>, overrides: Options = {}) {
   return defineConfig({
     entry,
     format: ['esm', 'cjs'],
-    dts: { resolve: ['@mx/kernel'] },
-    noExternal: ['@mx/kernel'],
+    dts: true,
     clean: true,
     sourcemap: true,
     target: 'node20',

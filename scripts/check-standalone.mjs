@@ -14,9 +14,9 @@ import {
   writeFileSync,
 } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
+import { publishedPackages } from './export-counts.mjs'
 
-const root = resolve(import.meta.dirname, '..')
 const work = mkdtempSync(join(tmpdir(), 'mx-standalone-'))
 const tarballs = join(work, 'tarballs')
 mkdirSync(tarballs)
@@ -49,11 +49,7 @@ function barrelExports(file) {
   return names.sort()
 }
 
-const packages = readdirSync(join(root, 'packages'))
-  .map((name) => join(root, 'packages', name))
-  .filter((dir) => existsSync(join(dir, 'package.json')))
-  .map((dir) => ({ dir, manifest: JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) }))
-  .filter(({ manifest }) => !manifest.private)
+const packages = publishedPackages()
 
 const tarballOf = new Map()
 for (const { dir, manifest } of packages) {

@@ -2,7 +2,7 @@ import { defineProject } from 'vitest/config'
 
 export default defineProject({
   test: {
-    name: '@mx/kernel',
+    name: 'kernel',
     include: ['test/**/*.test.ts'],
   },
 })

@@ -1,8 +1,8 @@
-import { describeValue, MxError, type MxErrorOptions } from '@mx/kernel'
+import { describeValue, MxError, type MxErrorOptions } from './kernel'
 
 // The kernel's (tooling/kernel, inlined at build time): one base class for every mx package.
-export type { ErrorContext, MxErrorOptions } from '@mx/kernel'
-export { InvalidOptionError, isMxError, MxError } from '@mx/kernel'
+export type { ErrorContext, MxErrorOptions } from './kernel'
+export { InvalidOptionError, isMxError, MxError } from './kernel'
 
 /** A rule is malformed: `rule` and `field` name the culprit (code `MX_ALERT_RULE_INVALID`). */
 export class RuleInvalidError extends MxError {

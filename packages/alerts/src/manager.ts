@@ -1,5 +1,4 @@
 import { channel } from 'node:diagnostics_channel'
-import { describeValue, positiveInteger } from '@mx/kernel'
 import EventEmitter from 'eventemitter3'
 import { systemClock } from './clock'
 import { Delivery } from './delivery'
@@ -12,6 +11,7 @@ import {
   RuleInvalidError,
 } from './errors'
 import { Inhibitor } from './inhibit'
+import { describeValue, positiveInteger } from './kernel'
 import type {
   AlertManager,
   AlertManagerEvents,

@@ -1,4 +1,4 @@
-import { describeValue } from '@mx/kernel'
+import { describeValue } from './kernel'
 import type { Labels, Matcher } from './types'
 
 const OPS = new Set(['=', '!=', '=~', '!~'])

@@ -1,4 +1,3 @@
-import { describeValue } from '@mx/kernel'
 import { parseDuration } from './duration'
 import {
   DuplicateRuleError,
@@ -6,6 +5,7 @@ import {
   RuleInvalidError,
   TemplateInvalidError,
 } from './errors'
+import { describeValue } from './kernel'
 import { type CompiledTemplate, parseTemplate, TemplateSyntaxError } from './template'
 import type {
   ComparisonOp,

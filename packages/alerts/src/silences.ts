@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
-import { describeValue } from '@mx/kernel'
 import { SilenceInvalidError } from './errors'
+import { describeValue } from './kernel'
 import { type CompiledMatcher, compileMatchers, toMatchers } from './matchers'
 import type { Labels, Silence, SilenceInput } from './types'
 

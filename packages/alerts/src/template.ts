@@ -1,6 +1,6 @@
-import { describeValue } from '@mx/kernel'
 import { formatDuration } from './duration'
 import { InvalidOptionError, TemplateInvalidError } from './errors'
+import { describeValue } from './kernel'
 import type { Labels } from './types'
 
 /** Data a template sees: `$value`, `$labels.x` (and `$labels` as a whole). */

@@ -1,6 +1,6 @@
-import { describeValue } from '@mx/kernel'
 import { createCache } from './cache'
 import { InvalidOptionError } from './errors'
+import { describeValue } from './kernel'
 import type { Cache, Tier } from './types'
 
 /**

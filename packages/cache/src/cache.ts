@@ -1,8 +1,8 @@
-import { describeValue } from '@mx/kernel'
 import { CacheCore } from './core'
 import { CacheClosedError, InvalidOptionError } from './errors'
 import { type FlightPlan, fly } from './flight'
 import { hotPath, MISS } from './hot'
+import { describeValue } from './kernel'
 import { keyOf } from './key'
 import { checkNamespace, type ResolvedOptions, resolveOptions } from './options'
 import type {

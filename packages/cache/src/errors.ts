@@ -1,8 +1,8 @@
-import { MxError } from '@mx/kernel'
+import { MxError } from './kernel'
 
 // The kernel's (tooling/kernel, inlined at build time): one base class for every mx package.
-export type { ErrorContext, MxErrorOptions } from '@mx/kernel'
-export { InvalidOptionError, isMxError, MxError } from '@mx/kernel'
+export type { ErrorContext, MxErrorOptions } from './kernel'
+export { InvalidOptionError, isMxError, MxError } from './kernel'
 
 /** The factory passed to `getOrSet` did not settle within `timeouts.hard` and no stale value could be served. */
 export class FactoryTimeoutError extends MxError {

@@ -1,5 +1,5 @@
-import { describeValue } from '@mx/kernel'
 import { InvalidOptionError } from './errors'
+import { describeValue } from './kernel'
 import { memoryTier } from './tiers/memory'
 import type { CacheOptions, Tier } from './types'
 import { checkNumber } from './util'

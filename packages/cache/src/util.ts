@@ -1,5 +1,5 @@
-import { describeValue } from '@mx/kernel'
 import { InvalidOptionError } from './errors'
+import { describeValue } from './kernel'
 import type { Clock } from './types'
 
 let cachedNow = 0

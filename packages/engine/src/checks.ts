@@ -1,9 +1,10 @@
 // The option checkers every part of the engine's option validation shares: each throws
 // InvalidOptionError naming the option (its full path, e.g. `workers.maxQueue`).
-import { describeValue } from '@mx/kernel'
-import { InvalidOptionError } from './errors'
 
-export { positiveInteger } from '@mx/kernel'
+import { InvalidOptionError } from './errors'
+import { describeValue } from './kernel'
+
+export { positiveInteger } from './kernel'
 
 /** Undefined, or a number > 0 (≥ 0 with `allowZero`). */
 export function positiveNumber(name: string, value: unknown, allowZero = false): void {

@@ -1,8 +1,8 @@
-import { MxError, type MxErrorOptions } from '@mx/kernel'
+import { MxError, type MxErrorOptions } from './kernel'
 
 // The kernel's (tooling/kernel, inlined at build time): one base class for every mx package.
-export type { ErrorContext, MxErrorOptions } from '@mx/kernel'
-export { InvalidOptionError, isMxError, MxError } from '@mx/kernel'
+export type { ErrorContext, MxErrorOptions } from './kernel'
+export { InvalidOptionError, isMxError, MxError } from './kernel'
 
 /** A stable per-document error code (the `error.code` of an `ok: false` result). */
 export type DocumentErrorCode =

@@ -1,4 +1,3 @@
-import { describeValue } from '@mx/kernel'
 import type {
   ExtractFailure,
   Extractor,
@@ -19,6 +18,7 @@ import { extractInWorkers, runsWhole } from './document-task'
 import { type ElementsOutcome, resolveElements } from './elements'
 import { ExtractError, ExtractTimeoutError, InputError, ParseError } from './errors'
 import { checkElements } from './extractor'
+import { describeValue } from './kernel'
 import { documentKey } from './keys'
 import { type DocumentTrace, traceOf } from './logging/trace'
 import { failureInfo } from './resilience/codes'

@@ -1,8 +1,8 @@
 import { isAbsolute, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { describeValue } from '@mx/kernel'
 import type { Extractor, ExtractorElement } from './api'
 import { InvalidOptionError, ParseError } from './errors'
+import { describeValue } from './kernel'
 
 /**
  * Checks an extractor definition and returns it frozen. `name` and `version` must be non-empty

@@ -1,7 +1,7 @@
-import { describeValue } from '@mx/kernel'
 import type { EngineOptions, LevelName } from './api'
 import { checkRedisUrl, nonEmptyString, positiveInteger, positiveNumber } from './checks'
 import { InvalidOptionError } from './errors'
+import { describeValue } from './kernel'
 import { levelNames } from './levels'
 import { checkLogger } from './logging/logger'
 import { checkExtractorOption, checkResilience } from './resilience/options'

@@ -5,11 +5,11 @@
  */
 import { join } from 'node:path'
 import { type Rule, type Sink, validateRules } from '@mx/alerts'
-import { describeValue } from '@mx/kernel'
 import { parseSize } from '@mx/memory'
 import type { EngineOptions } from './api'
 import { checkRedisUrl, nonEmptyString, positiveInteger, positiveMs } from './checks'
 import { InvalidOptionError } from './errors'
+import { describeValue } from './kernel'
 
 /** An alert sink of `@mx/alerts` (`callbackSink`, `consoleSink`, `webhookSink`, your own `{ name, send }`). */
 export type AlertSink = Sink

@@ -1,8 +1,8 @@
-import { describeValue, MxError, type MxErrorOptions } from '@mx/kernel'
+import { describeValue, MxError, type MxErrorOptions } from './kernel'
 
 // The kernel's (tooling/kernel, inlined at build time): one base class for every mx package.
-export type { ErrorContext, MxErrorOptions } from '@mx/kernel'
-export { InvalidOptionError, isMxError, MxError } from '@mx/kernel'
+export type { ErrorContext, MxErrorOptions } from './kernel'
+export { InvalidOptionError, isMxError, MxError } from './kernel'
 
 /** Two elements of one document share an id (`MX_INCREMENTAL_DUPLICATE_ID`). */
 export class DuplicateIdError extends MxError {

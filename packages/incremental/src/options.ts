@@ -1,5 +1,5 @@
-import { describeValue } from '@mx/kernel'
 import { InvalidOptionError } from './errors'
+import { describeValue } from './kernel'
 
 function invalid(option: string, expected: string, value: unknown): InvalidOptionError {
   return new InvalidOptionError(

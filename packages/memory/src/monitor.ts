@@ -1,11 +1,11 @@
 import { totalmem } from 'node:os'
 import { getHeapStatistics } from 'node:v8'
-import { describeValue } from '@mx/kernel'
 import { pressureChannel } from './channels'
 import { systemClock } from './clock'
 import { TypedEmitter } from './emitter'
 import { InvalidOptionError } from './errors'
 import { type GcObserver, observeGc } from './gc-stats'
+import { describeValue } from './kernel'
 import type {
   GcStats,
   MemoryMonitor,

@@ -1,5 +1,5 @@
-import { describeValue } from '@mx/kernel'
 import { InvalidOptionError } from './errors'
+import { describeValue } from './kernel'
 
 /** A byte count: a number of bytes or a string such as `'512mb'`, `'1gb'`, `'64 KiB'`. */
 export type Size = number | string

@@ -1,8 +1,8 @@
-import { MxError } from '@mx/kernel'
+import { MxError } from './kernel'
 
 // The kernel's (tooling/kernel, inlined at build time): one base class for every mx package.
-export type { ErrorContext, MxErrorOptions } from '@mx/kernel'
-export { InvalidOptionError, isMxError, MxError } from '@mx/kernel'
+export type { ErrorContext, MxErrorOptions } from './kernel'
+export { InvalidOptionError, isMxError, MxError } from './kernel'
 
 /** A metric name is not `[a-zA-Z_:][a-zA-Z0-9_:.]*` (dots become `_` in Prometheus output). */
 export class InvalidMetricNameError extends MxError {

@@ -1,5 +1,5 @@
-import { describeValue } from '@mx/kernel'
 import { InvalidValueError } from './errors'
+import { describeValue } from './kernel'
 import type { DistributionStats, HistogramHandle } from './types'
 
 // Log-linear buckets read straight from the IEEE-754 bits: the exponent picks the octave and

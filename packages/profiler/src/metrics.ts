@@ -1,4 +1,3 @@
-import { describeValue } from '@mx/kernel'
 import {
   InvalidLabelError,
   InvalidMetricNameError,
@@ -7,6 +6,7 @@ import {
   MetricConflictError,
 } from './errors'
 import { Histogram } from './histogram'
+import { describeValue } from './kernel'
 import type { CounterHandle, GaugeHandle, Labels, MetricOptions, MetricType } from './types'
 
 const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:.]*$/

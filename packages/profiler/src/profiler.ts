@@ -1,8 +1,8 @@
 import { performance } from 'node:perf_hooks'
-import { describeValue, positiveInteger } from '@mx/kernel'
 import EventEmitter from 'eventemitter3'
 import { InvalidOptionError } from './errors'
 import type { Histogram } from './histogram'
+import { describeValue, positiveInteger } from './kernel'
 import { type Counter, Registry } from './metrics'
 import {
   cpuHotspots,

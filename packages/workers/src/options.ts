@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os'
-import { describeValue, positiveInteger } from '@mx/kernel'
 import { InvalidOptionError } from './errors'
+import { describeValue, positiveInteger } from './kernel'
 import type { Clock, PoolOptions } from './types'
 
 /** The pool's clock with its timers filled in (the global ones when the given clock has none). */

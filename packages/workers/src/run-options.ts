@@ -1,5 +1,5 @@
-import { describeValue } from '@mx/kernel'
 import { InvalidOptionError } from './errors'
+import { describeValue } from './kernel'
 import type { MapOptions, RunOptions } from './types'
 
 const priorities: ReadonlySet<unknown> = new Set(['high', 'normal', 'low'])

@@ -1,6 +1,6 @@
-import { describeValue } from '@mx/kernel'
 import { LRUCache } from 'lru-cache'
 import { InvalidOptionError } from '../errors'
+import { describeValue } from '../kernel'
 import type { Clock, Tier, TierEntry, TierEvent } from '../types'
 import { checkNumber, checkTierOptions, estimateSize, globToRegExp, systemClock } from '../util'
 import { EntryIndex, type Freshness, UNDEFINED } from './entries'

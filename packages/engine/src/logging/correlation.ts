@@ -1,6 +1,6 @@
-import { describeValue } from '@mx/kernel'
 import type { ExtractOptions } from '../api'
 import { InvalidOptionError } from '../errors'
+import { describeValue } from '../kernel'
 
 /** Longest correlation id taken from a caller (a queue job's id is about 20 characters). */
 const MAX_LENGTH = 128

@@ -3,8 +3,8 @@
  * stderr, loaded only when it is built (levels without logs never load pino).
  */
 import { createRequire } from 'node:module'
-import { describeValue } from '@mx/kernel'
 import { InvalidOptionError } from '../errors'
+import { describeValue } from '../kernel'
 
 /** A log method: pino's `(fields, message)` form. */
 export type LogFn = (fields: Record<string, unknown>, message?: string) => void

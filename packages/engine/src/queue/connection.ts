@@ -1,6 +1,6 @@
-import { describeValue } from '@mx/kernel'
 import { loadBullMQ as loadWorkersBullMQ } from '@mx/workers/bullmq'
 import { InvalidOptionError } from '../errors'
+import { describeValue } from '../kernel'
 
 /** Where the queue lives: shared by `serveQueue` (consumers) and `extractViaQueue` (producers). */
 export interface QueueConnectionOptions {

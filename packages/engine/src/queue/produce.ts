@@ -1,9 +1,9 @@
 // The producer side of the queue: enqueue documents, yield their results as consumers finish.
 import { randomBytes } from 'node:crypto'
-import { describeValue } from '@mx/kernel'
 import { AbortedError, InvalidOptionError } from '../errors'
 // From the barrel, so this file does not depend on which internal module holds the types.
 import type { ExtractResult, SourceDocument } from '../index'
+import { describeValue } from '../kernel'
 import { checkLogger, type LoggerSlot, levelEnabled } from '../logging/logger'
 import {
   checkConnection,

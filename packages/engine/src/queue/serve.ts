@@ -1,8 +1,9 @@
 // The consumer side of the queue: a process that extracts the documents other processes enqueue.
-import { describeValue } from '@mx/kernel'
+
 import { InvalidOptionError } from '../errors'
 // From the barrel, so this file does not depend on which internal module holds the types.
 import type { Engine, SourceDocument } from '../index'
+import { describeValue } from '../kernel'
 import { checkLogger, type LoggerSlot, levelEnabled } from '../logging/logger'
 import {
   checkConnection,

@@ -1,9 +1,10 @@
 /** Checks of `extractor` (one or a chain), `retry`, `breaker`, `fallbackOn` and the clock's timers. */
-import { describeValue } from '@mx/kernel'
+
 import type { EngineOptions } from '../api'
 import { positiveInteger, positiveNumber } from '../checks'
 import { InvalidOptionError } from '../errors'
 import { checkExtractor } from '../extractor'
+import { describeValue } from '../kernel'
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
