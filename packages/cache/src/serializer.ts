@@ -75,7 +75,21 @@ function asBuffer(bytes: Uint8Array): Buffer {
 const VERSION = 1
 const COMPRESSED = 1
 const SIGNED = 2
+/** The payload is the value's own bytes (a `Buffer`), not a serialized value. */
+const RAW_BUFFER = 4
+/** The payload is the value's own bytes (a plain `Uint8Array`). */
+const RAW_BYTES = 8
 const MAC_BYTES = 32
+
+/**
+ * The flag of a value stored as its own bytes: a `Buffer` or a plain `Uint8Array` (not a subclass
+ * or another typed array, whose type the bytes alone would lose). 0 for any other value.
+ */
+function rawFlag(value: unknown): number {
+  if (!(value instanceof Uint8Array)) return 0
+  if (Buffer.isBuffer(value)) return RAW_BUFFER
+  return Object.getPrototypeOf(value) === Uint8Array.prototype ? RAW_BYTES : 0
+}
 
 export interface CodecOptions {
   serializer?: Serializer
@@ -92,8 +106,13 @@ export interface Codec {
   decode(key: string, bytes: Uint8Array, expiresAt: number, staleUntil: number): unknown
 }
 
+/**
+ * With the default serializer, a binary value (`Buffer` or `Uint8Array`) is stored as its own
+ * bytes: no encoding on write, and a read returns a view of the stored bytes, of the same type.
+ */
 export function createCodec(options: CodecOptions = {}): Codec {
   const serializer = options.serializer ?? defaultSerializer
+  const passBinary = serializer === defaultSerializer
   const minBytes = options.compressMinBytes
   const secret = options.secret
 
@@ -108,8 +127,8 @@ export function createCodec(options: CodecOptions = {}): Codec {
 
   return {
     encode(key, value, expiresAt, staleUntil) {
-      let payload: Uint8Array = serializer.serialize(value)
-      let flags = 0
+      let flags = passBinary ? rawFlag(value) : 0
+      let payload: Uint8Array = flags === 0 ? serializer.serialize(value) : (value as Uint8Array)
       if (minBytes !== undefined && payload.byteLength >= minBytes) {
         const deflated = deflateRawSync(payload)
         if (deflated.byteLength < payload.byteLength) {
@@ -147,6 +166,9 @@ export function createCodec(options: CodecOptions = {}): Codec {
       let payload: Uint8Array = buffer.subarray(2, end)
       try {
         if ((flags & COMPRESSED) !== 0) payload = inflateRawSync(payload)
+        if ((flags & RAW_BUFFER) !== 0) return payload
+        if ((flags & RAW_BYTES) !== 0)
+          return new Uint8Array(payload.buffer, payload.byteOffset, payload.byteLength)
         return serializer.deserialize(payload)
       } catch (error) {
         throw new DecodeError(`undecodable payload: ${(error as Error).message}`)

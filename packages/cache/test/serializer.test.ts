@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { createCodec } from '../src/index'
+import { createCodec, v8Serializer } from '../src/index'
 
 const sample = {
   date: new Date('2024-01-02T03:04:05.006Z'),
@@ -69,5 +69,44 @@ describe('createCodec', () => {
     expect(() => codec.decode('k', createCodec().encode('k', 1, 1, 2), 1, 2)).toThrow(
       'unsigned entry',
     )
+  })
+
+  it('stores a Buffer or a Uint8Array as its own bytes and reads it back as the same type', () => {
+    const codec = createCodec()
+    const buffer = Buffer.from('raw bytes, no encoding')
+    const encoded = codec.encode('k', buffer, 1, 2)
+    // Two header bytes (version, flags), then the value's bytes as they are.
+    expect(encoded.byteLength).toBe(2 + buffer.byteLength)
+    expect(Buffer.from(encoded).subarray(2)).toEqual(buffer)
+    const decoded = codec.decode('k', encoded, 1, 2)
+    expect(Buffer.isBuffer(decoded)).toBe(true)
+    expect(decoded).toEqual(buffer)
+
+    const bytes = new Uint8Array([0, 255, 7])
+    const back = codec.decode('k', codec.encode('k', bytes, 1, 2), 1, 2) as Uint8Array
+    expect(Object.getPrototypeOf(back)).toBe(Uint8Array.prototype)
+    expect([...back]).toEqual([0, 255, 7])
+    // Other typed arrays keep their type through node:v8.
+    const floats = codec.decode('k', codec.encode('k', new Float64Array([1.5]), 1, 2), 1, 2)
+    expect(floats).toEqual(new Float64Array([1.5]))
+  })
+
+  it('compresses and signs binary values like any other', () => {
+    const codec = createCodec({ compressMinBytes: 100, secret: 's' })
+    const big = Buffer.alloc(10_000, 'ab')
+    const encoded = codec.encode('k', big, 1, 2)
+    expect(encoded.byteLength).toBeLessThan(1_000)
+    expect(codec.decode('k', encoded, 1, 2)).toEqual(big)
+    const flipped = Buffer.from(encoded)
+    flipped[4] = (flipped[4] ?? 0) ^ 1
+    expect(() => codec.decode('k', flipped, 1, 2)).toThrow('bad signature')
+  })
+
+  it('hands binary values to a serializer of the caller', () => {
+    const codec = createCodec({ serializer: v8Serializer })
+    const buffer = Buffer.from('through v8')
+    const encoded = codec.encode('k', buffer, 1, 2)
+    expect(encoded.byteLength).toBeGreaterThan(2 + buffer.byteLength)
+    expect(codec.decode('k', encoded, 1, 2)).toEqual(buffer)
   })
 })

@@ -1,10 +1,10 @@
 /**
  * A document's cache entry. The main thread's element path stores its element results as an
- * array; a worker thread stores them encoded (`v8.serialize`, the bytes its reply carries too),
- * so a hit decodes the metadata and leaves the element results as bytes until something reads
- * `result.elements`.
+ * array. A worker thread stores the whole entry as bytes (`packDocument`): the same bytes are its
+ * reply, the disk tier stores them as they are, and a hit decodes the metadata and leaves the
+ * element results as bytes until something reads `result.elements`.
  */
-import { deserialize } from 'node:v8'
+import { deserialize, serialize } from 'node:v8'
 import type { ExtractSuccess } from './api'
 
 export type CachedDocument =
@@ -19,9 +19,65 @@ export type CachedDocument =
       v8: string
     }
 
-/** The entry a worker thread stores for a document: its metadata and its encoded element results. */
-export function encodedDocument(metadata: unknown, elements: Uint8Array, count: number) {
-  return { elements, count, metadata, v8: process.versions.v8 } satisfies CachedDocument
+/** First bytes of a packed document entry: "MXD" and the layout version. */
+const PACKED = Buffer.from('MXD\u0001', 'latin1')
+const V8 = Buffer.from(process.versions.v8, 'latin1')
+
+/**
+ * The entry a worker thread stores for a document, as one buffer: the reply that carries it to the
+ * main thread and the value the disk tier stores are these bytes, encoded once.
+ *
+ * Layout: `MXD\x01` | element count (u32) | metadata length (u32) | V8 version length (u8) |
+ * V8 version | metadata (`v8.serialize`) | element results (`v8.serialize`, an array).
+ */
+export function packDocument(metadata: unknown, elements: Uint8Array, count: number): Buffer {
+  const meta = serialize(metadata)
+  const head = PACKED.length + 9 + V8.length
+  // Its own ArrayBuffer (not a slice of the shared pool): a reply posts exactly these bytes.
+  const out = Buffer.allocUnsafeSlow(head + meta.length + elements.byteLength)
+  PACKED.copy(out, 0)
+  out.writeUInt32BE(count, 4)
+  out.writeUInt32BE(meta.length, 8)
+  out[12] = V8.length
+  V8.copy(out, 13)
+  meta.copy(out, head)
+  out.set(elements, head + meta.length)
+  return out
+}
+
+/**
+ * A packed entry (`packDocument`) as a `CachedDocument`: the metadata decoded, the element results
+ * a view of the bytes. `undefined` when `value` is not a packed entry, `null` when it is one whose
+ * metadata does not decode here (the caller counts it and treats it as a miss).
+ */
+export function unpackDocument(value: Uint8Array): CachedDocument | null | undefined {
+  const bytes = Buffer.isBuffer(value)
+    ? value
+    : Buffer.from(value.buffer, value.byteOffset, value.byteLength)
+  if (bytes.length < 13 || bytes.compare(PACKED, 0, 4, 0, 4) !== 0) return undefined
+  const count = bytes.readUInt32BE(4)
+  const metaLength = bytes.readUInt32BE(8)
+  const head = 13 + (bytes[12] ?? 0)
+  if (head + metaLength > bytes.length) return null
+  try {
+    return {
+      elements: bytes.subarray(head + metaLength),
+      count,
+      metadata: deserialize(bytes.subarray(head, head + metaLength)),
+      v8: bytes.toString('latin1', 13, head),
+    }
+  } catch {
+    return null
+  }
+}
+
+/**
+ * The cache value `value` as a document entry: an object entry as it is, a packed one unpacked.
+ * `undefined` for anything else, `null` for a packed entry that does not decode here.
+ */
+export function cachedDocument(value: unknown): CachedDocument | null | undefined {
+  if (value instanceof Uint8Array) return unpackDocument(value)
+  return isCachedDocument(value) ? value : undefined
 }
 
 /**

@@ -3,7 +3,7 @@
  * turn the reply into a result. The main thread runs no extractor code on this path.
  */
 import type { ExtractorElement, ExtractSuccess, SourceDocument } from './api'
-import { decodeElements, lazyElements } from './cached-document'
+import { decodeElements, lazyElements, unpackDocument } from './cached-document'
 import type { EngineContext } from './context'
 import { runInWorkers, workerFailure } from './elements'
 import { ExtractError, ParseError } from './errors'
@@ -167,15 +167,19 @@ export async function extractInWorkers(
   stats.stages.parse.add(reply.timings.parse)
   stats.stages.elements.add(reply.timings.elements)
   stats.stages.document.add(reply.timings.document)
+  // Written by this very process a moment ago: it decodes (a worker thread shares our V8).
+  const entry = unpackDocument(reply.entry)
+  if (!entry || Array.isArray(entry.elements))
+    throw new ExtractError(doc.id, 'the worker replied with an entry that does not decode')
   if (cache && key !== undefined && !reply.stored) {
-    const metas = decodeElements(reply.metas)
     const entries: Array<{ key: string; value: unknown }> = []
     if (reply.keys) {
+      const metas = decodeElements(entry.elements)
       reply.keys.forEach((elementKey, i) => {
         entries.push({ key: elementKey, value: metas[i] })
       })
     }
-    entries.push({ key, value: { metadata: reply.metadata, elements: metas } })
+    entries.push({ key, value: reply.entry })
     try {
       await cache.setMany(entries)
     } catch (error) {
@@ -188,7 +192,7 @@ export async function extractInWorkers(
   const result: ExtractSuccess = {
     ok: true,
     id: doc.id,
-    metadata: reply.metadata,
+    metadata: entry.metadata,
     elements: [],
     stats: {
       elements: n,
@@ -199,7 +203,7 @@ export async function extractInWorkers(
       durationMs: 0,
     },
   }
-  return lazyElements(result, reply.metas)
+  return lazyElements(result, entry.elements)
 }
 
 /**

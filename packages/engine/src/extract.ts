@@ -8,8 +8,8 @@ import type {
 } from './api'
 import {
   type CachedDocument,
+  cachedDocument,
   elementCount,
-  isCachedDocument,
   lazyElements,
   readableElements,
 } from './cached-document'
@@ -125,23 +125,23 @@ export async function extractDocument(
   let key: string | undefined
   if (cache) {
     key = documentKey(doc, ctx.extractorKey)
-    let hit: unknown
+    let hit: CachedDocument | null | undefined
     try {
-      hit = cache.getSync?.(key) ?? (await cache.get(key))
+      hit = cachedDocument(cache.getSync?.(key) ?? (await cache.get(key)))
     } catch (error) {
       ctx.stats.degraded++
       trace.degraded('cache', error, { operation: 'get' })
     }
     ctx.stats.stages.cache.add(ctx.clock.now() - started)
-    if (trace.debug) trace.stage('cache', ctx.clock.now() - started, { hit: isCachedDocument(hit) })
-    if (isCachedDocument(hit) && !readableElements(hit)) {
+    if (trace.debug) trace.stage('cache', ctx.clock.now() - started, { hit: Boolean(hit) })
+    if (hit === null || (hit && !readableElements(hit))) {
       ctx.stats.degraded++
-      trace.degraded('cache', 'a cached document’s element results do not decode here', {
+      trace.degraded('cache', 'a cached document does not decode here', {
         operation: 'get',
       })
       hit = undefined
     }
-    if (isCachedDocument(hit)) {
+    if (hit) {
       ctx.stats.documentHits++
       ctx.counters?.documentHits.inc()
       const n = elementCount(hit)

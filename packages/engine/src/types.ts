@@ -116,13 +116,13 @@ export interface WorkerTimings {
 export type WorkerDocumentReply =
   | {
       kind: 'done'
-      metadata: unknown
       /**
-       * The element results, in the structured clone format (`v8.serialize`): they cross to the
-       * main thread as bytes and are decoded there only when something reads them (see
-       * `lazyElements`), so a caller that uses only `metadata` never pays for them.
+       * The document's cache entry (`packDocument`): its metadata and element results, encoded
+       * once in the worker. The main thread decodes the metadata; the element results stay bytes
+       * until something reads them (see `lazyElements`), so a caller that uses only `metadata`
+       * never pays for them. With `stored: false` the main thread writes these same bytes.
        */
-      metas: Uint8Array
+      entry: Uint8Array
       /** How many elements the document has. */
       count: number
       /** Elements whose `element()` ran. */

@@ -6,12 +6,7 @@
 import { serialize } from 'node:v8'
 import type { Cache } from '@mx/cache'
 import type { Extractor, ExtractorElement } from './api'
-import {
-  type CachedDocument,
-  elementsOf,
-  encodedDocument,
-  isCachedDocument,
-} from './cached-document'
+import { cachedDocument, elementsOf, packDocument } from './cached-document'
 import { DocumentError, ExtractError } from './errors'
 import { checkElements } from './extractor'
 import { type DocumentVersion, elementKeys, versionKey } from './keys'
@@ -170,8 +165,8 @@ async function previousResults(
       versionKey(task.doc.id, task.extractorKey),
     )
     if (!Array.isArray(version?.keys) || typeof version.doc !== 'string') return []
-    const previous = await store.cache.get(version.doc)
-    if (!isCachedDocument(previous)) return []
+    const previous = cachedDocument(await store.cache.get(version.doc))
+    if (!previous) return []
     const elements = elementsOf(previous)
     if (elements.length !== version.keys.length) return []
     const byKey = new Map<string, unknown>()
@@ -197,7 +192,7 @@ async function save(
   store: Store | undefined,
   task: { doc: { id: string }; docKey?: string | undefined; extractorKey: string },
   keys: string[] | undefined,
-  value: CachedDocument,
+  value: Buffer,
 ): Promise<boolean> {
   const { docKey } = task
   if (!store || docKey === undefined || keys === undefined) return false
@@ -302,13 +297,12 @@ export async function runDocument(
     timings.document = performance.now() - started
     record(logs, 'document', timings.document)
 
-    // Encoded once: the bytes are both the reply's element results and the cache entry's.
-    const encoded = serialize(metas)
-    const stored = await save(store, task, keys, encodedDocument(metadata, encoded, metas.length))
+    // Encoded once: the same bytes are the reply and the cache entry.
+    const entry = packDocument(metadata, serialize(metas), metas.length)
+    const stored = await save(store, task, keys, entry)
     const reply: Done = {
       kind: 'done',
-      metadata,
-      metas: encoded,
+      entry,
       count: metas.length,
       extracted: pending.length,
       stored,
@@ -336,13 +330,11 @@ export async function runReduce(
     const timings = { parse: 0, elements: 0, document: performance.now() - started }
     record(logs, 'document', timings.document)
     const store = task.store ? await openStore(task.store) : undefined
-    const encoded = serialize(task.metas)
-    const entry = encodedDocument(metadata, encoded, task.metas.length)
+    const entry = packDocument(metadata, serialize(task.metas), task.metas.length)
     const stored = await save(store, task, task.keys, entry)
     return {
       kind: 'done',
-      metadata,
-      metas: encoded,
+      entry,
       count: task.metas.length,
       extracted: task.fresh.length,
       stored,

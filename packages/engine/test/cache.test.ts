@@ -1,6 +1,7 @@
 import { serialize } from 'node:v8'
 import { tempDir } from '@mx/testkit'
 import { describe, expect, it } from 'vitest'
+import { packDocument } from '../src/cached-document'
 import { createEngine, type ExtractSuccess } from '../src/index'
 import { collect, countingPool, doc, docs, fixture, mapCache } from './helpers'
 
@@ -147,6 +148,26 @@ describe('caching', () => {
     const again = (await engine.extract(doc('a', 3))) as ExtractSuccess
     expect(again.stats.source).toBe('elements')
     expect(again.elements).toEqual(cold.elements)
+    expect(engine.report().degraded).toBe(1)
+  })
+
+  it('serves a packed entry, and treats one whose metadata does not decode as a miss, counted', async () => {
+    const cache = mapCache()
+    await using engine = createEngine({ extractor: fixture('words.mjs'), level: 'basic', cache })
+    const cold = (await engine.extract(doc('a', 3))) as ExtractSuccess
+    const [key] = [...cache.map.keys()].filter((k) => k.startsWith('d:'))
+    const packed = packDocument(cold.metadata, serialize(cold.elements), cold.elements.length)
+    cache.map.set(key as string, packed)
+    const hit = (await engine.extract(doc('a', 3))) as ExtractSuccess
+    expect(hit.stats.source).toBe('document-cache')
+    expect(hit.metadata).toEqual(cold.metadata)
+    expect(hit.elements).toEqual(cold.elements)
+    const garbled = Buffer.from(packed)
+    garbled.fill(0xfe, 13 + (garbled[12] ?? 0), 13 + (garbled[12] ?? 0) + 4)
+    cache.map.set(key as string, garbled)
+    const again = (await engine.extract(doc('a', 3))) as ExtractSuccess
+    expect(again.stats.source).toBe('elements')
+    expect(again.metadata).toEqual(cold.metadata)
     expect(engine.report().degraded).toBe(1)
   })
 })

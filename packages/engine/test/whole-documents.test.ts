@@ -1,4 +1,6 @@
 import { subscribe, unsubscribe } from 'node:diagnostics_channel'
+import { join } from 'node:path'
+import { createCache, diskTier } from '@mx/cache'
 import { tempDir } from '@mx/testkit'
 import { describe, expect, it } from 'vitest'
 import { createEngine, type ExtractSuccess } from '../src/index'
@@ -41,6 +43,23 @@ describe('whole documents in the worker threads', () => {
       {
         await using engine = createEngine(options)
         cold = (await collect(engine.extractMany(docs(8)))) as ExtractSuccess[]
+      }
+      // What a worker stored is the packed entry it replied with, kept as its own bytes.
+      {
+        const disk = createCache({
+          namespace: 'mx-engine',
+          tiers: [diskTier({ dir: join(dir.path, 'cache') })],
+        })
+        const keys: string[] = []
+        for await (const key of disk.keys()) if (key.startsWith('d:')) keys.push(key)
+        expect(keys).toHaveLength(8)
+        const stored = await disk.get<Uint8Array>(keys[0] as string)
+        expect(
+          Buffer.from(stored as Uint8Array)
+            .subarray(0, 3)
+            .toString('latin1'),
+        ).toBe('MXD')
+        await disk.close()
       }
       await using engine = createEngine(options)
       const warm = (await collect(engine.extractMany(docs(8)))) as ExtractSuccess[]

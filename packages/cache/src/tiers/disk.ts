@@ -184,10 +184,8 @@ export function diskTier(options: DiskTierOptions): DiskTier {
     const records = new Map<string, { hash: Buffer; stored: Buffer; entry: TierEntry }>()
     for (const [key, entry] of list) {
       const hash = hashOf(key)
-      const record = encodeRecord(key, entry)
-      const stored = Buffer.allocUnsafe(ACCESS + record.length)
+      const stored = encodeRecord(key, entry, ACCESS)
       stored.writeDoubleBE(now, 0)
-      stored.set(record, ACCESS)
       records.set(hash.toString('hex'), { hash, stored, entry })
     }
     const evicted = await root.transaction(() => {

@@ -31,15 +31,18 @@ const HEADER = 4 + 8 + 8 + 4
 
 /**
  * Binary record shared tiers store: the entry plus its key (so a hash collision or a swapped
- * value is detected) and a CRC-32 over everything, so a torn or flipped byte is a miss.
+ * value is detected) and a CRC-32 over everything, so a torn or flipped byte is a miss. With
+ * `reserve`, the returned buffer starts with that many bytes left for the caller (the disk tier's
+ * access time), and the record follows them: one allocation, the value copied once.
  */
-export function encodeRecord(key: string, entry: TierEntry): Buffer {
+export function encodeRecord(key: string, entry: TierEntry, reserve = 0): Buffer {
   const value = entry.value
   if (!(value instanceof Uint8Array)) throw new TypeError('shared tiers store Uint8Array values')
   const keyLength = Buffer.byteLength(key)
   const tags = entry.tags.length === 0 ? '' : JSON.stringify(entry.tags)
   const tagsLength = Buffer.byteLength(tags)
-  const out = Buffer.allocUnsafe(HEADER + keyLength + 4 + tagsLength + value.byteLength)
+  const buffer = Buffer.allocUnsafe(reserve + HEADER + keyLength + 4 + tagsLength + value.byteLength)
+  const out = reserve === 0 ? buffer : buffer.subarray(reserve)
   out.writeDoubleBE(entry.expiresAt, 4)
   out.writeDoubleBE(entry.staleUntil, 12)
   out.writeUInt32BE(keyLength, 20)
@@ -48,7 +51,7 @@ export function encodeRecord(key: string, entry: TierEntry): Buffer {
   if (tagsLength > 0) out.write(tags, HEADER + keyLength + 4, 'utf8')
   out.set(value, HEADER + keyLength + 4 + tagsLength)
   out.writeUInt32BE(crc32(out.subarray(4)), 0)
-  return out
+  return buffer
 }
 
 /** Decodes and verifies a record; throws `CorruptEntryError` when it is damaged or for another key. */
