@@ -76,9 +76,18 @@ export function unpackDocument(value: Uint8Array): CachedDocument | null | undef
  * `undefined` for anything else, `null` for a packed entry that does not decode here.
  */
 export function cachedDocument(value: unknown): CachedDocument | null | undefined {
-  if (value instanceof Uint8Array) return unpackDocument(value)
-  return isCachedDocument(value) ? value : undefined
+  if (!(value instanceof Uint8Array)) return isCachedDocument(value) ? value : undefined
+  // The memory tier hands out the same bytes on every hit: they are decoded once, as an object
+  // entry held there would be.
+  let entry = unpacked.get(value)
+  if (entry === undefined) {
+    entry = unpackDocument(value)
+    if (entry) unpacked.set(value, entry)
+  }
+  return entry
 }
+
+const unpacked = new WeakMap<Uint8Array, CachedDocument>()
 
 /**
  * Whether this process can decode the entry's element results. An entry encoded by the same V8

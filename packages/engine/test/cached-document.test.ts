@@ -14,6 +14,8 @@ describe('packed document entries', () => {
     expect(entry?.elements).toBeInstanceOf(Uint8Array)
     expect(unpackDocument(new Uint8Array(packed))).toEqual(entry)
     expect(cachedDocument(packed)).toEqual(entry)
+    // The same bytes (a memory-tier hit) are decoded once.
+    expect(cachedDocument(packed)).toBe(cachedDocument(packed))
   })
 
   it('owns exactly its bytes, so a reply posts no unrelated ones', () => {
