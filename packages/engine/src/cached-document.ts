@@ -79,7 +79,7 @@ export function cachedDocument(value: unknown): CachedDocument | null | undefine
   if (!(value instanceof Uint8Array)) return isCachedDocument(value) ? value : undefined
   // The memory tier hands out the same bytes on every hit: they are decoded once, as an object
   // entry held there would be.
-  let entry = unpacked.get(value)
+  let entry: CachedDocument | null | undefined = unpacked.get(value)
   if (entry === undefined) {
     entry = unpackDocument(value)
     if (entry) unpacked.set(value, entry)

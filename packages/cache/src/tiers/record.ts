@@ -41,7 +41,9 @@ export function encodeRecord(key: string, entry: TierEntry, reserve = 0): Buffer
   const keyLength = Buffer.byteLength(key)
   const tags = entry.tags.length === 0 ? '' : JSON.stringify(entry.tags)
   const tagsLength = Buffer.byteLength(tags)
-  const buffer = Buffer.allocUnsafe(reserve + HEADER + keyLength + 4 + tagsLength + value.byteLength)
+  const buffer = Buffer.allocUnsafe(
+    reserve + HEADER + keyLength + 4 + tagsLength + value.byteLength,
+  )
   const out = reserve === 0 ? buffer : buffer.subarray(reserve)
   out.writeDoubleBE(entry.expiresAt, 4)
   out.writeDoubleBE(entry.staleUntil, 12)
