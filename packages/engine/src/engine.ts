@@ -206,6 +206,9 @@ export function createEngine<D = unknown, M = unknown>(options: EngineOptions): 
         gate,
       )
       yield* stream as AsyncIterable<ExtractResult<D, M>>
+      // What the worker threads stored during this run is committed before it ends, so the next
+      // run (of this engine or of another process) finds every document it extracted.
+      await flushWorkers(ctx)
       if (slots.alerts) await evaluateAlerts().catch(() => [])
     },
     async relate(results) {

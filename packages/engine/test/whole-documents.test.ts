@@ -83,6 +83,25 @@ describe('whole documents in the worker threads', () => {
     }
   })
 
+  it('commits the threads’ writes when a run ends: the same engine’s next run is all cache hits', async () => {
+    const dir = tempDir()
+    try {
+      await using engine = createEngine({
+        extractor: fixture('words.mjs'),
+        level: 'performance',
+        threads: 2,
+        cacheDir: dir.path,
+      })
+      const cold = (await collect(engine.extractMany(docs(40)))) as ExtractSuccess[]
+      expect(cold.every((r) => r.ok && r.stats.ranIn === 'workers')).toBe(true)
+      const warm = (await collect(engine.extractMany(docs(40)))) as ExtractSuccess[]
+      expect(warm.map((r) => r.stats.source)).toEqual(warm.map(() => 'document-cache'))
+      expect(warm.map((r) => r.metadata)).toEqual(cold.map((r) => r.metadata))
+    } finally {
+      dir.remove()
+    }
+  })
+
   it('sends short documents several to a message, each with its own result', async () => {
     const batches: number[] = []
     const onBatch = (message: unknown) => {
