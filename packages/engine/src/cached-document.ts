@@ -19,6 +19,9 @@ export type CachedDocument =
       v8: string
     }
 
+/** A document entry whose element results are still bytes (a worker's, or a packed one). */
+export type EncodedDocument = Extract<CachedDocument, { elements: Uint8Array }>
+
 /** First bytes of a packed document entry: "MXD" and the layout version. */
 const PACKED = Buffer.from('MXD\u0001', 'latin1')
 const V8 = Buffer.from(process.versions.v8, 'latin1')
@@ -50,7 +53,7 @@ export function packDocument(metadata: unknown, elements: Uint8Array, count: num
  * a view of the bytes. `undefined` when `value` is not a packed entry, `null` when it is one whose
  * metadata does not decode here (the caller counts it and treats it as a miss).
  */
-export function unpackDocument(value: Uint8Array): CachedDocument | null | undefined {
+export function unpackDocument(value: Uint8Array): EncodedDocument | null | undefined {
   const bytes = Buffer.isBuffer(value)
     ? value
     : Buffer.from(value.buffer, value.byteOffset, value.byteLength)

@@ -169,7 +169,7 @@ export async function extractInWorkers(
   stats.stages.document.add(reply.timings.document)
   // Written by this very process a moment ago: it decodes (a worker thread shares our V8).
   const entry = unpackDocument(reply.entry)
-  if (!entry || Array.isArray(entry.elements))
+  if (!entry)
     throw new ExtractError(doc.id, 'the worker replied with an entry that does not decode')
   if (cache && key !== undefined && !reply.stored) {
     const entries: Array<{ key: string; value: unknown }> = []

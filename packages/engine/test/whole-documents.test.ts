@@ -8,16 +8,15 @@ import { collect, doc, docs, fixture } from './helpers'
 
 type Threads = { words: number; parsedIn: number[]; extractedIn: number[]; reducedIn: number }
 
+/** An engine at level `performance` with 2 threads, on the disk cache in `cacheDir`. */
+const performanceEngine = (extractor: string, cacheDir: string) =>
+  createEngine({ extractor: fixture(extractor), level: 'performance', threads: 2, cacheDir })
+
 describe('whole documents in the worker threads', () => {
   it('runs no parse, element or document code on the main thread at level performance', async () => {
     const dir = tempDir()
     try {
-      await using engine = createEngine({
-        extractor: fixture('threads.mjs'),
-        level: 'performance',
-        threads: 2,
-        cacheDir: dir.path,
-      })
+      await using engine = performanceEngine('threads.mjs', dir.path)
       const results = (await collect(engine.extractMany(docs(12, 4)))) as ExtractSuccess<Threads>[]
       expect(results.every((r) => r.ok && r.stats.ranIn === 'workers')).toBe(true)
       for (const { metadata } of results) {
@@ -86,12 +85,7 @@ describe('whole documents in the worker threads', () => {
   it('commits the threads’ writes when a run ends: the same engine’s next run is all cache hits', async () => {
     const dir = tempDir()
     try {
-      await using engine = createEngine({
-        extractor: fixture('words.mjs'),
-        level: 'performance',
-        threads: 2,
-        cacheDir: dir.path,
-      })
+      await using engine = performanceEngine('words.mjs', dir.path)
       const cold = (await collect(engine.extractMany(docs(40)))) as ExtractSuccess[]
       expect(cold.every((r) => r.ok && r.stats.ranIn === 'workers')).toBe(true)
       const warm = (await collect(engine.extractMany(docs(40)))) as ExtractSuccess[]
