@@ -1,4 +1,3 @@
-export { systemClock } from './clock'
 export type { DefaultRulesOptions, QueueGrowthOptions, ThresholdRuleOptions } from './default-rules'
 export { defaultRules } from './default-rules'
 export { formatDuration, parseDuration } from './duration'
@@ -17,6 +16,7 @@ export {
   StateFileError,
   TemplateInvalidError,
 } from './errors'
+export { systemClock } from './kernel'
 export { createAlertManager, notificationChannel, transitionChannel } from './manager'
 export type {
   AlertManager,

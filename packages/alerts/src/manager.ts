@@ -1,6 +1,5 @@
 import { channel } from 'node:diagnostics_channel'
 import EventEmitter from 'eventemitter3'
-import { systemClock } from './clock'
 import { Delivery } from './delivery'
 import { Dispatcher, routeSettings } from './dispatcher'
 import { durationOption } from './duration'
@@ -11,7 +10,7 @@ import {
   RuleInvalidError,
 } from './errors'
 import { Inhibitor } from './inhibit'
-import { describeValue, positiveInteger } from './kernel'
+import { describeValue, positiveInteger, systemClock } from './kernel'
 import type {
   AlertManager,
   AlertManagerEvents,

@@ -1,6 +1,6 @@
-import { manualClock } from './clock'
 import { durationOption } from './duration'
 import { InvalidOptionError } from './errors'
+import { manualClock } from './kernel'
 import { createAlertManager } from './manager'
 import type { AlertState, Duration, FlapOptions, Labels, MetricsSnapshot, Rule } from './types'
 

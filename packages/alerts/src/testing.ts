@@ -3,8 +3,8 @@
  * clock that tests advance by hand, and `testRules`, which runs rules over synthetic series the
  * way `promtool test rules` does (`expandSeries` writes such a series).
  */
-export type { ManualClock } from './clock'
-export { manualClock } from './clock'
+export type { ManualClock } from './kernel'
+export { manualClock } from './kernel'
 export type {
   AlertExpectation,
   RuleTestFailure,

@@ -152,12 +152,8 @@ export interface Sink {
   close?(): Promise<void>
 }
 
-/** Time and timers, injected so tests drive everything without sleeping. */
-export interface Clock {
-  now(): number
-  setTimeout(fn: () => unknown, ms: number): unknown
-  clearTimeout(handle: unknown): void
-}
+/** Time and timers, injected so tests drive everything without sleeping (the one mx `Clock`). */
+export type { Clock } from './kernel'
 
 /** Grouping and timing of notifications, as Alertmanager's route. */
 export interface RouteOptions {

@@ -1,19 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import type { Clock, Tier, TierEntry } from './types'
+import { manualClock as kernelClock, type ManualClock } from './kernel'
+import type { Tier, TierEntry } from './types'
 
-/** A clock the suite moves by hand. */
-export interface ManualClock extends Clock {
-  advance(ms: number): void
-}
+/** A clock the suite moves by hand (`advance(ms)`), from the shared mx test clock. */
+export type { ManualClock }
 
+/** A manual clock starting at `start` epoch milliseconds (default: November 2023). */
 export function manualClock(start = 1_700_000_000_000): ManualClock {
-  let now = start
-  return {
-    now: () => now,
-    advance: (ms) => {
-      now += ms
-    },
-  }
+  return kernelClock(start)
 }
 
 export interface TierSuiteOptions {
@@ -84,9 +78,9 @@ export function runTierSuite(
 
     it('keeps a value past expiresAt until staleUntil, then drops it', async () => {
       await tier.set('ns:a', entry('a', 1_000, [], 1_000))
-      clock.advance(1_500)
+      await clock.advance(1_500)
       expect(text(await tier.get('ns:a'))).toBe('a')
-      clock.advance(600)
+      await clock.advance(600)
       expect(await tier.get('ns:a')).toBeUndefined()
     })
 

@@ -1,10 +1,13 @@
+import type { Clock as KernelClock } from './kernel'
+
 /** A value or a promise of it: memory tiers answer synchronously, shared tiers asynchronously. */
 export type MaybePromise<T> = T | Promise<T>
 
-/** Source of time in epoch milliseconds; inject a fake one in tests. */
-export interface Clock {
-  now(): number
-}
+/**
+ * Source of time in epoch milliseconds (the `now()` of the one mx `Clock`: any mx package's clock
+ * fits); inject a fake one in tests.
+ */
+export type Clock = Pick<KernelClock, 'now'>
 
 /**
  * What a tier stores for one key. `expiresAt` ends freshness; between `expiresAt` and

@@ -1,3 +1,4 @@
+import type { Timers, TimeSource } from './kernel'
 import type { LoggerSlot } from './logging/logger'
 import type { ErrorPattern } from './patterns'
 import type {
@@ -147,12 +148,11 @@ export interface CostOptions {
 /** An extractor as `createEngine` takes it: a module (file URL or path) or the object itself. */
 export type ExtractorSource = URL | string | Extractor
 
-/** The engine's clock: `now()` in ms; timers for retry backoff (the global ones when absent). */
-export interface EngineClock {
-  now(): number
-  setTimeout?(callback: () => void, ms: number): unknown
-  clearTimeout?(handle: unknown): void
-}
+/**
+ * The engine's clock (the one mx `Clock`, its timers optional): `now()` in ms; timers for retry
+ * backoff (the global ones when absent).
+ */
+export type EngineClock = TimeSource & Partial<Timers>
 
 export interface EngineOptions {
   /**

@@ -1,17 +1,14 @@
+import type { Clock } from './kernel'
 import type { Duration, Size } from './units'
 
 export type { Duration, Size } from './units'
 
 /**
- * Time source and timers. Every time-dependent part of `@mx/memory` takes one so tests can
- * drive time by hand instead of sleeping. The default uses `performance.now()` and unref'd
- * Node timers.
+ * Time source and timers (the one mx `Clock`). Every time-dependent part of `@mx/memory` takes
+ * one so tests can drive time by hand instead of sleeping. The default uses `performance.now()`
+ * and unref'd Node timers.
  */
-export interface Clock {
-  now(): number
-  setTimeout(callback: () => void, ms: number): unknown
-  clearTimeout(handle: unknown): void
-}
+export type { Clock }
 
 /** Unsubscribes the listener it was returned for. */
 export type Unsubscribe = () => void

@@ -1,10 +1,10 @@
 import { availableParallelism } from 'node:os'
 import { InvalidOptionError } from './errors'
-import { describeValue, positiveInteger } from './kernel'
-import type { Clock, PoolOptions } from './types'
+import { describeValue, type Clock as KernelClock, positiveInteger, withTimers } from './kernel'
+import type { PoolOptions } from './types'
 
 /** The pool's clock with its timers filled in (the global ones when the given clock has none). */
-export type ResolvedClock = Required<Clock>
+export type ResolvedClock = KernelClock
 
 export interface ResolvedOptions {
   task: string
@@ -107,15 +107,7 @@ export function resolveOptions(options: PoolOptions): ResolvedOptions {
       'clock.setTimeout and clock.clearTimeout must both be functions, or both be absent',
     )
   }
-  const clock: ResolvedClock = {
-    now: () => given.now(),
-    setTimeout: given.setTimeout
-      ? (callback, ms) => given.setTimeout?.(callback, ms)
-      : (callback, ms) => setTimeout(callback, ms),
-    clearTimeout: given.clearTimeout
-      ? (handle) => given.clearTimeout?.(handle)
-      : (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
-  }
+  const clock = withTimers(given)
   return {
     task: task instanceof URL ? task.href : task,
     threads: positiveInteger('threads', options.threads, Math.max(1, availableParallelism())),

@@ -1,5 +1,6 @@
 import type { ResourceLimits, TransferListItem } from 'node:worker_threads'
 import type { FailureReason } from './errors'
+import type { Timers, TimeSource } from './kernel'
 
 /** What a task receives next to its input, in the worker thread. */
 export interface TaskContext {
@@ -54,11 +55,7 @@ export interface RecycleOptions {
  * backoff on `setTimeout`, the global one when the clock has none, so a test can fire a retry by
  * hand. Item timeouts always run on real time: they bound what a thread really spends.
  */
-export interface Clock {
-  now(): number
-  setTimeout?(callback: () => void, ms: number): unknown
-  clearTimeout?(handle: unknown): void
-}
+export type Clock = TimeSource & Partial<Timers>
 
 export interface PoolOptions {
   /** The task module: a file URL or absolute path of an ESM/CJS module with `export default defineTask(...)`. */

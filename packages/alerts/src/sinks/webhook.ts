@@ -1,7 +1,6 @@
-import { systemClock } from '../clock'
 import { durationOption } from '../duration'
 import { InvalidOptionError, SinkFailedError } from '../errors'
-import { describeValue } from '../kernel'
+import { describeValue, systemClock } from '../kernel'
 import type { Clock, Duration, Notification, Sink } from '../types'
 
 export interface WebhookSinkOptions {

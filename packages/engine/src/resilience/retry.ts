@@ -5,6 +5,7 @@
  */
 import type { EngineClock } from '../api'
 import { AbortedError } from '../errors'
+import { withTimers } from '../kernel'
 import { isNonRetryable, matchCodes } from './codes'
 import type { FailureInfo, RetryOptions } from './types'
 
@@ -77,10 +78,10 @@ export function sleep(
       reject(new AbortedError({ cause: signal.reason }))
       return
     }
+    const timers = withTimers(clock)
     let handle: unknown
     const onAbort = () => {
-      if (clock.setTimeout) clock.clearTimeout?.(handle)
-      else clearTimeout(handle as ReturnType<typeof setTimeout>)
+      timers.clearTimeout(handle)
       reject(new AbortedError({ cause: signal?.reason }))
     }
     const done = () => {
@@ -88,6 +89,6 @@ export function sleep(
       resolve()
     }
     signal?.addEventListener('abort', onAbort, { once: true })
-    handle = clock.setTimeout ? clock.setTimeout(done, ms) : setTimeout(done, ms)
+    handle = timers.setTimeout(done, ms)
   })
 }
