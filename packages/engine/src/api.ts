@@ -1,12 +1,11 @@
 import type { Timers, TimeSource } from './kernel'
 import type { LoggerSlot } from './logging/logger'
-import type { ErrorPattern } from './patterns'
+import type { EngineReport } from './report'
 import type {
   BreakerChange,
   BreakerOptions,
   Degraded,
   FallbackOn,
-  ResilienceReport,
   RetryOptions,
 } from './resilience/types'
 import type {
@@ -222,44 +221,6 @@ export interface ExtractManyOptions {
   onProgress?: (progress: ExtractProgress) => void
   /** Retries for this run, instead of the engine's `retry` (resolved the same way). */
   retry?: RetryOptions | false
-}
-
-export interface StageTiming {
-  count: number
-  p50: number
-  p95: number
-}
-
-export interface EngineReport {
-  documents: { ok: number; failed: number; total: number; perSecond: number }
-  elements: { total: number; extracted: number; reused: number }
-  /** Milliseconds per document and stage, over recent samples. */
-  stages: {
-    parse: StageTiming
-    elements: StageTiming
-    document: StageTiming
-    cache: StageTiming
-    total: StageTiming
-  }
-  cache?: {
-    documentHits: number
-    documentMisses: number
-    hitRatio: number
-    tiers: Array<{ name: string; hits: number; misses: number; hitRatio: number }>
-  }
-  ranIn: { inline: number; workers: number; none: number }
-  errors: Record<string, number>
-  /** Failures grouped by message template, most frequent first (see README). */
-  errorPatterns: ErrorPattern[]
-  memory: { peakRss: number; level: PressureLevelName }
-  alerts: AlertView[]
-  /** Memory-pressure pauses of `extractMany` intake and shrinks of the cache. */
-  pressure: { pauses: number; shrinks: number }
-  /** Cache reads or writes that failed; the documents were computed without them. */
-  degraded: number
-  /** Retries, fallbacks and circuit breakers. */
-  resilience: ResilienceReport
-  elapsedMs: number
 }
 
 /** Event name → payload. */

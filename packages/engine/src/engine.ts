@@ -7,18 +7,18 @@ import { EngineClosedError } from './errors'
 import { extractDocument } from './extract'
 import { extractStream } from './extract-many'
 import { checkExtractor, loadExtractor, moduleHref } from './extractor'
+import { EngineHealth } from './health'
 import { levels } from './levels'
 import { watchCache } from './logging/cache-events'
 import { checkCorrelationId } from './logging/correlation'
 import { EngineLogs } from './logging/trace'
 import { checkOptions } from './options'
-import { alertMetrics, buildReport, profilerCounters, syncGauges } from './report'
+import { alertMetrics, buildReport, profilerCounters } from './report'
 import { Resilience } from './resilience/chain'
 import { checkRetry } from './resilience/options'
 import { type RetryPolicy, retryPolicy } from './resilience/retry'
 import { PressureGate, SHRINK_FRACTION } from './slots/memory'
 import { resolveSlots } from './slots/resolve'
-import type { AlertView } from './types'
 
 /** `extractMany(source, { retry })`, checked and resolved. */
 function runRetry(option: unknown): RetryPolicy {
@@ -26,31 +26,19 @@ function runRetry(option: unknown): RetryPolicy {
   return retryPolicy(option as Parameters<typeof retryPolicy>[0])
 }
 
-/** How often (ms) gauges are synced and alert rules evaluated while documents complete. */
-const METRICS_INTERVAL_MS = 1000
-/** Documents between two RSS samples for the report's peak RSS. */
-const RSS_EVERY = 128
-
 /**
- * Creates an engine: the extractor plus the slots of `level`, where explicit slot options win
- * (an object of the slot's interface, `false` for off, `true` for the engine-built default).
- * Options are checked up front and throw `InvalidOptionError` naming the option.
+ * The engine's shared state, before its slots are resolved (`slots`, `resilience` and `logs`
+ * are set right after): the extractor (loaded on first use when it is a module), the cost
+ * model, the clock, the stats and the event callback.
  */
-export function createEngine<D = unknown, M = unknown>(options: EngineOptions): Engine<D, M> {
-  const { level } = checkOptions(options)
-  const emitter = new EventEmitter<EngineEvents>()
+function engineContext(
+  options: EngineOptions,
+  source: unknown,
+  href: string | undefined,
+  emit: EngineContext['emit'],
+): EngineContext {
   const clock = options.clock ?? performance
-  // A list is a fallback chain (resilience/chain.ts): the primary is the first.
-  const source = Array.isArray(options.extractor) ? options.extractor[0] : options.extractor
-  const isModule = source instanceof URL || typeof source === 'string'
-  const href = isModule ? moduleHref(source) : undefined
   let loading: Promise<Extractor> | undefined
-  let closed = false
-  let firing: AlertView[] = []
-  let lastEvaluation = Number.NEGATIVE_INFINITY
-  let documentsSinceRss = 0
-  let peakRss = process.memoryUsage.rss()
-
   const ctx: EngineContext = {
     extractor: undefined,
     extractorKey: '',
@@ -78,12 +66,59 @@ export function createEngine<D = unknown, M = unknown>(options: EngineOptions): 
     logs: undefined as never,
     recordDuration: undefined,
     counters: undefined,
-    emit: (event, ...args) => {
-      if (event === 'document') afterDocument()
-      ;(emitter.emit as (event: string, ...args: unknown[]) => boolean)(event, ...args)
-    },
+    emit,
   }
+  return ctx
+}
+
+/**
+ * The gate of `extractMany`'s intake on the memory slot: at critical pressure it pauses intake
+ * (counted) and shrinks the cache; every change is an engine `pressure` event.
+ */
+function pressureGate(ctx: EngineContext, emitter: EventEmitter<EngineEvents>): PressureGate {
+  const { slots } = ctx
+  return new PressureGate(slots.memory, (change) => {
+    if (change.level === 'critical') {
+      ctx.stats.pressure.pauses++
+      if (slots.cache?.shrink) {
+        slots.cache.shrink(SHRINK_FRACTION)
+        ctx.stats.pressure.shrinks++
+      }
+    }
+    emitter.emit('pressure', change)
+  })
+}
+
+/** `engine.relate()`: the extractor's corpus step over the documents that succeeded. */
+async function relate(ctx: EngineContext, results: Iterable<ExtractResult>): Promise<unknown> {
+  const extractor = ctx.extractor ?? (await ctx.load())
+  if (!extractor.relate) return undefined
+  const docs: Array<{ id: string; metadata: unknown }> = []
+  for (const result of results)
+    if (result.ok) docs.push({ id: result.id, metadata: result.metadata })
+  return extractor.relate(docs)
+}
+
+/**
+ * Creates an engine: the extractor plus the slots of `level`, where explicit slot options win
+ * (an object of the slot's interface, `false` for off, `true` for the engine-built default).
+ * Options are checked up front and throw `InvalidOptionError` naming the option.
+ */
+export function createEngine<D = unknown, M = unknown>(options: EngineOptions): Engine<D, M> {
+  const { level } = checkOptions(options)
+  const emitter = new EventEmitter<EngineEvents>()
+  // A list is a fallback chain (resilience/chain.ts): the primary is the first.
+  const source = Array.isArray(options.extractor) ? options.extractor[0] : options.extractor
+  const isModule = source instanceof URL || typeof source === 'string'
+  const href = isModule ? moduleHref(source) : undefined
+  const ctx = engineContext(options, source, href, (event, ...args) => {
+    if (event === 'document') health.afterDocument()
+    ;(emitter.emit as (event: string, ...args: unknown[]) => boolean)(event, ...args)
+  })
+  let closed = false
   ctx.resilience = new Resilience(options, ctx)
+  const health = new EngineHealth(ctx, emitter)
+  const { evaluateAlerts } = health
   if (href === undefined) {
     const extractor = checkExtractor(source, 'extractor')
     ctx.extractor = extractor
@@ -108,50 +143,7 @@ export function createEngine<D = unknown, M = unknown>(options: EngineOptions): 
       ? (ms) => histogram.record(ms)
       : (ms) => profiler.record('extract.duration', ms)
   }
-  const gate = new PressureGate(slots.memory, (change) => {
-    if (change.level === 'critical') {
-      ctx.stats.pressure.pauses++
-      if (slots.cache?.shrink) {
-        slots.cache.shrink(SHRINK_FRACTION)
-        ctx.stats.pressure.shrinks++
-      }
-    }
-    emitter.emit('pressure', change)
-  })
-
-  function sampleRss(): number {
-    peakRss = Math.max(peakRss, process.memoryUsage.rss(), slots.memory?.stats?.().peakRss ?? 0)
-    return peakRss
-  }
-
-  function afterDocument(): void {
-    if (++documentsSinceRss >= RSS_EVERY) {
-      documentsSinceRss = 0
-      sampleRss()
-    }
-    if (clock.now() - lastEvaluation >= METRICS_INTERVAL_MS) {
-      lastEvaluation = clock.now()
-      syncGauges(ctx)
-      // An evaluation failure never fails a document.
-      if (slots.alerts) evaluateAlerts().catch(() => {})
-    }
-  }
-
-  async function evaluateAlerts(): Promise<AlertView[]> {
-    const alerts = slots.alerts
-    if (!alerts) return []
-    lastEvaluation = clock.now()
-    sampleRss()
-    syncGauges(ctx)
-    await alerts.evaluate()
-    const before = new Set(firing.map((a) => a.rule))
-    firing = alerts
-      .active()
-      .filter((a) => a.state === 'firing')
-      .map(({ rule, state, value }) => ({ rule, state, value }))
-    for (const alert of firing) if (!before.has(alert.rule)) emitter.emit('alert', alert)
-    return firing
-  }
+  const gate = pressureGate(ctx, emitter)
 
   function assertOpen(): void {
     if (closed) throw new EngineClosedError()
@@ -211,15 +203,8 @@ export function createEngine<D = unknown, M = unknown>(options: EngineOptions): 
       await flushWorkers(ctx)
       if (slots.alerts) await evaluateAlerts().catch(() => [])
     },
-    async relate(results) {
-      const extractor = ctx.extractor ?? (await ctx.load())
-      if (!extractor.relate) return undefined
-      const docs: Array<{ id: string; metadata: unknown }> = []
-      for (const result of results)
-        if (result.ok) docs.push({ id: result.id, metadata: result.metadata })
-      return extractor.relate(docs)
-    },
-    report: () => buildReport(ctx, firing, sampleRss()),
+    relate: (results) => relate(ctx, results),
+    report: () => buildReport(ctx, health.firing, health.sampleRss()),
     evaluateAlerts,
     async ready() {
       await ctx.load()

@@ -6,7 +6,6 @@ export type {
   EngineClock,
   EngineEvents,
   EngineOptions,
-  EngineReport,
   ExtractFailure,
   ExtractManyOptions,
   ExtractOptions,
@@ -23,7 +22,6 @@ export type {
   ResolvedSlots,
   SlotOption,
   SourceDocument,
-  StageTiming,
 } from './api'
 export { createEngine } from './engine'
 export type { DocumentErrorCode, ErrorContext, MxErrorOptions } from './errors'
@@ -57,6 +55,7 @@ export type { ExtractViaQueueOptions } from './queue/produce'
 export { extractViaQueue } from './queue/produce'
 export type { QueueServer, ServeQueueOptions } from './queue/serve'
 export { serveQueue } from './queue/serve'
+export type { EngineReport, StageTiming } from './report'
 export { nonRetryable } from './resilience/codes'
 export type {
   BreakerChange,

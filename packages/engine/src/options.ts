@@ -5,7 +5,8 @@ import { describeValue } from './kernel'
 import { levelNames } from './levels'
 import { checkLogger } from './logging/logger'
 import { checkExtractorOption, checkResilience } from './resilience/options'
-import { checkSlotSettings, isSettings, isTunable } from './slot-settings'
+import { isSettings, isTunable } from './slot-settings'
+import { checkSlotSettings } from './slot-settings-checks'
 
 /** Methods each slot object must have (the rest of its interface is optional). */
 export const slotMethods = {

@@ -1,7 +1,47 @@
 import { getHeapStatistics } from 'node:v8'
-import type { EngineReport } from './api'
 import type { EngineContext, EngineCounters } from './context'
+import type { ErrorPattern } from './patterns'
+import type { ResilienceReport } from './resilience/types'
 import type { AlertView, PressureLevelName } from './types'
+
+/** Milliseconds of one stage over recent samples. */
+export interface StageTiming {
+  count: number
+  p50: number
+  p95: number
+}
+
+export interface EngineReport {
+  documents: { ok: number; failed: number; total: number; perSecond: number }
+  elements: { total: number; extracted: number; reused: number }
+  /** Milliseconds per document and stage, over recent samples. */
+  stages: {
+    parse: StageTiming
+    elements: StageTiming
+    document: StageTiming
+    cache: StageTiming
+    total: StageTiming
+  }
+  cache?: {
+    documentHits: number
+    documentMisses: number
+    hitRatio: number
+    tiers: Array<{ name: string; hits: number; misses: number; hitRatio: number }>
+  }
+  ranIn: { inline: number; workers: number; none: number }
+  errors: Record<string, number>
+  /** Failures grouped by message template, most frequent first (see README). */
+  errorPatterns: ErrorPattern[]
+  memory: { peakRss: number; level: PressureLevelName }
+  alerts: AlertView[]
+  /** Memory-pressure pauses of `extractMany` intake and shrinks of the cache. */
+  pressure: { pauses: number; shrinks: number }
+  /** Cache reads or writes that failed; the documents were computed without them. */
+  degraded: number
+  /** Retries, fallbacks and circuit breakers. */
+  resilience: ResilienceReport
+  elapsedMs: number
+}
 
 function ratio(hits: number, misses: number): number {
   const total = hits + misses

@@ -1,4 +1,4 @@
-import type { StageTiming } from './api'
+import type { StageTiming } from './report'
 
 const SIZE = 2048
 

@@ -8,7 +8,8 @@ import type { Extractor, ExtractorElement } from './api'
 import { extractorFromModule } from './extractor'
 import { record } from './logging/worker-records'
 import type { WorkerBatch, WorkerBatchResult, WorkerDocumentReply, WorkerTask } from './types'
-import { extractElements, flush, runDocument, runReduce } from './worker-document'
+import { extractElements, runDocument, runReduce } from './worker-document'
+import { flush } from './worker-store'
 
 const extractors = new Map<string, Promise<Extractor>>()
 

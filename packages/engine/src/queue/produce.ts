@@ -102,28 +102,8 @@ async function* produce(
   events.on('failed', ({ jobId, failedReason }) =>
     settle(jobId, (doc) => crashed(doc, failedReason)),
   )
-  // Events are the fast path; this re-read of pending jobs makes a missed event cost seconds,
-  // not a hang, and reports a job someone removed from the queue instead of waiting for it.
-  let reconciling = false
-  const reconcile = setInterval(async () => {
-    if (reconciling) return
-    reconciling = true
-    try {
-      for (const jobId of [...added]) {
-        const job = await bullmq.Job.fromId(queue, jobId)
-        if (job === undefined) settle(jobId, (doc) => crashed(doc, 'removed from the queue'))
-        else if (!job.finishedOn) continue
-        // A completed job always has our result object; a failed one has none.
-        else if (job.returnvalue != null) settle(jobId, () => job.returnvalue as ExtractResult)
-        else settle(jobId, (doc) => crashed(doc, job.failedReason))
-      }
-    } catch {
-      // Redis unreachable: the next round tries again.
-    } finally {
-      reconciling = false
-    }
-  }, RECONCILE_MS)
-  reconcile.unref()
+  const findJob = (jobId: string) => bullmq.Job.fromId(queue, jobId)
+  const reconcile = reconcileEvery(RECONCILE_MS, findJob, added, settle)
   const onAbort = () => wake?.()
   signal?.addEventListener('abort', onAbort)
   const run = randomBytes(6).toString('hex')
@@ -194,6 +174,42 @@ async function* produce(
     await events.close()
     await queue.close()
   }
+}
+
+/**
+ * Events are the fast path; this re-read of the pending jobs (`added`) every `ms` makes a missed
+ * event cost seconds, not a hang, and reports a job someone removed from the queue instead of
+ * waiting for it. Returns the (unref'd) interval.
+ */
+function reconcileEvery(
+  ms: number,
+  findJob: (
+    jobId: string,
+  ) => Promise<{ finishedOn?: number; returnvalue: unknown; failedReason: string } | undefined>,
+  added: ReadonlySet<string>,
+  settle: (jobId: string, result: (doc: SourceDocument) => ExtractResult) => void,
+): ReturnType<typeof setInterval> {
+  let reconciling = false
+  const reconcile = setInterval(async () => {
+    if (reconciling) return
+    reconciling = true
+    try {
+      for (const jobId of [...added]) {
+        const job = await findJob(jobId)
+        if (job === undefined) settle(jobId, (doc) => crashed(doc, 'removed from the queue'))
+        else if (!job.finishedOn) continue
+        // A completed job always has our result object; a failed one has none.
+        else if (job.returnvalue != null) settle(jobId, () => job.returnvalue as ExtractResult)
+        else settle(jobId, (doc) => crashed(doc, job.failedReason))
+      }
+    } catch {
+      // Redis unreachable: the next round tries again.
+    } finally {
+      reconciling = false
+    }
+  }, ms)
+  reconcile.unref()
+  return reconcile
 }
 
 function docLogger(logger: LoggerSlot, correlationId: string, docId: string): LoggerSlot {
