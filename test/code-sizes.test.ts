@@ -32,7 +32,6 @@ const NOT_SPLIT_YET: Record<string, number> = {
   'packages/memory/src/resource-pool.ts': 355,
   'packages/memory/src/resource-pool.ts#createResourcePool': 326,
   'packages/memory/src/types.ts': 313,
-  'packages/profiler/src/profiler.ts#createProfiler': 176,
 }
 
 describe('code sizes', () => {

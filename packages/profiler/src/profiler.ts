@@ -1,19 +1,12 @@
 import { performance } from 'node:perf_hooks'
 import EventEmitter from 'eventemitter3'
-import { InvalidOptionError } from './errors'
 import type { Histogram } from './histogram'
-import { describeValue, positiveInteger } from './kernel'
-import { type Counter, Registry } from './metrics'
-import {
-  cpuHotspots,
-  heapTopAllocations,
-  runCpuProfile,
-  runHeapProfile,
-  writeProfile,
-} from './profiles'
+import { Registry } from './metrics'
+import { profileCpu, profileHeap } from './profile-runs'
+import { resolveOptions } from './profiler-options'
 import { toPrometheus } from './prometheus'
 import { type RuntimeCollector, startRuntimeCollector } from './runtime'
-import { collectMetrics, hitRatios, seriesKey } from './snapshot'
+import { collectMetrics, hitRatios, timelinePoint } from './snapshot'
 import { type SpanAttributes, SpanTracker } from './spans'
 import { followTracingChannels } from './trace-channels'
 import type {
@@ -92,34 +85,9 @@ export interface Profiler {
   close(): void
 }
 
-function checkOptionsObject(options: unknown, name: string): void {
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new InvalidOptionError(name, `${name} must be an object, got ${describeValue(options)}`)
-  }
-}
-
 /** Creates a profiler. Options are checked up front and throw `InvalidOptionError`. */
 export function createProfiler(options: ProfilerOptions = {}): Profiler {
-  checkOptionsObject(options, 'options')
-  const intervalMs = positiveInteger('intervalMs', options.intervalMs, 1000)
-  const timelineSize = positiveInteger('timelineSize', options.timelineSize, 300)
-  if (options.now !== undefined && typeof options.now !== 'function') {
-    throw new InvalidOptionError('now', 'now must be a function returning milliseconds')
-  }
-  const prefix: unknown = options.prefix ?? ''
-  if (typeof prefix !== 'string' || (prefix && !/^[a-zA-Z_:][a-zA-Z0-9_:]*$/.test(prefix))) {
-    throw new InvalidOptionError(
-      'prefix',
-      `prefix must match [a-zA-Z_:][a-zA-Z0-9_:]*, got ${describeValue(prefix)}`,
-    )
-  }
-  const traceChannels = options.traceChannels ?? []
-  if (
-    !Array.isArray(traceChannels) ||
-    traceChannels.some((name) => typeof name !== 'string' || !name)
-  ) {
-    throw new InvalidOptionError('traceChannels', 'traceChannels must be an array of channel names')
-  }
+  const { intervalMs, timelineSize, prefix, traceChannels } = resolveOptions(options)
   const now = options.now ?? (() => performance.now())
   const events = new EventEmitter()
   const registry = new Registry()
@@ -175,24 +143,7 @@ export function createProfiler(options: ProfilerOptions = {}): Profiler {
       return toPrometheus(registry, prefix)
     },
     tick() {
-      const stats = readRuntime()
-      const memory = stats?.memory ?? process.memoryUsage()
-      const counters: Record<string, number> = {}
-      for (const family of registry.families.values()) {
-        if (family.type !== 'counter') continue
-        for (const { labels, metric } of family.series.values()) {
-          counters[seriesKey(family.name, labels)] = (metric as Counter).value
-        }
-      }
-      const point: TimelinePoint = {
-        time: Date.now(),
-        counters,
-        heapUsed: memory.heapUsed,
-        rss: memory.rss,
-        eventLoopDelayP99Ms: stats?.eventLoopDelay.p99Ms ?? 0,
-        eventLoopUtilization: stats?.eventLoopUtilization ?? 0,
-        hitRatios: Object.fromEntries(hitRatios(registry).map((r) => [r.name, r.ratio])),
-      }
+      const point = timelinePoint(registry, readRuntime())
       timeline.push(point)
       if (timeline.length > timelineSize) timeline.splice(0, timeline.length - timelineSize)
       events.emit('tick', point)
@@ -201,56 +152,8 @@ export function createProfiler(options: ProfilerOptions = {}): Profiler {
     get ticking() {
       return timer !== undefined
     },
-    async cpuProfile(fn, profileOptions = {}) {
-      checkOptionsObject(profileOptions, 'options')
-      if (typeof fn !== 'function') {
-        throw new InvalidOptionError('fn', `fn must be a function, got ${describeValue(fn)}`)
-      }
-      const interval = positiveInteger('samplingIntervalUs', profileOptions.samplingIntervalUs, 100)
-      const top = positiveInteger('top', profileOptions.top, 10)
-      const before = spans.selfTimes()
-      const { result, profile, durationMs } = await runCpuProfile(fn, interval)
-      let dominantSpan: CpuProfileResult<unknown>['dominantSpan']
-      for (const [path, selfMs] of spans.selfTimes()) {
-        const delta = selfMs - (before.get(path) ?? 0)
-        if (delta > 0 && (!dominantSpan || delta > dominantSpan.selfMs)) {
-          dominantSpan = {
-            path,
-            selfMs: delta,
-            share: durationMs > 0 ? Math.min(1, delta / durationMs) : 0,
-          }
-        }
-      }
-      const file = profileOptions.out ? await writeProfile(profileOptions.out, profile) : undefined
-      return {
-        result,
-        ...(file ? { file } : {}),
-        profile,
-        hotspots: cpuHotspots(profile, top),
-        durationMs,
-        ...(dominantSpan ? { dominantSpan } : {}),
-      }
-    },
-    async heapProfile(fn, profileOptions = {}) {
-      checkOptionsObject(profileOptions, 'options')
-      if (typeof fn !== 'function') {
-        throw new InvalidOptionError('fn', `fn must be a function, got ${describeValue(fn)}`)
-      }
-      const interval = positiveInteger(
-        'samplingIntervalBytes',
-        profileOptions.samplingIntervalBytes,
-        32768,
-      )
-      const top = positiveInteger('top', profileOptions.top, 10)
-      const { result, profile } = await runHeapProfile(fn, interval)
-      const file = profileOptions.out ? await writeProfile(profileOptions.out, profile) : undefined
-      return {
-        result,
-        ...(file ? { file } : {}),
-        profile,
-        ...heapTopAllocations(profile, top),
-      }
-    },
+    cpuProfile: (fn, profileOptions) => profileCpu(spans, fn, profileOptions),
+    heapProfile: (fn, profileOptions) => profileHeap(fn, profileOptions),
     on(event, listener) {
       events.on(event, listener)
       if (event === 'span') spans.onEnd = emitSpan

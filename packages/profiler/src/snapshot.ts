@@ -1,6 +1,12 @@
 import { Histogram } from './histogram'
 import type { Counter, Family, Registry } from './metrics'
-import type { HitRatio, MetricSummary, ProfilerSnapshot } from './types'
+import type {
+  HitRatio,
+  MetricSummary,
+  ProfilerSnapshot,
+  RuntimeSnapshot,
+  TimelinePoint,
+} from './types'
 
 /** `name` for an unlabelled series, `name{k="v",…}` otherwise (label names sorted). */
 export function seriesKey(name: string, labels: Record<string, string>): string {
@@ -95,4 +101,32 @@ export function collectMetrics(registry: Registry): MetricParts {
     }
   }
   return parts
+}
+
+/**
+ * One point of the profiler's timeline: every counter's value, memory (from the runtime
+ * collector's last reading, or `process.memoryUsage()` without one), event-loop delay and
+ * utilisation, and the hit ratios.
+ */
+export function timelinePoint(
+  registry: Registry,
+  stats: RuntimeSnapshot | undefined,
+): TimelinePoint {
+  const memory = stats?.memory ?? process.memoryUsage()
+  const counters: Record<string, number> = {}
+  for (const family of registry.families.values()) {
+    if (family.type !== 'counter') continue
+    for (const { labels, metric } of family.series.values()) {
+      counters[seriesKey(family.name, labels)] = (metric as Counter).value
+    }
+  }
+  return {
+    time: Date.now(),
+    counters,
+    heapUsed: memory.heapUsed,
+    rss: memory.rss,
+    eventLoopDelayP99Ms: stats?.eventLoopDelay.p99Ms ?? 0,
+    eventLoopUtilization: stats?.eventLoopUtilization ?? 0,
+    hitRatios: Object.fromEntries(hitRatios(registry).map((r) => [r.name, r.ratio])),
+  }
 }
