@@ -8,7 +8,8 @@
 // (encrypted, corrupt) goes in whole and fails there with its typed error.
 import { document } from './extractor/document.mjs'
 import { formatOf } from './extractor/parse.mjs'
-import { openPdf, pdfElementId } from './extractor/pdf.mjs'
+import { pdfElementId } from './extractor/pdf.mjs'
+import { openPdf } from './extractor/pdf-open.mjs'
 
 /** Most pages in one part. */
 export const pagesPerPart = 8

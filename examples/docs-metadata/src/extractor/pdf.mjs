@@ -1,116 +1,20 @@
-// PDF → elements with pdfjs-dist (its legacy Node build, imported on the first PDF only: a
-// Markdown-only run never loads it). Pages are read one at a time (getPage, getTextContent,
+// PDF → elements with pdfjs-dist (opened by pdf-open.mjs, on the first PDF only: a Markdown-only
+// run never loads it; the document's info and bookmarks come from pdf-info.mjs). Pages are read one at a time (getPage, getTextContent,
 // getAnnotations, then page.cleanup()), so memory stays flat however long the document is.
 // Elements are the text blocks of pdf-layout.mjs: headings (bigger than the body size, the most
 // common size by characters; depth 1..3 by size rank), paragraphs, list items and tables, each
 // with its page and bbox, and ids scoped to the page (`p3#h0`, `p3#p2`, `p3#table0`), so editing
 // one page changes no other page's elements. No network, no fonts loaded: text needs neither.
 // `doc.meta.pdfPages = [from, to]` reads only those pages (see ../pdf-split.mjs).
-import { DocumentContentError } from './decode.mjs'
+import { documentInfo } from './pdf-info.mjs'
 import { extent, layoutPage, round, segmentsOf } from './pdf-layout.mjs'
+import { openPdf, typed } from './pdf-open.mjs'
 
-/** The options every document is opened with: no fonts, no eval, no console output. */
-const openOptions = {
-  disableFontFace: true,
-  useSystemFonts: false,
-  isEvalSupported: false,
-  verbosity: 0,
-}
 // A block this much bigger than the body text is a heading.
 const headingRatio = 1.15
 const headingChars = 200
 const bullet = /^(?:[•◦▪▫●○■□‣⁃–*-]|(\d{1,3})[.)])\s+/
 const abbreviations = { heading: 'h', paragraph: 'p', 'list-item': 'li', table: 'table' }
-
-/** @type {Promise<typeof import('pdfjs-dist/legacy/build/pdf.mjs')> | undefined} */
-let loading
-
-/**
- * pdfjs, loaded once per thread. Its Node build needs a global DOMMatrix (a module-level
- * `new DOMMatrix()`) that only the native @napi-rs/canvas would provide; text extraction uses
- * nothing but the 2D affine part, defined here. Its import-time warnings about the missing
- * canvas package are dropped (they would go to stderr).
- */
-export function loadPdfjs() {
-  loading ??= (async () => {
-    globalThis.DOMMatrix ??= AffineMatrix
-    const warn = console.warn
-    console.warn = (...args) => {
-      if (!(typeof args[0] === 'string' && args[0].startsWith('Warning: Cannot'))) warn(...args)
-    }
-    try {
-      return await import('pdfjs-dist/legacy/build/pdf.mjs')
-    } finally {
-      console.warn = warn
-    }
-  })()
-  return loading
-}
-
-/** The 2D affine subset of DOMMatrix that pdfjs's text path touches. */
-class AffineMatrix {
-  constructor([a, b, c, d, e, f] = [1, 0, 0, 1, 0, 0]) {
-    Object.assign(this, { a, b, c, d, e, f })
-  }
-  multiplySelf(m) {
-    const { a, b, c, d, e, f } = this
-    Object.assign(this, {
-      a: a * m.a + c * m.b,
-      b: b * m.a + d * m.b,
-      c: a * m.c + c * m.d,
-      d: b * m.c + d * m.d,
-      e: a * m.e + c * m.f + e,
-      f: b * m.e + d * m.f + f,
-    })
-    return this
-  }
-  scaleSelf(x, y = x) {
-    return this.multiplySelf({ a: x, b: 0, c: 0, d: y, e: 0, f: 0 })
-  }
-  translateSelf(x = 0, y = 0) {
-    return this.multiplySelf({ a: 1, b: 0, c: 0, d: 1, e: x, f: y })
-  }
-}
-
-const invalid = (id, why) =>
-  new DocumentContentError('MX_DOCS_PDF_INVALID', `document ${id} is not a readable PDF: ${why}`)
-
-/**
- * Opens a PDF with pdfjs. Throws MX_DOCS_PDF_INVALID for bytes that are not a PDF or are
- * truncated (pdfjs would rebuild a cut file's cross-reference table and read what is left, so
- * a file without `%%EOF` in its last 1 KB is refused first), MX_DOCS_PDF_ENCRYPTED for one
- * that needs a password.
- * @param {string | Uint8Array} content
- * @param {string} id
- */
-export async function openPdf(content, id) {
-  if (!(content instanceof Uint8Array)) throw invalid(id, 'its content is text, not bytes')
-  const head = Buffer.from(content.buffer, content.byteOffset, Math.min(content.length, 1024))
-  if (!head.includes('%PDF-')) throw invalid(id, 'no %PDF- header in its first 1 KB')
-  const tail = Buffer.from(content.subarray(Math.max(0, content.length - 1024)))
-  if (!tail.includes('%%EOF'))
-    throw invalid(id, `it is truncated (no %%EOF in its last 1 KB, ${content.length} bytes)`)
-  const pdfjs = await loadPdfjs()
-  // A copy: pdfjs transfers (detaches) the buffer it is given, and may not take a shared one.
-  const task = pdfjs.getDocument({ data: new Uint8Array(content), ...openOptions })
-  try {
-    return await task.promise
-  } catch (error) {
-    await task.destroy()
-    throw typed(error, id)
-  }
-}
-
-/** A pdfjs failure as a typed error. */
-function typed(error, id) {
-  if (error instanceof DocumentContentError) return error
-  if (error?.name === 'PasswordException')
-    return new DocumentContentError(
-      'MX_DOCS_PDF_ENCRYPTED',
-      `document ${id} is an encrypted PDF that needs a password`,
-    )
-  return invalid(id, String(error?.message ?? error))
-}
 
 /**
  * Elements of a PDF: the '#document' element first (page count, warnings, and for the part that
@@ -276,72 +180,4 @@ function linkText(link, segments) {
     .filter((s) => s.x0 < x1 && s.x1 > x0 && s.y + s.size > y0 && s.y < y1)
     .map((s) => s.text)
     .join(' ')
-}
-
-/**
- * What the info dictionary and XMP say, as front matter fields (title, description from the
- * Subject, keywords, date and updated as ISO strings, authors), and `pdf`: page count,
- * producer, creator and the bookmarks with their page numbers.
- */
-async function documentInfo(pdf) {
-  const pdfjs = await loadPdfjs()
-  const { info = {}, metadata } = await pdf.getMetadata().catch(() => ({}))
-  const xmp = (name) => metadata?.get(name) ?? undefined
-  const text = (value) => (typeof value === 'string' && value.trim() ? value.trim() : undefined)
-  const list = (value, separators) =>
-    (Array.isArray(value) ? value : [value])
-      .flatMap((v) => (typeof v === 'string' ? v.split(separators) : []))
-      .map((v) => v.trim())
-      .filter(Boolean)
-  const date = (pdfDate, xmpDate) => {
-    const parsed = pdfjs.PDFDateString.toDateObject(pdfDate ?? '') ?? new Date(xmpDate ?? '')
-    return Number.isNaN(parsed.getTime()) ? undefined : parsed.toISOString()
-  }
-  const keywords = list(text(info.Keywords) ?? xmp('pdf:keywords') ?? xmp('dc:subject'), /[,;]/)
-  const authors = list(text(info.Author) ?? xmp('dc:creator'), /;/)
-  const fields = {
-    title: text(info.Title) ?? text(xmp('dc:title')),
-    description: text(info.Subject) ?? text(xmp('dc:description')),
-    ...(keywords.length > 0 && { keywords }),
-    date: date(info.CreationDate, xmp('xmp:createdate')),
-    updated: date(info.ModDate, xmp('xmp:modifydate')),
-    ...(authors.length > 0 && { authors }),
-  }
-  const frontMatter = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined))
-  const producer = text(info.Producer) ?? text(xmp('pdf:producer'))
-  const creator = text(info.Creator) ?? text(xmp('xmp:creatortool'))
-  return {
-    ...(Object.keys(frontMatter).length > 0 && { frontMatter }),
-    pdf: {
-      pages: pdf.numPages,
-      ...(producer && { producer }),
-      ...(creator && { creator }),
-      bookmarks: await bookmarks(pdf),
-    },
-  }
-}
-
-/** The outline, depth first, as `{ title, depth, page }` (page null when it cannot be resolved). */
-async function bookmarks(pdf) {
-  const outline = (await pdf.getOutline().catch(() => null)) ?? []
-  const out = []
-  const walk = async (items, depth) => {
-    for (const item of items) {
-      out.push({ title: item.title.trim(), depth, page: await pageOf(pdf, item.dest) })
-      await walk(item.items ?? [], depth + 1)
-    }
-  }
-  await walk(outline, 1)
-  return out
-}
-
-async function pageOf(pdf, dest) {
-  try {
-    const explicit = typeof dest === 'string' ? await pdf.getDestination(dest) : dest
-    const target = explicit?.[0]
-    if (Number.isInteger(target)) return target + 1
-    return target ? (await pdf.getPageIndex(target)) + 1 : null
-  } catch {
-    return null
-  }
 }
