@@ -8,9 +8,17 @@ import { readDoc } from './corpus.mjs'
 import { document, name, parse, version } from './extractor.mjs'
 
 /**
+ * One document's outcome.
+ * @typedef {{ id: string, ok: true, metadata: Record<string, unknown> }
+ *   | { id: string, ok: false, error: { code: string, message: string } }} CorpusResult
+ */
+
+/**
  * Extracts metadata from `docs` (`{ id, path }`), yielding one result per document in input
  * order: `{ id, ok: true, metadata }` or `{ id, ok: false, error: { code, message } }`.
  * `summary()` returns the counters once the iteration is done.
+ * @param {Array<{ id: string, path: string }>} docs
+ * @param {{ cacheDir?: string, threads?: number, concurrency?: number }} [options]
  */
 export function extractCorpus(docs, options = {}) {
   const { cacheDir, threads = 2, concurrency = 8 } = options
@@ -41,6 +49,7 @@ export function extractCorpus(docs, options = {}) {
     return document(doc, elements, metas)
   }
 
+  /** @returns {Promise<CorpusResult>} */
   async function extractOne(doc) {
     try {
       const text = readDoc(doc)
@@ -53,7 +62,8 @@ export function extractCorpus(docs, options = {}) {
       if (!computed) counts.fromCache++
       counts.documents++
       return { id: doc.id, ok: true, metadata: { ...metadata, id: doc.id } }
-    } catch (error) {
+    } catch (caught) {
+      const error = /** @type {{ code?: string, message?: string } | undefined} */ (caught)
       counts.documents++
       counts.failed++
       return {
@@ -61,12 +71,13 @@ export function extractCorpus(docs, options = {}) {
         ok: false,
         error: {
           code: error?.code ?? 'MX_EXTRACT_FAILED',
-          message: String(error?.message ?? error),
+          message: String(error?.message ?? caught),
         },
       }
     }
   }
 
+  /** @returns {AsyncGenerator<CorpusResult>} */
   async function* run() {
     const pending = []
     let next = 0
@@ -74,7 +85,8 @@ export function extractCorpus(docs, options = {}) {
       while (next < docs.length || pending.length > 0) {
         while (next < docs.length && pending.length < concurrency)
           pending.push(extractOne(docs[next++]))
-        yield await pending.shift()
+        // The loop runs while something is pending: there is always one to take.
+        yield/** @type {Promise<CorpusResult>} */ (pending.shift())
       }
     } finally {
       await Promise.allSettled(pending)

@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import { tempDir } from '@mx/testkit'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { listFolderDocs } from '../src/corpus.mjs'
+import type { CorpusResult } from '../src/run.mjs'
 import { extractCorpus } from '../src/run.mjs'
 
 const guide = `# Install guide
@@ -23,7 +24,7 @@ console.log('hi')
 const notes = '# Notes\n\nA short note.\n\n| a | b |\n| - | - |\n| 1 | 2 |\n'
 
 async function collect(run: ReturnType<typeof extractCorpus>) {
-  const results = []
+  const results: CorpusResult[] = []
   for await (const result of run) results.push(result)
   return { results, summary: run.summary() }
 }

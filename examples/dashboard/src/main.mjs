@@ -56,7 +56,8 @@ const source = dir
 const profiler = createProfiler({ collectRuntime: true, intervalMs: 250 })
 const engine = createEngine({
   extractor: new URL(import.meta.resolve('@mx/example-distributed/extractor')),
-  level: values.level,
+  // Checked by the engine: an unknown level throws MX_INVALID_OPTION naming `level`.
+  level: /** @type {import('@mx/engine').LevelName} */ (values.level),
   profiler,
   ...(values.threads ? { threads: Number(values.threads) } : {}),
 })

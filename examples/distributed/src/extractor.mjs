@@ -43,7 +43,7 @@ export default defineExtractor({
     const links = [...el.text.matchAll(linkPattern)].map((m) => m[1] ?? m[2])
     const words = el.kind === 'code' ? 0 : el.text.split(/\s+/).filter(Boolean).length
     const heading = el.kind === 'heading' ? el.text.replace(/^#+\s*/, '').split('\n')[0] : null
-    const depth = el.kind === 'heading' ? /^#+/.exec(el.text)[0].length : 0
+    const depth = el.kind === 'heading' ? (/^#+/.exec(el.text)?.[0].length ?? 0) : 0
     return { kind: el.kind, words, links, heading, depth }
   },
   document(_elements, metas, ctx) {

@@ -9,7 +9,8 @@ const crashAt = Number(MX_CRASH_AT || 0)
 
 const engine = createEngine({
   extractor: new URL('./extractor.mjs', import.meta.url),
-  level: MX_LEVEL || 'standard',
+  // Checked by the engine: an unknown level throws MX_INVALID_OPTION naming `level`.
+  level: /** @type {import('@mx/engine').LevelName} */ (MX_LEVEL || 'standard'),
   redis: REDIS_URL,
   redisPrefix: `${MX_PREFIX}:cache:`,
 })
@@ -37,14 +38,16 @@ const server = await serveQueue(engine, {
   lockDuration: 5000,
   stalledInterval: 2500,
 })
-process.send({ type: 'ready', pid: process.pid })
+// Started by fork() (workers.mjs): the IPC channel is there.
+const send = /** @type {NonNullable<typeof process.send>} */ (process.send).bind(process)
+send({ type: 'ready', pid: process.pid })
 
-process.on('message', async (message) => {
+process.on('message', async (/** @type {{ type?: string } | undefined} */ message) => {
   if (message?.type !== 'stop') return
   await server.close()
   const tiers = engine.report().cache?.tiers ?? []
   await engine.close()
-  process.send({ type: 'stats', pid: process.pid, ...counts, tiers }, () => process.exit(0))
+  send({ type: 'stats', pid: process.pid, ...counts, tiers }, undefined, {}, () => process.exit(0))
 })
 // The producer went away without a word: stop taking jobs; BullMQ re-queues any we held.
 process.on('disconnect', () => process.exit(1))

@@ -11,7 +11,7 @@ export function startWorker(env) {
       reject(new Error(`worker ${child.pid} exited with ${code} before it was ready`))
     child.once('exit', early)
     child.once('message', (message) => {
-      if (message?.type !== 'ready') return
+      if (/** @type {{ type?: string } | null} */ (message)?.type !== 'ready') return
       child.off('exit', early)
       resolve(child)
     })
