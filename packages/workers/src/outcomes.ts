@@ -1,4 +1,3 @@
-import { channel } from 'node:diagnostics_channel'
 import {
   type FailureReason,
   PoolClosedError,
@@ -15,10 +14,6 @@ import type { WireReply } from './task'
 import type { TimeoutWatch } from './timeouts'
 import type { RestartReason } from './types'
 import { rehydrate } from './wire'
-
-/** Tracing: one message per batch a thread finished, and one per thread restart. */
-export const batchChannel = channel('mx:workers:batch')
-export const restartChannel = channel('mx:workers:restart')
 
 /**
  * A thread answered a batch: each item settles with its value, or goes to the retry policy with
