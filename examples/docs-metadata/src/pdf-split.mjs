@@ -87,6 +87,7 @@ export function mergeParts(doc, results) {
   const { content: _content, ...withoutContent } = doc
   const failed = results.find((result) => !result.ok)
   if (failed) return { ...failed, id: doc.id, ...(doc.meta && { meta: doc.meta }) }
+  /** @type {Record<string, any> | undefined} */
   let info
   const metas = []
   for (const result of results)

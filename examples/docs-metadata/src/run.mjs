@@ -82,6 +82,7 @@ export async function runExtraction(options, hooks = {}) {
   )
   const out = await openLines(options.out)
   const tally = createTally()
+  /** @type {import('@mx/engine').SlimResult[]} */
   const slim = []
   const readFailures = []
   const flushReadFailures = async () => {
@@ -181,7 +182,10 @@ async function openLines(path) {
     async write(value) {
       if (!stream.write(`${JSON.stringify(value)}\n`)) await once(stream, 'drain')
     },
-    close: () => new Promise((done) => (stream.closed ? done() : stream.end(done))),
+    close: () =>
+      new Promise((/** @type {(value?: unknown) => void} */ done) =>
+        stream.closed ? done() : stream.end(done),
+      ),
   }
 }
 

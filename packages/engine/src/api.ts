@@ -125,6 +125,11 @@ export interface ExtractFailure {
   correlationId?: string
 }
 
+/** A result as `engine.relate()` reads it: `ok`, `id` and, when ok, `metadata`. */
+export type SlimResult<D = unknown, M = unknown> =
+  | Pick<ExtractSuccess<D, M>, 'ok' | 'id' | 'metadata'>
+  | ExtractFailure
+
 /** One document's outcome: never thrown, always returned. */
 export type ExtractResult<D = unknown, M = unknown> = ExtractSuccess<D, M> | ExtractFailure
 
@@ -245,8 +250,11 @@ export interface Engine<D = unknown, M = unknown> {
     source: Iterable<SourceDocument> | AsyncIterable<SourceDocument>,
     options?: ExtractManyOptions,
   ): AsyncIterable<ExtractResult<D, M>>
-  /** Runs the extractor's `relate` over the ok results; undefined when it has none. */
-  relate(results: Iterable<ExtractResult<D, M>>): Promise<unknown>
+  /**
+   * Runs the extractor's `relate` over the ok results; undefined when it has none. It reads only
+   * `ok`, `id` and `metadata`: results slimmed to those (to hold a large corpus) are enough.
+   */
+  relate(results: Iterable<SlimResult<D, M>>): Promise<unknown>
   report(): EngineReport
   /** Evaluates the alert rules now (also done as documents complete); resolves the firing ones. */
   evaluateAlerts(): Promise<EngineReport['alerts']>

@@ -1,5 +1,12 @@
 import { EventEmitter } from 'eventemitter3'
-import type { Engine, EngineEvents, EngineOptions, Extractor, ExtractResult } from './api'
+import type {
+  Engine,
+  EngineEvents,
+  EngineOptions,
+  Extractor,
+  ExtractResult,
+  SlimResult,
+} from './api'
 import { type EngineContext, EngineStats } from './context'
 import { CostModel } from './cost'
 import { flushWorkers } from './document-task'
@@ -90,7 +97,7 @@ function pressureGate(ctx: EngineContext, emitter: EventEmitter<EngineEvents>): 
 }
 
 /** `engine.relate()`: the extractor's corpus step over the documents that succeeded. */
-async function relate(ctx: EngineContext, results: Iterable<ExtractResult>): Promise<unknown> {
+async function relate(ctx: EngineContext, results: Iterable<SlimResult>): Promise<unknown> {
   const extractor = ctx.extractor ?? (await ctx.load())
   if (!extractor.relate) return undefined
   const docs: Array<{ id: string; metadata: unknown }> = []

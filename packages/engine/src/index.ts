@@ -20,6 +20,7 @@ export type {
   MaybePromise,
   RanIn,
   ResolvedSlots,
+  SlimResult,
   SlotOption,
   SourceDocument,
 } from './api'

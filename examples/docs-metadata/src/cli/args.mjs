@@ -108,7 +108,7 @@ export function parseCommandLine(argv) {
     })
   } catch (error) {
     // node:util names the flag ("Unknown option '--x'"); keep its words, drop its hint.
-    throw new UsageError(error.message.split('. ')[0])
+    throw new UsageError(/** @type {Error} */ (error).message.split('. ')[0])
   }
   const { values, positionals } = parsed
   if (values.help) return { help: true }

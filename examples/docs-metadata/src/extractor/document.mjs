@@ -16,8 +16,8 @@ export const minDocumentLanguageWords = 20
 const unique = (values) => [...new Set(values)]
 
 /**
- * @param {{ id: string, type: string, format: string }[]} elements
- * @param {ReturnType<typeof import('./element.mjs').element>[]} metas in element order
+ * @param {{ id: string, type: string, format: string, lead?: boolean }[]} elements
+ * @param {import('./element.mjs').ElementMeta[]} metas in element order
  * @param {{ doc?: { id: string, path?: string, mediaType?: string } }} [context]
  */
 export function document(elements, metas, context) {
@@ -37,6 +37,7 @@ export function document(elements, metas, context) {
   // A PDF heading's depth is the rank of its font size: ranked here over the whole document (a
   // PDF read in parts, see ../pdf-split.mjs, ranked each part's alone).
   const depths = headingDepths(metas.flatMap((m) => (m.size === undefined ? [] : [m.size])))
+  /** @type {import('./element.mjs').ElementMeta[]} */
   const headings = metas.flatMap((m, i) =>
     m.type === 'heading'
       ? [{ ...m, id: elements[i].id, ...(m.size !== undefined && { depth: depths.get(m.size) }) }]
@@ -60,7 +61,7 @@ export function document(elements, metas, context) {
     encoding: info?.encoding === undefined ? 'utf-8' : info.encoding,
     // tags, date, updated, authors, frontMatter: only those the front matter has.
     ...given,
-    ...(info?.warnings?.length > 0 && { warnings: info.warnings }),
+    ...(info?.warnings?.length > 0 && { warnings: info?.warnings }),
     // A PDF's page count, producer, creator and bookmarks.
     ...(info?.pdf && { pdf: info.pdf }),
     language: languageOf(metas),

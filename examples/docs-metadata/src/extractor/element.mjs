@@ -20,10 +20,17 @@ const keptTextChars = 200
 const addresses = /\bhttps?:\/\/\S+|\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+/g
 
 /**
- * @param {{ type: string, format: string, source?: string, text?: string, depth?: number, lang?: string,
- *   refs?: Record<string, { href: string, title: string | null }>, links?: object[], images?: object[],
- *   ordered?: boolean, task?: boolean, columns?: number, rows?: number, lead?: boolean,
- *   page?: number, bbox?: number[], size?: number }} el
+ * An element's result: its kind (`type`) and the fields `document()` reads for that kind (words,
+ * terms, signature, language, links, text where it is kept; the `#document` element's info).
+ * @typedef {{ type: string, signature?: string, shingles?: string, [field: string]: any }} ElementMeta
+ */
+
+/**
+ * @param {{ id?: string, type: string, format: string, source?: string, text?: string,
+ *   depth?: number, lang?: string, refs?: Record<string, { href: string, title: string | null }>,
+ *   links?: object[], images?: object[], ordered?: boolean, task?: boolean, columns?: number,
+ *   rows?: number, lead?: boolean, page?: number, bbox?: number[], size?: number }} el
+ * @returns {ElementMeta}
  */
 export function element(el) {
   // The document-info pseudo-element (see parse.mjs) has no text: its fields pass through.
@@ -37,6 +44,7 @@ export function element(el) {
   const prose = isCode ? '' : content.text.replace(addresses, ' ')
   const tokens = isCode ? [] : words(prose)
   const language = isCode || tokens.length < minLanguageWords ? null : languageOf(content.text)
+  /** @type {ElementMeta} */
   const meta = {
     type: el.type,
     ...(el.depth !== undefined && { depth: el.depth }),

@@ -20,7 +20,7 @@ export const entityKinds = /** @type {const} */ (['urls', 'emails', 'versions', 
  * @returns {Record<(typeof entityKinds)[number], string[]>}
  */
 export function findEntities(text) {
-  const found = {}
+  const found = /** @type {Record<(typeof entityKinds)[number], string[]>} */ ({})
   for (const kind of entityKinds) {
     const re = patterns[kind]
     re.lastIndex = 0

@@ -55,7 +55,7 @@ export function splitFrontMatter(text) {
     } catch (error) {
       // The block's first line is the file's line 2 (line 1 is the fence).
       const line = (block.line(error) ?? 1) + 1
-      const reason = String(error.message)
+      const reason = String(/** @type {Error} */ (error).message)
         .split('\n')[0]
         .replace(/ at line \d+, column \d+:?$/, '')
       return {
@@ -120,7 +120,7 @@ export function frontMatterFields(data) {
       const key = Object.keys(rest).find((k) => k.toLowerCase() === name)
       const value = key === undefined ? undefined : read(rest[key])
       if (value === undefined) continue
-      delete rest[key]
+      delete rest[/** @type {string} */ (key)]
       return value
     }
     return undefined

@@ -66,6 +66,7 @@ export function parse(doc) {
   let elements
   if (format === 'html') {
     // The description, keywords and author <meta> tags, read like front matter.
+    /** @type {Record<string, string>} */
     const meta = {}
     elements = parseHtml(text, ids, { meta })
     if (Object.keys(meta).length > 0) info.frontMatter = meta

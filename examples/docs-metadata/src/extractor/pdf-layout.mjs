@@ -54,10 +54,11 @@ export function segmentsOf(items) {
   const segments = []
   for (const line of lines) {
     line.sort((a, b) => a.x - b.x)
+    /** @type {Segment | undefined} */
     let current
     for (const glyph of line) {
       const gap = current ? glyph.x - current.x1 : Number.POSITIVE_INFINITY
-      if (gap > glyph.size * segmentGap) {
+      if (!current || gap > glyph.size * segmentGap) {
         current = { text: glyph.text, x0: glyph.x, x1: glyph.x1, y: line[0].y, size: line[0].size }
         segments.push(current)
         continue
@@ -104,6 +105,7 @@ const wordCount = (text) => text.split(' ').length
 function findTables(segments) {
   const tables = []
   const used = new Set()
+  /** @type {{ rows: Segment[][], columns: Array<{ x0: number, x1: number }> } | null} */
   let run = null
   const close = () => {
     if (run && run.rows.length >= 2 && run.columns.length >= 2) {
@@ -114,15 +116,17 @@ function findTables(segments) {
   }
   for (const row of baselines(segments)) {
     const isRow = row.length >= 2 && row.every((cell) => wordCount(cell.text) <= cellWords)
+    // A run always has a row: its last one is there exactly when the run is.
+    const lastRow = run?.rows.at(-1)
     if (!isRow) {
       // A line at the height of the run but beside it (a caption, a margin note) does not end it.
-      if (run && row[0].y < run.rows.at(-1)[0].y - row[0].size * 0.3) close()
+      if (lastRow && row[0].y < lastRow[0].y - row[0].size * 0.3) close()
       continue
     }
     const size = row[0].size
-    const near = run && run.rows.at(-1)[0].y - row[0].y <= size * rowSpacing
-    const matched = near ? matchColumns(run.columns, row, size) : null
-    if (matched && matched.shared >= 2) {
+    const near = lastRow !== undefined && lastRow[0].y - row[0].y <= size * rowSpacing
+    const matched = run && near ? matchColumns(run.columns, row, size) : null
+    if (run && matched && matched.shared >= 2) {
       run.rows.push(row)
       run.columns = matched.columns
     } else {
@@ -181,10 +185,11 @@ function tableOf(run) {
  */
 function chainBlocks(segments) {
   const sorted = [...segments].sort((a, b) => b.y - a.y || a.x0 - b.x0)
+  /** @type {Array<{ kind: 'block', segments: Segment[], size: number }>} */
   const blocks = []
   for (const segment of sorted) {
     const block = blocks.findLast((b) => {
-      const last = b.segments.at(-1)
+      const last = /** @type {Segment} */ (b.segments.at(-1))
       const drop = last.y - segment.y
       return (
         Math.abs(b.size - segment.size) <= 0.5 &&

@@ -37,6 +37,12 @@ export function loadPdfjs() {
 
 /** The 2D affine subset of DOMMatrix that pdfjs's text path touches. */
 class AffineMatrix {
+  a = 1
+  b = 0
+  c = 0
+  d = 1
+  e = 0
+  f = 0
   constructor([a, b, c, d, e, f] = [1, 0, 0, 1, 0, 0]) {
     Object.assign(this, { a, b, c, d, e, f })
   }

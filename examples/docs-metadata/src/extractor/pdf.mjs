@@ -32,7 +32,11 @@ export async function parsePdf(doc) {
     for (let number = from; number <= Math.min(to, pages); number++) {
       const page = await pdf.getPage(number)
       try {
-        const segments = segmentsOf((await page.getTextContent()).items)
+        // Text items only: marked content is not asked for (includeMarkedContent is off).
+        const items = /** @type {import('pdfjs-dist/types/src/display/api').TextItem[]} */ (
+          (await page.getTextContent()).items
+        )
+        const segments = segmentsOf(items)
         if (segments.length === 0)
           warnings.push({
             code: 'MX_DOCS_PDF_NO_TEXT',

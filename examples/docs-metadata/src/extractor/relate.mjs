@@ -26,14 +26,18 @@ function keywords(docs) {
   for (const { metadata } of docs)
     for (const term in metadata.terms)
       documentFrequency.set(term, (documentFrequency.get(term) ?? 0) + 1)
+  /** @type {Record<string, string[]>} */
   const result = {}
   for (const { id, metadata } of docs) {
     const length = Math.max(metadata.words, 1)
     result[id] = Object.entries(metadata.terms)
-      .map(([term, count]) => [
-        term,
-        (count / length) * Math.log(docs.length / documentFrequency.get(term)),
-      ])
+      .map(
+        ([term, count]) =>
+          /** @type {[string, number]} */ ([
+            term,
+            (count / length) * Math.log(docs.length / documentFrequency.get(term)),
+          ]),
+      )
       .filter(([, score]) => score > 0)
       .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
       .slice(0, keywordsPerDocument)
@@ -46,7 +50,7 @@ function keywords(docs) {
 
 /** Nests a flat outline by heading depth. */
 export function sectionTree(outline) {
-  const root = { children: [] }
+  const root = { children: /** @type {SectionNode[]} */ ([]) }
   const stack = [{ depth: 0, node: root }]
   for (const heading of outline) {
     const node = { id: heading.id, text: heading.text, depth: heading.depth, children: [] }

@@ -157,6 +157,7 @@ export function analyzeMarkdown(source) {
     spans.push(code.trim())
     return `\uE001${spans.length - 1}\uE002`
   })
+  /** @type {Array<{ depth: number, source: string, text?: string }>} */
   const headings = []
   const lines = s.split('\n')
   const out = []
@@ -279,7 +280,10 @@ export function analyzeMarkdown(source) {
   return {
     frontMatter,
     text,
-    headings: headings.map(({ depth, text }) => ({ depth, text: text.replace(/\*\*|__/g, '') })),
+    headings: headings.map(({ depth, text = '' }) => ({
+      depth,
+      text: text.replace(/\*\*|__/g, ''),
+    })),
     links,
   }
 }
@@ -372,7 +376,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     JSON.stringify(
       {
         charset,
-        title: result.title,
+        title: 'title' in result ? result.title : undefined,
         words: words.length,
         headings: result.headings,
         links: result.links.length,

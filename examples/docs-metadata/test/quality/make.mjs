@@ -67,7 +67,7 @@ function writePdf(outDir, spec) {
   const fonts = fontFiles(spec.font)
   doc.registerFont('body', fonts.regular)
   doc.registerFont('bold', fonts.bold)
-  const done = new Promise((resolve, reject) => {
+  const done = new Promise((/** @type {(value?: unknown) => void} */ resolve, reject) => {
     const out = createWriteStream(path)
     out.on('finish', resolve)
     out.on('error', reject)
