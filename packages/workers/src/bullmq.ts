@@ -7,7 +7,7 @@ import type {
   Worker,
   WorkerOptions,
 } from 'bullmq'
-import { MissingPeerError, TaskInputError, TaskModuleError } from './errors'
+import { InvalidOptionError, MissingPeerError, TaskInputError, TaskModuleError } from './errors'
 import type { BackoffOptions, Pool, Priority } from './types'
 
 type BullMQ = typeof import('bullmq')
@@ -146,14 +146,25 @@ export interface QueueWorkerOptions<I> {
   name: string
   connection: ConnectionOptions
   prefix?: string
-  /** The local pool the jobs run on. */
-  pool: Pool<I, unknown>
-  /** Jobs taken at once. Default: 2 per pool thread (one running, one waiting in the pool). */
+  /** The local pool the jobs run on. Give this or `process`. */
+  pool?: Pool<I, unknown>
+  /**
+   * Runs a job in this process instead of on a pool: what it resolves is the job's result, and
+   * what it throws fails the attempt (retried as the queue's `attempts` say). `signal` aborts
+   * when the job is cancelled. Give this or `pool`.
+   */
+  process?: (data: I, job: Job, signal: AbortSignal | undefined) => Promise<unknown>
+  /** Jobs taken at once. Default: 2 per pool thread (one running, one waiting in the pool); 1 with `process`. */
   concurrency?: number
   /** Close the pool after the queue worker on `close()`. Default true. */
   closePool?: boolean
   /** Affinity key per job, passed to the pool. */
   key?: (input: I) => string | number | undefined
+  /**
+   * Errors of the BullMQ worker itself (a lost Redis connection, which ioredis retries). Without
+   * a listener such an error would crash the process; by default they are ignored.
+   */
+  onError?: (error: Error) => void
   /** Extra BullMQ worker options (lockDuration, stalledInterval, ...). */
   workerOptions?: Omit<WorkerOptions, 'connection' | 'prefix' | 'concurrency' | 'autorun'>
 }
@@ -168,38 +179,50 @@ export interface QueueWorker {
 }
 
 /**
- * Feeds BullMQ jobs into a local pool. The tasks run on worker threads, so this thread stays
- * free to renew job locks. Errors that retrying cannot fix (bad input, bad task module) are
- * marked unrecoverable so BullMQ does not retry them.
+ * Feeds BullMQ jobs into a local pool, or to a `process` function. On a pool the tasks run on
+ * worker threads, so this thread stays free to renew job locks, and errors that retrying cannot
+ * fix (bad input, bad task module) are marked unrecoverable so BullMQ does not retry them.
  */
 export async function createQueueWorker<I = unknown>(
   options: QueueWorkerOptions<I>,
 ): Promise<QueueWorker> {
+  const { pool, process } = options
+  if ((pool === undefined) === (process === undefined)) {
+    throw new InvalidOptionError('pool', 'createQueueWorker needs pool or process, not both')
+  }
+  if (process !== undefined && typeof process !== 'function') {
+    throw new InvalidOptionError('process', `process must be a function, got ${typeof process}`)
+  }
   const bullmq = await loadBullMQ()
-  const { pool } = options
+  const runOnPool = async (pool: Pool<I, unknown>, job: Job, signal: AbortSignal | undefined) => {
+    const key = options.key?.(job.data as I)
+    try {
+      return await pool.run(job.data as I, {
+        ...(signal ? { signal } : {}),
+        ...(key === undefined ? {} : { key }),
+      })
+    } catch (error) {
+      if (error instanceof TaskInputError || error instanceof TaskModuleError) {
+        throw new bullmq.UnrecoverableError(`${error.code}: ${error.message}`)
+      }
+      throw error
+    }
+  }
   const worker = new bullmq.Worker(
     options.name,
-    async (job: Job, _token?: string, signal?: AbortSignal) => {
-      const key = options.key?.(job.data as I)
-      try {
-        return await pool.run(job.data as I, {
-          ...(signal ? { signal } : {}),
-          ...(key === undefined ? {} : { key }),
-        })
-      } catch (error) {
-        if (error instanceof TaskInputError || error instanceof TaskModuleError) {
-          throw new bullmq.UnrecoverableError(`${error.code}: ${error.message}`)
-        }
-        throw error
-      }
-    },
+    (job: Job, _token?: string, signal?: AbortSignal) =>
+      pool
+        ? runOnPool(pool, job, signal)
+        : (process as NonNullable<typeof process>)(job.data as I, job, signal),
     {
       ...options.workerOptions,
       connection: options.connection,
       ...(options.prefix ? { prefix: options.prefix } : {}),
-      concurrency: options.concurrency ?? pool.threads * 2,
+      concurrency: options.concurrency ?? (pool ? pool.threads * 2 : 1),
     },
   )
+  const onError = options.onError
+  worker.on('error', (error) => onError?.(error))
   let closing: Promise<void> | undefined
   return {
     worker,
@@ -207,7 +230,7 @@ export async function createQueueWorker<I = unknown>(
     close() {
       closing ??= (async () => {
         await worker.close()
-        if (options.closePool !== false) await pool.close({ drain: true })
+        if (pool && options.closePool !== false) await pool.close({ drain: true })
       })()
       return closing
     },

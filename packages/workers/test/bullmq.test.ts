@@ -106,6 +106,42 @@ describeRedis('@mx/workers/bullmq', () => {
     await expect(pool.run(1)).rejects.toMatchObject({ code: 'MX_WORKERS_POOL_CLOSED' })
   })
 
+  it('runs jobs through a process function in this process, its result the job result', async () => {
+    const name = 'process-function'
+    const seen: string[] = []
+    const queueWorker = await createQueueWorker<{ word: string }>({
+      name,
+      prefix,
+      connection,
+      process: async (data, job) => {
+        seen.push(String(job.id))
+        return data.word.toUpperCase()
+      },
+    })
+    const queue = await createQueue<{ word: string }, string>({ name, prefix, connection })
+    try {
+      const jobs = await queue.addBulk([{ word: 'a' }, { word: 'b' }])
+      expect(await Promise.all(jobs.map((job) => job.result()))).toEqual(['A', 'B'])
+      expect(seen.sort()).toEqual(jobs.map((job) => job.id).sort())
+    } finally {
+      await queue.close()
+      await queueWorker.close()
+    }
+  })
+
+  it('needs exactly one of pool and process', async () => {
+    const pool = fixturePool({ threads: 1 })
+    try {
+      for (const options of [{}, { pool, process: async () => 1 }]) {
+        await expect(
+          createQueueWorker({ name: 'invalid', prefix, connection, ...options }),
+        ).rejects.toMatchObject({ code: 'MX_INVALID_OPTION', option: 'pool' })
+      }
+    } finally {
+      await pool.close()
+    }
+  })
+
   it('retries a job whose task throws, with the attempts of the queue', async () => {
     const name = 'unrecoverable'
     const pool = fixturePool({ threads: 1 })

@@ -1,5 +1,7 @@
 // The consumer side of the queue: a process that extracts the documents other processes enqueue.
 
+import { createQueueWorker } from '@mx/workers/bullmq'
+import type { Job } from 'bullmq'
 import { InvalidOptionError } from '../errors'
 // From the barrel, so this file does not depend on which internal module holds the types.
 import type { Engine, SourceDocument } from '../index'
@@ -57,61 +59,22 @@ export async function serveQueue(engine: Engine, options: ServeQueueOptions): Pr
   checkLogger(options.logger, false)
   const logger =
     options.logger === false ? undefined : (options.logger ?? engine.slots?.logger ?? undefined)
-  const bullmq = await loadBullMQ()
+  // The engine's own MissingPeerError (naming serveQueue) before the workers' queue worker loads it.
+  await loadBullMQ()
   const threads = engine.slots.workers?.threads
   let processed = 0
-  const worker = new bullmq.Worker(
-    common.name,
-    async (job) => {
-      // The producer's correlation id (its job id; the job's own id for an older producer).
-      const { correlationId: sent, ...data } = job.data as SourceDocument & {
-        correlationId?: unknown
-      }
-      const correlationId =
-        typeof sent === 'string' && sent !== '' && sent.length <= 128 ? sent : String(job.id)
-      const doc = decode(job.name, data)
-      const log =
-        logger && levelEnabled(logger, 'debug')
-          ? logger.child({ correlationId, docId: doc?.id })
-          : undefined
-      const started = performance.now()
-      const waited = Math.max(0, Date.now() - job.timestamp)
-      log?.debug(
-        {
-          stage: 'queue',
-          outcome: 'ok',
-          jobId: job.id,
-          attempt: job.attemptsMade + 1,
-          waitedMs: waited,
-        },
-        'job received',
-      )
-      let result: Awaited<ReturnType<Engine['extract']>>
-      try {
-        result = await engine.extract(doc, { correlationId })
-      } catch (error) {
-        const code = (error as { code?: unknown } | null)?.code
-        log?.debug(
-          { stage: 'queue', outcome: 'failed', code, durationMs: performance.now() - started },
-          'job failed',
-        )
-        throw error
-      }
+  const queueWorker = await createQueueWorker<SourceDocument & { correlationId?: unknown }>({
+    name: common.name,
+    connection: common.connection,
+    ...(common.prefix === undefined ? {} : { prefix: common.prefix }),
+    process: async (data, job) => {
+      const result = await extractJob(engine, logger, data, job)
       processed++
-      log?.debug(
-        {
-          stage: 'queue',
-          outcome: result.ok ? 'ok' : 'failed',
-          ...(result.ok ? {} : { code: result.error.code }),
-          durationMs: performance.now() - started,
-        },
-        'job done',
-      )
       return result
     },
-    {
-      ...common,
-      concurrency: options.concurrency ?? (threads ? threads * 2 : 4),
+    concurrency: options.concurrency ?? (threads ? threads * 2 : 4),
+    // A lost connection is retried by ioredis (the queue worker listens for its errors).
+    workerOptions: {
       ...(options.lockDuration === undefined ? {} : { lockDuration: options.lockDuration }),
       ...(options.stalledInterval === undefined
         ? {}
@@ -120,18 +83,70 @@ export async function serveQueue(engine: Engine, options: ServeQueueOptions): Pr
         ? {}
         : { maxStalledCount: options.maxStalledCount }),
     },
-  )
-  // A lost connection is retried by ioredis; without a listener the error would crash the process.
-  worker.on('error', () => {})
-  await worker.waitUntilReady()
+  })
+  await queueWorker.worker.waitUntilReady()
   let closing: Promise<void> | undefined
   return {
     get processed() {
       return processed
     },
     close() {
-      closing ??= worker.close()
+      closing ??= queueWorker.close()
       return closing
     },
   }
+}
+
+/**
+ * One job: its document through `engine.extract`, with the producer's correlation id, and the
+ * consumer's `debug` lines (job received, job done or failed) when the logger has them.
+ */
+async function extractJob(
+  engine: Engine,
+  logger: LoggerSlot | undefined,
+  jobData: SourceDocument & { correlationId?: unknown },
+  job: Job,
+): Promise<Awaited<ReturnType<Engine['extract']>>> {
+  // The producer's correlation id (its job id; the job's own id for an older producer).
+  const { correlationId: sent, ...data } = jobData
+  const correlationId =
+    typeof sent === 'string' && sent !== '' && sent.length <= 128 ? sent : String(job.id)
+  const doc = decode(job.name, data)
+  const log =
+    logger && levelEnabled(logger, 'debug')
+      ? logger.child({ correlationId, docId: doc?.id })
+      : undefined
+  const started = performance.now()
+  const waited = Math.max(0, Date.now() - job.timestamp)
+  log?.debug(
+    {
+      stage: 'queue',
+      outcome: 'ok',
+      jobId: job.id,
+      attempt: job.attemptsMade + 1,
+      waitedMs: waited,
+    },
+    'job received',
+  )
+  let result: Awaited<ReturnType<Engine['extract']>>
+  try {
+    result = await engine.extract(doc, { correlationId })
+  } catch (error) {
+    const code = (error as { code?: unknown } | null)?.code
+    log?.debug(
+      { stage: 'queue', outcome: 'failed', code, durationMs: performance.now() - started },
+      'job failed',
+    )
+    throw error
+  }
+  log?.debug(
+    {
+      stage: 'queue',
+      outcome: result.ok ? 'ok' : 'failed',
+      ...(result.ok ? {} : { code: result.error.code }),
+      durationMs: performance.now() - started,
+    },
+    'job done',
+  )
+  return result
 }
