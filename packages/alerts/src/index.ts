@@ -17,7 +17,8 @@ export {
   TemplateInvalidError,
 } from './errors'
 export { systemClock } from './kernel'
-export { createAlertManager, notificationChannel, transitionChannel } from './manager'
+export { createAlertManager } from './manager'
+export { notificationChannel, transitionChannel } from './manager-events'
 export type {
   AlertManager,
   AlertManagerEvents,

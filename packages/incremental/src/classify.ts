@@ -2,7 +2,8 @@ import type { IgnoreTree } from './hash'
 import { IdIndex } from './id-index'
 import { SnapshotTable } from './snapshot'
 import { MISSING, type Previous } from './state'
-import type { Element, UpdateCounts } from './types'
+import type { UpdateCounts } from './tracker-types'
+import type { Element } from './types'
 
 /** How elements are hashed and keyed (the part of the update environment this step needs). */
 export interface ClassifyEnvironment {

@@ -19,18 +19,36 @@ export { createGraph } from './graph'
 export { canonicalJson, hashElement, hashValue } from './hash'
 export type { MapReduceDefinition } from './map-reduce'
 export { mapReduce } from './map-reduce'
+export type {
+  CommitRequest,
+  PruneRequest,
+  VersionInfo,
+  VersionRecord,
+  VersionStore,
+} from './store-types'
 export type { FsStoreOptions } from './stores/fs'
 export { fsStore } from './stores/fs'
 export { memoryStore } from './stores/memory'
 export type { Tracker } from './tracker'
 export { createTracker } from './tracker'
 export type {
-  CommitRequest,
+  DocumentContext,
+  DocumentValue,
+  PruneOptions,
+  PruneResult,
+  ReconcileMode,
+  ReconcileResult,
+  StoredDocument,
+  TrackerEvents,
+  TrackerOptions,
+  UpdateCounts,
+  UpdateResult,
+  UpdateSpec,
+} from './tracker-types'
+export type {
   DerivedRecord,
   DeriveOptions,
   DiffOptions,
-  DocumentContext,
-  DocumentValue,
   Durability,
   Element,
   ElementDiff,
@@ -41,19 +59,5 @@ export type {
   GraphSnapshot,
   HashOptions,
   InputOptions,
-  PruneOptions,
-  PruneRequest,
-  PruneResult,
   RecomputeReason,
-  ReconcileMode,
-  ReconcileResult,
-  StoredDocument,
-  TrackerEvents,
-  TrackerOptions,
-  UpdateCounts,
-  UpdateResult,
-  UpdateSpec,
-  VersionInfo,
-  VersionRecord,
-  VersionStore,
 } from './types'

@@ -9,7 +9,8 @@
 
 import type { ChunkIndex } from './chunks'
 import { InvalidOptionError } from './errors'
-import type { DocumentContext, Element } from './types'
+import type { DocumentContext } from './tracker-types'
+import type { Element } from './types'
 
 /** Brand of a `mapReduce` definition (`Symbol.for`, so the ESM and CJS builds agree). */
 const MAP_REDUCE: unique symbol = Symbol.for('@mx/incremental/mapReduce') as never

@@ -1,7 +1,8 @@
 import { BatchResultError, InvalidOptionError } from './errors'
 import { canonicalJson } from './hash'
 import { keys, MISSING, type Previous } from './state'
-import type { Element, RecomputeReason, UpdateCounts, UpdateSpec } from './types'
+import type { UpdateCounts, UpdateSpec } from './tracker-types'
+import type { Element, RecomputeReason } from './types'
 
 /** The columns of the update being planned that element results are written into. */
 export interface PendingResults {

@@ -18,23 +18,17 @@
  * it frozen, data properties only). Such an object can never change, so when the next update
  * passes the very same object it is not read at all: callers that freeze their elements (as
  * Immer does) get the speed of `immutableElements` without promising anything.
+ *
+ * The table is here; how a snapshot is recorded is in snapshot-encode.ts, and how an element is
+ * compared with one in snapshot-compare.ts.
  */
 
-import { type IgnoreTree, isPlain } from './hash'
+import type { IgnoreTree } from './hash'
+import { matchesShape } from './snapshot-compare'
+import { ARRAY, deeplyFrozen, encode, IGNORED, OBJECT, PRIM, type Shape } from './snapshot-encode'
 
-/** Structure of a snapshot: keys and markers in depth-first order, and how many values. */
-export interface Shape {
-  readonly tokens: readonly unknown[]
-  readonly count: number
-}
+export type { Shape } from './snapshot-encode'
 
-// markers are unique objects, so they never equal a key string
-const PRIM = Object.freeze({ marker: 'primitive' })
-const OBJECT = Object.freeze({ marker: 'object' })
-const ARRAY = Object.freeze({ marker: 'array' })
-const END = Object.freeze({ marker: 'end' })
-const IGNORED = Object.freeze({ marker: 'ignored' })
-const MAX_DEPTH = 32
 /** Distinct shapes interned per document before the intern map starts over. */
 const MAX_SHAPES = 4096
 
@@ -212,201 +206,5 @@ function name(marker: unknown): string {
 function sameTokens(a: readonly unknown[], b: readonly unknown[]): boolean {
   if (a.length !== b.length) return false
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
-  return true
-}
-
-function encode(
-  value: unknown,
-  tokens: unknown[],
-  values: unknown[],
-  depth: number,
-  ignore: IgnoreTree | undefined,
-): boolean {
-  if (typeof value !== 'object' || value === null) {
-    if (typeof value === 'function' || typeof value === 'symbol') return false
-    tokens.push(PRIM)
-    values.push(value)
-    return true
-  }
-  if (depth >= MAX_DEPTH) return false
-  if (Array.isArray(value)) {
-    // as in the hash, ignore rules do not reach into arrays
-    tokens.push(ARRAY)
-    for (let i = 0; i < value.length; i++) {
-      if (!encode(value[i], tokens, values, depth + 1, undefined)) return false
-    }
-  } else {
-    if (!isPlain(value)) return false
-    tokens.push(OBJECT)
-    const fields = value as Record<string, unknown>
-    for (const key of Object.keys(fields)) {
-      tokens.push(key)
-      const rule = ignore?.get(key)
-      if (rule === true) {
-        tokens.push(IGNORED)
-        continue
-      }
-      if (!encode(fields[key], tokens, values, depth + 1, rule)) return false
-    }
-  }
-  tokens.push(END)
-  return true
-}
-
-// The comparison walks one shape and one run of the pool. Its cursors live in one object
-// rather than being passed and returned (two values) or kept in module-level `let`s (slower:
-// every access is checked for the temporal dead zone). It is synchronous and reaches no tracker
-// code, so nothing can interleave.
-const EMPTY: readonly unknown[] = []
-const cursor = { tokens: EMPTY, values: EMPTY, token: 0, at: 0 }
-
-/**
- * True when nothing in `value` can ever change: every object and array in it is frozen and
- * holds data properties only (a frozen getter could still return something new).
- */
-function deeplyFrozen(value: unknown, depth: number): boolean {
-  if (typeof value !== 'object' || value === null) return true
-  if (depth >= MAX_DEPTH || !Object.isFrozen(value)) return false
-  const descriptors = Object.getOwnPropertyDescriptors(value)
-  for (const key in descriptors) {
-    const descriptor = descriptors[key] as PropertyDescriptor
-    if (!('value' in descriptor) || !deeplyFrozen(descriptor.value, depth + 1)) return false
-  }
-  return true
-}
-
-/**
- * True when `value` holds exactly the content of `shape` whose values start at `at` in
- * `values`. The usual element (a plain object whose fields are primitives, or plain objects
- * of primitives such as a `meta` record) is compared in this one function; anything else goes
- * through the general `compareValue`.
- */
-function matchesShape(value: unknown, shape: Shape, values: readonly unknown[], at: number) {
-  const tokens = shape.tokens
-  if (typeof value !== 'object' || value === null || tokens[0] !== OBJECT || !isPlain(value)) {
-    return compareFrom(value, tokens, values, 0, at, 0) === tokens.length
-  }
-  let token = 1
-  const fields = value as Record<string, unknown>
-  for (const key in fields) {
-    if (tokens[token] !== key) return false
-    const kind = tokens[token + 1]
-    if (kind === IGNORED) {
-      token += 2
-      continue
-    }
-    const field = fields[key]
-    if (typeof field !== 'object' || field === null) {
-      if (kind !== PRIM || values[at] !== field) return false
-      token += 2
-      at++
-      continue
-    }
-    if (kind !== OBJECT || !isPlain(field)) {
-      token = compareFrom(field, tokens, values, token + 1, at, 1)
-      if (token < 0) return false
-      at = cursor.at
-      continue
-    }
-    // a nested plain object: its primitive fields here too, anything deeper recurses
-    token += 2
-    const nested = field as Record<string, unknown>
-    for (const inner in nested) {
-      if (tokens[token] !== inner) return false
-      const innerKind = tokens[token + 1]
-      if (innerKind === IGNORED) {
-        token += 2
-        continue
-      }
-      const item = nested[inner]
-      if (typeof item !== 'object' || item === null) {
-        if (innerKind !== PRIM || values[at] !== item) return false
-        token += 2
-        at++
-        continue
-      }
-      token = compareFrom(item, tokens, values, token + 1, at, 2)
-      if (token < 0) return false
-      at = cursor.at
-    }
-    if (tokens[token] !== END) return false
-    token++
-  }
-  return tokens[token] === END && token + 1 === tokens.length
-}
-
-/**
- * Compares `value` with the shape tokens from `token` and the values from `at`; returns the
- * token after it (and leaves the value position in `cursor.at`), or -1 on any difference.
- */
-function compareFrom(
-  value: unknown,
-  tokens: readonly unknown[],
-  values: readonly unknown[],
-  token: number,
-  at: number,
-  depth: number,
-): number {
-  cursor.tokens = tokens
-  cursor.values = values
-  cursor.token = token
-  cursor.at = at
-  const same = compareValue(value, depth)
-  cursor.tokens = EMPTY
-  cursor.values = EMPTY
-  return same ? cursor.token : -1
-}
-
-function compareValue(value: unknown, depth: number): boolean {
-  const { tokens, values } = cursor
-  let token = cursor.token
-  let at = cursor.at
-  if (typeof value !== 'object' || value === null) {
-    // NaN never matches itself, so a NaN field is re-hashed (and rejected) every time
-    if (tokens[token] !== PRIM || values[at] !== value) return false
-    cursor.token = token + 1
-    cursor.at = at + 1
-    return true
-  }
-  if (depth >= MAX_DEPTH) return false
-  if (Array.isArray(value)) {
-    if (tokens[token] !== ARRAY) return false
-    cursor.token = token + 1
-    for (let i = 0; i < value.length; i++) if (!compareValue(value[i], depth + 1)) return false
-    token = cursor.token
-    at = cursor.at
-  } else {
-    // a Date or a class instance never matches, even with the same enumerable fields
-    if (tokens[token] !== OBJECT || !isPlain(value)) return false
-    token++
-    // for...in walks the enum cache without allocating a key array; an inherited enumerable
-    // key (a polluted prototype) only makes the comparison fail, never pass wrongly
-    const fields = value as Record<string, unknown>
-    for (const key in fields) {
-      if (tokens[token] !== key) return false
-      const next = tokens[token + 1]
-      if (next === IGNORED) {
-        // present, value not read: it cannot change the hash
-        token += 2
-        continue
-      }
-      const field = fields[key]
-      if (typeof field !== 'object' || field === null) {
-        // primitive fields inline (the common case), nested values recurse
-        if (next !== PRIM || values[at] !== field) return false
-        token += 2
-        at++
-      } else {
-        cursor.token = token + 1
-        cursor.at = at
-        if (!compareValue(field, depth + 1)) return false
-        token = cursor.token
-        at = cursor.at
-      }
-    }
-  }
-  if (tokens[token] !== END) return false
-  cursor.token = token + 1
-  cursor.at = at
   return true
 }

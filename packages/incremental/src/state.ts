@@ -4,7 +4,9 @@ import { digest } from './hash'
 import { IdIndex } from './id-index'
 import type { PartialValues } from './map-reduce'
 import type { SnapshotTable } from './snapshot'
-import type { DocumentContext, Element, GraphContext, SourceValue, VersionRecord } from './types'
+import type { VersionRecord } from './store-types'
+import type { DocumentContext } from './tracker-types'
+import type { Element, GraphContext, SourceValue } from './types'
 
 /** The inputs of the update being computed, read on demand by derived values. */
 export interface CurrentInputs {

@@ -11,15 +11,9 @@ import {
   keys,
   type Previous,
 } from './state'
-import type {
-  DerivedDefinition,
-  DocumentValue,
-  Element,
-  RecomputeReason,
-  UpdateCounts,
-  UpdateSpec,
-  VersionRecord,
-} from './types'
+import type { VersionRecord } from './store-types'
+import type { DerivedDefinition, DocumentValue, UpdateCounts, UpdateSpec } from './tracker-types'
+import type { Element, RecomputeReason } from './types'
 
 export interface UpdateEnvironment extends ClassifyEnvironment {
   resultsKey: string

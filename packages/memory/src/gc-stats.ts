@@ -1,5 +1,5 @@
 import { constants, type PerformanceEntry, PerformanceObserver } from 'node:perf_hooks'
-import type { GcStats } from './types'
+import type { GcStats } from './monitor-types'
 
 const KINDS: Record<number, keyof GcStats['byKind']> = {
   [constants.NODE_PERFORMANCE_GC_MINOR]: 'minor',

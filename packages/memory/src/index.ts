@@ -18,37 +18,41 @@ export { observeGc } from './gc-stats'
 export { lazy } from './lazy'
 export { leakCheck } from './leak-check'
 export { createMemoryMonitor } from './monitor'
+export type {
+  GcStats,
+  MemoryMonitor,
+  MemoryMonitorEvents,
+  MemoryMonitorOptions,
+  MemoryMonitorStats,
+  MemoryReading,
+  PressureChange,
+  PressureHandler,
+  PressureHandlerOptions,
+  PressureLevel,
+  PressureSource,
+} from './monitor-types'
 export { createObjectPool } from './object-pool'
 export { createResourcePool } from './resource-pool'
 export type {
   AcquireOptions,
+  Lease,
+  ResourcePool,
+  ResourcePoolEvents,
+  ResourcePoolOptions,
+  ResourcePoolStats,
+} from './resource-pool-types'
+export type {
   Clock,
   Duration,
-  GcStats,
   Lazy,
   LazyOptions,
   LazyState,
   LazyStats,
   LeakCheckOptions,
   LeakCheckResult,
-  Lease,
-  MemoryMonitor,
-  MemoryMonitorEvents,
-  MemoryMonitorOptions,
-  MemoryMonitorStats,
-  MemoryReading,
   ObjectPool,
   ObjectPoolOptions,
   ObjectPoolStats,
-  PressureChange,
-  PressureHandler,
-  PressureHandlerOptions,
-  PressureLevel,
-  PressureSource,
-  ResourcePool,
-  ResourcePoolEvents,
-  ResourcePoolOptions,
-  ResourcePoolStats,
   Size,
   Unsubscribe,
 } from './types'

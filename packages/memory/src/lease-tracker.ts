@@ -1,4 +1,4 @@
-import type { Lease } from './types'
+import type { Lease } from './resource-pool-types'
 
 /** A captured, not yet formatted stack: V8 formats it only when `.stack` is read. */
 export type Trace = { stack?: string }

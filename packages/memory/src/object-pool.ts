@@ -1,7 +1,7 @@
 import { DoubleReleaseError, ForeignReleaseError, InvalidOptionError } from './errors'
+import { resolveObjectPoolOptions } from './object-pool-options'
 import { isThenable } from './thenable'
 import type { ObjectPool, ObjectPoolOptions, ObjectPoolStats } from './types'
-import { requireFunction, requireInteger } from './units'
 
 const BORROWED = 1
 const IDLE = 2
@@ -19,19 +19,7 @@ type State = typeof BORROWED | typeof IDLE | typeof DROPPED
  * Non-extensible objects fall back to a `WeakMap`.
  */
 export function createObjectPool<T extends object>(options: ObjectPoolOptions<T>): ObjectPool<T> {
-  if (options === null || typeof options !== 'object') {
-    throw new InvalidOptionError('options', 'createObjectPool() needs an options object')
-  }
-  requireFunction(options.create, 'create')
-  if (options.reset !== undefined) requireFunction(options.reset, 'reset')
-  const max = requireInteger(options.max, 'max', 1)
-  const preallocate = requireInteger(options.preallocate ?? 0, 'preallocate', 0)
-  if (preallocate > max) {
-    throw new InvalidOptionError(
-      'preallocate',
-      `preallocate must not exceed max (${max}), got ${preallocate}`,
-    )
-  }
+  const { max, preallocate } = resolveObjectPoolOptions(options)
 
   const create = options.create
   const reset = options.reset

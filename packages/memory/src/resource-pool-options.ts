@@ -1,6 +1,6 @@
 import { coarseClock, systemClock } from './clock'
 import { InvalidOptionError } from './errors'
-import type { ResourcePoolOptions } from './types'
+import type { ResourcePoolOptions } from './resource-pool-types'
 import { parseDuration, requireClock, requireFunction, requireInteger } from './units'
 
 /** Validates the options and fills in defaults. */

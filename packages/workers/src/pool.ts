@@ -5,6 +5,7 @@ import { resolveOptions } from './options'
 import { probeTaskModule, taskUrl } from './probe'
 import { Scheduler } from './scheduler'
 import { Slot } from './slot'
+import { poolStats } from './stats'
 import type { CloseOptions, Pool, PoolEvents, PoolOptions, RunOptions } from './types'
 import { runtimePath } from './wire'
 
@@ -49,7 +50,7 @@ export function createPool<I = unknown, O = unknown>(options: PoolOptions): Pool
         source,
         mapOptions,
       ),
-    stats: () => s.stats(),
+    stats: () => poolStats(s),
     on(event, listener) {
       emitter.on(event, listener as never)
       return () => {

@@ -12,7 +12,7 @@ import type { Slot } from './slot'
 import { SampleRing } from './stats'
 import type { WireReply } from './task'
 import { watchTimeouts } from './timeouts'
-import type { PoolEvents, PoolStats, RestartReason, RunOptions } from './types'
+import type { PoolEvents, RestartReason, RunOptions } from './types'
 import { transferList } from './wire'
 
 /**
@@ -273,29 +273,5 @@ export class Scheduler {
     }
     await this.whenIdle()
     await Promise.all(this.slots.map((slot) => slot.destroy()))
-  }
-
-  stats(): PoolStats {
-    const { opts } = this
-    const elapsed = Math.max(1e-9, this.clock.now() - this.createdAt)
-    return {
-      threads: opts.threads,
-      queueDepth: this.queued,
-      running: this.running,
-      ...this.counts,
-      runTime: this.runTime.percentiles(),
-      waitTime: this.waitTime.percentiles(),
-      utilization: Math.min(1, this.busyMs / (elapsed * opts.threads)),
-      taskMs: this.taskMs,
-      batchSize: this.batchSize,
-      workers: this.slots.map((slot) => ({
-        workerId: slot.id,
-        completed: slot.completed,
-        failed: slot.failed,
-        restarts: slot.restarts,
-        busy: slot.busy,
-        tasksSinceStart: slot.tasksSinceStart,
-      })),
-    }
   }
 }

@@ -1,5 +1,5 @@
 import { UnknownVersionError, VersionConflictError } from '../errors'
-import type { VersionInfo, VersionRecord, VersionStore } from '../types'
+import type { VersionInfo, VersionRecord, VersionStore } from '../store-types'
 import { infoOf, validateCommit } from './shared'
 
 interface MemoryDocument {

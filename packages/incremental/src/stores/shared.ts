@@ -1,5 +1,5 @@
 import { InvalidOptionError } from '../errors'
-import type { CommitRequest, VersionInfo, VersionRecord } from '../types'
+import type { CommitRequest, VersionInfo, VersionRecord } from '../store-types'
 
 /** Checks a commit request is internally consistent before any store touches it. */
 export function validateCommit(docId: string, request: CommitRequest): void {

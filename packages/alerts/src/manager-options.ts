@@ -1,0 +1,75 @@
+import { Dispatcher, routeSettings } from './dispatcher'
+import { durationOption } from './duration'
+import { InvalidOptionError, RuleInvalidError } from './errors'
+import { Inhibitor } from './inhibit'
+import { type Clock, describeValue, positiveInteger, systemClock } from './kernel'
+import type { AlertManagerOptions } from './manager-types'
+import { compileRules, flapSettings } from './rules'
+import { type AlertRecord, newRecord } from './state'
+
+/** `AlertManagerOptions` checked, defaults applied, rules compiled into fresh records. */
+export interface ManagerSettings {
+  clock: Clock
+  intervalMs: number
+  records: AlertRecord[]
+  dispatcher: Dispatcher
+  inhibitor: Inhibitor
+  snapshotTimeoutMs: number
+  historyLimit: number
+  maxQueuedNotifications: number
+}
+
+function checkClock(clock: unknown): void {
+  const candidate = clock as Record<string, unknown> | null
+  if (
+    typeof candidate !== 'object' ||
+    candidate === null ||
+    typeof candidate.now !== 'function' ||
+    typeof candidate.setTimeout !== 'function' ||
+    typeof candidate.clearTimeout !== 'function'
+  ) {
+    throw new InvalidOptionError(
+      'clock',
+      `clock must be an object with now(), setTimeout() and clearTimeout() functions, got ${describeValue(clock)}`,
+    )
+  }
+}
+
+/**
+ * Validates the options of `createAlertManager`, field by field in a fixed order, so that
+ * options with several mistakes always report the same one first.
+ */
+export function managerSettings(options: AlertManagerOptions): ManagerSettings {
+  if (!options || typeof options.source?.snapshot !== 'function') {
+    throw new InvalidOptionError('source', 'source must be an object with a snapshot() method')
+  }
+  if (options.clock !== undefined) checkClock(options.clock)
+  const clock = options.clock ?? systemClock
+  const intervalMs = durationOption('interval', options.interval ?? '10s')
+  if (intervalMs <= 0) throw new InvalidOptionError('interval', 'interval must be greater than 0')
+  let defaultFlap: ReturnType<typeof flapSettings>
+  try {
+    defaultFlap = flapSettings(options.flap, 'flap')
+  } catch (error) {
+    // The manager-wide `flap` is an option, not a rule: report it as one.
+    if (error instanceof RuleInvalidError) throw new InvalidOptionError(error.field, error.message)
+    throw error
+  }
+  const records = compileRules(options.rules, defaultFlap).map(newRecord)
+  const dispatcher = new Dispatcher(routeSettings(options.route))
+  const inhibitor = new Inhibitor(options.inhibit ?? [])
+  return {
+    clock,
+    intervalMs,
+    records,
+    dispatcher,
+    inhibitor,
+    snapshotTimeoutMs: durationOption('snapshotTimeout', options.snapshotTimeout ?? '30s'),
+    historyLimit: positiveInteger('historyLimit', options.historyLimit, 1000),
+    maxQueuedNotifications: positiveInteger(
+      'maxQueuedNotifications',
+      options.maxQueuedNotifications,
+      1000,
+    ),
+  }
+}

@@ -1,0 +1,21 @@
+import { InvalidOptionError } from './errors'
+import type { ObjectPoolOptions } from './types'
+import { requireFunction, requireInteger } from './units'
+
+/** Validates the object pool's options; returns the bounds with their defaults filled in. */
+export function resolveObjectPoolOptions<T extends object>(options: ObjectPoolOptions<T>) {
+  if (options === null || typeof options !== 'object') {
+    throw new InvalidOptionError('options', 'createObjectPool() needs an options object')
+  }
+  requireFunction(options.create, 'create')
+  if (options.reset !== undefined) requireFunction(options.reset, 'reset')
+  const max = requireInteger(options.max, 'max', 1)
+  const preallocate = requireInteger(options.preallocate ?? 0, 'preallocate', 0)
+  if (preallocate > max) {
+    throw new InvalidOptionError(
+      'preallocate',
+      `preallocate must not exceed max (${max}), got ${preallocate}`,
+    )
+  }
+  return { max, preallocate }
+}
