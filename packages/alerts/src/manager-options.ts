@@ -2,7 +2,7 @@ import { Dispatcher, routeSettings } from './dispatcher'
 import { durationOption } from './duration'
 import { InvalidOptionError, RuleInvalidError } from './errors'
 import { Inhibitor } from './inhibit'
-import { type Clock, describeValue, positiveInteger, systemClock } from './kernel'
+import { type Clock, checkClock, positiveInteger, systemClock } from './kernel'
 import type { AlertManagerOptions } from './manager-types'
 import { compileRules, flapSettings } from './rules'
 import { type AlertRecord, newRecord } from './state'
@@ -17,22 +17,6 @@ export interface ManagerSettings {
   snapshotTimeoutMs: number
   historyLimit: number
   maxQueuedNotifications: number
-}
-
-function checkClock(clock: unknown): void {
-  const candidate = clock as Record<string, unknown> | null
-  if (
-    typeof candidate !== 'object' ||
-    candidate === null ||
-    typeof candidate.now !== 'function' ||
-    typeof candidate.setTimeout !== 'function' ||
-    typeof candidate.clearTimeout !== 'function'
-  ) {
-    throw new InvalidOptionError(
-      'clock',
-      `clock must be an object with now(), setTimeout() and clearTimeout() functions, got ${describeValue(clock)}`,
-    )
-  }
 }
 
 /**

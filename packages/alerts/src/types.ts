@@ -1,3 +1,5 @@
+import type { MetricSummary } from './kernel'
+
 /** A duration: a number of milliseconds, or a string such as `'30s'`, `'5m'`, `'4h'`, `'1h30m'`. */
 export type Duration = number | string
 
@@ -8,19 +10,7 @@ export type Labels = Record<string, string>
  * One metric in a snapshot: a gauge/counter `value`, or a summary with count/sum/min/max and
  * percentiles. Rules address a field with a path such as `extract.duration.p95`.
  */
-export interface MetricSample {
-  value?: number
-  count?: number
-  sum?: number
-  min?: number
-  max?: number
-  mean?: number
-  p50?: number
-  p90?: number
-  p95?: number
-  p99?: number
-  labels?: Labels
-}
+export type MetricSample = MetricSummary
 
 /** What a metrics source returns: metrics by name (a bare number is read as `{ value }`). */
 export interface MetricsSnapshot {

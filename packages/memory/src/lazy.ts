@@ -1,6 +1,7 @@
 import { systemClock } from './clock'
+import { checkClock } from './kernel'
 import type { Lazy, LazyOptions, LazyState, LazyStats } from './types'
-import { parseDuration, requireClock, requireFunction, requireOptions } from './units'
+import { parseDuration, requireFunction, requireOptions } from './units'
 
 /**
  * A value loaded on first use (a model, a dictionary, a parser grammar) and, with `idleTtl`,
@@ -13,7 +14,7 @@ export function lazy<T>(load: () => T | Promise<T>, options: LazyOptions<T> = {}
   requireOptions(options, 'lazy()')
   if (options.dispose !== undefined) requireFunction(options.dispose, 'dispose')
   const idleTtl = options.idleTtl === undefined ? 0 : parseDuration(options.idleTtl, 'idleTtl')
-  if (options.clock !== undefined) requireClock(options.clock)
+  if (options.clock !== undefined) checkClock(options.clock)
   const clock = options.clock ?? systemClock
   const dispose = options.dispose
 

@@ -2,8 +2,9 @@ import { totalmem } from 'node:os'
 import { getHeapStatistics } from 'node:v8'
 import { systemClock } from './clock'
 import { InvalidOptionError } from './errors'
+import { checkClock } from './kernel'
 import type { MemoryMonitorOptions, MemoryReading } from './monitor-types'
-import { parseDuration, parseSize, requireClock, requireOptions, requireRatio } from './units'
+import { parseDuration, parseSize, requireOptions, requireRatio } from './units'
 
 /** The real reader: `rss()` skips the heap walk of `memoryUsage()`; heap stats are cheap. */
 function readProcessMemory(): MemoryReading {
@@ -48,7 +49,7 @@ export function resolveMonitorOptions(options: MemoryMonitorOptions) {
   if (options.readMemory !== undefined && typeof options.readMemory !== 'function') {
     throw new InvalidOptionError('readMemory', 'readMemory must be a function')
   }
-  if (options.clock !== undefined) requireClock(options.clock)
+  if (options.clock !== undefined) checkClock(options.clock)
   return {
     budget,
     interval,

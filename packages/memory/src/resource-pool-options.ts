@@ -1,7 +1,8 @@
 import { coarseClock, systemClock } from './clock'
 import { InvalidOptionError } from './errors'
+import { checkClock } from './kernel'
 import type { ResourcePoolOptions } from './resource-pool-types'
-import { parseDuration, requireClock, requireFunction, requireInteger } from './units'
+import { parseDuration, requireFunction, requireInteger } from './units'
 
 /** Validates the options and fills in defaults. */
 export function resolveOptions<T>(options: ResourcePoolOptions<T>) {
@@ -14,7 +15,7 @@ export function resolveOptions<T>(options: ResourcePoolOptions<T>) {
   const max = requireInteger(options.max ?? 10, 'max', 1)
   const min = requireInteger(options.min ?? 0, 'min', 0)
   if (min > max) throw new InvalidOptionError('min', `min must not exceed max (${max}), got ${min}`)
-  if (options.clock !== undefined) requireClock(options.clock)
+  if (options.clock !== undefined) checkClock(options.clock)
   return {
     create: options.create,
     destroy: options.destroy,

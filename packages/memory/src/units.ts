@@ -44,23 +44,6 @@ export function requireOptions(value: unknown, what: string): void {
   }
 }
 
-/** Throws unless `value` is a clock: `now()`, `setTimeout()` and `clearTimeout()` functions. */
-export function requireClock(value: unknown, option = 'clock'): void {
-  const clock = value as Record<string, unknown> | null
-  if (
-    typeof clock !== 'object' ||
-    clock === null ||
-    typeof clock.now !== 'function' ||
-    typeof clock.setTimeout !== 'function' ||
-    typeof clock.clearTimeout !== 'function'
-  ) {
-    throw new InvalidOptionError(
-      option,
-      `${option} must be an object with now(), setTimeout() and clearTimeout() functions, got ${describeValue(value)}`,
-    )
-  }
-}
-
 /** The error for a `signal` option that is neither undefined nor an AbortSignal, else undefined. */
 export function signalError(value: unknown, option = 'signal'): InvalidOptionError | undefined {
   if (value === undefined) return undefined

@@ -1,3 +1,4 @@
+import type { MetricSummary } from './kernel'
 /** Label values by label name. Values are stringified; names follow Prometheus rules. */
 export type Labels = Readonly<Record<string, string | number | boolean>>
 
@@ -124,19 +125,7 @@ export interface HitRatio {
 }
 
 /** One entry of `ProfilerSnapshot.metrics`: a counter/gauge `value`, or a distribution summary. */
-export interface MetricSummary {
-  value?: number
-  count?: number
-  sum?: number
-  min?: number
-  max?: number
-  mean?: number
-  p50?: number
-  p90?: number
-  p95?: number
-  p99?: number
-  labels?: Record<string, string>
-}
+export type { MetricSummary }
 
 /** Everything a profiler knows at one instant, as plain JSON. */
 export interface ProfilerSnapshot {

@@ -233,3 +233,42 @@ export function manualClock(start = 0): ManualClock {
     pending: () => timers.size,
   }
 }
+
+/**
+ * Throws `InvalidOptionError` naming `option` unless `value` is a whole `Clock`: `now()`,
+ * `setTimeout()` and `clearTimeout()` functions.
+ */
+export function checkClock(value: unknown, option = 'clock'): asserts value is Clock {
+  const clock = value as Record<string, unknown> | null
+  if (
+    typeof clock !== 'object' ||
+    clock === null ||
+    typeof clock.now !== 'function' ||
+    typeof clock.setTimeout !== 'function' ||
+    typeof clock.clearTimeout !== 'function'
+  ) {
+    throw new InvalidOptionError(
+      option,
+      `${option} must be an object with now(), setTimeout() and clearTimeout() functions, got ${describeValue(value)}`,
+    )
+  }
+}
+
+/**
+ * One metric as a snapshot gives it: a counter or gauge `value`, or a distribution summary
+ * (count, sum, min, max, mean, percentiles), with its labels. `@mx/profiler`'s snapshots are made
+ * of these, and `@mx/alerts`' rules read them.
+ */
+export interface MetricSummary {
+  value?: number
+  count?: number
+  sum?: number
+  min?: number
+  max?: number
+  mean?: number
+  p50?: number
+  p90?: number
+  p95?: number
+  p99?: number
+  labels?: Record<string, string>
+}
