@@ -1,22 +1,12 @@
-import { channel } from 'node:diagnostics_channel'
 import { performance } from 'node:perf_hooks'
 import { EventEmitter } from 'eventemitter3'
-import { CorruptEntryError, KeysUnsupportedError, SerializeError } from './errors'
+import { CacheClosedError, CorruptEntryError, KeysUnsupportedError } from './errors'
 import type { Watch } from './flight'
+import { applyRemote } from './invalidation'
 import { type Codec, createCodec, DecodeError } from './serializer'
 import { StatsRecorder } from './stats'
-import { inScope } from './tiers/memory'
-import type {
-  Bus,
-  BusMessage,
-  CacheEvents,
-  CacheOptions,
-  Clock,
-  MetricsSink,
-  Tier,
-  TierEntry,
-} from './types'
-import { globToRegExp, systemClock } from './util'
+import type { Bus, CacheEvents, CacheOptions, Clock, MetricsSink, Tier, TierEntry } from './types'
+import { systemClock } from './util'
 
 /** A value found in some tier, decoded, with where it came from. */
 export interface Found {
@@ -27,11 +17,10 @@ export interface Found {
   tier: number
 }
 
-const invalidateChannel = channel('mx:cache:invalidate')
-
 /**
  * State shared by a cache and all its namespace views: tiers, codec, stats, events, bus.
  * Every tier call goes through here so failures are counted and never reach the caller.
+ * Writing to the tiers is in `write-path.ts`, invalidating in `invalidation.ts`.
  */
 export class CacheCore {
   readonly tiers: Tier[]
@@ -81,7 +70,7 @@ export class CacheCore {
     })
     if (this.bus) {
       this.busReady = this.bus
-        .subscribe((message) => this.applyRemote(message))
+        .subscribe((message) => applyRemote(this, message))
         .then(
           (unsubscribe) => {
             this.unsubscribers.push(unsubscribe)
@@ -89,6 +78,11 @@ export class CacheCore {
           (error: unknown) => this.fail(error, 'bus.subscribe'),
         )
     }
+  }
+
+  /** Throws `CacheClosedError` once `close()` was called. */
+  assertOpen(): void {
+    if (this.closed) throw new CacheClosedError()
   }
 
   /** Resolves once the bus subscription is active (immediately without a bus). */
@@ -196,84 +190,6 @@ export class CacheCore {
   }
 
   /**
-   * Writes an entry to every tier: the value by reference to memory tiers, encoded bytes to
-   * shared ones. A value that cannot be serialized throws a typed error before any tier is
-   * written, unless `memoryOnlyIfUnencodable` (a factory's result, which the caller must get):
-   * then it is kept in the memory tiers only and the failure is counted on each shared tier.
-   */
-  async write(
-    key: string,
-    value: unknown,
-    meta: Omit<TierEntry, 'value'>,
-    memoryOnlyIfUnencodable = false,
-  ): Promise<void> {
-    let bytes: Uint8Array | undefined
-    if (this.tiers.some((tier) => tier.kind !== 'memory')) {
-      try {
-        bytes = this.codec.encode(key, value, meta.expiresAt, meta.staleUntil)
-      } catch (error) {
-        if (!memoryOnlyIfUnencodable) throw new SerializeError(key, error)
-        const failure = new SerializeError(key, error)
-        this.tiers.forEach((tier, index) => {
-          if (tier.kind !== 'memory') this.fail(failure, 'encode', index)
-        })
-      }
-    }
-    const writes: Array<Promise<void>> = []
-    this.tiers.forEach((tier, index) => {
-      let written: Promise<void> | undefined
-      if (tier.kind === 'memory') {
-        written = this.safely(index, 'set', () => tier.set(key, { ...meta, value }))
-      } else if (bytes !== undefined) {
-        const encoded = bytes
-        written = this.safely(index, 'set', () => tier.set(key, { ...meta, value: encoded }))
-      }
-      if (written !== undefined) writes.push(written)
-    })
-    if (writes.length > 0) await Promise.all(writes)
-    if (this.listenSet) this.emit('set', { key })
-  }
-
-  /**
-   * Writes several entries: each value encoded once (an unencodable one throws `SerializeError`
-   * before any tier is written), memory tiers entry by entry, shared tiers in one `setMany` call
-   * where they have it (one transaction or pipeline for the whole batch).
-   */
-  async writeMany(
-    batch: ReadonlyArray<[string, unknown, Omit<TierEntry, 'value'>]>,
-  ): Promise<void> {
-    if (batch.length === 0) return
-    let encoded: Array<[string, TierEntry]> | undefined
-    if (this.tiers.some((tier) => tier.kind !== 'memory')) {
-      encoded = batch.map(([key, value, meta]) => {
-        try {
-          return [
-            key,
-            { ...meta, value: this.codec.encode(key, value, meta.expiresAt, meta.staleUntil) },
-          ]
-        } catch (error) {
-          throw new SerializeError(key, error)
-        }
-      })
-    }
-    const writes: Array<Promise<void> | undefined> = []
-    this.tiers.forEach((tier, index) => {
-      if (tier.kind === 'memory') {
-        for (const [key, value, meta] of batch)
-          writes.push(this.safely(index, 'set', () => tier.set(key, { ...meta, value })))
-      } else if (encoded !== undefined) {
-        const entries = encoded
-        if (tier.setMany) writes.push(this.safely(index, 'set', () => tier.setMany?.(entries)))
-        else
-          for (const [key, entry] of entries)
-            writes.push(this.safely(index, 'set', () => tier.set(key, entry)))
-      }
-    })
-    await Promise.all(writes)
-    if (this.listenSet) for (const [key] of batch) this.emit('set', { key })
-  }
-
-  /**
    * Runs a tier operation; a failure is counted and reported, never thrown. Returns a promise
    * only when the operation returned one (memory tiers answer synchronously: no promise to await).
    */
@@ -319,67 +235,6 @@ export class CacheCore {
     }
   }
 
-  /** Applies an invalidation to every tier and tells other instances through the bus. */
-  async invalidate(message: BusMessage): Promise<void> {
-    if (invalidateChannel.hasSubscribers) invalidateChannel.publish(message)
-    this.supersede(message)
-    await Promise.all(
-      this.tiers.map((tier, index) => this.safely(index, message.op, () => apply(tier, message))),
-    )
-    await this.publish(message)
-  }
-
-  /** Sends `message` to the other instances; nothing to await without a bus. */
-  publish(message: BusMessage): Promise<void> | undefined {
-    if (!this.bus) return undefined
-    try {
-      return Promise.resolve(this.bus.publish(message)).catch((error: unknown) =>
-        this.fail(error, 'bus.publish'),
-      )
-    } catch (error) {
-      this.fail(error, 'bus.publish')
-      return undefined
-    }
-  }
-
-  /** An invalidation from another instance: shared tiers already have it, memory tiers drop it. */
-  private applyRemote(message: BusMessage): void {
-    this.supersede(message)
-    this.tiers.forEach((tier, index) => {
-      if (tier.kind === 'memory') void this.safely(index, message.op, () => apply(tier, message))
-    })
-  }
-
-  /**
-   * Marks running factories whose result this invalidation (or a newer write) makes obsolete:
-   * they still answer their callers but do not write to the cache.
-   */
-  supersede(message: BusMessage): void {
-    if (this.running.size === 0) return
-    const pattern = message.op === 'pattern' ? globToRegExp(message.glob) : undefined
-    for (const [key, flights] of this.running) {
-      for (const flight of flights) this.check(flight, key, message, pattern)
-    }
-  }
-
-  private check(
-    flight: Watch,
-    key: string,
-    message: BusMessage,
-    pattern: RegExp | undefined,
-  ): void {
-    const hit =
-      message.op === 'keys'
-        ? message.keys.includes(key)
-        : message.op === 'tags'
-          ? flight.tags.some((tag) => message.tags.includes(tag))
-          : message.op === 'clear'
-            ? key.startsWith(message.prefix)
-            : inScope(key, message.prefix) &&
-              (pattern as RegExp).test(key.slice(message.prefix.length))
-    if (hit) flight.superseded = true
-  }
-
   watch(key: string, flight: Watch): void {
     const flights = this.running.get(key)
     if (flights) flights.add(flight)
@@ -403,18 +258,5 @@ export class CacheCore {
     )
     if (this.bus) await this.bus.close().catch((error: unknown) => this.fail(error, 'bus.close'))
     this.events.removeAllListeners()
-  }
-}
-
-function apply(tier: Tier, message: BusMessage): unknown {
-  switch (message.op) {
-    case 'keys':
-      return tier.delete(message.keys)
-    case 'tags':
-      return tier.deleteTags(message.tags)
-    case 'pattern':
-      return tier.deleteMatching(message.prefix, message.glob)
-    case 'clear':
-      return tier.clear(message.prefix)
   }
 }

@@ -1,7 +1,11 @@
 import { tracingChannel } from 'node:diagnostics_channel'
 import type { CacheCore, Found } from './core'
-import { FactoryError, FactoryTimeoutError } from './errors'
-import type { FactoryContext, TierEntry, TierLock } from './types'
+import { CacheClosedError, FactoryError, FactoryTimeoutError } from './errors'
+import { dependencies, expiry, metaOf, type Namespace, qualifyTags } from './namespace'
+import { checkSetOptions } from './options'
+import type { FactoryContext, GetOrSetOptions, TierEntry, TierLock } from './types'
+import { checkNumber } from './util'
+import { write } from './write-path'
 
 /** How one `getOrSet` call caches what its factory returns. */
 export interface FlightPlan {
@@ -36,6 +40,46 @@ function timer(ms: number): { promise: Promise<typeof TIMED_OUT>; cancel(): void
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms).unref?.())
+
+/**
+ * `getOrSet` past a first-tier miss, under the stored key `full`: joins the flight already
+ * running for it in this process, or checks the options and starts one.
+ */
+export function getOrSetSlow<T>(
+  ns: Namespace,
+  key: string,
+  full: string,
+  factory: (ctx: FactoryContext<T>) => T | Promise<T>,
+  options: GetOrSetOptions | undefined,
+): Promise<T> {
+  const { core, defaults } = ns
+  const running = core.inflight.get(full)
+  if (running !== undefined) return running as Promise<T>
+  if (core.closed) return Promise.reject(new CacheClosedError())
+  checkSetOptions(options)
+  checkNumber('timeouts.soft', options?.timeouts?.soft, { exclusiveMin: true })
+  checkNumber('timeouts.hard', options?.timeouts?.hard, { exclusiveMin: true })
+  const grace = options?.grace ?? defaults.grace
+  const plan: FlightPlan = {
+    meta: metaOf(ns, options),
+    soft: options?.timeouts?.soft ?? defaults.soft,
+    hard: options?.timeouts?.hard ?? defaults.hard,
+    lockTtl: defaults.lockTtl,
+    lockWait: defaults.lockWait,
+    withTtl: (ttl) => {
+      checkNumber('ttl', ttl, { exclusiveMin: true })
+      return { ...expiry(ns, ttl, grace), tags: [] }
+    },
+    qualifyTags: (tags) => [...qualifyTags(ns, tags), ...dependencies(options?.dependsOn)],
+  }
+  const flight = fly(core, full, key, factory, plan)
+  core.inflight.set(full, flight)
+  const done = () => {
+    if (core.inflight.get(full) === flight) core.inflight.delete(full)
+  }
+  flight.then(done, done)
+  return flight
+}
 
 /**
  * The slow path of `getOrSet` (one run per key at a time in this process): look the key up in
@@ -157,7 +201,7 @@ async function run<T>(
     : invoke()
   const settled = produced.then(async (value) => {
     core.record('mx_cache_factory_ms', performance.now() - started)
-    if (!skipped && !watch.superseded) await core.write(key, value, meta, true)
+    if (!skipped && !watch.superseded) await write(core, key, value, meta, true)
     return value
   })
   // The lock is released before any caller sees the result, so waiters in other processes

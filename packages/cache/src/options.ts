@@ -1,7 +1,7 @@
 import { InvalidOptionError } from './errors'
 import { describeValue } from './kernel'
 import { memoryTier } from './tiers/memory'
-import type { CacheOptions, Tier } from './types'
+import type { CacheOptions, SetOptions, Tier } from './types'
 import { checkNumber } from './util'
 
 const NAMESPACE = /^[A-Za-z0-9_-]+$/
@@ -44,6 +44,31 @@ function checkFunctions(option: string, value: unknown, methods: readonly string
       throw new InvalidOptionError(option, `${option} must have a ${method}() method`)
     }
   }
+}
+
+export function checkStrings(option: string, value: unknown): void {
+  if (!Array.isArray(value) || value.some((item) => typeof item !== 'string')) {
+    throw new InvalidOptionError(
+      option,
+      `${option} must be an array of strings, got ${describeValue(value)}`,
+    )
+  }
+}
+
+/** Checks the options of one `set`, `setMany` entry or `getOrSet` before anything is written. */
+export function checkSetOptions(options: SetOptions | undefined): void {
+  if (options === undefined) return
+  if (options === null || typeof options !== 'object') {
+    throw new InvalidOptionError(
+      'options',
+      `options must be an object, got ${describeValue(options)}`,
+    )
+  }
+  checkNumber('ttl', options.ttl, { exclusiveMin: true })
+  checkNumber('grace', options.grace)
+  if (options.tags !== undefined) checkStrings('tags', options.tags)
+  const { dependsOn } = options
+  if (dependsOn !== undefined && typeof dependsOn !== 'string') checkStrings('dependsOn', dependsOn)
 }
 
 /** Validates `createCache` options up front and fills in defaults. */

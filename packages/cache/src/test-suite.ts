@@ -19,6 +19,22 @@ const bytes = (text: string) => new Uint8Array(Buffer.from(text))
 const text = (entry: TierEntry | undefined) =>
   entry === undefined ? undefined : Buffer.from(entry.value as Uint8Array).toString()
 
+/** The tier under test and its clock: a fresh pair before each test. */
+interface Subject {
+  clock: ManualClock
+  tier: Tier
+}
+
+/** An entry for `value` written now: fresh for `ttl` ms, then stale for `grace` ms. */
+function entryMaker(subject: Subject) {
+  return (value: string, ttl = 10_000, tags: string[] = [], grace = 0): TierEntry => ({
+    value: bytes(value),
+    expiresAt: subject.clock.now() + ttl,
+    staleUntil: subject.clock.now() + ttl + grace,
+    tags,
+  })
+}
+
 /**
  * The conformance suite every `Tier` runs (`@mx/cache/test-suite`, needs vitest): call it inside
  * a test file with a factory that builds a fresh, empty tier on the given clock. Values are
@@ -30,160 +46,185 @@ export function runTierSuite(
   options: TierSuiteOptions = {},
 ): void {
   describe(`Tier conformance: ${name}`, () => {
-    let clock: ManualClock
-    let tier: Tier
-    const entry = (value: string, ttl = 10_000, tags: string[] = [], grace = 0): TierEntry => ({
-      value: bytes(value),
-      expiresAt: clock.now() + ttl,
-      staleUntil: clock.now() + ttl + grace,
-      tags,
-    })
-
+    const subject = {} as Subject
     beforeEach(async () => {
-      clock = manualClock()
-      tier = await create(clock)
+      subject.clock = manualClock()
+      subject.tier = await create(subject.clock)
     })
     afterEach(async () => {
-      await tier.clear('')
-      await tier.close()
+      await subject.tier.clear('')
+      await subject.tier.close()
     })
+    readsAndWrites(subject)
+    invalidation(subject)
+    keysAndListing(subject)
+    if (!options.skipLock) locks(subject)
+  })
+}
 
-    it('returns undefined for a key never set', async () => {
-      expect(await tier.get('ns:missing')).toBeUndefined()
-    })
+/** Reading, replacing and deleting entries, and serving one within grace. */
+function readsAndWrites(subject: Subject): void {
+  const entry = entryMaker(subject)
 
-    it('returns what was set, with its expiry and tags', async () => {
-      const stored = entry('hello', 5_000, ['t1', 't2'], 1_000)
-      await tier.set('ns:a', stored)
-      const got = await tier.get('ns:a')
-      expect(text(got)).toBe('hello')
-      expect(got?.expiresAt).toBe(stored.expiresAt)
-      expect(got?.staleUntil).toBe(stored.staleUntil)
-      expect([...(got?.tags ?? [])].sort()).toEqual(['t1', 't2'])
-    })
+  it('returns undefined for a key never set', async () => {
+    const { tier } = subject
+    expect(await tier.get('ns:missing')).toBeUndefined()
+  })
 
-    it('replaces the value on a second set', async () => {
-      await tier.set('ns:a', entry('one'))
-      await tier.set('ns:a', entry('two'))
-      expect(text(await tier.get('ns:a'))).toBe('two')
-    })
+  it('returns what was set, with its expiry and tags', async () => {
+    const { tier } = subject
+    const stored = entry('hello', 5_000, ['t1', 't2'], 1_000)
+    await tier.set('ns:a', stored)
+    const got = await tier.get('ns:a')
+    expect(text(got)).toBe('hello')
+    expect(got?.expiresAt).toBe(stored.expiresAt)
+    expect(got?.staleUntil).toBe(stored.staleUntil)
+    expect([...(got?.tags ?? [])].sort()).toEqual(['t1', 't2'])
+  })
 
-    it('deletes keys and reports how many existed', async () => {
-      await tier.set('ns:a', entry('a'))
-      await tier.set('ns:b', entry('b'))
-      expect(await tier.delete(['ns:a', 'ns:none'])).toBe(1)
-      expect(await tier.get('ns:a')).toBeUndefined()
-      expect(text(await tier.get('ns:b'))).toBe('b')
-    })
+  it('replaces the value on a second set', async () => {
+    const { tier } = subject
+    await tier.set('ns:a', entry('one'))
+    await tier.set('ns:a', entry('two'))
+    expect(text(await tier.get('ns:a'))).toBe('two')
+  })
 
-    it('keeps a value past expiresAt until staleUntil, then drops it', async () => {
-      await tier.set('ns:a', entry('a', 1_000, [], 1_000))
-      await clock.advance(1_500)
-      expect(text(await tier.get('ns:a'))).toBe('a')
-      await clock.advance(600)
-      expect(await tier.get('ns:a')).toBeUndefined()
-    })
+  it('deletes keys and reports how many existed', async () => {
+    const { tier } = subject
+    await tier.set('ns:a', entry('a'))
+    await tier.set('ns:b', entry('b'))
+    expect(await tier.delete(['ns:a', 'ns:none'])).toBe(1)
+    expect(await tier.get('ns:a')).toBeUndefined()
+    expect(text(await tier.get('ns:b'))).toBe('b')
+  })
 
-    it('deletes exactly the entries carrying an invalidated tag', async () => {
-      await tier.set('ns:a', entry('a', 10_000, ['red']))
-      await tier.set('ns:b', entry('b', 10_000, ['blue', 'red']))
-      await tier.set('ns:c', entry('c', 10_000, ['blue']))
-      expect(await tier.deleteTags(['red'])).toBe(2)
-      expect(await tier.get('ns:a')).toBeUndefined()
-      expect(await tier.get('ns:b')).toBeUndefined()
-      expect(text(await tier.get('ns:c'))).toBe('c')
-    })
+  it('keeps a value past expiresAt until staleUntil, then drops it', async () => {
+    const { tier, clock } = subject
+    await tier.set('ns:a', entry('a', 1_000, [], 1_000))
+    await clock.advance(1_500)
+    expect(text(await tier.get('ns:a'))).toBe('a')
+    await clock.advance(600)
+    expect(await tier.get('ns:a')).toBeUndefined()
+  })
+}
 
-    it('keeps an entry rewritten without a tag when that tag is invalidated', async () => {
-      await tier.set('ns:a', entry('tagged', 10_000, ['red', 'r"e,d]']))
-      await tier.set('ns:a', entry('untagged'))
-      await tier.set('ns:b', entry('other tag', 10_000, ['red2', '[red]']))
-      expect(await tier.deleteTags(['red', 'r"e,d]'])).toBe(0)
-      expect(text(await tier.get('ns:a'))).toBe('untagged')
-      expect(text(await tier.get('ns:b'))).toBe('other tag')
-      expect(await tier.deleteTags(['[red]'])).toBe(1)
-    })
+/** Invalidating by tag, by glob within a prefix, and by prefix. */
+function invalidation(subject: Subject): void {
+  const entry = entryMaker(subject)
 
-    it('deletes by glob within a prefix, treating other characters literally', async () => {
-      for (const key of ['doc:1', 'doc:22', 'doc[1]', 'docx', 'img:1']) {
-        await tier.set(`ns:${key}`, entry(key))
-      }
-      await tier.set('other:doc:1', entry('other'))
-      expect(await tier.deleteMatching('ns:', 'doc:?')).toBe(1)
-      expect(await tier.get('ns:doc:1')).toBeUndefined()
-      expect(await tier.deleteMatching('ns:', 'doc[*')).toBe(1)
-      expect(await tier.deleteMatching('ns:', 'doc:*')).toBe(1)
-      expect(text(await tier.get('ns:docx'))).toBe('docx')
-      expect(text(await tier.get('ns:img:1'))).toBe('img:1')
-      expect(text(await tier.get('other:doc:1'))).toBe('other')
-    })
+  it('deletes exactly the entries carrying an invalidated tag', async () => {
+    const { tier } = subject
+    await tier.set('ns:a', entry('a', 10_000, ['red']))
+    await tier.set('ns:b', entry('b', 10_000, ['blue', 'red']))
+    await tier.set('ns:c', entry('c', 10_000, ['blue']))
+    expect(await tier.deleteTags(['red'])).toBe(2)
+    expect(await tier.get('ns:a')).toBeUndefined()
+    expect(await tier.get('ns:b')).toBeUndefined()
+    expect(text(await tier.get('ns:c'))).toBe('c')
+  })
 
-    it('leaves named-namespace keys (NUL-led) alone when matching in the root scope', async () => {
-      await tier.set('doc:1', entry('root'))
-      await tier.set('\u0000ns\u0000doc:1', entry('named'))
-      expect(await tier.deleteMatching('', '*')).toBe(1)
-      expect(await tier.get('doc:1')).toBeUndefined()
-      expect(text(await tier.get('\u0000ns\u0000doc:1'))).toBe('named')
-    })
+  it('keeps an entry rewritten without a tag when that tag is invalidated', async () => {
+    const { tier } = subject
+    await tier.set('ns:a', entry('tagged', 10_000, ['red', 'r"e,d]']))
+    await tier.set('ns:a', entry('untagged'))
+    await tier.set('ns:b', entry('other tag', 10_000, ['red2', '[red]']))
+    expect(await tier.deleteTags(['red', 'r"e,d]'])).toBe(0)
+    expect(text(await tier.get('ns:a'))).toBe('untagged')
+    expect(text(await tier.get('ns:b'))).toBe('other tag')
+    expect(await tier.deleteTags(['[red]'])).toBe(1)
+  })
 
-    it('clears one prefix, or everything with an empty prefix', async () => {
-      await tier.set('a:1', entry('a1'))
-      await tier.set('b:1', entry('b1'))
-      await tier.clear('a:')
-      expect(await tier.get('a:1')).toBeUndefined()
-      expect(text(await tier.get('b:1'))).toBe('b1')
-      await tier.clear('')
-      expect(await tier.get('b:1')).toBeUndefined()
-    })
-
-    it('stores hostile keys safely and keeps them distinct', async () => {
-      const keys = [
-        'ns:../../../etc/passwd',
-        'ns:..\\..\\windows',
-        'ns:a\u0000b',
-        'ns:a',
-        'ns:*',
-        'ns:[a-z]?',
-        'ns:\u{1F600} ünï',
-        `ns:${'k'.repeat(1024 * 1024)}`,
-      ]
-      for (const key of keys) await tier.set(key, entry(`v${key.length}:${key.slice(0, 12)}`))
-      for (const key of keys)
-        expect(text(await tier.get(key))).toBe(`v${key.length}:${key.slice(0, 12)}`)
-      expect(await tier.get('ns:a\u0000')).toBeUndefined()
-      expect(await tier.deleteMatching('ns:', '\\*')).toBe(0)
-      expect(await tier.deleteMatching('ns:', '*')).toBe(keys.length)
-    })
-
-    it('lists the keys under a prefix when the tier can list keys', async () => {
-      if (!tier.keys) return
-      const list = async (prefix: string) => {
-        const keys = new Set<string>()
-        for await (const key of tier.keys?.(prefix) ?? []) keys.add(key)
-        return [...keys].sort()
-      }
-      await tier.set('ns:a', entry('a'))
-      await tier.set('ns:b*', entry('b'))
-      await tier.set('nsx:c', entry('c'))
-      await tier.set('\u0000ns\u0000d', entry('d'))
-      expect(await list('ns:')).toEqual(['ns:a', 'ns:b*'])
-      expect(await list('ns:b*')).toEqual(['ns:b*'])
-      expect(await list('')).toEqual(['\u0000ns\u0000d', 'ns:a', 'ns:b*', 'nsx:c'])
-      await tier.delete(['ns:a'])
-      expect(await list('ns')).toEqual(['ns:b*', 'nsx:c'])
-    })
-
-    if (!options.skipLock) {
-      it('grants a lock to one holder at a time when the tier offers locks', async () => {
-        if (!tier.lock) return
-        const first = await tier.lock('ns:a', 5_000)
-        expect(first).toBeDefined()
-        expect(await tier.lock('ns:a', 5_000)).toBeUndefined()
-        await first?.release()
-        const second = await tier.lock('ns:a', 5_000)
-        expect(second).toBeDefined()
-        await second?.release()
-      })
+  it('deletes by glob within a prefix, treating other characters literally', async () => {
+    const { tier } = subject
+    for (const key of ['doc:1', 'doc:22', 'doc[1]', 'docx', 'img:1']) {
+      await tier.set(`ns:${key}`, entry(key))
     }
+    await tier.set('other:doc:1', entry('other'))
+    expect(await tier.deleteMatching('ns:', 'doc:?')).toBe(1)
+    expect(await tier.get('ns:doc:1')).toBeUndefined()
+    expect(await tier.deleteMatching('ns:', 'doc[*')).toBe(1)
+    expect(await tier.deleteMatching('ns:', 'doc:*')).toBe(1)
+    expect(text(await tier.get('ns:docx'))).toBe('docx')
+    expect(text(await tier.get('ns:img:1'))).toBe('img:1')
+    expect(text(await tier.get('other:doc:1'))).toBe('other')
+  })
+
+  it('leaves named-namespace keys (NUL-led) alone when matching in the root scope', async () => {
+    const { tier } = subject
+    await tier.set('doc:1', entry('root'))
+    await tier.set('\u0000ns\u0000doc:1', entry('named'))
+    expect(await tier.deleteMatching('', '*')).toBe(1)
+    expect(await tier.get('doc:1')).toBeUndefined()
+    expect(text(await tier.get('\u0000ns\u0000doc:1'))).toBe('named')
+  })
+
+  it('clears one prefix, or everything with an empty prefix', async () => {
+    const { tier } = subject
+    await tier.set('a:1', entry('a1'))
+    await tier.set('b:1', entry('b1'))
+    await tier.clear('a:')
+    expect(await tier.get('a:1')).toBeUndefined()
+    expect(text(await tier.get('b:1'))).toBe('b1')
+    await tier.clear('')
+    expect(await tier.get('b:1')).toBeUndefined()
+  })
+}
+
+/** Hostile keys, and listing the keys under a prefix. */
+function keysAndListing(subject: Subject): void {
+  const entry = entryMaker(subject)
+
+  it('stores hostile keys safely and keeps them distinct', async () => {
+    const { tier } = subject
+    const keys = [
+      'ns:../../../etc/passwd',
+      'ns:..\\..\\windows',
+      'ns:a\u0000b',
+      'ns:a',
+      'ns:*',
+      'ns:[a-z]?',
+      'ns:\u{1F600} ünï',
+      `ns:${'k'.repeat(1024 * 1024)}`,
+    ]
+    for (const key of keys) await tier.set(key, entry(`v${key.length}:${key.slice(0, 12)}`))
+    for (const key of keys)
+      expect(text(await tier.get(key))).toBe(`v${key.length}:${key.slice(0, 12)}`)
+    expect(await tier.get('ns:a\u0000')).toBeUndefined()
+    expect(await tier.deleteMatching('ns:', '\\*')).toBe(0)
+    expect(await tier.deleteMatching('ns:', '*')).toBe(keys.length)
+  })
+
+  it('lists the keys under a prefix when the tier can list keys', async () => {
+    const { tier } = subject
+    if (!tier.keys) return
+    const list = async (prefix: string) => {
+      const keys = new Set<string>()
+      for await (const key of tier.keys?.(prefix) ?? []) keys.add(key)
+      return [...keys].sort()
+    }
+    await tier.set('ns:a', entry('a'))
+    await tier.set('ns:b*', entry('b'))
+    await tier.set('nsx:c', entry('c'))
+    await tier.set('\u0000ns\u0000d', entry('d'))
+    expect(await list('ns:')).toEqual(['ns:a', 'ns:b*'])
+    expect(await list('ns:b*')).toEqual(['ns:b*'])
+    expect(await list('')).toEqual(['\u0000ns\u0000d', 'ns:a', 'ns:b*', 'nsx:c'])
+    await tier.delete(['ns:a'])
+    expect(await list('ns')).toEqual(['ns:b*', 'nsx:c'])
+  })
+}
+
+/** `lock()`, for tiers that offer locks. */
+function locks(subject: Subject): void {
+  it('grants a lock to one holder at a time when the tier offers locks', async () => {
+    const { tier } = subject
+    if (!tier.lock) return
+    const first = await tier.lock('ns:a', 5_000)
+    expect(first).toBeDefined()
+    expect(await tier.lock('ns:a', 5_000)).toBeUndefined()
+    await first?.release()
+    const second = await tier.lock('ns:a', 5_000)
+    expect(second).toBeDefined()
+    await second?.release()
   })
 }

@@ -1,18 +1,11 @@
-import { LRUCache } from 'lru-cache'
+import type { LRUCache } from 'lru-cache'
 import { InvalidOptionError } from '../errors'
 import { describeValue } from '../kernel'
 import type { Clock, Tier, TierEntry, TierEvent } from '../types'
-import { checkNumber, checkTierOptions, estimateSize, globToRegExp, systemClock } from '../util'
+import { checkNumber, checkTierOptions, globToRegExp, systemClock } from '../util'
 import { EntryIndex, type Freshness, UNDEFINED } from './entries'
-import { ExpiryTimer } from './expiry'
-import {
-  type EvictReason,
-  type PolicyHooks,
-  type Store,
-  type Stored,
-  singleStore,
-  tinyLfuStore,
-} from './policy'
+import { memoryExpiry, memoryStore } from './memory-store'
+import type { Stored } from './policy'
 
 export type EvictionPolicy = 'lru' | 'tinylfu' | 'fifo'
 
@@ -57,8 +50,6 @@ export interface HotAccess {
   readonly stale: ReadonlySet<string>
 }
 
-type DisposeReason = LRUCache.DisposeReason
-
 /** Internal: the entry lookup without expiry check (recording the access) for injected clocks. */
 export const FAST_LOOKUP: unique symbol = Symbol.for('mx.cache.memory.lookup')
 /** Internal: {@link HotAccess}, present when the tier runs on the system clock. */
@@ -87,80 +78,11 @@ export function memoryTier(options: MemoryTierOptions = {}): MemoryTier {
     )
   }
   const clock = options.clock ?? systemClock
-  const sizeOf = options.sizeOf ?? estimateSize
   const maxEntries = options.maxEntries ?? (options.maxBytes === undefined ? 10_000 : undefined)
   const listeners = new Set<(event: TierEvent) => void>()
   const index = new EntryIndex()
-  let moving = false
-
-  const emit = (event: TierEvent) => {
-    for (const listener of listeners) listener(event)
-  }
-
-  const makeStore = (
-    max: number | undefined,
-    maxSize: number | undefined,
-    onEvict: (key: string, value: Stored) => void,
-  ): Store => {
-    const sized = maxSize !== undefined || options.maxEntrySize !== undefined
-    const settings: LRUCache.Options<string, Stored, unknown> = {
-      ...(max === undefined ? {} : { max }),
-      ...(maxSize === undefined ? {} : { maxSize }),
-      ...(sized
-        ? {
-            sizeCalculation: (value: Stored, key: string) =>
-              Math.max(1, sizeOf(value === UNDEFINED ? undefined : value) + key.length * 2 + 64),
-          }
-        : {}),
-      ...(options.maxEntrySize === undefined ? {} : { maxEntrySize: options.maxEntrySize }),
-      // `set` replacements are handled by `tier.set`; moves between tinylfu segments keep the entry.
-      dispose: (value: Stored, key: string, reason: DisposeReason) => {
-        if (reason === 'evict') onEvict(key, value)
-        else if (reason !== 'set' && !moving) index.forget(key)
-      },
-    } as LRUCache.Options<string, Stored, unknown>
-    return new LRUCache<string, Stored>(settings)
-  }
-
-  const evicted = (key: string, reason: EvictReason) => {
-    index.forget(key)
-    if (listeners.size > 0) emit({ type: 'evict', key, reason })
-  }
-  const hooks: PolicyHooks = {
-    make: makeStore,
-    evicted,
-    setMoving: (value) => {
-      moving = value
-    },
-  }
-  const store =
-    policy === 'tinylfu'
-      ? tinyLfuStore(maxEntries, options.maxBytes, hooks)
-      : singleStore(policy, maxEntries, options.maxBytes, hooks)
-
-  // A key's next change of state: going stale at `expiresAt`, leaving at `staleUntil`.
-  const dueOf = (key: string, entry: TierEntry) =>
-    index.stale.has(key) ? entry.staleUntil : entry.expiresAt
-  const onDue = (key: string, due: number, now: number): number | undefined => {
-    const entry = index.get(key)
-    if (entry === undefined || dueOf(key, entry) !== due) return undefined
-    if (!index.stale.has(key) && entry.staleUntil > now) {
-      index.markStale(key)
-      return entry.staleUntil
-    }
-    store.delete(key)
-    return undefined
-  }
-  const expiry =
-    clock === systemClock
-      ? new ExpiryTimer(
-          onDue,
-          function* () {
-            for (const [key, entry] of index.entries) yield [key, dueOf(key, entry)] as const
-          },
-          () => index.entries.size,
-        )
-      : undefined
+  const { store, shrink } = memoryStore(options, policy, maxEntries, index, listeners)
+  const expiry = clock === systemClock ? memoryExpiry(index, store) : undefined
 
   const lookup = store.lookup
   const entryOf = (key: string): TierEntry | undefined =>
@@ -235,19 +157,7 @@ export function memoryTier(options: MemoryTierOptions = {}): MemoryTier {
       }
       return found
     },
-    shrink(fraction) {
-      checkNumber('fraction', fraction, { min: 0, max: 1 })
-      const target = Math.ceil(store.size * fraction)
-      const victims: string[] = []
-      for (const key of store.victims()) {
-        if (victims.length >= target) break
-        victims.push(key)
-      }
-      for (const key of victims) {
-        if (store.delete(key)) evicted(key, 'shrink')
-      }
-      return victims.length
-    },
+    shrink,
     subscribe(listener) {
       listeners.add(listener)
       return () => {
