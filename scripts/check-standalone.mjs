@@ -172,6 +172,11 @@ for (const { dir, manifest } of packages) {
       throw new Error(`missing exports: ESM [${missingEsm}] CJS [${missingCjs}]`)
     }
     console.log(`  ok: ${esm.length} named exports from import and require (${esm.join(', ')})`)
+    // What every tarball ships besides the build: the README and the license.
+    const listed = run('tar', ['-tzf', tarballOf.get(name)], work).split('\n')
+    const absent = ['package/README.md', 'package/LICENSE'].filter((f) => !listed.includes(f))
+    if (absent.length > 0) throw new Error(`the tarball lacks ${absent.join(', ')}`)
+    console.log('  ok: the tarball has README.md and LICENSE')
     if (name === '@mx/cache') checkNoNativeModule(project)
     if (name === '@mx/engine') checkEngineDisk(project)
   } catch (error) {
