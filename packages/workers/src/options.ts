@@ -133,12 +133,53 @@ export function resolveOptions(options: PoolOptions): ResolvedOptions {
     maxHeapMB: nonNegative('recycle.maxHeapMB', recycle.maxHeapMB, Number.POSITIVE_INFINITY, true),
     resourceLimits: {
       maxYoungGenerationSizeMb: DEFAULT_YOUNG_GENERATION_MB,
-      ...options.resourceLimits,
+      ...resourceLimits(options.resourceLimits),
     },
     idleTimeout: nonNegative('idleTimeout', options.idleTimeout, Number.POSITIVE_INFINITY, true),
     probe: boolean('probe', options.probe, true),
     clock,
   }
+}
+
+/**
+ * The bounds of each `resourceLimits` field, in MB. V8 takes any number here, and some abort the
+ * whole process instead of failing the thread (a code range it cannot reserve, a semi-space it
+ * cannot commit): such a value is refused up front. The old generation's floor leaves room to
+ * load a task module; below it every task fails with an out-of-memory crash.
+ */
+const RESOURCE_LIMITS: Record<string, [min: number, max: number]> = {
+  maxYoungGenerationSizeMb: [1, 1024],
+  maxOldGenerationSizeMb: [16, 1024 * 1024],
+  codeRangeSizeMb: [0, 512],
+  stackSizeMb: [0.25, 64],
+}
+
+/** `resourceLimits` checked field by field (unknown fields refused), or undefined. */
+function resourceLimits(value: unknown): PoolOptions['resourceLimits'] {
+  if (value === undefined) return undefined
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new InvalidOptionError(
+      'resourceLimits',
+      `resourceLimits must be an object, got ${describeValue(value)}`,
+    )
+  }
+  for (const [field, limit] of Object.entries(value)) {
+    const option = `resourceLimits.${field}`
+    const bounds = RESOURCE_LIMITS[field]
+    if (bounds === undefined) {
+      const known = Object.keys(RESOURCE_LIMITS).join(', ')
+      throw new InvalidOptionError(option, `${option} is not a resource limit; expected ${known}`)
+    }
+    const [min, max] = bounds
+    if (limit === undefined) continue
+    if (typeof limit !== 'number' || !(limit >= min && limit <= max)) {
+      throw new InvalidOptionError(
+        option,
+        `${option} must be a number of MB from ${min} to ${max}, got ${describeValue(limit)}`,
+      )
+    }
+  }
+  return value as PoolOptions['resourceLimits']
 }
 
 /** Delay before retry number `retry` (1-based), spread by jitter so retries do not stampede. */

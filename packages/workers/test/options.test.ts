@@ -36,6 +36,28 @@ describe('createPool options', () => {
       'idleTimeout must be a non-negative number, got NaN',
     ],
     [{ probe: 'no' }, 'probe', 'probe must be true or false, got "no"'],
+    [{ resourceLimits: 8 }, 'resourceLimits', 'resourceLimits must be an object, got 8'],
+    [
+      // V8 aborts the whole process when it cannot reserve a code range this big.
+      { resourceLimits: { codeRangeSizeMb: 1e9 } },
+      'resourceLimits.codeRangeSizeMb',
+      'resourceLimits.codeRangeSizeMb must be a number of MB from 0 to 512, got 1000000000',
+    ],
+    [
+      { resourceLimits: { maxYoungGenerationSizeMb: 1e-300 } },
+      'resourceLimits.maxYoungGenerationSizeMb',
+      'resourceLimits.maxYoungGenerationSizeMb must be a number of MB from 1 to 1024, got 1e-300',
+    ],
+    [
+      { resourceLimits: { maxOldGenerationSizeMb: Number.NaN } },
+      'resourceLimits.maxOldGenerationSizeMb',
+      'resourceLimits.maxOldGenerationSizeMb must be a number of MB from 16 to 1048576, got NaN',
+    ],
+    [
+      { resourceLimits: { heapMb: 64 } },
+      'resourceLimits.heapMb',
+      'resourceLimits.heapMb is not a resource limit; expected maxYoungGenerationSizeMb, maxOldGenerationSizeMb, codeRangeSizeMb, stackSizeMb',
+    ],
   ])('rejects %j with an exact message', (bad, option, message) => {
     const error = thrown(() => createPool({ task: taskModule, ...(bad as object) }))
     expect(error).toBeInstanceOf(InvalidOptionError)
