@@ -7,13 +7,9 @@ import type { Extractor, ExtractorElement, ExtractSuccess, SourceDocument } from
 import type { CachedDocument } from './cached-document'
 import type { EngineContext } from './context'
 import { type ElementsOutcome, resolveElements } from './elements'
-import { ExtractError, ParseError } from './errors'
+import { ExtractError, messageOf, ParseError } from './errors'
 import { checkElements } from './extractor'
 import { traceOf } from './logging/trace'
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error)
-}
 
 /** Runs `fn` as a profiler stage (nested under the document's `extract` span) when there is a profiler. */
 function stage<T>(ctx: EngineContext, name: string, fn: () => T): T {

@@ -1,6 +1,6 @@
 import type { ExtractorElement, RanIn, SourceDocument } from './api'
 import type { EngineContext } from './context'
-import { ExtractError, ExtractTimeoutError, WorkerCrashError } from './errors'
+import { ExtractError, ExtractTimeoutError, messageOf, WorkerCrashError } from './errors'
 import { elementKeys } from './keys'
 import { traceOf } from './logging/trace'
 import type { WorkerBatchResult } from './types'
@@ -11,10 +11,6 @@ export interface ElementsOutcome {
   /** Elements whose `element()` ran now (not served from the element cache). */
   extracted: number
   ranIn: RanIn
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error)
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {

@@ -4,6 +4,11 @@ import { MxError, type MxErrorOptions } from './kernel'
 export type { ErrorContext, MxErrorOptions } from './kernel'
 export { InvalidOptionError, isMxError, MxError } from './kernel'
 
+/** The message of a thrown value, whatever was thrown. */
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
+}
+
 /** A stable per-document error code (the `error.code` of an `ok: false` result). */
 export type DocumentErrorCode =
   | 'MX_ENGINE_PARSE'

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import { hashElement } from '@mx/incremental'
 import type { ExtractorElement, SourceDocument } from './api'
-import { ParseError } from './errors'
+import { messageOf, ParseError } from './errors'
 
 /**
  * Cache key of a document's result: its content plus everything `document()` can see (id, path,
@@ -53,7 +53,7 @@ export function elementKeys(
     try {
       return elementKey(hashElement(element as never), extractorKey)
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error)
+      const message = messageOf(error)
       throw new ParseError(docId, `element ${element.id} is not JSON-serializable: ${message}`, {
         cause: error,
       })

@@ -6,7 +6,7 @@
 import { serialize } from 'node:v8'
 import type { Extractor, ExtractorElement } from './api'
 import { packDocument } from './cached-document'
-import { DocumentError, ExtractError } from './errors'
+import { DocumentError, ExtractError, messageOf } from './errors'
 import { checkElements } from './extractor'
 import { elementKeys } from './keys'
 import { record, type WorkerRecords } from './logging/worker-records'
@@ -14,10 +14,6 @@ import type { WorkerDocument, WorkerDocumentReply, WorkerReduce, WorkerTimings }
 import { openStore, previousResults, save, unreported } from './worker-store'
 
 type Done = Extract<WorkerDocumentReply, { kind: 'done' }>
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error)
-}
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
   return typeof (value as { then?: unknown } | null)?.then === 'function'

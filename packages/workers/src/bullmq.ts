@@ -186,12 +186,13 @@ export interface QueueWorker {
 export async function createQueueWorker<I = unknown>(
   options: QueueWorkerOptions<I>,
 ): Promise<QueueWorker> {
-  const { pool, process } = options
-  if ((pool === undefined) === (process === undefined)) {
-    throw new InvalidOptionError('pool', 'createQueueWorker needs pool or process, not both')
+  // Not `process`: that would shadow Node's global.
+  const { pool, process: runJob } = options
+  if ((pool === undefined) === (runJob === undefined)) {
+    throw new InvalidOptionError('pool', 'createQueueWorker needs pool or process: exactly one of them')
   }
-  if (process !== undefined && typeof process !== 'function') {
-    throw new InvalidOptionError('process', `process must be a function, got ${typeof process}`)
+  if (runJob !== undefined && typeof runJob !== 'function') {
+    throw new InvalidOptionError('process', `process must be a function, got ${typeof runJob}`)
   }
   const bullmq = await loadBullMQ()
   const runOnPool = async (pool: Pool<I, unknown>, job: Job, signal: AbortSignal | undefined) => {
@@ -213,7 +214,7 @@ export async function createQueueWorker<I = unknown>(
     (job: Job, _token?: string, signal?: AbortSignal) =>
       pool
         ? runOnPool(pool, job, signal)
-        : (process as NonNullable<typeof process>)(job.data as I, job, signal),
+        : (runJob as NonNullable<typeof runJob>)(job.data as I, job, signal),
     {
       ...options.workerOptions,
       connection: options.connection,

@@ -37,6 +37,7 @@ export class Scheduler {
   readonly backoff = new Set<Job>()
   readonly signals = new SignalGroups<Job>((job) => this.cancel(job))
   readonly createdAt: number
+  readonly clock: ResolvedOptions['clock']
   queued = 0
   running = 0
   busyMs = 0
@@ -60,11 +61,8 @@ export class Scheduler {
     /** The pool's events, shared with the threads (which report their errors on it). */
     readonly emitter: EventEmitter<PoolEvents>,
   ) {
+    this.clock = opts.clock
     this.createdAt = opts.clock.now()
-  }
-
-  get clock(): ResolvedOptions['clock'] {
-    return this.opts.clock
   }
 
   settle(job: Job, error: Error | undefined, value?: unknown): void {

@@ -7,6 +7,7 @@
  */
 import { randomBytes } from 'node:crypto'
 import type { ExtractResult } from '../api'
+import { messageOf } from '../errors'
 import { type LoggerSlot, type LogLevel, levelEnabled } from './logger'
 
 /** A log line a worker thread made, written by the main thread through the document's logger. */
@@ -29,7 +30,7 @@ function errorFields(error: unknown): Record<string, unknown> {
   const code = (error as { code?: unknown } | null)?.code
   return {
     ...(typeof code === 'string' ? { code } : {}),
-    error: error instanceof Error ? error.message : String(error),
+    error: messageOf(error),
   }
 }
 

@@ -1,4 +1,4 @@
-import { DocumentError } from '../errors'
+import { DocumentError, messageOf } from '../errors'
 import type { FailureInfo } from './types'
 
 /**
@@ -26,10 +26,6 @@ const counted = new Set([
   'MX_ENGINE_TIMEOUT',
   'MX_ENGINE_CRASH',
 ])
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error)
-}
 
 /**
  * A failure known by its code and message alone, with no `Error` (and no stack trace) built: the
