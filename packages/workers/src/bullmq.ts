@@ -189,7 +189,10 @@ export async function createQueueWorker<I = unknown>(
   // Not `process`: that would shadow Node's global.
   const { pool, process: runJob } = options
   if ((pool === undefined) === (runJob === undefined)) {
-    throw new InvalidOptionError('pool', 'createQueueWorker needs pool or process: exactly one of them')
+    throw new InvalidOptionError(
+      'pool',
+      'createQueueWorker needs pool or process: exactly one of them',
+    )
   }
   if (runJob !== undefined && typeof runJob !== 'function') {
     throw new InvalidOptionError('process', `process must be a function, got ${typeof runJob}`)
