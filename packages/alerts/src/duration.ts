@@ -1,39 +1,17 @@
 import { DurationInvalidError, InvalidOptionError } from './errors'
+import { toMilliseconds } from './kernel'
 import type { Duration } from './types'
-
-const UNIT_MS: Record<string, number> = {
-  ms: 1,
-  s: 1000,
-  m: 60_000,
-  h: 3_600_000,
-  d: 86_400_000,
-  w: 604_800_000,
-}
-
-const WHOLE = /^(?:\d+(?:\.\d+)?(?:ms|s|m|h|d|w))+$/
-const PART = /(\d+(?:\.\d+)?)(ms|s|m|h|d|w)/g
 
 /**
  * Parses a duration into milliseconds: a non-negative finite number of ms, or a string of
- * Prometheus-style parts such as `'30s'`, `'5m'`, `'1h30m'`, `'250ms'`. `field` names the
- * option in the error thrown for anything else (negatives included).
+ * Prometheus-style parts such as `'30s'`, `'5m'`, `'1h30m'`, `'250ms'` (the kernel's grammar,
+ * shared with `@mx/memory`). `field` names the option in the error thrown for anything else
+ * (negatives included).
  */
 export function parseDuration(input: Duration, field = 'duration'): number {
-  if (typeof input === 'number') {
-    if (!Number.isFinite(input) || input < 0) throw new DurationInvalidError(field, input)
-    return input
-  }
-  if (typeof input !== 'string') throw new DurationInvalidError(field, input)
-  const text = input.trim()
-  if (text === '0') return 0
-  if (!WHOLE.test(text)) throw new DurationInvalidError(field, input)
-  let total = 0
-  for (const match of text.matchAll(PART)) {
-    total += Number(match[1]) * (UNIT_MS[match[2] as string] as number)
-  }
-  // Hundreds of digits parse to Infinity, which no timer can wait for.
-  if (!Number.isFinite(total)) throw new DurationInvalidError(field, input)
-  return total
+  const ms = toMilliseconds(input)
+  if (ms === undefined) throw new DurationInvalidError(field, input)
+  return ms
 }
 
 /** Formats milliseconds as a compact duration string (`90000` → `'1m30s'`). */

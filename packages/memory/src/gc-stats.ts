@@ -1,12 +1,6 @@
-import { constants, type PerformanceEntry, PerformanceObserver } from 'node:perf_hooks'
+import { type PerformanceEntry, PerformanceObserver } from 'node:perf_hooks'
+import { GC_KINDS } from './kernel'
 import type { GcStats } from './monitor-types'
-
-const KINDS: Record<number, keyof GcStats['byKind']> = {
-  [constants.NODE_PERFORMANCE_GC_MINOR]: 'minor',
-  [constants.NODE_PERFORMANCE_GC_MAJOR]: 'major',
-  [constants.NODE_PERFORMANCE_GC_INCREMENTAL]: 'incremental',
-  [constants.NODE_PERFORMANCE_GC_WEAKCB]: 'weakcb',
-}
 
 export interface GcObserver {
   stats(): GcStats
@@ -33,7 +27,7 @@ export function observeGc(): GcObserver {
       stats.count++
       stats.totalPause += entry.duration
       if (entry.duration > stats.maxPause) stats.maxPause = entry.duration
-      const kind = KINDS[entry.detail?.kind ?? -1]
+      const kind = GC_KINDS[entry.detail?.kind ?? -1]
       if (kind !== undefined) {
         stats.byKind[kind].count++
         stats.byKind[kind].pause += entry.duration

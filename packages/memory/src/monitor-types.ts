@@ -1,4 +1,5 @@
 // The public types of `createMemoryMonitor()`, exported from the package index.
+import type { GcKind } from './kernel'
 import type { Clock, Duration, Size, Unsubscribe } from './types'
 
 export type PressureLevel = 'normal' | 'moderate' | 'critical'
@@ -60,7 +61,7 @@ export interface GcStats {
   /** Total pause time, milliseconds. */
   totalPause: number
   maxPause: number
-  byKind: Record<'minor' | 'major' | 'incremental' | 'weakcb', { count: number; pause: number }>
+  byKind: Record<GcKind, { count: number; pause: number }>
 }
 
 export interface MemoryMonitorStats {

@@ -1,38 +1,9 @@
 import { InvalidOptionError } from './errors'
-import { describeValue } from './kernel'
+import { describeValue, toBytes, toMilliseconds } from './kernel'
 
-/** A byte count: a number of bytes or a string such as `'512mb'`, `'1gb'`, `'64 KiB'`. */
-export type Size = number | string
-/** A duration: a number of milliseconds or a string such as `'500ms'`, `'30s'`, `'5m'`. */
-export type Duration = number | string
-
-const SIZE_UNITS: Record<string, number> = {
-  b: 1,
-  kb: 1024,
-  kib: 1024,
-  k: 1024,
-  mb: 1024 ** 2,
-  mib: 1024 ** 2,
-  m: 1024 ** 2,
-  gb: 1024 ** 3,
-  gib: 1024 ** 3,
-  g: 1024 ** 3,
-  tb: 1024 ** 4,
-  tib: 1024 ** 4,
-  t: 1024 ** 4,
-}
-
-const DURATION_UNITS: Record<string, number> = {
-  ms: 1,
-  s: 1000,
-  sec: 1000,
-  m: 60_000,
-  min: 60_000,
-  h: 3_600_000,
-  d: 86_400_000,
-}
-
-const PATTERN = /^\s*(\d+(?:\.\d+)?|\.\d+)\s*([a-z]*)\s*$/i
+// A byte count (`'512mb'`, `'1gb'`, `'64 KiB'`) and a duration (`'500ms'`, `'5m'`, `'1h30m'`):
+// the kernel's one grammar, shared with @mx/alerts.
+export type { Duration, Size } from './kernel'
 
 /** Throws unless `value` is an options object (`what` names the call in the message). */
 export function requireOptions(value: unknown, what: string): void {
@@ -68,14 +39,14 @@ export function signalError(value: unknown, option = 'signal'): InvalidOptionErr
  * positive number of bytes (`allowZero` also accepts 0).
  */
 export function parseSize(value: unknown, option = 'size', allowZero = false): number {
-  const bytes = toNumber(value, SIZE_UNITS)
+  const bytes = toBytes(value)
   if (bytes === undefined || !(bytes > 0 || (allowZero && bytes === 0))) {
     throw new InvalidOptionError(
       option,
       `${option} must be a ${allowZero ? 'non-negative' : 'positive'} size in bytes or a string such as '512mb' or '1gb', got ${describeValue(value)}`,
     )
   }
-  return Math.floor(bytes)
+  return bytes
 }
 
 /**
@@ -83,7 +54,7 @@ export function parseSize(value: unknown, option = 'size', allowZero = false): n
  * `InvalidOptionError` naming `option` unless the result is positive (`allowZero` also accepts 0).
  */
 export function parseDuration(value: unknown, option = 'duration', allowZero = false): number {
-  const ms = toNumber(value, DURATION_UNITS)
+  const ms = toMilliseconds(value)
   if (ms === undefined || !(ms > 0 || (allowZero && ms === 0))) {
     throw new InvalidOptionError(
       option,
@@ -91,17 +62,6 @@ export function parseDuration(value: unknown, option = 'duration', allowZero = f
     )
   }
   return ms
-}
-
-function toNumber(value: unknown, units: Record<string, number>): number | undefined {
-  if (typeof value === 'number') return Number.isFinite(value) ? value : undefined
-  if (typeof value !== 'string') return undefined
-  const match = PATTERN.exec(value)
-  if (!match) return undefined
-  const unit = (match[2] ?? '').toLowerCase()
-  const factor = unit === '' ? 1 : units[unit]
-  if (factor === undefined) return undefined
-  return Number(match[1]) * factor
 }
 
 /** Throws unless `value` is a function. */

@@ -1,20 +1,13 @@
 import {
-  constants,
   type EventLoopUtilization,
   type IntervalHistogram,
   monitorEventLoopDelay,
   PerformanceObserver,
   performance,
 } from 'node:perf_hooks'
+import { GC_KINDS } from './kernel'
 import type { Registry } from './metrics'
 import type { RuntimeSnapshot } from './types'
-
-const GC_KINDS: Record<number, string> = {
-  [constants.NODE_PERFORMANCE_GC_MINOR]: 'minor',
-  [constants.NODE_PERFORMANCE_GC_MAJOR]: 'major',
-  [constants.NODE_PERFORMANCE_GC_INCREMENTAL]: 'incremental',
-  [constants.NODE_PERFORMANCE_GC_WEAKCB]: 'weakcb',
-}
 
 export interface RuntimeCollector {
   /** Reads the collectors, updates the runtime gauges in the registry and returns the values. */
