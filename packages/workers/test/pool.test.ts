@@ -2,7 +2,7 @@ import { subscribe, unsubscribe } from 'node:diagnostics_channel'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { tempDir } from '@mx/testkit'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { Pool, QuarantineEvent, RestartReason } from '../src/index'
 import { fromPath } from '../src/index'
 import { fixturePool, rejection } from './helpers'
@@ -301,10 +301,14 @@ describe('createPool scheduling', () => {
 
   it('stops a thread idle for idleTimeout and starts a new one on demand', async () => {
     const p = open({ threads: 1, idleTimeout: 20 })
-    const first = ((await p.run({ op: 'info' })) as { threadId: number }).threadId
-    await new Promise((resolve) => setTimeout(resolve, 500))
-    const second = ((await p.run({ op: 'info' })) as { threadId: number }).threadId
-    expect(second).not.toBe(first)
+    const threadId = async () => ((await p.run({ op: 'info' })) as { threadId: number }).threadId
+    const first = await threadId()
+    // The idle timer is piscina's own: no injected clock drives it. Each probe comes more than
+    // idleTimeout after the last, so the thread that ran it has stopped and a new one answers.
+    await vi.waitFor(async () => expect(await threadId()).not.toBe(first), {
+      interval: 60,
+      timeout: 10_000,
+    })
   })
 
   it('rejects work beyond maxQueue with MX_WORKERS_QUEUE_FULL', async () => {
