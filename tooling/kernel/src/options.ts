@@ -4,17 +4,24 @@ import { InvalidOptionError } from './errors'
  * Throws `InvalidOptionError` for a key of `options` that `known` does not list (keys whose value
  * is `undefined` pass: a spread of absent options is no mistake), naming the closest known key
  * when one is near: `createCache(): unknown option "timeout"; did you mean "timeouts"?`. `where`
- * names the call. Options are checked up front, so a typo never silently keeps a default.
+ * names the call; `path` the nested object the keys are in (`'retries'` → `"retries.atempts"`).
+ * Options are checked up front, so a typo never silently keeps a default.
  */
-export function checkKnownKeys(options: object, known: readonly string[], where: string): void {
+export function checkKnownKeys(
+  options: object,
+  known: readonly string[],
+  where: string,
+  path = '',
+): void {
+  const full = (key: string) => (path ? `${path}.${key}` : key)
   for (const key of Object.keys(options)) {
     if (known.includes(key) || (options as Record<string, unknown>)[key] === undefined) continue
     const near = closest(key, known)
     const hint = near
-      ? `; did you mean "${near}"?`
-      : `; the options are ${known.map((k) => `"${k}"`).join(', ')}`
-    throw new InvalidOptionError(key, `${where}: unknown option "${key}"${hint}`, {
-      context: { known: [...known], ...(near ? { suggestion: near } : {}) },
+      ? `; did you mean "${full(near)}"?`
+      : `; the options${path ? ` of ${path}` : ''} are ${known.map((k) => `"${k}"`).join(', ')}`
+    throw new InvalidOptionError(full(key), `${where}: unknown option "${full(key)}"${hint}`, {
+      context: { known: [...known], ...(near ? { suggestion: full(near) } : {}) },
     })
   }
 }

@@ -28,6 +28,17 @@ describe('checkKnownKeys', () => {
     expect(error.context).toMatchObject({ suggestion: 'maxEntries' })
   })
 
+  it('names a nested option by its path', () => {
+    expect(() =>
+      checkKnownKeys({ atempts: 3 }, ['attempts', 'backoff'], 'createPool()', 'retries'),
+    ).toThrow(
+      expect.objectContaining({
+        option: 'retries.atempts',
+        message: 'createPool(): unknown option "retries.atempts"; did you mean "retries.attempts"?',
+      }),
+    )
+  })
+
   it('lists the options when none is near', () => {
     expect(() => checkKnownKeys({ colour: 'red' }, ['ttl', 'tiers'], 'createCache()')).toThrow(
       'createCache(): unknown option "colour"; the options are "ttl", "tiers"',
