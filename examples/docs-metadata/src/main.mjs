@@ -1,13 +1,22 @@
 #!/usr/bin/env node
 // mx-docs extract [dir] [flags]: extracts metadata from a folder of Markdown, HTML and text
 // documents (default: the documentation of the packages installed under node_modules).
-// Exit codes: 0 done (failed documents are in the output), 1 --strict and a document failed or
-// the run could not start, 2 bad command line.
-import { statSync } from 'node:fs'
+// Exit codes (also in --help): 0 done (failed documents are in the output), 1 --strict and a
+// document failed or the run could not start, 2 bad command line.
+import { readFileSync, statSync } from 'node:fs'
 import cliProgress from 'cli-progress'
 import { help, parseCommandLine, UsageError, usage } from './cli/args.mjs'
 import { runExtraction } from './run.mjs'
 import { formatSummary } from './summary.mjs'
+
+/** `mx-docs 0.0.0 (@mx/engine 0.3.0, node v20.20.2)`: this example's version and what runs it. */
+async function versions() {
+  const manifest = (url) => JSON.parse(readFileSync(url, 'utf8'))
+  const own = manifest(new URL('../package.json', import.meta.url))
+  // The engine's exports map has no ./package.json: its manifest sits above its dist/ folder.
+  const engine = manifest(new URL('../package.json', import.meta.resolve('@mx/engine')))
+  return `mx-docs ${own.version} (@mx/engine ${engine.version}, node ${process.version})`
+}
 
 async function main(argv) {
   let options
@@ -20,6 +29,10 @@ async function main(argv) {
   }
   if (options.help) {
     process.stdout.write(`${help}\n`)
+    return 0
+  }
+  if (options.version) {
+    process.stdout.write(`${await versions()}\n`)
     return 0
   }
   if (options.dir && !statSync(options.dir, { throwIfNoEntry: false })?.isDirectory()) {

@@ -97,6 +97,9 @@ describe('mx-docs extract: error patterns and logs', () => {
     )
     expect(run.code).toBe(0)
     expect(run.stderr).toBe('')
+    // Where the files are, wherever the command ran: absolute paths.
+    expect(run.stdout).toContain(`metadata: ${join(work.path, 'm.jsonl')}\n`)
+    expect(run.stdout).toContain(`report:   ${join(work.path, 'r.html')}\n`)
     expect(run.stdout).toMatch(
       /top error patterns\s+│ ×6 parse threw: MX_DOCS_BINARY: document <id> is binary \(it holds NUL bytes\) \[MX_ENGINE_PARSE, MX_DOCS_BINARY\]\n\s+│ ×3 parse threw: MX_DOCS_INVALID_UTF8: document <id> is not valid UTF-8/,
     )

@@ -272,5 +272,16 @@ describe('mx-docs extract (end to end on a fixture folder)', () => {
     ]
     for (const field of fields)
       expect(run.stdout).toMatch(new RegExp(`^  (?:\\S+ )*${field}\\b`, 'm'))
+    // Examples a user can copy, and what each exit code means.
+    expect(run.stdout).toMatch(/^examples\n(  mx-docs extract.*\n){3,}/m)
+    expect(run.stdout).toMatch(/^exit codes\n  0 .*\n  1 .*\n  2 /m)
+  })
+
+  it('prints its version and the engine it runs on with --version', async () => {
+    const run = await runCli(['--version'], work.path)
+    expect(run.code).toBe(0)
+    expect(run.stdout.trim()).toMatch(
+      /^mx-docs \d+\.\d+\.\d+ \(@mx\/engine \d+\.\d+\.\d+, node v\d+\.\d+\.\d+\)$/,
+    )
   })
 })

@@ -1,5 +1,6 @@
 // Command-line parsing for `mx-docs extract`. A bad flag is a UsageError: main prints its
 // message and the usage line and exits with code 2.
+import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { defaultMaxBytes } from '../corpus.mjs'
 import { encodingOf } from '../extractor/decode.mjs'
@@ -11,6 +12,7 @@ export const usage = `usage: mx-docs extract [dir] [--out metadata.jsonl] [--rep
                        [--level basic|standard|performance|enterprise] [--cache-dir DIR] [--no-cache]
                        [--redis URL] [--redis-prefix PREFIX] [--max-bytes N] [--encoding LABEL]
                        [--log-level LEVEL] [--log-file PATH] [--json] [--strict]
+       mx-docs --version | --help
 
   dir             folder of .md/.markdown/.html/.htm/.txt/.pdf documents (default: the README,
                   CHANGELOG and docs/ of every package installed under the workspace's node_modules)
@@ -29,7 +31,9 @@ export const usage = `usage: mx-docs extract [dir] [--out metadata.jsonl] [--rep
                   ${logLevels.join(', ')}; default off, info with --log-file
   --log-file      write the logs to this file (JSON lines) instead of stderr
   --json          print the summary as JSON instead of a table
-  --strict        exit with code 1 when a document failed`
+  --strict        exit with code 1 when a document failed
+  --version       print the versions of mx-docs, @mx/engine and Node.js
+  -h, --help      formats, metadata fields, examples and exit codes`
 
 /** What --help prints: the usage, then the formats and the metadata fields (see the README). */
 export const help = `${usage}
@@ -61,7 +65,22 @@ metadata (one "kind":"document" line per document, then one "kind":"corpus" line
                   links, images
   codeLanguages links entities   code block languages, link targets, URLs, e-mails, versions,
                   dates, issue references
-  corpus line     keywords (TF-IDF), sections, links between documents, near-duplicates`
+  corpus line     keywords (TF-IDF), sections, links between documents, near-duplicates
+
+examples
+  mx-docs extract                          the docs of the installed packages (a demo corpus)
+  mx-docs extract ./docs --out docs.jsonl  a folder; a second run comes from .mx-cache
+  mx-docs extract ./site --encoding windows-1252 --threads 4
+  mx-docs extract ./docs --no-cache --strict --json > summary.json
+  mx-docs extract ./docs --redis redis://127.0.0.1:6379   share the cache across machines
+
+exit codes
+  0  done: every document was read; failed ones are "ok":false lines in the output
+  1  --strict and a document failed, or the run could not start (its error on stderr)
+  2  bad command line (the message and the usage on stderr)
+
+Paths printed at the end are absolute; relative paths given as flags are read from the current
+directory.`
 
 export const levels = ['basic', 'standard', 'performance', 'enterprise']
 
@@ -76,7 +95,7 @@ export class UsageError extends Error {
 
 /**
  * @param {string[]} argv the arguments after the program name
- * @returns {{ help: true } | { help: false, dir?: string, out: string, report: string, threads: number,
+ * @returns {{ help: true } | { help: false, version: true } | { help: false, version?: false, dir?: string, out: string, report: string, threads: number,
  *   level: string, cacheDir?: string, cache: boolean, redis?: string, redisPrefix: string,
  *   maxBytes: number, encoding?: string, logLevel: string, logFile?: string, json: boolean,
  *   strict: boolean }}
@@ -104,6 +123,7 @@ export function parseCommandLine(argv) {
         json: { type: 'boolean', default: false },
         strict: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
+        version: { type: 'boolean', default: false },
       },
     })
   } catch (error) {
@@ -112,6 +132,7 @@ export function parseCommandLine(argv) {
   }
   const { values, positionals } = parsed
   if (values.help) return { help: true }
+  if (values.version) return { help: false, version: true }
   const [command, dir, ...extra] = positionals
   if (command !== 'extract')
     throw new UsageError(
@@ -151,8 +172,10 @@ export function parseCommandLine(argv) {
   return {
     help: false,
     dir,
-    out: values.out,
-    report: values.report,
+    // Absolute from here on: what the summary prints points where the files are, wherever the
+    // command was run from.
+    out: resolve(values.out),
+    report: resolve(values.report),
     threads,
     level: values.level,
     cacheDir: values['no-cache'] ? undefined : (values['cache-dir'] ?? '.mx-cache'),
@@ -162,7 +185,7 @@ export function parseCommandLine(argv) {
     maxBytes,
     encoding,
     logLevel,
-    logFile: values['log-file'],
+    logFile: values['log-file'] === undefined ? undefined : resolve(values['log-file']),
     json: values.json,
     strict: values.strict,
   }
