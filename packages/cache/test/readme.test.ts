@@ -26,16 +26,18 @@ interface Block {
   file: string
 }
 
-const blocks: Block[] = [...readme.matchAll(/^```(\w*)\n([\s\S]*?)^```/gm)].map((match, index) => {
-  const code = match[2] as string
-  const name = /^\/\/ ([\w./-]+\.ts)\b/.exec(code)?.[1]
-  return {
-    lang: match[1] as string,
-    code,
-    name,
-    file: join(dir, `block-${index}-${(name ?? 'anonymous.ts').replace(/\//g, '_')}`),
-  }
-})
+const blocks: Block[] = [...readme.matchAll(/^```(\w*)[^\n]*\n([\s\S]*?)^```/gm)].map(
+  (match, index) => {
+    const code = match[2] as string
+    const name = /^\/\/ ([\w./-]+\.ts)\b/.exec(code)?.[1]
+    return {
+      lang: match[1] as string,
+      code,
+      name,
+      file: join(dir, `block-${index}-${(name ?? 'anonymous.ts').replace(/\//g, '_')}`),
+    }
+  },
+)
 const tsBlocks = blocks.filter((block) => block.lang === 'ts')
 const named = (name: string) => {
   const block = tsBlocks.find((candidate) => candidate.name === name)

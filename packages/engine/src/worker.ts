@@ -3,12 +3,12 @@
  * extractor module once per thread and runs a whole document (`WorkerDocument`), the reduce of a
  * split one (`WorkerReduce`), or `element()` over a chunk of one document's elements.
  */
-import { defineTask } from '@mx/workers'
+import { defineTask, type TaskContext } from '@mx/workers'
 import type { Extractor, ExtractorElement } from './api'
 import { extractorFromModule } from './extractor'
 import { record } from './logging/worker-records'
 import type { WorkerBatch, WorkerBatchResult, WorkerDocumentReply, WorkerTask } from './types'
-import { extractElements, runDocument, runReduce } from './worker-document'
+import { extractElements, runDocument, runReduce, sendEntry } from './worker-document'
 import { flush } from './worker-store'
 
 const extractors = new Map<string, Promise<Extractor>>()
@@ -37,13 +37,17 @@ async function runBatch(extractor: Extractor, batch: WorkerBatch): Promise<Worke
   return { results, us: ms * 1000, logs }
 }
 
-async function run(task: WorkerTask): Promise<WorkerBatchResult | WorkerDocumentReply> {
+async function run(
+  task: WorkerTask,
+  ctx: TaskContext,
+): Promise<WorkerBatchResult | WorkerDocumentReply> {
   if ('kind' in task && task.kind === 'flush') return flush()
   const extractor = await load(task.module)
-  if ('kind' in task) {
-    return task.kind === 'document' ? runDocument(extractor, task) : runReduce(extractor, task)
-  }
-  return runBatch(extractor, task)
+  if (!('kind' in task)) return runBatch(extractor, task)
+  const reply =
+    task.kind === 'document' ? await runDocument(extractor, task) : await runReduce(extractor, task)
+  if (reply.kind === 'done') reply.entry = sendEntry(reply.entry, reply.stored, ctx)
+  return reply
 }
 
 export default defineTask(run)

@@ -4,6 +4,7 @@
  */
 import { readFile } from 'node:fs/promises'
 import { pathToFileURL } from 'node:url'
+import { move, transferableSymbol, valueSymbol } from 'piscina'
 import type { WireBatch, WireError, WireFailure, WireReply } from './task'
 import { isTaskDefinition, PATH_MARK, type PathInput } from './task'
 import type { TaskDefinition } from './types'
@@ -30,6 +31,13 @@ function toWire(error: unknown): WireError {
   return { name: 'Error', message: String(error) }
 }
 
+/** The `ArrayBuffer` a view spans whole, if it does (never a shared one, never a pooled slab). */
+function wholeBuffer(view: ArrayBufferView): ArrayBuffer | undefined {
+  const { buffer } = view
+  if (!(buffer instanceof ArrayBuffer)) return undefined
+  return view.byteOffset === 0 && view.byteLength === buffer.byteLength ? buffer : undefined
+}
+
 function isPathInput(value: unknown): value is PathInput {
   return typeof value === 'object' && value !== null && PATH_MARK in value
 }
@@ -45,6 +53,7 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
 class ItemContext {
   controller: AbortController | undefined = undefined
   timer: ReturnType<typeof setTimeout> | undefined = undefined
+  moved: ArrayBuffer[] | undefined = undefined
 
   constructor(
     readonly attempt: number,
@@ -52,6 +61,14 @@ class ItemContext {
     private readonly timeout: number,
     private readonly startedAt: number,
   ) {}
+
+  transfer(...items: ReadonlyArray<ArrayBuffer | ArrayBufferView>): void {
+    for (const item of items) {
+      const buffer = item instanceof ArrayBuffer ? item : wholeBuffer(item)
+      // Nothing to gain from an empty one, and a detached one cannot be posted.
+      if (buffer && buffer.byteLength > 0) (this.moved ??= []).push(buffer)
+    }
+  }
 
   get signal(): AbortSignal {
     if (!this.controller) {
@@ -87,6 +104,7 @@ export default async function runBatch(batch: WireBatch): Promise<WireReply> {
   const values: unknown[] = new Array(inputs.length)
   const ms = new Float64Array(inputs.length)
   let failures: WireFailure[] | undefined
+  let moved: Set<ArrayBuffer> | undefined
   for (let index = 0; index < inputs.length; index++) {
     const startedAt = Date.now()
     progress[1] = startedAt
@@ -107,6 +125,7 @@ export default async function runBatch(batch: WireBatch): Promise<WireReply> {
       let value = task.run(input, ctx)
       if (isThenable(value)) value = await value
       values[index] = value
+      if (ctx.moved) for (const buffer of ctx.moved) (moved ??= new Set()).add(buffer)
     } catch (error) {
       failures ??= []
       failures.push({
@@ -121,5 +140,7 @@ export default async function runBatch(batch: WireBatch): Promise<WireReply> {
   }
   progress[0] = -1
   const heapUsed = batch.measureHeap ? process.memoryUsage().heapUsed : 0
-  return failures ? { values, ms, failures, heapUsed } : { values, ms, heapUsed }
+  const reply: WireReply = failures ? { values, ms, failures, heapUsed } : { values, ms, heapUsed }
+  // piscina posts a "movable" reply with its buffers in the transfer list: moved, not copied.
+  return moved ? (move({ [transferableSymbol]: [...moved], [valueSymbol]: reply }) as never) : reply
 }

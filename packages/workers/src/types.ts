@@ -10,6 +10,14 @@ export interface TaskContext {
   readonly attempt: number
   /** Index of the pool slot (0 .. threads-1) running the task; stable across thread restarts. */
   readonly workerId: number
+  /**
+   * Moves these buffers to the calling thread with this item's result instead of copying them:
+   * worth it for results of a few KB and up. Each is an `ArrayBuffer`, or a typed array or
+   * `Buffer` that spans its whole `ArrayBuffer` (a view of part of a larger one, such as Node's
+   * pooled small Buffers, is copied as usual). They are unusable in this thread afterwards. Only
+   * a successful item moves its buffers.
+   */
+  transfer(...items: ReadonlyArray<ArrayBuffer | ArrayBufferView>): void
 }
 
 /** The function a task module wraps with `defineTask`. */

@@ -311,6 +311,27 @@ describe('createPool scheduling', () => {
     })
   })
 
+  it('moves the buffers a task transfers instead of copying them', async () => {
+    const p = open({ threads: 1, batch: false })
+    const reply = (await p.run({ op: 'move', size: 64 * 1024 })) as { bytes: Uint8Array }
+    expect(reply.bytes.byteLength).toBe(64 * 1024)
+    expect(reply.bytes.every((byte) => byte === 7)).toBe(true)
+    // Moved: the thread's own reference is detached. A pooled small Buffer (a view of part of
+    // Node's slab) is copied as usual, and an item that fails moves nothing.
+    await p.run({ op: 'move', pooled: true })
+    await rejection(p.run({ op: 'move', size: 1024, fail: true }))
+    expect(await p.run({ op: 'kept' })).toEqual([0, 5, 1024])
+  })
+
+  it('moves the buffers of every item of a batch', async () => {
+    const p = open({ threads: 1 })
+    const replies = (await Promise.all(
+      Array.from({ length: 20 }, () => p.run({ op: 'move', size: 4096 })),
+    )) as Array<{ bytes: Uint8Array }>
+    expect(replies.every((r) => r.bytes.byteLength === 4096 && r.bytes[4095] === 7)).toBe(true)
+    expect(await p.run({ op: 'kept' })).toEqual(Array(20).fill(0))
+  })
+
   it('rejects work beyond maxQueue with MX_WORKERS_QUEUE_FULL', async () => {
     const p = open({ threads: 1, maxQueue: 1 })
     const accepted = p.run(1)
