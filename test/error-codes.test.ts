@@ -75,6 +75,7 @@ describe('error codes', () => {
         'MX_CACHE_FACTORY_TIMEOUT',
         'MX_CACHE_KEYS_UNSUPPORTED',
         'MX_CACHE_MISSING_PEER',
+        'MX_CACHE_PATTERN_UNSUPPORTED',
         'MX_CACHE_SERIALIZE',
         'MX_CACHE_TIER_TIMEOUT',
       ],

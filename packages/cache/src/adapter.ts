@@ -1,6 +1,7 @@
 import { createCache } from './cache'
 import { InvalidOptionError } from './errors'
 import { describeValue } from './kernel'
+import { TIER_METHODS } from './options'
 import type { Cache, Tier } from './types'
 
 /**
@@ -16,7 +17,7 @@ export function cacheFrom(feature: string, source: unknown): { cache: Cache; own
 export function checkSource(feature: string, source: unknown): 'cache' | 'tier' {
   const candidate = source as Partial<Cache & Tier> | null
   if (typeof candidate?.getOrSet === 'function') return 'cache'
-  if (typeof candidate?.deleteTags === 'function') return 'tier'
+  if (TIER_METHODS.every((method) => typeof candidate?.[method] === 'function')) return 'tier'
   throw new InvalidOptionError(
     'cache',
     `${feature} needs a cache (createCache()) or a tier, got ${describeValue(source)}`,

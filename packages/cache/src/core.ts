@@ -5,6 +5,7 @@ import type { Watch } from './flight'
 import { applyRemote } from './invalidation'
 import { type Codec, createCodec, DecodeError } from './serializer'
 import { StatsRecorder } from './stats'
+import { TagClock, unstamped } from './tag-invalidation'
 import type { Bus, CacheEvents, CacheOptions, Clock, MetricsSink, Tier, TierEntry } from './types'
 import { systemClock } from './util'
 
@@ -35,6 +36,10 @@ export class CacheCore {
   readonly metrics: MetricsSink | undefined
   readonly bus: Bus | undefined
   readonly lockTier: Tier | undefined
+  /** Per tier: whether it has no native `deleteTags`, so tags are stamped in it (`tag-invalidation.ts`). */
+  readonly stamped: readonly boolean[]
+  /** Write and stamp times; present only while some tier is stamped (entries then get `writtenAt`). */
+  readonly tagClock: TagClock | undefined
   closed = false
   /** Whether anyone listens to `hit`: plain boolean fields, checked on the hot path instead of emitting blindly. */
   listenHit = false
@@ -57,6 +62,8 @@ export class CacheCore {
     })
     this.stats = new StatsRecorder(tiers)
     this.lockTier = tiers.find((tier) => typeof tier.lock === 'function')
+    this.stamped = tiers.map((tier) => typeof tier.deleteTags !== 'function')
+    this.tagClock = this.stamped.includes(true) ? new TagClock(this.clock) : undefined
     tiers.forEach((tier, index) => {
       const unsubscribe = tier.subscribe?.((event) => {
         if (event.type === 'evict') {
@@ -117,7 +124,11 @@ export class CacheCore {
   async readTier(index: number, key: string): Promise<Found | undefined> {
     const tier = this.tiers[index] as Tier
     try {
-      const entry = await tier.get(key)
+      const readAt = this.tagClock === undefined ? 0 : this.clock.now()
+      let entry = await tier.get(key)
+      if (entry !== undefined && entry.tags.length > 0 && this.tagClock !== undefined) {
+        entry = await unstamped(this, index, key, entry, readAt)
+      }
       if (entry === undefined) return undefined
       if (tier.kind === 'memory')
         return { value: entry.value, entry, bytes: undefined, tier: index }

@@ -81,6 +81,20 @@ export class KeysUnsupportedError extends MxError {
   }
 }
 
+/**
+ * `invalidate({ pattern })` on a cache with a tier that can neither delete by pattern
+ * (`deleteMatching`) nor list its keys (`keys`); thrown before any tier is touched.
+ */
+export class PatternUnsupportedError extends MxError {
+  constructor(tier: string) {
+    super(
+      'MX_CACHE_PATTERN_UNSUPPORTED',
+      `invalidate({ pattern }) needs every tier to delete by pattern or list its keys: tier "${tier}" has neither deleteMatching() nor keys()`,
+      { context: { tier } },
+    )
+  }
+}
+
 /** The cache was closed. */
 export class CacheClosedError extends MxError {
   constructor() {

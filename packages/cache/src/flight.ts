@@ -15,7 +15,7 @@ export interface FlightPlan {
   lockTtl: number
   lockWait: number
   /** Recomputes expiry when the factory changes its TTL. */
-  withTtl(ttl: number): Omit<TierEntry, 'value'>
+  withTtl(ttl: number): Pick<TierEntry, 'expiresAt' | 'staleUntil'>
   /** Namespaces tags the factory sets. */
   qualifyTags(tags: string[]): string[]
 }
@@ -68,7 +68,7 @@ export function getOrSetSlow<T>(
     lockWait: defaults.lockWait,
     withTtl: (ttl) => {
       checkNumber('ttl', ttl, { exclusiveMin: true })
-      return { ...expiry(ns, ttl, grace), tags: [] }
+      return expiry(ns, ttl, grace)
     },
     qualifyTags: (tags) => [...qualifyTags(ns, tags), ...dependencies(options?.dependsOn)],
   }
@@ -182,7 +182,7 @@ async function run<T>(
     key: userKey,
     stale: stale?.value as T | undefined,
     setTtl: (ttl) => {
-      meta = { ...plan.withTtl(ttl), tags: meta.tags }
+      meta = { ...meta, ...plan.withTtl(ttl) }
     },
     setTags: (tags) => {
       meta = { ...meta, tags: plan.qualifyTags(tags) }

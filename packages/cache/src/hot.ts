@@ -1,5 +1,6 @@
 import type { LRUCache } from 'lru-cache'
 import type { CacheCore } from './core'
+import { unstampedSync } from './tag-invalidation'
 import { type Freshness, UNDEFINED } from './tiers/entries'
 import { FAST_LOOKUP, HOT, type MemoryTier } from './tiers/memory'
 import type { Stored } from './tiers/policy'
@@ -48,7 +49,8 @@ export function hotPath(
       : rootLru(core, lru, state, stale, qualify)
   }
   const entryOf = ours?.[FAST_LOOKUP] ?? l1?.getSync?.bind(l1)
-  return entryOf === undefined ? none(core) : checked(core, entryOf, qualify)
+  if (entryOf === undefined) return none(core)
+  return checked(core, core.stamped[0] ? unstampedSync(core, entryOf) : entryOf, qualify)
 }
 
 function emitHit(core: CacheCore, key: string): void {

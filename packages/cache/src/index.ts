@@ -14,6 +14,7 @@ export {
   KeysUnsupportedError,
   MissingPeerError,
   MxError,
+  PatternUnsupportedError,
   SerializeError,
   TierTimeoutError,
 } from './errors'

@@ -5,7 +5,8 @@ import type { Watch } from './flight'
 import { describeValue } from './kernel'
 import { dependencies, type Namespace, qualifyTags } from './namespace'
 import { checkStrings } from './options'
-import { inScope } from './tiers/memory'
+import { checkPatternSupport, deleteListed, inScope } from './pattern-invalidation'
+import { writeStamps } from './tag-invalidation'
 import type { BusMessage, Cache, Tier } from './types'
 import { globToRegExp } from './util'
 
@@ -50,6 +51,7 @@ export function invalidationMethods(ns: Namespace): Pick<Cache, 'delete' | 'inva
             `pattern must be a string, got ${describeValue(target.pattern)}`,
           )
         }
+        checkPatternSupport(core.tiers)
         await applyInvalidation(core, { op: 'pattern', prefix, glob: target.pattern })
       } else if ('dependsOn' in target) {
         await applyInvalidation(core, { op: 'tags', tags: dependencies(target.dependsOn) })
@@ -72,8 +74,9 @@ export function invalidationMethods(ns: Namespace): Pick<Cache, 'delete' | 'inva
 export async function applyInvalidation(core: CacheCore, message: BusMessage): Promise<void> {
   if (invalidateChannel.hasSubscribers) invalidateChannel.publish(message)
   supersede(core, message)
+  const at = stampTime(core, message)
   await Promise.all(
-    core.tiers.map((tier, index) => core.safely(index, message.op, () => apply(tier, message))),
+    core.tiers.map((tier, index) => core.safely(index, message.op, () => apply(tier, message, at))),
   )
   await publish(core, message)
 }
@@ -94,8 +97,9 @@ export function publish(core: CacheCore, message: BusMessage): Promise<void> | u
 /** An invalidation from another instance: shared tiers already have it, memory tiers drop it. */
 export function applyRemote(core: CacheCore, message: BusMessage): void {
   supersede(core, message)
+  const at = stampTime(core, message)
   core.tiers.forEach((tier, index) => {
-    if (tier.kind === 'memory') void core.safely(index, message.op, () => apply(tier, message))
+    if (tier.kind === 'memory') void core.safely(index, message.op, () => apply(tier, message, at))
   })
 }
 
@@ -124,14 +128,27 @@ function check(flight: Watch, key: string, message: BusMessage, pattern: RegExp 
   if (hit) flight.superseded = true
 }
 
-function apply(tier: Tier, message: BusMessage): unknown {
+/** When a tag invalidation happens, for the stamps of tiers without `deleteTags` (this cache's clock). */
+function stampTime(core: CacheCore, message: BusMessage): number {
+  return message.op === 'tags' && core.tagClock ? core.tagClock.stampTime() : 0
+}
+
+/**
+ * One tier's part of an invalidation: its native method where it has one, otherwise the cache's
+ * own (`tag-invalidation.ts`: stamps at `at`; `pattern-invalidation.ts`: listing its keys).
+ */
+function apply(tier: Tier, message: BusMessage, at: number): unknown {
   switch (message.op) {
     case 'keys':
       return tier.delete(message.keys)
     case 'tags':
-      return tier.deleteTags(message.tags)
+      return tier.deleteTags ? tier.deleteTags(message.tags) : writeStamps(tier, message.tags, at)
     case 'pattern':
-      return tier.deleteMatching(message.prefix, message.glob)
+      if (tier.deleteMatching) return tier.deleteMatching(message.prefix, message.glob)
+      if (tier.keys) return deleteListed(tier, message.prefix, message.glob)
+      // Only another instance's invalidation gets here (ours are refused up front): this memory
+      // tier drops the whole scope, more than the pattern, rather than keep a stale entry.
+      return tier.clear(message.prefix)
     case 'clear':
       return tier.clear(message.prefix)
   }

@@ -91,13 +91,20 @@ export function expiry(
   return { expiresAt, staleUntil: expiresAt + grace }
 }
 
-/** An entry's expiry and namespaced tags under `options` and the cache's defaults. */
+/**
+ * An entry's expiry and namespaced tags under `options` and the cache's defaults, and its
+ * `writtenAt` while some tier is stamped: taken now, so a factory's value counts as written
+ * when its flight began, and another process's invalidation while it ran drops it from the
+ * stamped tiers.
+ */
 export function metaOf(ns: Namespace, options: SetOptions | undefined): Omit<TierEntry, 'value'> {
   const { defaults } = ns
   const tags = options?.tags ? qualifyTags(ns, options.tags) : []
   const deps = dependencies(options?.dependsOn)
-  return {
+  const meta = {
     ...expiry(ns, options?.ttl ?? defaults.ttl, options?.grace ?? defaults.grace),
     tags: deps.length > 0 ? [...tags, ...deps] : tags,
   }
+  const { tagClock } = ns.core
+  return tagClock === undefined ? meta : { ...meta, writtenAt: tagClock.writeTime() }
 }

@@ -5,15 +5,8 @@ import type { CacheOptions, SetOptions, Tier } from './types'
 import { checkNumber } from './util'
 
 const NAMESPACE = /^[A-Za-z0-9_-]+$/
-const TIER_METHODS = [
-  'get',
-  'set',
-  'delete',
-  'deleteTags',
-  'deleteMatching',
-  'clear',
-  'close',
-] as const
+/** What makes a tier: the five required methods (the rest of `Tier` is optional). */
+export const TIER_METHODS = ['get', 'set', 'delete', 'clear', 'close'] as const
 
 export interface ResolvedOptions {
   namespace: string

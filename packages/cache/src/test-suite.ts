@@ -1,5 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { manualClock as kernelClock, type ManualClock } from './kernel'
+import { deleteListed } from './pattern-invalidation'
+import { cacheInvalidation, type SuiteSubject } from './test-suite-cache'
 import type { Tier, TierEntry } from './types'
 
 /** A clock the suite moves by hand (`advance(ms)`), from the shared mx test clock. */
@@ -20,10 +22,7 @@ const text = (entry: TierEntry | undefined) =>
   entry === undefined ? undefined : Buffer.from(entry.value as Uint8Array).toString()
 
 /** The tier under test and its clock: a fresh pair before each test. */
-interface Subject {
-  clock: ManualClock
-  tier: Tier
-}
+type Subject = SuiteSubject
 
 /** An entry for `value` written now: fresh for `ttl` ms, then stale for `grace` ms. */
 function entryMaker(subject: Subject) {
@@ -32,13 +31,26 @@ function entryMaker(subject: Subject) {
     expiresAt: subject.clock.now() + ttl,
     staleUntil: subject.clock.now() + ttl + grace,
     tags,
+    writtenAt: subject.clock.now(),
   })
+}
+
+/**
+ * Deletion by glob as the cache does it in `tier`: its own `deleteMatching`, else listing its
+ * keys; undefined when it has neither (the cache then refuses `invalidate({ pattern })`).
+ */
+function matcher(tier: Tier): ((prefix: string, glob: string) => Promise<number>) | undefined {
+  if (tier.deleteMatching) return async (prefix, glob) => tier.deleteMatching?.(prefix, glob) ?? 0
+  if (tier.keys) return (prefix, glob) => deleteListed(tier, prefix, glob)
+  return undefined
 }
 
 /**
  * The conformance suite every `Tier` runs (`@mx/cache/test-suite`, needs vitest): call it inside
  * a test file with a factory that builds a fresh, empty tier on the given clock. Values are
- * `Uint8Array`s, which memory and shared tiers both accept.
+ * `Uint8Array`s, which memory and shared tiers both accept. The checks of an optional method run
+ * only on tiers that have it; the cache-level checks (`invalidate` by keys, tags, `dependsOn`,
+ * pattern, `clear`, namespaces, grace) run on every tier, through `createCache`.
  */
 export function runTierSuite(
   name: string,
@@ -59,6 +71,7 @@ export function runTierSuite(
     invalidation(subject)
     keysAndListing(subject)
     if (!options.skipLock) locks(subject)
+    cacheInvalidation(subject)
   })
 }
 
@@ -80,6 +93,8 @@ function readsAndWrites(subject: Subject): void {
     expect(got?.expiresAt).toBe(stored.expiresAt)
     expect(got?.staleUntil).toBe(stored.staleUntil)
     expect([...(got?.tags ?? [])].sort()).toEqual(['t1', 't2'])
+    // Tag stamps compare it: a tier without deleteTags must keep it.
+    if (!tier.deleteTags) expect(got?.writtenAt).toBe(stored.writtenAt)
   })
 
   it('replaces the value on a second set', async () => {
@@ -106,14 +121,24 @@ function readsAndWrites(subject: Subject): void {
     await clock.advance(600)
     expect(await tier.get('ns:a')).toBeUndefined()
   })
+
+  it('keeps an entry whose staleUntil is Number.MAX_SAFE_INTEGER (a tag stamp) when it has no deleteTags', async () => {
+    const { tier, clock } = subject
+    if (tier.deleteTags) return
+    const forever = Number.MAX_SAFE_INTEGER
+    await tier.set('ns:a', { ...entry('a'), expiresAt: forever, staleUntil: forever })
+    await clock.advance(10 * 365 * 24 * 3_600_000)
+    expect(text(await tier.get('ns:a'))).toBe('a')
+  })
 }
 
-/** Invalidating by tag, by glob within a prefix, and by prefix. */
+/** Invalidating by tag (native `deleteTags`), by glob within a prefix, and by prefix. */
 function invalidation(subject: Subject): void {
   const entry = entryMaker(subject)
 
-  it('deletes exactly the entries carrying an invalidated tag', async () => {
+  it('deletes exactly the entries carrying an invalidated tag when it has deleteTags', async () => {
     const { tier } = subject
+    if (!tier.deleteTags) return
     await tier.set('ns:a', entry('a', 10_000, ['red']))
     await tier.set('ns:b', entry('b', 10_000, ['blue', 'red']))
     await tier.set('ns:c', entry('c', 10_000, ['blue']))
@@ -123,8 +148,9 @@ function invalidation(subject: Subject): void {
     expect(text(await tier.get('ns:c'))).toBe('c')
   })
 
-  it('keeps an entry rewritten without a tag when that tag is invalidated', async () => {
+  it('keeps an entry rewritten without a tag when that tag is invalidated, with deleteTags', async () => {
     const { tier } = subject
+    if (!tier.deleteTags) return
     await tier.set('ns:a', entry('tagged', 10_000, ['red', 'r"e,d]']))
     await tier.set('ns:a', entry('untagged'))
     await tier.set('ns:b', entry('other tag', 10_000, ['red2', '[red]']))
@@ -136,14 +162,16 @@ function invalidation(subject: Subject): void {
 
   it('deletes by glob within a prefix, treating other characters literally', async () => {
     const { tier } = subject
+    const deleteMatching = matcher(tier)
+    if (!deleteMatching) return
     for (const key of ['doc:1', 'doc:22', 'doc[1]', 'docx', 'img:1']) {
       await tier.set(`ns:${key}`, entry(key))
     }
     await tier.set('other:doc:1', entry('other'))
-    expect(await tier.deleteMatching('ns:', 'doc:?')).toBe(1)
+    expect(await deleteMatching('ns:', 'doc:?')).toBe(1)
     expect(await tier.get('ns:doc:1')).toBeUndefined()
-    expect(await tier.deleteMatching('ns:', 'doc[*')).toBe(1)
-    expect(await tier.deleteMatching('ns:', 'doc:*')).toBe(1)
+    expect(await deleteMatching('ns:', 'doc[*')).toBe(1)
+    expect(await deleteMatching('ns:', 'doc:*')).toBe(1)
     expect(text(await tier.get('ns:docx'))).toBe('docx')
     expect(text(await tier.get('ns:img:1'))).toBe('img:1')
     expect(text(await tier.get('other:doc:1'))).toBe('other')
@@ -151,9 +179,11 @@ function invalidation(subject: Subject): void {
 
   it('leaves named-namespace keys (NUL-led) alone when matching in the root scope', async () => {
     const { tier } = subject
+    const deleteMatching = matcher(tier)
+    if (!deleteMatching) return
     await tier.set('doc:1', entry('root'))
     await tier.set('\u0000ns\u0000doc:1', entry('named'))
-    expect(await tier.deleteMatching('', '*')).toBe(1)
+    expect(await deleteMatching('', '*')).toBe(1)
     expect(await tier.get('doc:1')).toBeUndefined()
     expect(text(await tier.get('\u0000ns\u0000doc:1'))).toBe('named')
   })
@@ -190,8 +220,10 @@ function keysAndListing(subject: Subject): void {
     for (const key of keys)
       expect(text(await tier.get(key))).toBe(`v${key.length}:${key.slice(0, 12)}`)
     expect(await tier.get('ns:a\u0000')).toBeUndefined()
-    expect(await tier.deleteMatching('ns:', '\\*')).toBe(0)
-    expect(await tier.deleteMatching('ns:', '*')).toBe(keys.length)
+    const deleteMatching = matcher(tier)
+    if (!deleteMatching) return
+    expect(await deleteMatching('ns:', '\\*')).toBe(0)
+    expect(await deleteMatching('ns:', '*')).toBe(keys.length)
   })
 
   it('lists the keys under a prefix when the tier can list keys', async () => {

@@ -19,6 +19,12 @@ export interface TierEntry<V = unknown> {
   expiresAt: number
   staleUntil: number
   tags: readonly string[]
+  /**
+   * When the value was written (the cache's clock), set while some tier of the cache has no
+   * native `deleteTags`: tiers store it with the entry and return it from `get`, so the cache can
+   * tell whether a tag invalidation came after it (see the README, "Writing a tier").
+   */
+  writtenAt?: number
 }
 
 /** Something a tier reports on its own: an eviction, or its circuit breaker changing state. */
@@ -36,46 +42,51 @@ export interface TierLock {
 /**
  * The contract every cache tier implements (ours and users'); `@mx/cache/test-suite` checks it.
  * Keys arrive fully qualified (namespace included). Tiers must treat keys as opaque strings:
- * no path, glob or protocol meaning.
+ * no path, glob or protocol meaning. Five methods are required (`get`, `set`, `delete`, `clear`,
+ * `close`); the cache does tags, `dependsOn` and glob patterns itself on top of them, and uses
+ * each optional method below when a tier has it.
  */
 export interface Tier {
   readonly name: string
   /** `memory` tiers keep values by reference in-process; `shared` tiers store bytes. */
   readonly kind: 'memory' | 'shared'
-  /** Synchronous lookup; memory tiers provide it for `cache.getSync`. */
-  getSync?(key: string): TierEntry | undefined
   /** Entry for `key`, or undefined when absent or past `staleUntil`. Throws `CorruptEntryError` on an entry that fails its integrity check (after deleting it). */
   get(key: string): MaybePromise<TierEntry | undefined>
+  /** Stores the entry as given, every field included (`writtenAt` too), until its `staleUntil`. */
   set(key: string, entry: TierEntry): MaybePromise<void>
-  /**
-   * Writes several entries at once (optional): a tier that can commit them together (one disk
-   * transaction, one pipeline) implements it; otherwise the cache calls `set` per entry.
-   */
-  setMany?(entries: ReadonlyArray<readonly [key: string, entry: TierEntry]>): MaybePromise<void>
   /** Deletes the keys; resolves how many existed. */
   delete(keys: readonly string[]): MaybePromise<number>
-  /** Deletes every entry carrying any of `tags`; resolves how many were deleted. */
-  deleteTags(tags: readonly string[]): MaybePromise<number>
-  /**
-   * Deletes entries whose key starts with `prefix` and whose remainder matches `glob` (`*`, `?`,
-   * everything else literal). With `prefix` `''` (the root namespace), keys starting with NUL
-   * (named namespaces) are out of scope.
-   */
-  deleteMatching(prefix: string, glob: string): MaybePromise<number>
   /** Deletes every entry whose key starts with `prefix` (`''` = everything, all namespaces). */
   clear(prefix: string): MaybePromise<void>
+  close(): MaybePromise<void>
+  /** Optional: synchronous `get`, for `cache.getSync` (a memory tier first in line). */
+  getSync?(key: string): TierEntry | undefined
+  /** Optional: writes several entries at once (one transaction, one pipeline); else `set` per entry. */
+  setMany?(entries: ReadonlyArray<readonly [key: string, entry: TierEntry]>): MaybePromise<void>
   /**
-   * Lists the stored keys that start with `prefix` (`''` = every key, all namespaces): optional,
-   * for tiers that can enumerate what they hold (`cache.keys()` needs one). A key may be listed
-   * more than once, or after its entry expired (until the tier drops it): callers `get` it.
+   * Optional: lists the stored keys that start with `prefix` (`''` = every key, all namespaces),
+   * for `cache.keys()` and for `invalidate({ pattern })` on a tier without `deleteMatching`. A key
+   * may be listed more than once, or after its entry expired (until the tier drops it).
    */
   keys?(prefix: string): AsyncIterable<string> | Iterable<string>
-  /** Evicts about `fraction` (0..1) of the entries, least valuable first (memory pressure). */
+  /** Optional: evicts about `fraction` (0..1) of the entries, least valuable first (memory pressure). */
   shrink?(fraction: number): number
-  /** Distributed lock for single-flight across processes (Redis). */
+  /** Optional: distributed lock for single-flight across processes (Redis). */
   lock?(key: string, ttlMs: number): Promise<TierLock | undefined>
+  /** Optional: reports evictions and circuit changes to the cache's stats and events. */
   subscribe?(listener: (event: TierEvent) => void): () => void
-  close(): MaybePromise<void>
+  /**
+   * Optional, native tag invalidation: deletes every entry carrying any of `tags`; resolves how
+   * many. Without it the cache writes invalidation stamps into the tier and checks them on read.
+   */
+  deleteTags?(tags: readonly string[]): MaybePromise<number>
+  /**
+   * Optional, native pattern invalidation: deletes entries whose key starts with `prefix` and
+   * whose remainder matches `glob` (`*`, `?`, everything else literal); with `prefix` `''` (the
+   * root namespace), keys starting with NUL (named namespaces) are out of scope. Without it the
+   * cache lists `keys(prefix)` and deletes what matches.
+   */
+  deleteMatching?(prefix: string, glob: string): MaybePromise<number>
 }
 
 /** A message on the bus: what another instance invalidated. Keys and tags are fully qualified. */

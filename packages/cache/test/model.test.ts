@@ -4,6 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { createCache, diskTier, memoryTier, redisTier, type Tier } from '../src/index'
 import { type ManualClock, manualClock } from '../src/test-suite'
 import { deleteKeys } from './helpers'
+import { mapTier } from './map-tier'
 
 type Command =
   | { op: 'set'; key: string; value: number; ttl: number; tags: string[] }
@@ -150,6 +151,13 @@ describe('cache (memory + disk) against a reference model', () => {
     },
     60_000,
   )
+})
+
+describe('cache (memory + a five-method user tier) against a reference model', () => {
+  it('never returns a value the model says is deleted, expired or invalidated', async () => {
+    const clock = manualClock()
+    await checkAgainstModel('lru', clock, mapTier(clock, { keys: true, async: true }), 1)
+  }, 60_000)
 })
 
 describeRedis('cache (memory + Redis) against a reference model', () => {

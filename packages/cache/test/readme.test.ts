@@ -1,9 +1,10 @@
 // Every code block of the README is checked. `ts` blocks type-check, each as its own module under
 // the package's strict settings, with `@mx/cache` and its subpaths mapped to src/ (Nitro's
 // auto-imports are declared as Nitro's generated types would declare them). The `sh` block
-// installs only this package and its optional peers. The cache-manager, cacheable and unstorage
-// examples run against the real Redis and print what their comments say; the cache-manager one
-// runs in two processes at once and its `wrap` computes once across both.
+// installs only this package and its optional peers. The map tier, cache-manager, cacheable and
+// unstorage examples run (the last three against the real Redis) and print what their comments
+// say; the cache-manager one runs in two processes at once and its `wrap` computes once across
+// both.
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -82,6 +83,7 @@ describe('README code blocks', () => {
     expect(tsBlocks.map((block) => block.name)).toEqual(
       expect.arrayContaining([
         'my-tier.test.ts',
+        'map-tier.ts',
         'cache-manager.ts',
         'cacheable.ts',
         'unstorage.ts',
@@ -172,6 +174,12 @@ describeRedis('README examples against the real Redis', () => {
   it('cacheable prints what the README says', async () => {
     const { lines, expected } = await runOnce('cacheable.ts')
     expect(expected).toHaveLength(2)
+    expect(lines).toEqual(expected)
+  }, 60_000)
+
+  it('the five-method tier of "Writing a tier" prints what the README says', async () => {
+    const { lines, expected } = await runOnce('map-tier.ts')
+    expect(expected).toEqual(['undefined two', 'false'])
     expect(lines).toEqual(expected)
   }, 60_000)
 

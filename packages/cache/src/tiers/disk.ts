@@ -1,5 +1,6 @@
 import { CorruptEntryError, InvalidOptionError } from '../errors'
 import { describeValue } from '../kernel'
+import { inScope } from '../pattern-invalidation'
 import type { Clock, Tier, TierEntry } from '../types'
 import { checkNumber, globToRegExp, systemClock } from '../util'
 import {
@@ -14,7 +15,6 @@ import {
   touch,
   writeRecords,
 } from './disk-store'
-import { inScope } from './memory'
 import { decodeRecord } from './record'
 
 export interface DiskTierOptions {
@@ -33,6 +33,10 @@ export interface DiskTierOptions {
 /** Disk tier with its current size. */
 export interface DiskTier extends Tier {
   readonly kind: 'shared'
+  /** Native tag invalidation, through the tag index (one transaction). */
+  deleteTags(tags: readonly string[]): Promise<number>
+  /** Native pattern invalidation: one transaction over the records. */
+  deleteMatching(prefix: string, glob: string): Promise<number>
   /** Bytes of records currently stored (all processes sharing `dir`). */
   bytes(): number
   /** Deletes every record past its `staleUntil` (reads already skip them); resolves how many. */

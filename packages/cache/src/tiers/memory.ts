@@ -2,7 +2,7 @@ import type { LRUCache } from 'lru-cache'
 import { InvalidOptionError } from '../errors'
 import { describeValue } from '../kernel'
 import type { Clock, Tier, TierEntry, TierEvent } from '../types'
-import { checkNumber, checkTierOptions, globToRegExp, systemClock } from '../util'
+import { checkNumber, checkTierOptions, systemClock } from '../util'
 import { EntryIndex, type Freshness, UNDEFINED } from './entries'
 import { memoryExpiry, memoryStore } from './memory-store'
 import type { Stored } from './policy'
@@ -30,6 +30,9 @@ export interface MemoryTier extends Tier {
   readonly [FAST_LOOKUP]: (key: string) => TierEntry | undefined
   readonly [HOT]: HotAccess | undefined
   getSync(key: string): TierEntry | undefined
+  /** Native tag invalidation, through the tier's tag index. */
+  deleteTags(tags: readonly string[]): number
+  keys(prefix: string): string[]
   shrink(fraction: number): number
   subscribe(listener: (event: TierEvent) => void): () => void
   /** Number of entries held. */
@@ -131,15 +134,6 @@ export function memoryTier(options: MemoryTierOptions = {}): MemoryTier {
       }
       return count
     },
-    deleteMatching(prefix, glob) {
-      const pattern = globToRegExp(glob)
-      const doomed: string[] = []
-      for (const key of store.keys()) {
-        if (inScope(key, prefix) && pattern.test(key.slice(prefix.length))) doomed.push(key)
-      }
-      for (const key of doomed) store.delete(key)
-      return doomed.length
-    },
     clear(prefix) {
       if (prefix === '') {
         store.clear()
@@ -172,12 +166,4 @@ export function memoryTier(options: MemoryTierOptions = {}): MemoryTier {
     },
   }
   return tier
-}
-
-/**
- * Whether `key` is in the scope of a pattern invalidation under `prefix`: the empty prefix is
- * the root namespace, whose scope excludes the keys of named namespaces (they start with NUL).
- */
-export function inScope(key: string, prefix: string): boolean {
-  return prefix === '' ? key.charCodeAt(0) !== 0 : key.startsWith(prefix)
 }

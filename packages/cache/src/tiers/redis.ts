@@ -1,10 +1,10 @@
 import type { Redis } from 'ioredis'
 import { type BreakerOptions, CircuitBreaker } from '../breaker'
 import { CorruptEntryError, InvalidOptionError } from '../errors'
+import { inScope } from '../pattern-invalidation'
 import { escapeRedisGlob, toRedisGlob } from '../redis-client'
 import type { Clock, Tier, TierEntry, TierEvent, TierLock } from '../types'
 import { checkNumber, globToRegExp, systemClock } from '../util'
-import { inScope } from './memory'
 import { decodeRecord, encodeRecord } from './record'
 import { redisConnection } from './redis-connection'
 import { DELETE_TAGGED, SET_TAGGED } from './redis-scripts'
@@ -41,7 +41,9 @@ function checkOptions(options: RedisTierOptions): void {
  * calls fail fast (the cache then treats them as misses) instead of hanging. Also provides the
  * distributed lock `getOrSet` uses for one factory run per key across processes.
  */
-export function redisTier(options: RedisTierOptions): Tier {
+export function redisTier(
+  options: RedisTierOptions,
+): Tier & Required<Pick<Tier, 'deleteTags' | 'deleteMatching' | 'keys' | 'lock'>> {
   checkOptions(options)
   const name = options.name ?? 'redis'
   const prefix = options.prefix ?? 'mx:'
