@@ -71,14 +71,14 @@ function nativeAddons(dir, found = [], base = dir) {
 
 /**
  * `@mx/cache` alone installs no native module (`lmdb` is an optional peer that only `diskTier()`
- * loads): the memory tier works from import and require, and `diskTier()` throws
- * `MX_CACHE_MISSING_PEER` with the install command.
+ * loads): the memory tier works from import and require, and `diskTier()` and `redisTier()`
+ * throw `MX_CACHE_MISSING_PEER` with the install command (lmdb, ioredis).
  */
 function checkNoNativeModule(project) {
   const addons = nativeAddons(join(project, 'node_modules'))
   if (addons.length > 0) throw new Error(`native modules installed: ${addons.join(', ')}`)
   const script = (load) => `
-    const { createCache, diskTier, memoryTier } = ${load}
+    const { createCache, diskTier, memoryTier, redisTier } = ${load}
     const cache = createCache({ namespace: 'standalone', tiers: [memoryTier()] })
     await cache.set('k', 1)
     if ((await cache.get('k')) !== 1) throw new Error('memory tier read back wrong')
@@ -88,6 +88,12 @@ function checkNoNativeModule(project) {
       throw new Error('diskTier() without lmdb did not throw')
     } catch (error) {
       if (error.code !== 'MX_CACHE_MISSING_PEER' || !error.message.includes('npm i lmdb')) throw error
+    }
+    try {
+      redisTier({ url: 'redis://127.0.0.1:6379' })
+      throw new Error('redisTier() without ioredis did not throw')
+    } catch (error) {
+      if (error.code !== 'MX_CACHE_MISSING_PEER' || !error.message.includes('npm i ioredis')) throw error
     }
     console.log('ok')`
   run(process.execPath, ['--input-type=module', '-e', script(`await import('@mx/cache')`)], project)
@@ -99,7 +105,9 @@ function checkNoNativeModule(project) {
     ],
     project,
   )
-  console.log('  ok: no native module installed; diskTier() asks for lmdb (MX_CACHE_MISSING_PEER)')
+  console.log(
+    '  ok: no native module installed; diskTier() asks for lmdb and redisTier() for ioredis (MX_CACHE_MISSING_PEER)',
+  )
 }
 
 /** `@mx/engine` brings `lmdb` for the disk tier it builds: `@mx/cache` finds it as its peer. */

@@ -162,6 +162,19 @@ async function makeProject(key: string, of: Block[], mx: string[], others: strin
   projects.set(key, project)
 }
 
+/** A module that imports a package's main entry whole: tsc then checks all of its types. */
+function aloneBlock(name: string): Block {
+  return {
+    file: `alone/${name}`,
+    line: 1,
+    lang: 'ts',
+    flags: new Set(),
+    name: 'alone.ts',
+    code: `import * as entry from '${name}'\nexport type Entry = typeof entry\nconsole.log(Object.keys(entry).length)`,
+    output: undefined,
+  }
+}
+
 /** The blocks by the Markdown file they stand in, in the files' order. */
 function byReadme(): Map<string, Block[]> {
   const map = new Map<string, Block[]>()
@@ -203,6 +216,13 @@ beforeAll(async () => {
         mx,
         names.filter((name) => !name.startsWith('@mx/')),
       ),
+    )
+  }
+  // Each package alone, with nothing of what its README names: its types must compile in a
+  // strict project without `skipLibCheck` (no optional peer leaks into the main entry's types).
+  for (const { manifest } of packages) {
+    setups.push(
+      makeProject(`alone/${manifest.name}`, [aloneBlock(manifest.name)], [manifest.name], []),
     )
   }
   setups.push(
@@ -261,6 +281,13 @@ function checkCommands(block: Block): string[] {
 /** Blocks checked: all but prose (no language, `text`) and those marked `nocheck`. */
 const isChecked = (block: Block) =>
   !block.flags.has('nocheck') && block.lang !== '' && block.lang !== 'text'
+
+describe('each package alone, types checked strictly', () => {
+  it.each(packages.map(({ manifest }) => manifest.name as string))('%s', (name) => {
+    const found = (projects.get(`alone/${name}`) as Project).diagnostics
+    expect([...found.values()].flat()).toEqual([])
+  })
+})
 
 describe.each([...byReadme()].filter(([, of]) => of.some(isChecked)))('%s', (_file, of) => {
   const checked = of.filter(isChecked)

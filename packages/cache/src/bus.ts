@@ -1,15 +1,16 @@
 import { randomUUID } from 'node:crypto'
 import type { Redis } from 'ioredis'
 import { InvalidOptionError, TierTimeoutError } from './errors'
-import { clientOptions, connectRedis, quit } from './redis-client'
-import type { Bus, BusMessage } from './types'
+import { checkKeys } from './option-keys'
+import { asIoredis, clientOptions, connectRedis, quit, requireIoredis } from './redis-client'
+import type { Bus, BusMessage, RedisClient } from './types'
 import { checkNumber, withTimeout } from './util'
 
 export interface RedisBusOptions {
   /** Connection URL (ioredis is loaded lazily); or pass `client`. */
   url?: string
   /** An ioredis client you own: used to publish, and `duplicate()`d to subscribe. */
-  client?: Redis
+  client?: RedisClient
   /** Pub/sub channel. Default `mx:cache:bus`. */
   channel?: string
   /** Time limit of a publish in ms. Default 500. */
@@ -24,10 +25,13 @@ const ops = new Set(['keys', 'tags', 'pattern', 'clear'])
  * Messages sent while an instance is disconnected are not replayed (pub/sub is fire-and-forget).
  */
 export function redisBus(options: RedisBusOptions): Bus {
+  checkKeys('redisBus', options)
   if (options?.url === undefined && options?.client === undefined) {
     throw new InvalidOptionError('url', 'redisBus needs a url or a client')
   }
   checkNumber('timeout', options.timeout, { exclusiveMin: true })
+  if (options.client === undefined) requireIoredis('redisBus()')
+  const given = options.client === undefined ? undefined : asIoredis(options.client)
   const channel = options.channel ?? 'mx:cache:bus'
   if (typeof channel !== 'string' || channel.length === 0) {
     throw new InvalidOptionError('channel', 'channel must be a non-empty string')
@@ -45,7 +49,7 @@ export function redisBus(options: RedisBusOptions): Bus {
     return redis
   }
   const getPublisher = () => {
-    publisher ??= options.client ? Promise.resolve(options.client) : connect()
+    publisher ??= given ? Promise.resolve(given) : connect()
     return publisher
   }
 
@@ -59,8 +63,8 @@ export function redisBus(options: RedisBusOptions): Bus {
       )
     },
     async subscribe(handler) {
-      if (options.client) {
-        subscriber = options.client.duplicate()
+      if (given) {
+        subscriber = given.duplicate()
         subscriber.on('error', () => {})
         owned.push(subscriber)
       } else {

@@ -56,9 +56,14 @@ export function getOrSetSlow<T>(
   const running = core.inflight.get(full)
   if (running !== undefined) return running as Promise<T>
   if (core.closed) return Promise.reject(new CacheClosedError())
-  checkSetOptions(options)
-  checkNumber('timeouts.soft', options?.timeouts?.soft, { exclusiveMin: true })
-  checkNumber('timeouts.hard', options?.timeouts?.hard, { exclusiveMin: true })
+  // A promise API rejects, never throws: `cache.getOrSet(…).catch()` sees bad options too.
+  try {
+    checkSetOptions(options, 'getOrSet')
+    checkNumber('timeouts.soft', options?.timeouts?.soft, { exclusiveMin: true })
+    checkNumber('timeouts.hard', options?.timeouts?.hard, { exclusiveMin: true })
+  } catch (error) {
+    return Promise.reject(error)
+  }
   const grace = options?.grace ?? defaults.grace
   const plan: FlightPlan = {
     meta: metaOf(ns, options),
@@ -67,7 +72,7 @@ export function getOrSetSlow<T>(
     lockTtl: defaults.lockTtl,
     lockWait: defaults.lockWait,
     withTtl: (ttl) => {
-      checkNumber('ttl', ttl, { exclusiveMin: true })
+      checkNumber('ttl', ttl, { exclusiveMin: true, allowInfinity: true })
       return expiry(ns, ttl, grace)
     },
     qualifyTags: (tags) => [...qualifyTags(ns, tags), ...dependencies(options?.dependsOn)],

@@ -1,5 +1,6 @@
 import type { LRUCache } from 'lru-cache'
 import type { CacheCore } from './core'
+import { CacheClosedError } from './errors'
 import { unstampedSync } from './tag-invalidation'
 import { type Freshness, UNDEFINED } from './tiers/entries'
 import { FAST_LOOKUP, HOT, type MemoryTier } from './tiers/memory'
@@ -53,6 +54,15 @@ export function hotPath(
   return checked(core, core.stamped[0] ? unstampedSync(core, entryOf) : entryOf, qualify)
 }
 
+/**
+ * A `getSync` miss, counted; once the cache is closed, `CacheClosedError`, as every other method
+ * throws (the first tier empties on close, so a closed cache's `getSync` always ends here).
+ */
+function missed(core: CacheCore): void {
+  if (core.closed) throw new CacheClosedError()
+  core.stats.l1Misses++
+}
+
 function emitHit(core: CacheCore, key: string): void {
   core.emit('hit', { key, tier: core.tiers[0]?.name ?? '', stale: false })
 }
@@ -82,7 +92,7 @@ function rest<T>(
     if (core.listenHit) emitHit(core, full)
     return value as T
   }
-  core.stats.l1Misses++
+  missed(core)
   return undefined
 }
 
@@ -105,7 +115,7 @@ function rootLru(
   const missOrCareful = <T>(key: string): T | undefined => {
     // With `rootFast`, a string key's miss is final: a NUL-led key's escaped form is not stored either.
     if (state.rootFast && typeof key === 'string') {
-      stats.l1Misses++
+      missed(core)
       return undefined
     }
     return careful<T>(key)
@@ -118,7 +128,7 @@ function rootLru(
       if (core.listenHit) emitHit(core, full)
       return value as T
     }
-    stats.l1Misses++
+    missed(core)
     return undefined
   }
   return {
@@ -235,7 +245,7 @@ function checked(
         if (core.listenHit) emitHit(core, full)
         return entry.value as T
       }
-      stats.l1Misses++
+      missed(core)
       return undefined
     },
   }
@@ -247,7 +257,7 @@ function none(core: CacheCore): HotPath {
   return {
     read: undefined,
     getSync<T>(): T | undefined {
-      stats.l1Misses++
+      missed(core)
       return undefined
     },
   }

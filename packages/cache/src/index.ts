@@ -42,6 +42,7 @@ export type {
   InvalidateTarget,
   MaybePromise,
   MetricsSink,
+  RedisClient,
   Serializer,
   SetOptions,
   Tier,

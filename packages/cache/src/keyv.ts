@@ -2,6 +2,7 @@ import { EventEmitter } from 'eventemitter3'
 import type { Keyv, KeyvStoreAdapter, StoredData } from 'keyv'
 import { cacheFrom, checkOptions, checkSource } from './adapter'
 import { MissingPeerError } from './errors'
+import { checkKeys } from './option-keys'
 import { checkNamespace } from './options'
 import type { Cache, CacheEntryInput, FactoryContext, Tier } from './types'
 import { checkNumber } from './util'
@@ -56,6 +57,7 @@ export class MxKeyvStore extends EventEmitter implements KeyvStoreAdapter {
   constructor(source: Cache | Tier, options: KeyvStoreOptions = {}) {
     super()
     checkOptions('keyvStore()', options)
+    checkKeys('keyvStore', options)
     checkNumber('lease', options.lease, { exclusiveMin: true })
     const { cache, owned } = cacheFrom('keyvStore()', source)
     this.cache = cache
@@ -249,6 +251,7 @@ export async function createKeyv(
 ): Promise<Keyv> {
   checkSource('createKeyv()', source)
   checkOptions('createKeyv()', options)
+  checkKeys('createKeyv', options)
   if (options.namespace !== undefined) checkNamespace('namespace', options.namespace)
   checkNumber('ttl', options.ttl, { exclusiveMin: true })
   const store = keyvStore(source, options.lease === undefined ? {} : { lease: options.lease })

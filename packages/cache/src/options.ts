@@ -1,7 +1,8 @@
 import { InvalidOptionError } from './errors'
 import { describeValue } from './kernel'
+import { checkKeys } from './option-keys'
 import { memoryTier } from './tiers/memory'
-import type { CacheOptions, SetOptions, Tier } from './types'
+import type { CacheOptions, GetOrSetOptions, SetOptions, Tier } from './types'
 import { checkNumber } from './util'
 
 const NAMESPACE = /^[A-Za-z0-9_-]+$/
@@ -49,7 +50,10 @@ export function checkStrings(option: string, value: unknown): void {
 }
 
 /** Checks the options of one `set`, `setMany` entry or `getOrSet` before anything is written. */
-export function checkSetOptions(options: SetOptions | undefined): void {
+export function checkSetOptions(
+  options: SetOptions | undefined,
+  call: 'set' | 'getOrSet' = 'set',
+): void {
   if (options === undefined) return
   if (options === null || typeof options !== 'object') {
     throw new InvalidOptionError(
@@ -57,7 +61,11 @@ export function checkSetOptions(options: SetOptions | undefined): void {
       `options must be an object, got ${describeValue(options)}`,
     )
   }
-  checkNumber('ttl', options.ttl, { exclusiveMin: true })
+  checkKeys(call, options)
+  if (call === 'getOrSet') {
+    checkKeys('timeouts', (options as GetOrSetOptions).timeouts, 'getOrSet()', 'timeouts')
+  }
+  checkNumber('ttl', options.ttl, { exclusiveMin: true, allowInfinity: true })
   checkNumber('grace', options.grace)
   if (options.tags !== undefined) checkStrings('tags', options.tags)
   const { dependsOn } = options
@@ -72,6 +80,9 @@ export function resolveOptions(options: CacheOptions): ResolvedOptions {
       `options must be an object, got ${describeValue(options)}`,
     )
   }
+  checkKeys('createCache', options)
+  checkKeys('timeouts', options.timeouts, 'createCache()', 'timeouts')
+  checkKeys('lock', options.lock, 'createCache()', 'lock')
   if (options.namespace !== undefined) checkNamespace('namespace', options.namespace)
   if (options.tiers !== undefined) {
     if (!Array.isArray(options.tiers) || options.tiers.length === 0) {
@@ -88,7 +99,7 @@ export function resolveOptions(options: CacheOptions): ResolvedOptions {
       }
     })
   }
-  checkNumber('ttl', options.ttl, { exclusiveMin: true })
+  checkNumber('ttl', options.ttl, { exclusiveMin: true, allowInfinity: true })
   checkNumber('grace', options.grace)
   checkNumber('timeouts.soft', options.timeouts?.soft, { exclusiveMin: true })
   checkNumber('timeouts.hard', options.timeouts?.hard, { exclusiveMin: true })

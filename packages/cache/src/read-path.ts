@@ -1,5 +1,7 @@
+import { InvalidOptionError } from './errors'
 import { getOrSetSlow } from './flight'
 import { hotPath, MISS } from './hot'
+import { describeValue } from './kernel'
 import { keyError, type Namespace } from './namespace'
 import type { Cache, FactoryContext, GetOrSetOptions } from './types'
 
@@ -8,6 +10,14 @@ import type { Cache, FactoryContext, GetOrSetOptions } from './types'
  * value from the hot path (`hot.ts`) before anything else; `getOrSet` then joins or starts a
  * single flight (`flight.ts`), `get` and `has` look the key up tier by tier.
  */
+/** What `getOrSet(key, 42)` rejects with: the value where the factory goes. */
+function factoryError(factory: unknown): InvalidOptionError {
+  return new InvalidOptionError(
+    'factory',
+    `getOrSet() takes a factory function as its second argument, got ${describeValue(factory)}; to store a value as it is, use set(key, value)`,
+  )
+}
+
 export function readMethods(ns: Namespace): Pick<Cache, 'getOrSet' | 'getSync' | 'get' | 'has'> {
   const { core, qualify } = ns
   const { stats } = core
@@ -22,6 +32,7 @@ export function readMethods(ns: Namespace): Pick<Cache, 'getOrSet' | 'getSync' |
       options?: GetOrSetOptions,
     ): Promise<T> {
       if (typeof key !== 'string') return Promise.reject(keyError(key))
+      if (typeof factory !== 'function') return Promise.reject(factoryError(factory))
       const full = qualify(key)
       if (read !== undefined) {
         const value = read(full)

@@ -1,5 +1,25 @@
+import { createRequire } from 'node:module'
 import type { Redis, RedisOptions } from 'ioredis'
 import { MissingPeerError } from './errors'
+import type { RedisClient } from './types'
+
+/**
+ * Throws `MissingPeerError` (with the install command) now, at construction, when `ioredis` is not
+ * installed: found only at the first command, it would be a tier failure the cache counts and
+ * survives, and a program without an `'error'` listener would run on with no Redis and no word.
+ */
+export function requireIoredis(feature: string): void {
+  try {
+    createRequire(import.meta.url).resolve('ioredis')
+  } catch (error) {
+    throw new MissingPeerError('ioredis', feature, error)
+  }
+}
+
+/** A client passed as `RedisClient` is an ioredis `Redis`: the structural type is for users' types only. */
+export function asIoredis(client: RedisClient): Redis {
+  return client as unknown as Redis
+}
 
 /** Connects with ioredis, loaded lazily so installs without Redis never need it. */
 export async function connectRedis(

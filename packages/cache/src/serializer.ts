@@ -1,6 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto'
 import { deserialize, serialize } from 'node:v8'
 import { deflateRawSync, inflateRawSync } from 'node:zlib'
+import { checkKeys } from './option-keys'
 import type { Serializer } from './types'
 
 /**
@@ -111,6 +112,7 @@ export interface Codec {
  * bytes: no encoding on write, and a read returns a view of the stored bytes, of the same type.
  */
 export function createCodec(options: CodecOptions = {}): Codec {
+  checkKeys('createCodec', options)
   const serializer = options.serializer ?? defaultSerializer
   const passBinary = serializer === defaultSerializer
   const minBytes = options.compressMinBytes

@@ -89,6 +89,18 @@ export interface Tier {
   deleteMatching?(prefix: string, glob: string): MaybePromise<number>
 }
 
+/**
+ * An ioredis client (`new Redis(...)` from the optional peer `ioredis`), described by the members
+ * the cache relies on rather than imported from ioredis: the types of `@mx/cache` never name
+ * ioredis, so a project without it compiles, `skipLibCheck` or not. Pass the client itself.
+ */
+export interface RedisClient {
+  readonly status: string
+  duplicate(): RedisClient
+  quit(): Promise<unknown>
+  disconnect(): void
+}
+
 /** A message on the bus: what another instance invalidated. Keys and tags are fully qualified. */
 export type BusMessage =
   | { op: 'keys'; keys: string[] }

@@ -1,6 +1,7 @@
 import { type Driver, defineDriver, type TransactionOptions } from 'unstorage'
 import { cacheFrom, checkOptions } from './adapter'
 import { InvalidOptionError } from './errors'
+import { checkKeys } from './option-keys'
 import type { Cache, SetOptions, Tier } from './types'
 import { checkNumber } from './util'
 
@@ -33,6 +34,7 @@ async function keysUnder(cache: Cache, base: string | undefined): Promise<string
  */
 export const mxDriver = defineDriver((options: MxDriverOptions): Driver<MxDriverOptions, Cache> => {
   checkOptions('mxDriver()', options)
+  checkKeys('mxDriver', options)
   if (options?.cache !== undefined && options.tier !== undefined) {
     throw new InvalidOptionError('tier', 'mxDriver() takes a cache or a tier, not both')
   }

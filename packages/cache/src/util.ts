@@ -77,9 +77,16 @@ export function estimateSize(value: unknown, depth = 0): number {
 export function checkNumber(
   option: string,
   value: unknown,
-  { min = 0, max = Number.POSITIVE_INFINITY, integer = false, exclusiveMin = false } = {},
+  {
+    min = 0,
+    max = Number.POSITIVE_INFINITY,
+    integer = false,
+    exclusiveMin = false,
+    allowInfinity = false,
+  } = {},
 ): void {
   if (value === undefined) return
+  if (allowInfinity && value === Number.POSITIVE_INFINITY) return
   const ok =
     typeof value === 'number' &&
     Number.isFinite(value) &&
@@ -90,9 +97,10 @@ export function checkNumber(
     const kind = integer ? 'an integer' : 'a number'
     const range = exclusiveMin ? `> ${min}` : `>= ${min}`
     const upper = max === Number.POSITIVE_INFINITY ? '' : ` and <= ${max}`
+    const forever = allowInfinity ? ', or Infinity (no expiry)' : ''
     throw new InvalidOptionError(
       option,
-      `${option} must be ${kind} ${range}${upper}, got ${describeValue(value)}`,
+      `${option} must be ${kind} ${range}${upper}${forever}, got ${describeValue(value)}`,
     )
   }
 }

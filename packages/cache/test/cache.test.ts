@@ -308,7 +308,7 @@ describe('createCache basic operations', () => {
     const { cache } = setup()
     await cache.set('a', 1)
     await cache.close()
-    expect(cache.getSync('a')).toBeUndefined()
+    expect(() => cache.getSync('a')).toThrow(CacheClosedError)
     await expect(cache.get('a')).rejects.toBeInstanceOf(CacheClosedError)
     await expect(cache.getOrSet('a', () => 2)).rejects.toMatchObject({ code: 'MX_CACHE_CLOSED' })
     await expect(cache.set('a', 1)).rejects.toMatchObject({ code: 'MX_CACHE_CLOSED' })

@@ -53,15 +53,17 @@ function imports(file: string, seen = new Set<string>()): Set<string> {
 const sorted = (set: Set<string>) => [...set].sort()
 
 describe('package entries', () => {
-  it('the main entry imports neither keyv nor unstorage, nor lmdb (ESM build and types)', () => {
+  it('the main entry imports neither keyv nor unstorage, nor lmdb (ESM build and types), and its types no optional peer', () => {
     // lmdb is an optional peer that diskTier() requires when it is called.
     expect(sorted(imports(join(dist, 'index.js')))).toEqual([
       'eventemitter3',
       'ioredis',
       'lru-cache',
     ])
-    expect(sorted(imports(join(dist, 'index.d.ts')))).toEqual(['ioredis', 'lru-cache'])
-    expect(sorted(imports(join(dist, 'index.d.cts')))).toEqual(['ioredis', 'lru-cache'])
+    // ioredis is loaded on first use; its client is typed structurally (`RedisClient`), so a
+    // TypeScript project without ioredis compiles with `skipLibCheck` off.
+    expect(sorted(imports(join(dist, 'index.d.ts')))).toEqual(['lru-cache'])
+    expect(sorted(imports(join(dist, 'index.d.cts')))).toEqual(['lru-cache'])
   })
 
   it('require("@mx/cache") loads neither keyv nor unstorage, nor lmdb', () => {

@@ -36,7 +36,11 @@ describe('cache.set() options of any type', () => {
     [{ tags: 'a' }, 'tags', 'tags must be an array of strings, got "a"'],
     [{ tags: ['a', 1] }, 'tags', 'tags must be an array of strings, got an array'],
     [{ dependsOn: 7 }, 'dependsOn', 'dependsOn must be an array of strings, got 7'],
-    [{ ttl: Symbol('t') }, 'ttl', 'ttl must be a number > 0, got a symbol'],
+    [
+      { ttl: Symbol('t') },
+      'ttl',
+      'ttl must be a number > 0, or Infinity (no expiry), got a symbol',
+    ],
   ])('refuses %o and stores nothing', async (options, option, message) => {
     expectInvalid(await rejected(() => cache.set('k', 1, options as never)), option, message)
     expect(await cache.get('k')).toBeUndefined()

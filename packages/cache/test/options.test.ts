@@ -20,12 +20,17 @@ const messages: Array<[string, () => unknown, string, string]> = [
     'tiers[0]',
     'tiers[0] is not a tier: it has no get() method',
   ],
-  ['ttl', () => createCache({ ttl: -1 }), 'ttl', 'ttl must be a number > 0, got -1'],
+  [
+    'ttl',
+    () => createCache({ ttl: -1 }),
+    'ttl',
+    'ttl must be a number > 0, or Infinity (no expiry), got -1',
+  ],
   [
     'ttl type',
     () => createCache({ ttl: '5m' as never }),
     'ttl',
-    'ttl must be a number > 0, got "5m"',
+    'ttl must be a number > 0, or Infinity (no expiry), got "5m"',
   ],
   [
     'grace',
@@ -112,7 +117,9 @@ describe('option validation', () => {
 
   it('validates per-call options and keys too', async () => {
     const cache = createCache()
-    await expect(cache.set('k', 1, { ttl: 0 })).rejects.toThrow('ttl must be a number > 0, got 0')
+    await expect(cache.set('k', 1, { ttl: 0 })).rejects.toThrow(
+      'ttl must be a number > 0, or Infinity (no expiry), got 0',
+    )
     await expect(cache.get(42 as never)).rejects.toThrow('key must be a string, got 42')
     expect(() => cache.namespace('a.b')).toThrow(
       'namespace must contain only letters, digits, "_" and "-", got "a.b"',

@@ -1,5 +1,6 @@
 import { CorruptEntryError, InvalidOptionError } from '../errors'
 import { describeValue } from '../kernel'
+import { checkKeys } from '../option-keys'
 import { inScope } from '../pattern-invalidation'
 import type { Clock, Tier, TierEntry } from '../types'
 import { checkNumber, globToRegExp, systemClock } from '../util'
@@ -51,6 +52,7 @@ export interface DiskTier extends Tier {
  * its key and a CRC-32 checked on read; a size cap evicts the least recently used records.
  */
 export function diskTier(options: DiskTierOptions): DiskTier {
+  checkKeys('diskTier', options)
   if (typeof options?.dir !== 'string' || options.dir.length === 0) {
     throw new InvalidOptionError(
       'dir',

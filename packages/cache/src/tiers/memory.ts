@@ -1,6 +1,7 @@
 import type { LRUCache } from 'lru-cache'
 import { InvalidOptionError } from '../errors'
 import { describeValue } from '../kernel'
+import { checkKeys } from '../option-keys'
 import type { Clock, Tier, TierEntry, TierEvent } from '../types'
 import { checkNumber, checkTierOptions, systemClock } from '../util'
 import { EntryIndex, type Freshness, UNDEFINED } from './entries'
@@ -70,6 +71,7 @@ const policies: readonly EvictionPolicy[] = ['lru', 'tinylfu', 'fifo']
  */
 export function memoryTier(options: MemoryTierOptions = {}): MemoryTier {
   checkTierOptions('memoryTier', options)
+  checkKeys('memoryTier', options)
   checkNumber('maxEntries', options.maxEntries, { min: 1, integer: true })
   checkNumber('maxBytes', options.maxBytes, { min: 1, integer: true })
   checkNumber('maxEntrySize', options.maxEntrySize, { min: 1, integer: true })

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import type { Redis } from 'ioredis'
 import type { CircuitBreaker } from '../breaker'
 import { TierTimeoutError } from '../errors'
-import { clientOptions, connectRedis, quit } from '../redis-client'
+import { asIoredis, clientOptions, connectRedis, quit } from '../redis-client'
 import type { TierLock } from '../types'
 import { withTimeout } from '../util'
 import type { RedisTierOptions } from './redis'
@@ -31,10 +31,9 @@ export function redisConnection(
   breaker: CircuitBreaker,
 ): RedisConnection {
   const owned = options.client === undefined
-  let connecting: Promise<Redis> | undefined = options.client
-    ? Promise.resolve(options.client)
-    : undefined
-  let ready: Redis | undefined = options.client
+  const given = options.client === undefined ? undefined : asIoredis(options.client)
+  let connecting: Promise<Redis> | undefined = given ? Promise.resolve(given) : undefined
+  let ready: Redis | undefined = given
   const client = () => {
     connecting ??= connectRedis(options.url as string, 'redisTier', clientOptions(timeout)).then(
       (redis) => {

@@ -1,9 +1,9 @@
-import type { Redis } from 'ioredis'
 import { type BreakerOptions, CircuitBreaker } from '../breaker'
 import { CorruptEntryError, InvalidOptionError } from '../errors'
+import { checkKeys } from '../option-keys'
 import { inScope } from '../pattern-invalidation'
-import { escapeRedisGlob, toRedisGlob } from '../redis-client'
-import type { Clock, Tier, TierEntry, TierEvent, TierLock } from '../types'
+import { escapeRedisGlob, requireIoredis, toRedisGlob } from '../redis-client'
+import type { Clock, RedisClient, Tier, TierEntry, TierEvent, TierLock } from '../types'
 import { checkNumber, globToRegExp, systemClock } from '../util'
 import { decodeRecord, encodeRecord } from './record'
 import { redisConnection } from './redis-connection'
@@ -13,7 +13,7 @@ export interface RedisTierOptions {
   /** Connection URL (ioredis is loaded lazily); or pass `client`. */
   url?: string
   /** An ioredis client you own (it is not closed by `close()`). */
-  client?: Redis
+  client?: RedisClient
   /** Prefix of every Redis key this tier writes. Default `mx:`. */
   prefix?: string
   /** Per-command time limit in ms; a slower call counts as a failure. Default 500. */
@@ -24,12 +24,15 @@ export interface RedisTierOptions {
 }
 
 function checkOptions(options: RedisTierOptions): void {
+  checkKeys('redisTier', options)
+  checkKeys('breaker', options?.breaker, 'redisTier()', 'breaker')
   if (options?.url === undefined && options?.client === undefined) {
     throw new InvalidOptionError('url', 'redisTier needs a url or a client')
   }
   if (options.url !== undefined && typeof options.url !== 'string') {
     throw new InvalidOptionError('url', 'url must be a string')
   }
+  if (options.client === undefined) requireIoredis('redisTier()')
   checkNumber('timeout', options.timeout, { exclusiveMin: true })
   checkNumber('breaker.failures', options.breaker?.failures, { min: 1, integer: true })
   checkNumber('breaker.resetAfter', options.breaker?.resetAfter)
@@ -76,7 +79,8 @@ export function redisTier(
       return entry.staleUntil <= clock.now() ? undefined : entry
     },
     async set(key, entry) {
-      const ttl = Math.ceil(entry.staleUntil - clock.now())
+      // Redis takes no infinite TTL: an entry kept forever (`ttl: Infinity`) gets the longest.
+      const ttl = Math.ceil(Math.min(entry.staleUntil, Number.MAX_SAFE_INTEGER) - clock.now())
       if (ttl <= 0) {
         await call('delete', (redis) => redis.del(entryKey(key)))
         return
