@@ -6,8 +6,8 @@ import { createWriteStream, existsSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
+import { folderDocuments, installedDocuments } from '@mx/corpus'
 import cliProgress from 'cli-progress'
-import { listFolderDocs, listInstalledDocs } from './corpus.mjs'
 import { extractCorpus } from './run.mjs'
 
 const { values, positionals } = parseArgs({
@@ -40,7 +40,11 @@ function workspaceRoot() {
 }
 
 const root = workspaceRoot()
-const docs = positionals[0] ? listFolderDocs(resolve(positionals[0])) : listInstalledDocs(root)
+// Markdown files (.md), in any folder but node_modules; the installed packages' README,
+// CHANGELOG (and the like) and docs/, package by package.
+const docs = positionals[0]
+  ? await folderDocuments(resolve(positionals[0]), { skip: ['node_modules'], maxDepth: 20 })
+  : await installedDocuments(root, { skip: ['node_modules'], maxDepth: 3, order: 'found' })
 const cacheDir = values['no-cache']
   ? undefined
   : resolve(values['cache-dir'] ?? join(root, '.mx-cache', 'custom-engine'))

@@ -2,9 +2,9 @@
 // the extractor. A document whose content hash is cached is served without parsing; otherwise
 // only the elements whose hash is not cached go to the workers.
 import { createHash } from 'node:crypto'
+import { readFileSync } from 'node:fs'
 import { createCache, diskTier, keyOf, memoryTier } from '@mx/cache'
 import { createPool } from '@mx/workers'
-import { readDoc } from './corpus.mjs'
 import { document, name, parse, version } from './extractor.mjs'
 
 /**
@@ -52,7 +52,7 @@ export function extractCorpus(docs, options = {}) {
   /** @returns {Promise<CorpusResult>} */
   async function extractOne(doc) {
     try {
-      const text = readDoc(doc)
+      const text = readFileSync(doc.path, 'utf8')
       const contentHash = createHash('sha256').update(text).digest('hex')
       let computed = false
       const metadata = await cache.getOrSet(keyOf('document', contentHash), () => {

@@ -1,8 +1,8 @@
 import { rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { folderDocuments } from '@mx/corpus'
 import { tempDir } from '@mx/testkit'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { listFolderDocs } from '../src/corpus.mjs'
 import type { CorpusResult } from '../src/run.mjs'
 import { extractCorpus } from '../src/run.mjs'
 
@@ -46,7 +46,7 @@ describe('custom engine (cache + workers around a user extractor)', () => {
 
   it('extracts document metadata field by field', async () => {
     const { results, summary } = await collect(
-      extractCorpus(listFolderDocs(docsDir.path), { cacheDir: cacheDir.path }),
+      extractCorpus(await folderDocuments(docsDir.path), { cacheDir: cacheDir.path }),
     )
     expect(results.map((r) => r.id)).toEqual(['guide.md', 'notes.md'])
     const guideResult = results[0]
@@ -78,17 +78,17 @@ describe('custom engine (cache + workers around a user extractor)', () => {
 
   it('serves a second run from the disk cache and re-extracts only the edited elements', async () => {
     const first = await collect(
-      extractCorpus(listFolderDocs(docsDir.path), { cacheDir: cacheDir.path }),
+      extractCorpus(await folderDocuments(docsDir.path), { cacheDir: cacheDir.path }),
     )
     const warm = await collect(
-      extractCorpus(listFolderDocs(docsDir.path), { cacheDir: cacheDir.path }),
+      extractCorpus(await folderDocuments(docsDir.path), { cacheDir: cacheDir.path }),
     )
     expect(warm.results).toEqual(first.results)
     expect(warm.summary).toMatchObject({ fromCache: 2, extracted: 0 })
 
     writeFileSync(join(docsDir.path, 'notes.md'), notes.replace('A short note.', 'A longer note.'))
     const edited = await collect(
-      extractCorpus(listFolderDocs(docsDir.path), { cacheDir: cacheDir.path }),
+      extractCorpus(await folderDocuments(docsDir.path), { cacheDir: cacheDir.path }),
     )
     expect(edited.summary).toMatchObject({ fromCache: 1, elements: 3, extracted: 1, reused: 2 })
     expect(edited.results[1]).toMatchObject({
@@ -98,7 +98,7 @@ describe('custom engine (cache + workers around a user extractor)', () => {
   })
 
   it('reports an unreadable document as a per-document error and finishes the run', async () => {
-    const docs = listFolderDocs(docsDir.path)
+    const docs = await folderDocuments(docsDir.path)
     rmSync(join(docsDir.path, 'guide.md'))
     const { results, summary } = await collect(extractCorpus(docs, { cacheDir: cacheDir.path }))
     expect(results[0]).toMatchObject({ id: 'guide.md', ok: false, error: { code: 'ENOENT' } })

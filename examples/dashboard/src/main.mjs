@@ -6,10 +6,9 @@ import { statSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { parseArgs } from 'node:util'
+import { folderDocuments, installedDocuments, readCorpus } from '@mx/corpus'
 import { createEngine } from '@mx/engine'
-import { markdownFiles, readDocuments } from '@mx/example-distributed/corpus'
 import { createProfiler, serveDashboard } from '@mx/profiler'
-import { installedReadmes, readEntries } from './corpus.mjs'
 
 const usage = `usage: node src/main.mjs [dir] [--seconds N] [--port P] [--pace MS] [--wait] [--level L] [--threads N]
 
@@ -46,9 +45,11 @@ if (dir && !statSync(dir, { throwIfNoEntry: false })?.isDirectory()) {
   console.error(`not a folder: ${dir}`)
   process.exit(2)
 }
-const source = dir
-  ? readDocuments(dir, await markdownFiles(dir))
-  : readEntries(await installedReadmes(root))
+// The .md files of dir, or the README of each installed package (each package once).
+const listing = dir
+  ? await folderDocuments(dir)
+  : await installedDocuments(root, { names: /^readme\.(md|markdown)$/i, folders: [] })
+const source = readCorpus(listing, { text: true })
 
 // Ticking every 250 ms: the dashboard pushes a snapshot to the page on each tick. The engine
 // keeps the documents.ok/failed, elements.extracted/reused and cache.document.hits/misses

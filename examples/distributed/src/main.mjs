@@ -6,9 +6,9 @@
 import { statSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
+import { folderDocuments, readCorpus } from '@mx/corpus'
 import { extractViaQueue } from '@mx/engine'
 import { Redis } from 'ioredis'
-import { markdownFiles, readDocuments } from './corpus.mjs'
 import { startWorker, stopWorker } from './workers.mjs'
 
 const usage = `usage: node src/main.mjs [dir] [--workers N] [--redis URL] [--queue NAME] [--prefix P] [--level L] [--json]
@@ -45,7 +45,8 @@ if (!statSync(dir, { throwIfNoEntry: false })?.isDirectory()) {
   console.error(`not a folder: ${dir}`)
   process.exit(2)
 }
-const files = await markdownFiles(dir)
+// The .md files under dir (node_modules, .git, dist and caches skipped), sorted by id.
+const files = await folderDocuments(dir)
 // Fail fast with a hint: BullMQ would otherwise wait for Redis forever.
 const probe = new Redis(values.redis, { lazyConnect: true, retryStrategy: () => null })
 probe.on('error', () => {})
@@ -77,7 +78,8 @@ const workers = await Promise.all(
 const results = []
 const started = performance.now()
 try {
-  const source = readDocuments(dir, files)
+  // Read one file when the producer pulls the next document; as text, which the queue carries.
+  const source = readCorpus(files, { text: true })
   const options = { redis: values.redis, name: values.queue, prefix: values.prefix }
   for await (const result of extractViaQueue(source, options)) results.push(result)
 } catch (error) {

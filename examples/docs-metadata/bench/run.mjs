@@ -14,8 +14,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { createEngine } from '@mx/engine'
-import { installedDocuments } from '../src/corpus.mjs'
-import { extractorUrl, workspaceRoot } from '../src/run.mjs'
+import { extractorUrl, listCorpus } from '../src/run.mjs'
 import { naive, rawThreads } from './raw-threads.mjs'
 
 const { values } = parseArgs({
@@ -29,7 +28,7 @@ const { values } = parseArgs({
 const rounds = Number(values.rounds)
 const threads = Number(values.threads)
 
-const listing = await installedDocuments(workspaceRoot())
+const listing = await listCorpus()
 const docs = await Promise.all(
   listing.map(async ({ id, path }) => ({
     id,

@@ -24,8 +24,7 @@ import os from 'node:os'
 import { join } from 'node:path'
 import { isDeepStrictEqual, parseArgs } from 'node:util'
 import { createEngine } from '@mx/engine'
-import { readCorpus } from '../src/corpus.mjs'
-import { extractorUrl, listCorpus } from '../src/run.mjs'
+import { extractorUrl, listCorpus, readDocuments } from '../src/run.mjs'
 import { naive, rawThreads } from './raw-threads.mjs'
 
 const { values, positionals } = parseArgs({
@@ -44,7 +43,7 @@ const threadCounts = values.threads
 const resultsDir = new URL('./results/', import.meta.url)
 
 const docs = []
-for await (const doc of readCorpus(await listCorpus(positionals[0]), { onError: () => {} }))
+for await (const doc of readDocuments(await listCorpus(positionals[0]), { onError: () => {} }))
   docs.push(doc)
 const bytes = docs.reduce((n, d) => n + d.content.length, 0)
 const corpus = positionals[0] ? 'a folder' : 'the default corpus (installed packages’ docs)'

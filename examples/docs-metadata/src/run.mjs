@@ -3,14 +3,16 @@
 import { once } from 'node:events'
 import { createWriteStream, existsSync } from 'node:fs'
 import { mkdir, writeFile } from 'node:fs/promises'
-import { dirname, join, resolve } from 'node:path'
+import { dirname, extname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { folderDocuments, installedDocuments, readCorpus } from '@mx/corpus'
 import { createEngine } from '@mx/engine'
 import { createProfiler, renderReport } from '@mx/profiler'
-import { folderDocuments, installedDocuments, readCorpus } from './corpus.mjs'
-import { formatOf } from './extractor/parse.mjs'
+import { formatOf, mediaTypes } from './extractor/parse.mjs'
 import { openLogs } from './logs.mjs'
 import { extractDocuments } from './pdf-split.mjs'
+import { createDocumentRows } from './report/document-rows.mjs'
+import { headline, metadataView } from './report/metadata-view.mjs'
 import { buildSummary, createTally } from './summary.mjs'
 
 /** The extractor module the engine loads, in this thread and in each worker thread. */
@@ -39,12 +41,53 @@ export function workspaceRoot() {
   return dir
 }
 
-/** The documents to extract as `{ id, path }`: a folder's, or the installed packages' docs. */
+/** Files of a folder that are documents, by extension. */
+const documentExtensions = new Map([
+  ['.md', 'markdown'],
+  ['.markdown', 'markdown'],
+  ['.html', 'html'],
+  ['.htm', 'html'],
+  ['.txt', 'text'],
+  ['.pdf', 'pdf'],
+])
+
+// A symbolic link is listed too: if it leads nowhere, reading it is that document's error.
+const walk = { skip: ['node_modules', '.git', '.mx-cache'], symlinks: true }
+
+/**
+ * The documents to extract as `{ id, path }`: a folder's, walked in sorted order, or the
+ * installed packages' Markdown documentation (README, CHANGELOG and the like, docs/, doc/),
+ * each package once, sorted by id.
+ * @param {string} [dir]
+ * @returns {Promise<import('@mx/corpus').DocumentEntry[]>}
+ */
 export async function listCorpus(dir) {
-  if (!dir) return installedDocuments(workspaceRoot())
-  const listing = []
-  for await (const doc of folderDocuments(resolve(dir))) listing.push(doc)
-  return listing
+  if (!dir)
+    return installedDocuments(workspaceRoot(), {
+      ...walk,
+      names:
+        /^(readme|changelog|history|contributing|migrating|migration|upgrading)(\.[\w-]+)?\.(md|markdown)$/i,
+      folders: ['docs', 'doc'],
+      extensions: ['.md', '.markdown'],
+    })
+  return folderDocuments(resolve(dir), {
+    ...walk,
+    extensions: [...documentExtensions.keys()],
+    order: 'found',
+  })
+}
+
+/**
+ * Reads the listed documents lazily as SourceDocuments: raw bytes (the extractor decides whether
+ * they are text), the media type by extension, `encoding` (`--encoding`) as its `charset`.
+ * Unreadable and too-large files go to `onError` and are skipped.
+ * @param {{ id: string, path: string }[]} listing
+ * @param {Omit<import('@mx/corpus').ReadOptions, 'mediaType' | 'text'>} options
+ */
+export function readDocuments(listing, options) {
+  const mediaType = (path) =>
+    mediaTypes[documentExtensions.get(extname(path).toLowerCase()) ?? 'markdown']
+  return readCorpus(listing, { ...options, mediaType })
 }
 
 /** Engine options for the command line's flags; `logger` is --log-level's (none: no logs). */
@@ -68,7 +111,7 @@ export function engineOptions(options, profiler, logger) {
 /**
  * Runs one extraction. `hooks.onStart({ total })` once the corpus is listed, `hooks.onResult()`
  * after each document. Resolves the summary (see summary.mjs).
- * @param {ReturnType<typeof import('./cli/args.mjs').parseCommandLine> & { help: false }} options
+ * @param {import('./cli/args.mjs').RunOptions} options
  */
 export async function runExtraction(options, hooks = {}) {
   const started = performance.now()
@@ -82,6 +125,8 @@ export async function runExtraction(options, hooks = {}) {
   )
   const out = await openLines(options.out)
   const tally = createTally()
+  // The report's table: a few fields per document, not the results.
+  const documents = createDocumentRows()
   /** @type {import('@mx/engine').SlimResult[]} */
   const slim = []
   const readFailures = []
@@ -96,6 +141,7 @@ export async function runExtraction(options, hooks = {}) {
         stage: 'read',
       }
       tally.add(line)
+      documents.add(line)
       // Never reached the engine: its only log line is this one.
       logs.logger?.error(
         { docId: failure.id, stage: 'read', outcome: 'failed', code: failure.error.code },
@@ -106,7 +152,7 @@ export async function runExtraction(options, hooks = {}) {
     }
   }
   try {
-    const source = readCorpus(listing, {
+    const source = readDocuments(listing, {
       maxBytes: options.maxBytes,
       encoding: options.encoding,
       onError: (failure) => readFailures.push(failure),
@@ -115,6 +161,7 @@ export async function runExtraction(options, hooks = {}) {
       await flushReadFailures()
       const line = documentLine(result)
       tally.add(line)
+      documents.add(line)
       if (result.ok) slim.push({ ok: true, id: result.id, metadata: relateInput(result.metadata) })
       await out.write(line)
       hooks.onResult?.(line)
@@ -134,7 +181,7 @@ export async function runExtraction(options, hooks = {}) {
       },
       'run done',
     )
-    await writeHtmlReport(options.report, profiler, summary)
+    await writeHtmlReport(options.report, profiler, summary, { documents, relations })
     return summary
   } finally {
     await out.close()
@@ -189,8 +236,22 @@ async function openLines(path) {
   }
 }
 
-async function writeHtmlReport(path, profiler, summary) {
+/**
+ * report.html: the documents (a table to filter), near-duplicates and links first, then the
+ * profiler's performance sections under the document hit rate.
+ * @param {string} path
+ * @param {ReturnType<typeof createProfiler>} profiler
+ * @param {ReturnType<typeof buildSummary>} summary
+ * @param {{ documents: ReturnType<typeof createDocumentRows>,
+ *   relations: import('./report/metadata-view.mjs').Relations }} report
+ */
+async function writeHtmlReport(path, profiler, summary, { documents, relations }) {
   const title = `mx-docs: ${summary.documents.total} documents, ${summary.documents.fromCache} from cache, ${summary.elements.extracted} elements extracted`
+  const { rows, externalLinks } = documents
+  const intro = metadataView({ rows, externalLinks, relations, summary })
   await mkdir(dirname(resolve(path)), { recursive: true })
-  await writeFile(path, renderReport(profiler.snapshot(), { title }))
+  await writeFile(
+    path,
+    renderReport(profiler.snapshot(), { title, intro, headline: headline(summary) }),
+  )
 }

@@ -273,8 +273,8 @@ describe('mx-docs extract (end to end on a fixture folder)', () => {
     for (const field of fields)
       expect(run.stdout).toMatch(new RegExp(`^  (?:\\S+ )*${field}\\b`, 'm'))
     // Examples a user can copy, and what each exit code means.
-    expect(run.stdout).toMatch(/^examples\n(  mx-docs extract.*\n){3,}/m)
-    expect(run.stdout).toMatch(/^exit codes\n  0 .*\n  1 .*\n  2 /m)
+    expect(run.stdout).toMatch(/^examples\n( {2}mx-docs extract.*\n){3,}/m)
+    expect(run.stdout).toMatch(/^exit codes\n {2}0 .*\n {2}1 .*\n {2}2 /m)
   })
 
   it('prints its version and the engine it runs on with --version', async () => {

@@ -2,7 +2,7 @@
 // message and the usage line and exits with code 2.
 import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
-import { defaultMaxBytes } from '../corpus.mjs'
+import { defaultMaxBytes } from '@mx/corpus'
 import { encodingOf } from '../extractor/decode.mjs'
 
 /** pino's levels; `silent` is no logs. */
@@ -94,11 +94,16 @@ export class UsageError extends Error {
 }
 
 /**
+ * What `mx-docs extract` runs with (paths absolute).
+ * @typedef {{ help: false, version?: false, dir?: string, out: string, report: string,
+ *   threads: number, level: string, cacheDir?: string, cache: boolean, redis?: string,
+ *   redisPrefix: string, maxBytes: number, encoding?: string, logLevel: string, logFile?: string,
+ *   json: boolean, strict: boolean }} RunOptions
+ */
+
+/**
  * @param {string[]} argv the arguments after the program name
- * @returns {{ help: true } | { help: false, version: true } | { help: false, version?: false, dir?: string, out: string, report: string, threads: number,
- *   level: string, cacheDir?: string, cache: boolean, redis?: string, redisPrefix: string,
- *   maxBytes: number, encoding?: string, logLevel: string, logFile?: string, json: boolean,
- *   strict: boolean }}
+ * @returns {{ help: true } | { help: false, version: true } | RunOptions}
  */
 export function parseCommandLine(argv) {
   let parsed

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
+import { InvalidOptionError } from '../errors'
 import type { ProfilerSnapshot } from '../types'
 import { clientScript } from './client'
 
@@ -26,6 +27,11 @@ table { border-collapse: collapse; margin-top: 8px; font-variant-numeric: tabula
 th, td { border-bottom: 1px solid #e5e7eb; padding: 4px 10px; text-align: right; }
 th:first-child, td:first-child { text-align: left; }
 .empty { color: #9ca3af; font-style: italic; }
+.headline { display: flex; flex-wrap: wrap; gap: 12px; margin: 16px 0; }
+.headline div { border: 1px solid #e5e7eb; border-radius: 6px; padding: 8px 14px; }
+.headline b { display: block; font-size: 22px; }
+.headline span { color: #6b7280; }
+.u-legend { text-align: left; }
 `
 
 function escapeHtml(text: string): string {
@@ -45,19 +51,45 @@ export interface RenderOptions {
   title?: string
   /** URL of a Server-Sent Events stream of snapshots: the page re-renders on each event (`serveDashboard` sets it). */
   eventsUrl?: string
+  /**
+   * Trusted HTML placed after the title, before the performance sections: the caller's own
+   * part of the page (it is inserted as is; escape whatever it holds that came from users).
+   */
+  intro?: string
+  /** The figures shown large at the top of the performance part, in order; text, escaped. */
+  headline?: ReadonlyArray<{ label: string; value: string }>
+}
+
+/** A wrong `intro` or `headline` is named here, not met later as a TypeError. */
+function checkPageOptions({ intro, headline }: RenderOptions): void {
+  if (intro !== undefined && typeof intro !== 'string')
+    throw new InvalidOptionError('intro', `intro must be a string of HTML, got ${typeof intro}`)
+  const figure = (f: unknown) =>
+    typeof (f as { label?: unknown })?.label === 'string' &&
+    typeof (f as { value?: unknown })?.value === 'string'
+  if (headline !== undefined && !(Array.isArray(headline) && headline.every(figure)))
+    throw new InvalidOptionError(
+      'headline',
+      'headline must be an array of { label: string, value: string }',
+    )
 }
 
 /**
  * One self-contained HTML file (uPlot, styles and data inlined; no network access needed)
  * with charts of throughput, latency percentiles per stage, hit ratio, memory and event-loop
- * delay, and tables of every number in the snapshot.
+ * delay, and tables of every number in the snapshot; `intro` and `headline` put the caller's
+ * own content and main figures first.
  */
 export function renderReport(snapshot: ProfilerSnapshot, options: RenderOptions = {}): string {
+  checkPageOptions(options)
   const { js, css } = uplot()
   const title = escapeHtml(options.title ?? 'mx profile')
   const live = options.eventsUrl ? ` data-events="${escapeHtml(options.eventsUrl)}"` : ''
   const section = (heading: string, ...ids: string[]) =>
     `<section><h2>${heading}</h2>${ids.map((id) => `<div id="${id}"></div>`).join('')}</section>`
+  const figures = (options.headline ?? []).map(
+    ({ label, value }) => `<div><b>${escapeHtml(value)}</b><span>${escapeHtml(label)}</span></div>`,
+  )
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -70,6 +102,9 @@ export function renderReport(snapshot: ProfilerSnapshot, options: RenderOptions 
 <body${live}>
 <h1>${title}</h1>
 <div class="meta">snapshot taken <span id="taken"></span>${options.eventsUrl ? ' · live' : ''}</div>
+${options.intro ?? ''}
+${options.intro ? '<h2 id="performance">Performance</h2>' : ''}
+${figures.length ? `<div class="headline">${figures.join('')}</div>` : ''}
 ${section('Throughput', 'chart-throughput')}
 ${section('Latency per stage', 'chart-stages', 'stages')}
 ${section('Hit ratio', 'chart-hit', 'hit-ratios')}
