@@ -36,6 +36,7 @@ export type {
   RunOptions,
   TaskContext,
   TaskDefinition,
+  TaskFailure,
   TaskFunction,
   WorkerStats,
 } from './types'

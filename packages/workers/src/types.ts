@@ -134,9 +134,15 @@ export interface MapOptions<I> extends Omit<RunOptions, 'signal' | 'transfer' | 
   transfer?: boolean
 }
 
+/**
+ * Why an item failed: one of this package's errors (`code` `MX_WORKERS_*`: timeout, crash, abort,
+ * …), or the task's own error rebuilt in this thread, with the `code` it had, if any.
+ */
+export type TaskFailure = Error & { code?: unknown }
+
 export type MapResult<O> =
   | { index: number; ok: true; value: O }
-  | { index: number; ok: false; error: Error }
+  | { index: number; ok: false; error: TaskFailure }
 
 export interface Percentiles {
   p50: number
