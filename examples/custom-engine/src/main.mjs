@@ -47,7 +47,8 @@ const docs = positionals[0]
   : await installedDocuments(root, { skip: ['node_modules'], maxDepth: 3, order: 'found' })
 const cacheDir = values['no-cache']
   ? undefined
-  : resolve(values['cache-dir'] ?? join(root, '.mx-cache', 'custom-engine'))
+  : // As the other examples: under .mx-cache/ in the directory it runs from.
+    resolve(values['cache-dir'] ?? join('.mx-cache', 'custom-engine'))
 console.log(
   `${docs.length} documents from ${positionals[0] ?? 'the installed packages’ documentation'}; ` +
     `${threads} threads; cache ${cacheDir ?? 'memory only'}`,
@@ -87,4 +88,5 @@ console.table({
   ...Object.fromEntries(s.cache.tiers.map((t) => [`  ${t.name} tier hit ratio`, pct(t.hitRatio)])),
   'worker tasks completed': s.pool.completed,
 })
-console.log(`metadata written to ${values.out}`)
+// Absolute, as the other examples print paths: right wherever the command ran.
+console.log(`metadata written to ${resolve(values.out)}`)
