@@ -1,4 +1,5 @@
 import { durationOption } from './duration'
+import { checkKnownKeys } from './kernel'
 import type { Duration, Labels, MetricSample, MetricsSnapshot, Rule } from './types'
 
 /** Tuning of one threshold rule of the built-in set; `false` leaves the rule out. */
@@ -32,6 +33,46 @@ export interface DefaultRulesOptions {
   eventLoopDelay?: ThresholdRuleOptions | false
   queueDepth?: QueueGrowthOptions | false
   benchmarkRegression?: ThresholdRuleOptions | false
+}
+
+// The keys of the options and of each rule's tuning: `satisfies` makes the compiler keep every
+// list complete.
+const DEFAULT_RULES_OPTIONS = Object.keys({
+  labels: true,
+  cacheHitRatio: true,
+  extractionLatency: true,
+  errorRate: true,
+  memoryPressure: true,
+  eventLoopDelay: true,
+  queueDepth: true,
+  benchmarkRegression: true,
+} satisfies Record<keyof DefaultRulesOptions, true>)
+const THRESHOLD_RULE_OPTIONS = Object.keys({
+  metric: true,
+  threshold: true,
+  resolveThreshold: true,
+  for: true,
+  keepFiringFor: true,
+  severity: true,
+} satisfies Record<keyof ThresholdRuleOptions, true>)
+const QUEUE_GROWTH_OPTIONS = Object.keys({
+  metric: true,
+  window: true,
+  minGrowth: true,
+  for: true,
+  severity: true,
+} satisfies Record<keyof QueueGrowthOptions, true>)
+
+/** Refuses an unknown key of the options and of each rule's tuning, naming the nearest one. */
+function checkKeys(options: DefaultRulesOptions): void {
+  if (typeof options !== 'object' || options === null) return
+  checkKnownKeys(options, DEFAULT_RULES_OPTIONS, 'defaultRules()')
+  for (const key of DEFAULT_RULES_OPTIONS) {
+    const tuning = options[key as keyof DefaultRulesOptions]
+    if (key === 'labels' || typeof tuning !== 'object' || tuning === null) continue
+    const known = key === 'queueDepth' ? QUEUE_GROWTH_OPTIONS : THRESHOLD_RULE_OPTIONS
+    checkKnownKeys(tuning, known, 'defaultRules()', key)
+  }
 }
 
 interface Preset {
@@ -156,6 +197,7 @@ function queueGrowthRule(options: QueueGrowthOptions, labels: Labels): Rule {
  * benchmark regression. Each can be tuned (metric path, thresholds, `for`) or left out with `false`.
  */
 export function defaultRules(options: DefaultRulesOptions = {}): Rule[] {
+  checkKeys(options)
   const labels = { ...options.labels }
   const rules: Rule[] = []
   for (const [key, preset] of Object.entries(PRESETS) as Array<[keyof typeof PRESETS, Preset]>) {

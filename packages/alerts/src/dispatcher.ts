@@ -1,5 +1,6 @@
 import { durationOption } from './duration'
 import { InvalidOptionError } from './errors'
+import { checkKnownKeys } from './kernel'
 import type { Labels, Notification, NotifiedAlert, RouteOptions } from './types'
 
 /** Route timing resolved to ms. */
@@ -12,11 +13,22 @@ export interface RouteSettings {
   receiver: string
 }
 
+// The keys `route` takes: `satisfies` makes the compiler keep the list complete.
+const ROUTE_OPTIONS = Object.keys({
+  groupBy: true,
+  groupWait: true,
+  groupInterval: true,
+  repeatInterval: true,
+  sendResolved: true,
+  receiver: true,
+} satisfies Record<keyof RouteOptions, true>)
+
 /** Validates route options and resolves their defaults (Alertmanager's). */
 export function routeSettings(route: RouteOptions = {}): RouteSettings {
   if (typeof route !== 'object' || route === null) {
     throw new InvalidOptionError('route', 'route must be an object of grouping and timing options')
   }
+  checkKnownKeys(route, ROUTE_OPTIONS, 'createAlertManager()', 'route')
   const groupBy = route.groupBy ?? ['alertname']
   if (!Array.isArray(groupBy) || groupBy.some((n) => typeof n !== 'string')) {
     throw new InvalidOptionError('route.groupBy', 'route.groupBy must be an array of label names')

@@ -1,6 +1,13 @@
 import { InvalidOptionError } from './errors'
+import { checkKnownKeys } from './kernel'
 import { type CompiledMatcher, compileMatchers, toMatchers } from './matchers'
 import type { InhibitRule, Labels } from './types'
+
+// The keys of an inhibit rule: `satisfies` makes the compiler keep the list complete.
+const INHIBIT_RULE = Object.keys({ source: true, target: true, equal: true } satisfies Record<
+  keyof InhibitRule,
+  true
+>)
 
 interface CompiledInhibit {
   source: CompiledMatcher
@@ -18,6 +25,9 @@ export class Inhibitor {
   constructor(rules: InhibitRule[]) {
     if (!Array.isArray(rules)) throw new InvalidOptionError('inhibit', 'inhibit must be an array')
     this.rules = rules.map((rule, index) => {
+      if (typeof rule === 'object' && rule !== null) {
+        checkKnownKeys(rule, INHIBIT_RULE, 'createAlertManager()', `inhibit[${index}]`)
+      }
       const compile = (side: 'source' | 'target') => {
         const field = `inhibit[${index}].${side}`
         if (rule?.[side] === null || typeof rule?.[side] !== 'object') {

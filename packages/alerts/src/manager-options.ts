@@ -2,7 +2,7 @@ import { Dispatcher, routeSettings } from './dispatcher'
 import { durationOption } from './duration'
 import { InvalidOptionError, RuleInvalidError } from './errors'
 import { Inhibitor } from './inhibit'
-import { type Clock, checkClock, positiveInteger, systemClock } from './kernel'
+import { type Clock, checkClock, checkKnownKeys, positiveInteger, systemClock } from './kernel'
 import type { AlertManagerOptions } from './manager-types'
 import { compileRules, flapSettings } from './rules'
 import { type AlertRecord, newRecord } from './state'
@@ -19,11 +19,31 @@ export interface ManagerSettings {
   maxQueuedNotifications: number
 }
 
+// The keys the options take: `satisfies` makes the compiler keep the list complete.
+const MANAGER_OPTIONS = Object.keys({
+  source: true,
+  rules: true,
+  route: true,
+  inhibit: true,
+  sinks: true,
+  interval: true,
+  clock: true,
+  stateFile: true,
+  flap: true,
+  historyLimit: true,
+  snapshotTimeout: true,
+  maxQueuedNotifications: true,
+} satisfies Record<keyof AlertManagerOptions, true>)
+
 /**
  * Validates the options of `createAlertManager`, field by field in a fixed order, so that
  * options with several mistakes always report the same one first.
  */
 export function managerSettings(options: AlertManagerOptions): ManagerSettings {
+  // First, so that a misspelt `source` is reported as such.
+  if (typeof options === 'object' && options !== null) {
+    checkKnownKeys(options, MANAGER_OPTIONS, 'createAlertManager()')
+  }
   if (!options || typeof options.source?.snapshot !== 'function') {
     throw new InvalidOptionError('source', 'source must be an object with a snapshot() method')
   }

@@ -5,7 +5,7 @@ import {
   RuleInvalidError,
   TemplateInvalidError,
 } from './errors'
-import { describeValue } from './kernel'
+import { checkKnownKeys, describeValue } from './kernel'
 import { type CompiledTemplate, parseTemplate, TemplateSyntaxError } from './template'
 import type {
   ComparisonOp,
@@ -54,6 +54,29 @@ const COMPARE: Record<ComparisonOp, (value: number, threshold: number) => boolea
   '==': (v, t) => v === t,
   '!=': (v, t) => v !== t,
 }
+
+// The fields a rule and its `flap` take: `satisfies` makes the compiler keep both lists complete.
+const RULE_FIELDS = Object.keys({
+  name: true,
+  metric: true,
+  expr: true,
+  op: true,
+  threshold: true,
+  resolveThreshold: true,
+  for: true,
+  keepFiringFor: true,
+  severity: true,
+  labels: true,
+  annotations: true,
+  noData: true,
+  onError: true,
+  flap: true,
+} satisfies Record<keyof Rule, true>)
+const FLAP_OPTIONS = Object.keys({
+  window: true,
+  maxChanges: true,
+  stableFor: true,
+} satisfies Record<keyof FlapOptions, true>)
 
 const NO_DATA = new Set(['nodata', 'alerting', 'ok', 'keepLast'])
 const ON_ERROR = new Set(['error', 'alerting', 'ok', 'keepLast'])
@@ -116,6 +139,9 @@ export function flapSettings(
   rule = '',
 ): FlapSettings | undefined {
   if (options === false) return undefined
+  if (typeof options === 'object' && options !== null) {
+    checkKnownKeys(options, FLAP_OPTIONS, rule ? `rule "${rule}"` : 'createAlertManager()', field)
+  }
   const maxChanges = options?.maxChanges ?? 4
   if (typeof maxChanges !== 'number' || !Number.isInteger(maxChanges) || maxChanges < 2) {
     throw new RuleInvalidError(
@@ -147,6 +173,8 @@ export function compileRule(rule: Rule, defaultFlap: FlapSettings | undefined): 
       `rule name must be a non-empty string, got ${describeValue(name)}`,
     )
   }
+  // An unknown field is MX_INVALID_OPTION, like an unknown option of any factory.
+  checkKnownKeys(rule, RULE_FIELDS, `rule "${name}"`)
   // Own keys only: `in` would accept 'toString', and throws on a null-prototype object.
   if (typeof rule.op !== 'string' || !Object.hasOwn(COMPARE, rule.op))
     throw invalid(name, 'op', `must be one of >, >=, <, <=, ==, !=, got ${describeValue(rule.op)}`)

@@ -1,9 +1,13 @@
 import { thrown } from '@mx/testkit'
 import { describe, expect, it } from 'vitest'
 import {
+  callbackSink,
   compileTemplate,
+  consoleSink,
   createAlertManager,
   DurationInvalidError,
+  defaultRules,
+  fileSink,
   InvalidOptionError,
   MxError,
   parseDuration,
@@ -210,5 +214,118 @@ describe('webhookSink options of any type', () => {
 
   it('still accepts a URL object', () => {
     expect(webhookSink({ url: new URL('http://127.0.0.1:9/hook') }).name).toMatch(/webhook/)
+  })
+})
+
+describe('unknown option keys', () => {
+  const source = scriptedSource()
+  const rule = { name: 'R', metric: 'm', op: '>' as const, threshold: 1 }
+  const manager = (options: object) => () =>
+    createAlertManager({ source, rules: [rule], ...options } as never)
+  it.each([
+    ['createAlertManager()', manager({ intervall: '1s' }), 'intervall', 'did you mean "interval"?'],
+    [
+      'createAlertManager()',
+      () => createAlertManager({ sorce: source, rules: [] } as never),
+      'sorce',
+      'did you mean "source"?',
+    ],
+    [
+      'createAlertManager()',
+      manager({ route: { groupby: [] } }),
+      'route.groupby',
+      'did you mean "route.groupBy"?',
+    ],
+    [
+      'createAlertManager()',
+      manager({ flap: { windw: '1m' } }),
+      'flap.windw',
+      'did you mean "flap.window"?',
+    ],
+    [
+      'createAlertManager()',
+      manager({ inhibit: [{ source: {}, target: {}, equals: [] }] }),
+      'inhibit[0].equals',
+      'did you mean "inhibit[0].equal"?',
+    ],
+    [
+      'createAlertManager()',
+      manager({ redis: 'x' }),
+      'redis',
+      'the options are "source", "rules", "route", "inhibit", "sinks", "interval", "clock", "stateFile", "flap", "historyLimit", "snapshotTimeout", "maxQueuedNotifications"',
+    ],
+    [
+      'rule "R"',
+      () => validateRules([{ ...rule, fro: '5m' } as never]),
+      'fro',
+      'did you mean "for"?',
+    ],
+    [
+      'rule "R"',
+      () => validateRules([{ ...rule, flap: { stablefor: 1 } } as never]),
+      'flap.stablefor',
+      'did you mean "flap.stableFor"?',
+    ],
+    [
+      'consoleSink()',
+      () => consoleSink({ fromat: () => '' } as never),
+      'fromat',
+      'did you mean "format"?',
+    ],
+    [
+      'fileSink()',
+      () => fileSink({ path: 'x.jsonl', nam: 'f' } as never),
+      'nam',
+      'did you mean "name"?',
+    ],
+    [
+      'callbackSink()',
+      () => callbackSink(() => {}, { names: 'c' } as never),
+      'names',
+      'did you mean "name"?',
+    ],
+    [
+      'webhookSink()',
+      () => webhookSink({ url: 'http://h/', retires: 2 } as never),
+      'retires',
+      'did you mean "retries"?',
+    ],
+    [
+      'webhookSink()',
+      () => webhookSink({ url: 'http://h/', backoff: { maximum: 5 } } as never),
+      'backoff.maximum',
+      'the options of backoff are "initial", "max", "factor"',
+    ],
+    [
+      'defaultRules()',
+      () => defaultRules({ errorrate: false } as never),
+      'errorrate',
+      'did you mean "errorRate"?',
+    ],
+    [
+      'defaultRules()',
+      () => defaultRules({ cacheHitRatio: { treshold: 0.5 } } as never),
+      'cacheHitRatio.treshold',
+      'did you mean "cacheHitRatio.threshold"?',
+    ],
+    [
+      'defaultRules()',
+      () => defaultRules({ queueDepth: { minGrowht: 5 } } as never),
+      'queueDepth.minGrowht',
+      'did you mean "queueDepth.minGrowth"?',
+    ],
+  ])('%s refuses an unknown key naming the nearest one', (where, call, option, hint) => {
+    const error = thrown(call)
+    expect(error).toBeInstanceOf(InvalidOptionError)
+    expect(error).toMatchObject({
+      code: 'MX_INVALID_OPTION',
+      option,
+      message: `${where}: unknown option "${option}"; ${hint}`,
+    })
+  })
+
+  it('passes an unknown key whose value is undefined (a spread of absent options)', () => {
+    expect(() => validateRules([{ ...rule, ...{ fro: undefined } }])).not.toThrow()
+    expect(defaultRules({ labels: {}, ...{ cachHitRatio: undefined } })).toHaveLength(7)
   })
 })

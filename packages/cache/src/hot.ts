@@ -253,7 +253,6 @@ function checked(
 
 /** No synchronous first tier: `getSync` always misses. */
 function none(core: CacheCore): HotPath {
-  const { stats } = core
   return {
     read: undefined,
     getSync<T>(): T | undefined {

@@ -3,6 +3,7 @@ import type {
   Engine,
   EngineEvents,
   EngineOptions,
+  ExtractManyOptions,
   Extractor,
   ExtractResult,
   SlimResult,
@@ -15,6 +16,7 @@ import { extractDocument } from './extract'
 import { extractStream } from './extract-many'
 import { checkExtractor, loadExtractor, moduleHref } from './extractor'
 import { EngineHealth } from './health'
+import { checkKnownKeys } from './kernel'
 import { levels } from './levels'
 import { watchCache } from './logging/cache-events'
 import { checkCorrelationId } from './logging/correlation'
@@ -27,10 +29,23 @@ import { type RetryPolicy, retryPolicy } from './resilience/retry'
 import { PressureGate, SHRINK_FRACTION } from './slots/memory'
 import { resolveSlots } from './slots/resolve'
 
-/** `extractMany(source, { retry })`, checked and resolved. */
-function runRetry(option: unknown): RetryPolicy {
-  checkRetry(option)
-  return retryPolicy(option as Parameters<typeof retryPolicy>[0])
+// The keys `extractMany` options take: `satisfies` makes the compiler keep the list complete.
+const EXTRACT_MANY_OPTIONS = Object.keys({
+  ordered: true,
+  maxInFlight: true,
+  signal: true,
+  onProgress: true,
+  retry: true,
+} satisfies Record<keyof ExtractManyOptions, true>)
+
+/** `extractMany(source, options)`: its keys checked, and its `retry` checked and resolved. */
+function manyRetry(options: ExtractManyOptions): RetryPolicy | undefined {
+  if (typeof options === 'object' && options !== null) {
+    checkKnownKeys(options, EXTRACT_MANY_OPTIONS, 'extractMany()')
+  }
+  if (options.retry === undefined) return undefined
+  checkRetry(options.retry, 'extractMany()')
+  return retryPolicy(options.retry as Parameters<typeof retryPolicy>[0])
 }
 
 /**
@@ -189,7 +204,7 @@ export function createEngine<D = unknown, M = unknown>(options: EngineOptions): 
     async *extractMany(source, manyOptions = {}) {
       assertOpen()
       // This run's retry replaces the engine's (checked like createEngine's).
-      const retry = manyOptions.retry === undefined ? undefined : runRetry(manyOptions.retry)
+      const retry = manyRetry(manyOptions)
       await ctx.load()
       await ctx.resilience.load()
       // Four documents per thread by default: a thread that finishes one finds the next already

@@ -2,16 +2,30 @@ import { isAbsolute, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import type { Extractor, ExtractorElement } from './api'
 import { InvalidOptionError, ParseError } from './errors'
-import { describeValue } from './kernel'
+import { checkKnownKeys, describeValue } from './kernel'
+
+// The fields of a definition: `satisfies` makes the compiler keep the list complete.
+const EXTRACTOR_FIELDS = Object.keys({
+  name: true,
+  version: true,
+  parse: true,
+  element: true,
+  document: true,
+  relate: true,
+} satisfies Record<keyof Extractor, true>)
 
 /**
  * Checks an extractor definition and returns it frozen. `name` and `version` must be non-empty
  * strings and `parse`, `element`, `document` functions (`relate` optional); otherwise throws
- * `InvalidOptionError` naming the field.
+ * `InvalidOptionError` naming the field, as does a field of any other name (a misspelt `relate`
+ * would otherwise never run).
  */
 export function defineExtractor<E extends ExtractorElement, M, D, R = unknown>(
   definition: Extractor<E, M, D, R>,
 ): Extractor<E, M, D, R> {
+  if (typeof definition === 'object' && definition !== null) {
+    checkKnownKeys(definition, EXTRACTOR_FIELDS, 'defineExtractor()', 'extractor')
+  }
   return Object.freeze({ ...checkExtractor(definition, 'extractor') }) as Extractor<E, M, D, R>
 }
 

@@ -1,7 +1,7 @@
-import type { EngineOptions, LevelName } from './api'
+import type { CostOptions, EngineOptions, LevelName } from './api'
 import { checkRedisUrl, nonEmptyString, positiveInteger, positiveNumber } from './checks'
 import { InvalidOptionError } from './errors'
-import { describeValue } from './kernel'
+import { checkKnownKeys, describeValue } from './kernel'
 import { levelNames } from './levels'
 import { checkLogger } from './logging/logger'
 import { checkExtractorOption, checkResilience } from './resilience/options'
@@ -19,6 +19,36 @@ export const slotMethods = {
 } as const
 
 export type SlotName = keyof typeof slotMethods
+
+// The keys of the options and of `cost`: `satisfies` makes the compiler keep both lists complete.
+const ENGINE_OPTIONS = Object.keys({
+  extractor: true,
+  level: true,
+  cache: true,
+  workers: true,
+  incremental: true,
+  profiler: true,
+  memory: true,
+  alerts: true,
+  logger: true,
+  redis: true,
+  redisPrefix: true,
+  cacheDir: true,
+  threads: true,
+  timeout: true,
+  maxInFlight: true,
+  chunkSize: true,
+  cost: true,
+  clock: true,
+  retry: true,
+  breaker: true,
+  fallbackOn: true,
+} satisfies Record<keyof EngineOptions, true>)
+const COST_OPTIONS = Object.keys({
+  inlineBelowUs: true,
+  initialUsPerElement: true,
+  alpha: true,
+} satisfies Record<keyof CostOptions, true>)
 
 function list(names: readonly string[]): string {
   return names.length === 1
@@ -50,6 +80,7 @@ export function checkOptions(options: EngineOptions): { level: LevelName } {
       `createEngine expects an options object, got ${describeValue(options)}`,
     )
   }
+  checkKnownKeys(options, ENGINE_OPTIONS, 'createEngine()')
   // One extractor, or a fallback chain whose entries are named extractor[0], extractor[1], ...
   checkExtractorOption(options.extractor)
   const level = options.level ?? 'standard'
@@ -75,6 +106,9 @@ export function checkOptions(options: EngineOptions): { level: LevelName } {
   }
   if (options.redis !== undefined) checkRedisUrl('redis', options.redis)
   if (options.cost !== undefined) {
+    if (typeof options.cost === 'object' && options.cost !== null) {
+      checkKnownKeys(options.cost, COST_OPTIONS, 'createEngine()', 'cost')
+    }
     positiveNumber('cost.inlineBelowUs', options.cost.inlineBelowUs, true)
     positiveNumber('cost.initialUsPerElement', options.cost.initialUsPerElement, true)
     const { alpha } = options.cost

@@ -4,6 +4,7 @@
  * 1 000 "document a/17.md: unexpected token 'x' at line 3" become one pattern with a count.
  */
 import { positiveInteger } from './checks'
+import { checkKnownKeys } from './kernel'
 
 /** One group of failures whose messages share a template. */
 export interface ErrorPattern {
@@ -42,6 +43,12 @@ export interface ErrorPatternsOptions {
    */
   max?: number
 }
+
+// The keys the options take: `satisfies` makes the compiler keep the list complete.
+const PATTERNS_OPTIONS = Object.keys({ max: true } satisfies Record<
+  keyof ErrorPatternsOptions,
+  true
+>)
 
 /** Template of the bucket that counts the failures of templates past `max`. */
 export const OTHER_TEMPLATE = '<other>'
@@ -170,6 +177,9 @@ interface Group {
  * `<other>` bucket), each with at most 3 example ids.
  */
 export function createErrorPatterns(options: ErrorPatternsOptions = {}): ErrorPatterns {
+  if (typeof options === 'object' && options !== null) {
+    checkKnownKeys(options, PATTERNS_OPTIONS, 'createErrorPatterns()')
+  }
   const max = options.max ?? 100
   positiveInteger('max', max)
   const groups = new Map<string, Group>()

@@ -7,18 +7,23 @@ import { parseSize } from '@mx/memory'
 import type { EngineOptions } from './api'
 import { checkRedisUrl, nonEmptyString, positiveInteger, positiveMs } from './checks'
 import { InvalidOptionError } from './errors'
-import { describeValue } from './kernel'
-import { type Settings, settingNames, settingsOf, type TunableSlot } from './slot-settings'
+import { checkKnownKeys, describeValue } from './kernel'
+import {
+  type CacheSettings,
+  type Settings,
+  settingNames,
+  settingsOf,
+  type TunableSlot,
+} from './slot-settings'
+
+// The keys of `cache.redis` in its object form: `satisfies` keeps the list complete.
+const REDIS_SETTINGS = Object.keys({ url: true, prefix: true } satisfies Record<
+  keyof Exclude<CacheSettings['redis'], string | undefined>,
+  true
+>)
 
 function knownKeys(option: string, value: Settings, names: readonly string[]): void {
-  for (const key of Object.keys(value)) {
-    if (!names.includes(key)) {
-      throw new InvalidOptionError(
-        `${option}.${key}`,
-        `${option}.${key} is not a setting of ${option}; expected ${names.join(', ')}`,
-      )
-    }
-  }
+  checkKnownKeys(value, names, 'createEngine()', option)
 }
 
 /** Throws when a top-level shortcut and a setting both give a value. */
@@ -40,7 +45,7 @@ function checkCache(options: EngineOptions, cache: Settings): void {
   const { redis } = cache
   if (typeof redis === 'object' && redis !== null && !Array.isArray(redis)) {
     const settings = redis as Settings
-    knownKeys('cache.redis', settings, ['url', 'prefix'])
+    knownKeys('cache.redis', settings, REDIS_SETTINGS)
     checkRedisUrl('cache.redis.url', settings.url)
     if (settings.prefix !== undefined && typeof settings.prefix !== 'string') {
       throw new InvalidOptionError(
@@ -104,11 +109,20 @@ function checkSinks(sinks: unknown): void {
   })
 }
 
-/** The string `code` and `field` of an `@mx/alerts` error, when it is one. */
+/**
+ * The field an `@mx/alerts` rule error names, when it is one: its `field`, or the `option` of
+ * its `MX_INVALID_OPTION` for an unknown field of the rule.
+ */
 function alertsError(error: unknown): { field: string | undefined } | undefined {
-  const { code, field } = (error ?? {}) as { code?: unknown; field?: unknown }
-  if (typeof code !== 'string' || !code.startsWith('MX_ALERT')) return undefined
-  return { field: typeof field === 'string' && field !== '' ? field : undefined }
+  const { code, field, option } = (error ?? {}) as {
+    code?: unknown
+    field?: unknown
+    option?: unknown
+  }
+  const named = code === 'MX_INVALID_OPTION' ? option : field
+  if (typeof code !== 'string' || !(code.startsWith('MX_ALERT') || code === 'MX_INVALID_OPTION'))
+    return undefined
+  return { field: typeof named === 'string' && named !== '' ? named : undefined }
 }
 
 function checkRules(rules: unknown): void {

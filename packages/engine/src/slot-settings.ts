@@ -58,13 +58,23 @@ export interface WorkersSettings {
   maxQueue?: number
 }
 
-/** The settings each tunable slot takes. */
+/** The settings each tunable slot takes (`satisfies` makes the compiler keep each list complete). */
 export const settingNames = {
-  cache: ['maxEntries', 'maxBytes', 'ttl', 'dir', 'redis', 'clock'],
-  memory: ['budget'],
-  alerts: ['sinks', 'rules'],
-  workers: ['threads', 'timeout', 'maxQueue'],
-} as const
+  cache: Object.keys({
+    maxEntries: true,
+    maxBytes: true,
+    ttl: true,
+    dir: true,
+    redis: true,
+    clock: true,
+  } satisfies Record<keyof CacheSettings, true>),
+  memory: Object.keys({ budget: true } satisfies Record<keyof MemorySettings, true>),
+  alerts: Object.keys({ sinks: true, rules: true } satisfies Record<keyof AlertsSettings, true>),
+  workers: Object.keys({ threads: true, timeout: true, maxQueue: true } satisfies Record<
+    keyof WorkersSettings,
+    true
+  >),
+}
 
 export type TunableSlot = keyof typeof settingNames
 

@@ -88,7 +88,8 @@ describe('slot settings: validation', () => {
     })
     expect(optionError({ cache: { redis: { url: 'redis://h', db: 2 } as never } })).toEqual({
       option: 'cache.redis.db',
-      message: 'cache.redis.db is not a setting of cache.redis; expected url, prefix',
+      message:
+        'createEngine(): unknown option "cache.redis.db"; the options of cache.redis are "url", "prefix"',
     })
   })
 
@@ -103,7 +104,7 @@ describe('slot settings: validation', () => {
     expect(optionError({ cache: { maxentries: 5 } as never })).toEqual({
       option: 'cache.maxentries',
       message:
-        'cache.maxentries is not a setting of cache; expected maxEntries, maxBytes, ttl, dir, redis, clock',
+        'createEngine(): unknown option "cache.maxentries"; did you mean "cache.maxEntries"?',
     })
     expect(optionError({ cache: [] as never })).toEqual({
       option: 'cache',

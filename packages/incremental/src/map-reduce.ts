@@ -9,6 +9,7 @@
 
 import type { ChunkIndex } from './chunks'
 import { InvalidOptionError } from './errors'
+import { checkKnownKeys } from './kernel'
 import type { DocumentContext } from './tracker-types'
 import type { Element } from './types'
 
@@ -52,6 +53,7 @@ export function mapReduce<E extends Element = Element, R = unknown, P = unknown>
   if (typeof options !== 'object' || options === null) {
     throw new InvalidOptionError('mapReduce', 'mapReduce takes { map, reduce }')
   }
+  checkKnownKeys(options, MAP_REDUCE_OPTIONS, 'mapReduce()')
   const { map, reduce } = options
   if (typeof map !== 'function') {
     throw new InvalidOptionError('map', 'mapReduce: map must be a function (element, result) => P')
@@ -61,6 +63,12 @@ export function mapReduce<E extends Element = Element, R = unknown, P = unknown>
   }
   return Object.freeze({ [MAP_REDUCE]: true as const, map, reduce })
 }
+
+// The keys `mapReduce` takes: `satisfies` makes the compiler keep the list complete.
+const MAP_REDUCE_OPTIONS = Object.keys({ map: true, reduce: true } satisfies Record<
+  keyof Parameters<typeof mapReduce>[0],
+  true
+>)
 
 export function isMapReduce(value: unknown): value is MapReduceDefinition {
   return typeof value === 'object' && value !== null && MAP_REDUCE in value

@@ -1,8 +1,15 @@
 import { InvalidOptionError, StoreCorruptError } from './errors'
+import { checkKnownKeys } from './kernel'
+import { checkPruneKeys } from './options'
 import type { TrackerCore } from './tracker-core'
 import type { PruneOptions, PruneResult, ReconcileMode, ReconcileResult } from './tracker-types'
 
 const MODES: readonly ReconcileMode[] = ['upserts', 'duplicates-only', 'upserts-and-delete']
+// The keys `reconcile()` options take: `satisfies` makes the compiler keep the list complete.
+const RECONCILE_OPTIONS = Object.keys({ mode: true } satisfies Record<
+  keyof Parameters<typeof reconcileDocuments>[2],
+  true
+>)
 
 /** `tracker.reconcile()`: sorts the listed documents by what the store holds, deleting by mode. */
 export async function reconcileDocuments(
@@ -11,6 +18,9 @@ export async function reconcileDocuments(
   reconcileOptions: { mode: ReconcileMode },
 ): Promise<ReconcileResult> {
   const { store, states, exclusive } = core
+  if (typeof reconcileOptions === 'object' && reconcileOptions !== null) {
+    checkKnownKeys(reconcileOptions, RECONCILE_OPTIONS, 'reconcile()')
+  }
   const mode = reconcileOptions?.mode
   if (!MODES.includes(mode)) {
     throw new InvalidOptionError(
@@ -59,6 +69,7 @@ export async function pruneDocuments(
   pruneOptions: PruneOptions,
 ): Promise<PruneResult> {
   const { store } = core
+  checkPruneKeys(pruneOptions)
   const { keepLast, olderThan } = pruneOptions ?? {}
   if (keepLast === undefined && olderThan === undefined) {
     throw new InvalidOptionError('keepLast', 'prune needs keepLast, olderThan or both')

@@ -1,5 +1,5 @@
 import { InvalidOptionError } from './errors'
-import { checkTrackerOptions } from './options'
+import { checkTrackerKeys, checkTrackerOptions } from './options'
 import type { VersionInfo } from './store-types'
 import { createTrackerCore } from './tracker-core'
 import { pruneDocuments, reconcileDocuments } from './tracker-maintenance'
@@ -43,6 +43,7 @@ export interface Tracker {
  * copying them. Versions can be listed, read, rolled back (as a new version) and pruned.
  */
 export function createTracker(options: TrackerOptions): Tracker {
+  checkTrackerKeys(options)
   const store = options?.store
   if (!store || typeof store.commit !== 'function') {
     throw new InvalidOptionError('store', 'createTracker needs options.store, a VersionStore')

@@ -4,8 +4,10 @@ import {
   createGraph,
   createTracker,
   diffElements,
+  fsStore,
   InvalidOptionError,
   MissingIdError,
+  mapReduce,
   memoryStore,
 } from '../src/index'
 
@@ -111,5 +113,71 @@ describe('createTracker options of any type', () => {
       'store',
       'createTracker needs options.store, a VersionStore',
     )
+  })
+})
+
+describe('unknown option keys', () => {
+  const store = memoryStore()
+  const list = [{ id: 'a' }]
+  it.each([
+    [
+      'createTracker()',
+      () => createTracker({ store, ignoreField: ['at'] } as never),
+      'ignoreField',
+      'did you mean "ignoreFields"?',
+    ],
+    [
+      'createTracker()',
+      () => createTracker({ stor: store } as never),
+      'stor',
+      'did you mean "store"?',
+    ],
+    [
+      'createTracker()',
+      () => createTracker({ store, cache: 1 } as never),
+      'cache',
+      'the options are "store", "ignoreFields", "key", "config", "now", "immutableElements", "maxCachedDocuments"',
+    ],
+    [
+      'createGraph()',
+      () => createGraph({ snapshots: {} } as never),
+      'snapshots',
+      'did you mean "snapshot"?',
+    ],
+    [
+      'diffElements()',
+      () => diffElements(list, list, { hashof: () => '' } as never),
+      'hashof',
+      'did you mean "hashOf"?',
+    ],
+    [
+      'fsStore()',
+      () => fsStore({ dir: '/tmp/x', durabel: false } as never),
+      'durabel',
+      'did you mean "durable"?',
+    ],
+    [
+      'mapReduce()',
+      () => mapReduce({ map: () => 1, reduce: () => 1, redcue: 1 } as never),
+      'redcue',
+      'did you mean "reduce"?',
+    ],
+  ])('%s refuses an unknown key naming the nearest one', (where, call, option, hint) => {
+    expectInvalid(thrown(call), option, `${where}: unknown option "${option}"; ${hint}`)
+  })
+
+  it('prune() and reconcile() refuse an unknown key before touching the store', async () => {
+    const tracker = createTracker({ store })
+    await tracker.update('doc', [{ id: 'a' }])
+    await tracker.update('doc', [{ id: 'b' }])
+    const error = await tracker.prune({ keepLast: 1, docId: ['x'] } as never).catch((e) => e)
+    expectInvalid(error, 'docId', 'prune(): unknown option "docId"; did you mean "docIds"?')
+    expect(await tracker.history('doc')).toHaveLength(2)
+    const reconcile = await tracker.reconcile([], { mod: 'upserts' } as never).catch((e) => e)
+    expectInvalid(reconcile, 'mod', 'reconcile(): unknown option "mod"; did you mean "mode"?')
+  })
+
+  it('passes an unknown key whose value is undefined (a spread of absent options)', () => {
+    expect(() => createGraph({ snapshot: {}, ...{ sources: undefined } })).not.toThrow()
   })
 })

@@ -1,7 +1,15 @@
 import { systemClock } from './clock'
-import { checkClock } from './kernel'
+import { checkClock, checkKnownKeys } from './kernel'
 import type { Lazy, LazyOptions, LazyState, LazyStats } from './types'
 import { parseDuration, requireFunction, requireOptions } from './units'
+
+// The keys the options take: `satisfies` makes the compiler keep the list complete.
+const LAZY_OPTIONS = Object.keys({
+  preload: true,
+  idleTtl: true,
+  dispose: true,
+  clock: true,
+} satisfies Record<keyof LazyOptions<unknown>, true>)
 
 /**
  * A value loaded on first use (a model, a dictionary, a parser grammar) and, with `idleTtl`,
@@ -12,6 +20,7 @@ import { parseDuration, requireFunction, requireOptions } from './units'
 export function lazy<T>(load: () => T | Promise<T>, options: LazyOptions<T> = {}): Lazy<T> {
   requireFunction(load, 'load')
   requireOptions(options, 'lazy()')
+  checkKnownKeys(options, LAZY_OPTIONS, 'lazy()')
   if (options.dispose !== undefined) requireFunction(options.dispose, 'dispose')
   const idleTtl = options.idleTtl === undefined ? 0 : parseDuration(options.idleTtl, 'idleTtl')
   if (options.clock !== undefined) checkClock(options.clock)

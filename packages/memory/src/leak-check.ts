@@ -1,7 +1,15 @@
 import { getHeapStatistics } from 'node:v8'
 import { getGc } from './gc'
+import { checkKnownKeys } from './kernel'
 import type { LeakCheckOptions, LeakCheckResult } from './types'
 import { parseSize, requireFunction, requireInteger, requireOptions } from './units'
+
+// The keys the options take: `satisfies` makes the compiler keep the list complete.
+const LEAK_CHECK_OPTIONS = Object.keys({
+  iterations: true,
+  warmup: true,
+  threshold: true,
+} satisfies Record<keyof LeakCheckOptions, true>)
 
 /** Bytes still reachable: heap in use plus off-heap memory owned by JS objects (Buffers). */
 function retainedBytes(): number {
@@ -96,6 +104,7 @@ export async function leakCheck(
 ): Promise<LeakCheckResult> {
   requireFunction(fn, 'fn')
   requireOptions(options, 'leakCheck()')
+  checkKnownKeys(options, LEAK_CHECK_OPTIONS, 'leakCheck()')
   const iterations = requireInteger(options.iterations ?? 50, 'iterations', 3)
   const warmup = requireInteger(options.warmup ?? 10, 'warmup', 0)
   const threshold = parseSize(options.threshold ?? 256, 'threshold')

@@ -2,7 +2,7 @@ import { totalmem } from 'node:os'
 import { getHeapStatistics } from 'node:v8'
 import { systemClock } from './clock'
 import { InvalidOptionError } from './errors'
-import { checkClock } from './kernel'
+import { checkClock, checkKnownKeys } from './kernel'
 import type { MemoryMonitorOptions, MemoryReading } from './monitor-types'
 import { parseDuration, parseSize, requireOptions, requireRatio } from './units'
 
@@ -25,9 +25,29 @@ function defaultBudget(): number {
   return constrained > 0 && constrained < total ? constrained : total
 }
 
+// The keys the options take: `satisfies` makes the compiler keep both lists complete.
+const MONITOR_OPTIONS = Object.keys({
+  budget: true,
+  interval: true,
+  levels: true,
+  hysteresis: true,
+  autoStart: true,
+  gcStats: true,
+  readMemory: true,
+  clock: true,
+} satisfies Record<keyof MemoryMonitorOptions, true>)
+const LEVELS = Object.keys({ moderate: true, critical: true } satisfies Record<
+  keyof NonNullable<MemoryMonitorOptions['levels']>,
+  true
+>)
+
 /** Validates the monitor's options and fills in defaults. */
 export function resolveMonitorOptions(options: MemoryMonitorOptions) {
   requireOptions(options, 'createMemoryMonitor()')
+  checkKnownKeys(options, MONITOR_OPTIONS, 'createMemoryMonitor()')
+  if (typeof options.levels === 'object' && options.levels !== null) {
+    checkKnownKeys(options.levels, LEVELS, 'createMemoryMonitor()', 'levels')
+  }
   const budget =
     options.budget === undefined ? defaultBudget() : parseSize(options.budget, 'budget')
   const interval = parseDuration(options.interval ?? 1000, 'interval')

@@ -1,5 +1,5 @@
 import { InvalidOptionError } from './errors'
-import { describeValue } from './kernel'
+import { checkKnownKeys, describeValue } from './kernel'
 import type {
   PressureChange,
   PressureHandler,
@@ -10,6 +10,12 @@ import type { Unsubscribe } from './types'
 import { requireOptions } from './units'
 
 const RANK: Record<PressureLevel, number> = { normal: 0, moderate: 1, critical: 2 }
+
+// The keys `onPressure()` options take: `satisfies` makes the compiler keep the list complete.
+const HANDLER_OPTIONS = Object.keys({ priority: true } satisfies Record<
+  keyof PressureHandlerOptions,
+  true
+>)
 
 interface Registration {
   level: Exclude<PressureLevel, 'normal'>
@@ -50,6 +56,7 @@ export class PressureHandlers {
       throw new InvalidOptionError('handler', `handler must be a function, got ${typeof handler}`)
     }
     requireOptions(handlerOptions, 'onPressure()')
+    checkKnownKeys(handlerOptions, HANDLER_OPTIONS, 'onPressure()')
     const priority: unknown = handlerOptions.priority ?? 0
     if (typeof priority !== 'number' || !Number.isFinite(priority)) {
       throw new InvalidOptionError(

@@ -1,14 +1,30 @@
 import { coarseClock, systemClock } from './clock'
 import { InvalidOptionError } from './errors'
-import { checkClock } from './kernel'
+import { checkClock, checkKnownKeys } from './kernel'
 import type { ResourcePoolOptions } from './resource-pool-types'
 import { parseDuration, requireFunction, requireInteger } from './units'
+
+// The keys the options take: `satisfies` makes the compiler keep the list complete.
+const RESOURCE_POOL_OPTIONS = Object.keys({
+  create: true,
+  destroy: true,
+  validate: true,
+  min: true,
+  max: true,
+  acquireTimeout: true,
+  idleTimeout: true,
+  maxWaiting: true,
+  leakThreshold: true,
+  captureStacks: true,
+  clock: true,
+} satisfies Record<keyof ResourcePoolOptions<unknown>, true>)
 
 /** Validates the options and fills in defaults. */
 export function resolveOptions<T>(options: ResourcePoolOptions<T>) {
   if (options === null || typeof options !== 'object') {
     throw new InvalidOptionError('options', 'createResourcePool() needs an options object')
   }
+  checkKnownKeys(options, RESOURCE_POOL_OPTIONS, 'createResourcePool()')
   requireFunction(options.create, 'create')
   if (options.destroy !== undefined) requireFunction(options.destroy, 'destroy')
   if (options.validate !== undefined) requireFunction(options.validate, 'validate')

@@ -2,6 +2,7 @@ import { expectInvalidOption, thrown } from '@mx/testkit'
 import { describe, expect, it } from 'vitest'
 import {
   createMemoryMonitor,
+  createObjectPool,
   createResourcePool,
   InvalidOptionError,
   lazy,
@@ -109,5 +110,68 @@ describe('sibling factories with options of any type', () => {
     expect(pool.stats().waiting).toBe(0)
     pool.release(held)
     await pool.drain()
+  })
+})
+
+describe('unknown option keys', () => {
+  const create = () => ({})
+  it.each([
+    [
+      'createMemoryMonitor()',
+      () => createMemoryMonitor({ autoStart: false, budgt: 10 } as never),
+      'budgt',
+      'did you mean "budget"?',
+    ],
+    [
+      'createMemoryMonitor()',
+      () => createMemoryMonitor({ autoStart: false, levels: { moderat: 0.5 } } as never),
+      'levels.moderat',
+      'did you mean "levels.moderate"?',
+    ],
+    [
+      'createMemoryMonitor()',
+      () => createMemoryMonitor({ autoStart: false, redis: 'x' } as never),
+      'redis',
+      'the options are "budget", "interval", "levels", "hysteresis", "autoStart", "gcStats", "readMemory", "clock"',
+    ],
+    [
+      'createObjectPool()',
+      () => createObjectPool({ create, max: 2, prealocate: 1 } as never),
+      'prealocate',
+      'did you mean "preallocate"?',
+    ],
+    [
+      'createResourcePool()',
+      () => createResourcePool({ create, acquireTimout: 5 } as never),
+      'acquireTimout',
+      'did you mean "acquireTimeout"?',
+    ],
+    ['lazy()', () => lazy(() => 1, { idleTTL: 5 } as never), 'idleTTL', 'did you mean "idleTtl"?'],
+    [
+      'onPressure()',
+      () =>
+        createMemoryMonitor({ autoStart: false, gcStats: false }).onPressure('moderate', () => {}, {
+          priorty: 1,
+        } as never),
+      'priorty',
+      'did you mean "priority"?',
+    ],
+  ])('%s refuses an unknown key naming the nearest one', (where, call, option, hint) => {
+    expectInvalid(thrown(call), option, `${where}: unknown option "${option}"; ${hint}`)
+  })
+
+  it('leakCheck() refuses an unknown key before running anything', async () => {
+    let runs = 0
+    const error = await leakCheck(() => runs++, { iteration: 5 } as never).catch((e: unknown) => e)
+    expectInvalid(
+      error,
+      'iteration',
+      'leakCheck(): unknown option "iteration"; did you mean "iterations"?',
+    )
+    expect(runs).toBe(0)
+  })
+
+  it('passes an unknown key whose value is undefined (a spread of absent options)', () => {
+    expect(() => createObjectPool({ create, max: 1, ...{ size: undefined } })).not.toThrow()
   })
 })

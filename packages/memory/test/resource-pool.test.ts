@@ -15,15 +15,14 @@ interface Parser {
   healthy: boolean
 }
 
-function parsers() {
+/** The `create` and `destroy` options of a pool of parsers; `destroy` logs ids into `destroyed`. */
+function parsers(destroyed: number[] = []) {
   let next = 0
-  const destroyed: number[] = []
   return {
     create: async (): Promise<Parser> => ({ id: next++, healthy: true }),
     destroy: async (parser: Parser) => {
       destroyed.push(parser.id)
     },
-    destroyed,
   }
 }
 
@@ -176,9 +175,9 @@ describe('createResourcePool', () => {
   })
 
   it('validates idle resources on borrow and replaces the ones that fail', async () => {
-    const factory = parsers()
+    const destroyed: number[] = []
     const pool = createResourcePool({
-      ...factory,
+      ...parsers(destroyed),
       validate: (parser: Parser) => parser.healthy,
       max: 2,
     })
@@ -188,14 +187,20 @@ describe('createResourcePool', () => {
     const next = await pool.acquire()
     expect(next).not.toBe(parser)
     await flush()
-    expect(factory.destroyed).toEqual([parser.id])
+    expect(destroyed).toEqual([parser.id])
     expect(pool.stats()).toMatchObject({ validationFailures: 1, size: 1, borrowed: 1 })
   })
 
   it('evicts resources idle for longer than idleTimeout down to min', async () => {
     const clock = manualClock()
-    const factory = parsers()
-    const pool = createResourcePool({ ...factory, min: 1, max: 3, idleTimeout: '1s', clock })
+    const destroyed: number[] = []
+    const pool = createResourcePool({
+      ...parsers(destroyed),
+      min: 1,
+      max: 3,
+      idleTimeout: '1s',
+      clock,
+    })
     const borrowed = await Promise.all([pool.acquire(), pool.acquire(), pool.acquire()])
     for (const parser of borrowed) pool.release(parser)
     expect(pool.stats().idle).toBe(3)
@@ -204,7 +209,7 @@ describe('createResourcePool', () => {
     clock.advance(1)
     await flush()
     expect(pool.stats()).toMatchObject({ idle: 1, size: 1, destroyed: 2 })
-    expect(factory.destroyed).toHaveLength(2)
+    expect(destroyed).toHaveLength(2)
   })
 
   it('fills min resources at start and after a destroy', async () => {
@@ -339,8 +344,8 @@ describe('createResourcePool', () => {
   })
 
   it('drain() rejects waiters, waits for borrowed resources and destroys everything', async () => {
-    const factory = parsers()
-    const pool = createResourcePool({ ...factory, max: 2 })
+    const destroyed: number[] = []
+    const pool = createResourcePool({ ...parsers(destroyed), max: 2 })
     const a = await pool.acquire()
     const b = await pool.acquire()
     pool.release(b)
@@ -356,7 +361,7 @@ describe('createResourcePool', () => {
     pool.release(c as Parser)
     await draining
     expect(drained).toBe(true)
-    expect(factory.destroyed.sort()).toEqual([0, 1])
+    expect(destroyed.sort()).toEqual([0, 1])
     expect(pool.stats()).toMatchObject({ size: 0, borrowed: 0, idle: 0 })
   })
 

@@ -1,6 +1,8 @@
 import { createServer, type ServerResponse } from 'node:http'
 import { InvalidOptionError } from './errors'
+import { checkKnownKeys } from './kernel'
 import type { Profiler } from './profiler'
+import { checkOptionsObject } from './profiler-options'
 import { renderReport } from './report/render'
 
 export interface DashboardOptions {
@@ -12,6 +14,14 @@ export interface DashboardOptions {
   intervalMs?: number
   title?: string
 }
+
+// The keys the options take: `satisfies` makes the compiler keep the list complete.
+const DASHBOARD_OPTIONS = Object.keys({
+  port: true,
+  host: true,
+  intervalMs: true,
+  title: true,
+} satisfies Record<keyof DashboardOptions, true>)
 
 /** A running dashboard. */
 export interface Dashboard {
@@ -34,6 +44,8 @@ export async function serveDashboard(
   profiler: Profiler,
   options: DashboardOptions = {},
 ): Promise<Dashboard> {
+  checkOptionsObject(options, 'options')
+  checkKnownKeys(options, DASHBOARD_OPTIONS, 'serveDashboard()')
   const port = options.port ?? 0
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new InvalidOptionError('port', `port must be an integer in [0, 65535], got ${port}`)

@@ -6,11 +6,16 @@ import {
   MetricConflictError,
 } from './errors'
 import { Histogram } from './histogram'
-import { describeValue } from './kernel'
+import { checkKnownKeys, describeValue } from './kernel'
 import type { CounterHandle, GaugeHandle, Labels, MetricOptions, MetricType } from './types'
 
 const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:.]*$/
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/
+// The keys `counter()`, `gauge()` and `histogram()` take: `satisfies` keeps the list complete.
+const METRIC_OPTIONS = Object.keys({ labels: true, help: true } satisfies Record<
+  keyof MetricOptions,
+  true
+>)
 
 /** A counter series: `inc` checks its argument and adds. */
 export class Counter implements CounterHandle {
@@ -154,6 +159,7 @@ export class Registry {
         `options of "${name}" must be an object, got ${describeValue(options)}`,
       )
     }
+    checkKnownKeys(options, METRIC_OPTIONS, `${type}("${name}")`)
     if (options.help !== undefined && typeof options.help !== 'string') {
       throw new InvalidOptionError(
         'help',

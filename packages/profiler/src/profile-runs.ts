@@ -1,5 +1,5 @@
 import { InvalidOptionError } from './errors'
-import { describeValue, positiveInteger } from './kernel'
+import { checkKnownKeys, describeValue, positiveInteger } from './kernel'
 import { checkOptionsObject } from './profiler-options'
 import {
   cpuHotspots,
@@ -15,6 +15,18 @@ import type {
   HeapProfileOptions,
   HeapProfileResult,
 } from './types'
+
+// The keys each call takes: `satisfies` makes the compiler keep both lists complete.
+const CPU_PROFILE_OPTIONS = Object.keys({
+  out: true,
+  samplingIntervalUs: true,
+  top: true,
+} satisfies Record<keyof CpuProfileOptions, true>)
+const HEAP_PROFILE_OPTIONS = Object.keys({
+  out: true,
+  samplingIntervalBytes: true,
+  top: true,
+} satisfies Record<keyof HeapProfileOptions, true>)
 
 function checkFn(fn: unknown): void {
   if (typeof fn !== 'function') {
@@ -32,6 +44,7 @@ export async function profileCpu<T>(
   profileOptions: CpuProfileOptions = {},
 ): Promise<CpuProfileResult<T>> {
   checkOptionsObject(profileOptions, 'options')
+  checkKnownKeys(profileOptions, CPU_PROFILE_OPTIONS, 'cpuProfile()')
   checkFn(fn)
   const interval = positiveInteger('samplingIntervalUs', profileOptions.samplingIntervalUs, 100)
   const top = positiveInteger('top', profileOptions.top, 10)
@@ -65,6 +78,7 @@ export async function profileHeap<T>(
   profileOptions: HeapProfileOptions = {},
 ): Promise<HeapProfileResult<T>> {
   checkOptionsObject(profileOptions, 'options')
+  checkKnownKeys(profileOptions, HEAP_PROFILE_OPTIONS, 'heapProfile()')
   checkFn(fn)
   const interval = positiveInteger(
     'samplingIntervalBytes',

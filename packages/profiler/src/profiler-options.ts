@@ -1,5 +1,5 @@
 import { InvalidOptionError } from './errors'
-import { describeValue, positiveInteger } from './kernel'
+import { checkKnownKeys, describeValue, positiveInteger } from './kernel'
 import type { ProfilerOptions } from './profiler'
 
 /** Throws `InvalidOptionError` naming `name` unless `options` is a plain object. */
@@ -9,9 +9,21 @@ export function checkOptionsObject(options: unknown, name: string): void {
   }
 }
 
+// The keys `createProfiler` takes: `satisfies` makes the compiler keep the list complete.
+const PROFILER_OPTIONS = Object.keys({
+  collectRuntime: true,
+  spans: true,
+  intervalMs: true,
+  timelineSize: true,
+  prefix: true,
+  now: true,
+  traceChannels: true,
+} satisfies Record<keyof ProfilerOptions, true>)
+
 /** `createProfiler`'s options, checked (each bad one throws `InvalidOptionError`) and defaulted. */
 export function resolveOptions(options: ProfilerOptions) {
   checkOptionsObject(options, 'options')
+  checkKnownKeys(options, PROFILER_OPTIONS, 'createProfiler()')
   const intervalMs = positiveInteger('intervalMs', options.intervalMs, 1000)
   const timelineSize = positiveInteger('timelineSize', options.timelineSize, 300)
   if (options.now !== undefined && typeof options.now !== 'function') {

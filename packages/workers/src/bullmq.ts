@@ -7,6 +7,7 @@ import type {
   Worker,
   WorkerOptions,
 } from 'bullmq'
+import { checkQueueOptions, checkQueueWorkerOptions } from './bullmq-options'
 import { InvalidOptionError, MissingPeerError, TaskInputError, TaskModuleError } from './errors'
 import type { BackoffOptions, Pool, Priority } from './types'
 
@@ -94,6 +95,7 @@ function jobOptions(options: QueueOptions, add: AddOptions = {}): JobsOptions {
 export async function createQueue<I = unknown, O = unknown>(
   options: QueueOptions,
 ): Promise<DistributedQueue<I, O>> {
+  checkQueueOptions(options)
   const bullmq = await loadBullMQ()
   const common = {
     connection: options.connection,
@@ -186,6 +188,7 @@ export interface QueueWorker {
 export async function createQueueWorker<I = unknown>(
   options: QueueWorkerOptions<I>,
 ): Promise<QueueWorker> {
+  checkQueueWorkerOptions(options)
   // Not `process`: that would shadow Node's global.
   const { pool, process: runJob } = options
   if ((pool === undefined) === (runJob === undefined)) {

@@ -1,7 +1,19 @@
 import { availableParallelism } from 'node:os'
 import { InvalidOptionError } from './errors'
-import { describeValue, type Clock as KernelClock, positiveInteger, withTimers } from './kernel'
-import type { PoolOptions } from './types'
+import {
+  checkKnownKeys,
+  describeValue,
+  type Clock as KernelClock,
+  positiveInteger,
+  withTimers,
+} from './kernel'
+import type {
+  BackoffOptions,
+  BatchOptions,
+  PoolOptions,
+  RecycleOptions,
+  RetryOptions,
+} from './types'
 
 /** The pool's clock with its timers filled in (the global ones when the given clock has none). */
 export type ResolvedClock = KernelClock
@@ -63,6 +75,46 @@ function boolean(option: string, value: unknown, fallback: boolean): boolean {
   return value
 }
 
+// The keys each options object takes: `satisfies` makes the compiler keep every list complete.
+const POOL_OPTIONS = Object.keys({
+  task: true,
+  threads: true,
+  maxQueue: true,
+  batch: true,
+  timeout: true,
+  retries: true,
+  recycle: true,
+  resourceLimits: true,
+  idleTimeout: true,
+  probe: true,
+  clock: true,
+} satisfies Record<keyof PoolOptions, true>)
+const BATCH_OPTIONS = Object.keys({ maxItems: true, targetMs: true } satisfies Record<
+  keyof BatchOptions,
+  true
+>)
+const RETRY_OPTIONS = Object.keys({
+  attempts: true,
+  backoff: true,
+  retryErrors: true,
+} satisfies Record<keyof RetryOptions, true>)
+const BACKOFF_OPTIONS = Object.keys({
+  delay: true,
+  factor: true,
+  maxDelay: true,
+  jitter: true,
+} satisfies Record<keyof BackoffOptions, true>)
+const RECYCLE_OPTIONS = Object.keys({ afterTasks: true, maxHeapMB: true } satisfies Record<
+  keyof RecycleOptions,
+  true
+>)
+
+/** Refuses an unknown key of the options object or of a nested one (`path`), naming the nearest. */
+function knownKeys(value: unknown, known: readonly string[], path?: string): void {
+  if (typeof value === 'object' && value !== null)
+    checkKnownKeys(value, known, 'createPool()', path)
+}
+
 /** Validates `createPool` options up front; every message names the option and the bad value. */
 export function resolveOptions(options: PoolOptions): ResolvedOptions {
   if (typeof options !== 'object' || options === null) {
@@ -71,6 +123,11 @@ export function resolveOptions(options: PoolOptions): ResolvedOptions {
       `options must be an object, got ${describeValue(options)}`,
     )
   }
+  knownKeys(options, POOL_OPTIONS)
+  knownKeys(options.batch, BATCH_OPTIONS, 'batch')
+  knownKeys(options.retries, RETRY_OPTIONS, 'retries')
+  knownKeys(options.retries?.backoff, BACKOFF_OPTIONS, 'retries.backoff')
+  knownKeys(options.recycle, RECYCLE_OPTIONS, 'recycle')
   const { task } = options
   if (!(task instanceof URL) && (typeof task !== 'string' || task.length === 0)) {
     throw new InvalidOptionError(

@@ -1,8 +1,27 @@
 import { InvalidOptionError } from './errors'
-import { describeValue } from './kernel'
+import { checkKnownKeys, describeValue } from './kernel'
 import type { MapOptions, RunOptions } from './types'
 
 const priorities: ReadonlySet<unknown> = new Set(['high', 'normal', 'low'])
+
+// The keys each call takes: `satisfies` makes the compiler keep both lists complete.
+const RUN_OPTIONS = Object.keys({
+  signal: true,
+  priority: true,
+  key: true,
+  transfer: true,
+  timeout: true,
+} satisfies Record<keyof RunOptions, true>)
+const MAP_OPTIONS = Object.keys({
+  ordered: true,
+  maxInFlight: true,
+  signal: true,
+  onProgress: true,
+  key: true,
+  transfer: true,
+  priority: true,
+  timeout: true,
+} satisfies Record<keyof MapOptions<unknown>, true>)
 
 function isSignal(value: unknown): value is AbortSignal {
   return (
@@ -47,6 +66,11 @@ export function runOptionsError(options: unknown): InvalidOptionError | undefine
   if (typeof options !== 'object' || options === null) {
     return invalid('options', 'an object', options)
   }
+  try {
+    checkKnownKeys(options, RUN_OPTIONS, 'pool.run()')
+  } catch (error) {
+    return error as InvalidOptionError
+  }
   const run = options as RunOptions
   const { key, transfer } = run
   if (key !== undefined && typeof key !== 'string' && typeof key !== 'number') {
@@ -62,6 +86,7 @@ export function runOptionsError(options: unknown): InvalidOptionError | undefine
 export function checkMapOptions(options: unknown): asserts options is MapOptions<unknown> {
   if (typeof options !== 'object' || options === null)
     throw invalid('options', 'an object', options)
+  checkKnownKeys(options, MAP_OPTIONS, 'pool.map()')
   const map = options as MapOptions<unknown>
   const { maxInFlight, key, onProgress, transfer } = map
   if (

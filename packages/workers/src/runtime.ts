@@ -66,7 +66,9 @@ class ItemContext {
     for (const item of items) {
       const buffer = item instanceof ArrayBuffer ? item : wholeBuffer(item)
       // Nothing to gain from an empty one, and a detached one cannot be posted.
-      if (buffer && buffer.byteLength > 0) (this.moved ??= []).push(buffer)
+      if (!buffer || buffer.byteLength === 0) continue
+      this.moved ??= []
+      this.moved.push(buffer)
     }
   }
 
@@ -125,7 +127,10 @@ export default async function runBatch(batch: WireBatch): Promise<WireReply> {
       let value = task.run(input, ctx)
       if (isThenable(value)) value = await value
       values[index] = value
-      if (ctx.moved) for (const buffer of ctx.moved) (moved ??= new Set()).add(buffer)
+      if (ctx.moved) {
+        moved ??= new Set()
+        for (const buffer of ctx.moved) moved.add(buffer)
+      }
     } catch (error) {
       failures ??= []
       failures.push({

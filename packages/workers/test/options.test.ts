@@ -1,5 +1,6 @@
-import { thrown } from '@mx/testkit'
+import { rejected, thrown } from '@mx/testkit'
 import { describe, expect, it } from 'vitest'
+import { createQueue, createQueueWorker } from '../src/bullmq'
 import { createPool, InvalidOptionError, TaskModuleError } from '../src/index'
 import { taskModule } from './helpers'
 
@@ -115,5 +116,69 @@ describe('createPool options', () => {
     )
     expect(error).toBeInstanceOf(TaskModuleError)
     expect(error.message).toMatch(/broken\.mjs failed to load: boom at load$/)
+  })
+})
+
+describe('unknown option keys', () => {
+  it.each([
+    [{ thread: 2 }, 'thread', 'did you mean "threads"?'],
+    [{ maxqueue: 2 }, 'maxqueue', 'did you mean "maxQueue"?'],
+    [{ batch: { maxItem: 8 } }, 'batch.maxItem', 'did you mean "batch.maxItems"?'],
+    [{ retries: { atempts: 2 } }, 'retries.atempts', 'did you mean "retries.attempts"?'],
+    [
+      { retries: { backoff: { dely: 1 } } },
+      'retries.backoff.dely',
+      'did you mean "retries.backoff.delay"?',
+    ],
+    [{ recycle: { afterTask: 9 } }, 'recycle.afterTask', 'did you mean "recycle.afterTasks"?'],
+    [
+      { colour: 'red' },
+      'colour',
+      'the options are "task", "threads", "maxQueue", "batch", "timeout", "retries", "recycle", "resourceLimits", "idleTimeout", "probe", "clock"',
+    ],
+  ])('createPool refuses %o naming the nearest key', (bad, option, hint) => {
+    const error = thrown(() => createPool({ task: taskModule, ...(bad as object) }))
+    expect(error).toBeInstanceOf(InvalidOptionError)
+    expect(error.code).toBe('MX_INVALID_OPTION')
+    expect(error.option).toBe(option)
+    expect(error.message).toBe(`createPool(): unknown option "${option}"; ${hint}`)
+  })
+
+  it('passes an unknown key whose value is undefined (a spread of absent options)', async () => {
+    const pool = createPool({
+      task: taskModule,
+      threads: 1,
+      probe: false,
+      ...{ thread: undefined },
+    })
+    await pool.close()
+  })
+
+  it('createQueue and createQueueWorker refuse an unknown key before loading BullMQ', async () => {
+    const connection = { host: '127.0.0.1' }
+    const queue = await rejected(() =>
+      createQueue({ name: 'q', connection, retries: { backof: {} } } as never),
+    )
+    expect(queue).toMatchObject({
+      code: 'MX_INVALID_OPTION',
+      option: 'retries.backof',
+      message: 'createQueue(): unknown option "retries.backof"; did you mean "retries.backoff"?',
+    })
+    const jitter = await rejected(() =>
+      createQueue({ name: 'q', connection, retries: { backoff: { jiter: 0 } } } as never),
+    )
+    expect(jitter).toMatchObject({ option: 'retries.backoff.jiter' })
+    const worker = await rejected(() =>
+      createQueueWorker({ name: 'q', connection, process: async () => 1, concurency: 2 } as never),
+    )
+    expect(worker).toMatchObject({
+      code: 'MX_INVALID_OPTION',
+      option: 'concurency',
+      message: 'createQueueWorker(): unknown option "concurency"; did you mean "concurrency"?',
+    })
+    const far = await rejected(() => createQueue({ name: 'q', connection, redis: 'x' } as never))
+    expect(far.message).toBe(
+      'createQueue(): unknown option "redis"; the options are "name", "connection", "prefix", "retries", "jobOptions"',
+    )
   })
 })

@@ -46,6 +46,16 @@ describe('pool.run() per-call options', () => {
     [{ key: {} }, 'key', 'key must be a string or a number, got an object'],
     [{ signal: 'stop' }, 'signal', 'signal must be an AbortSignal, got "stop"'],
     [null, 'options', 'options must be an object, got null'],
+    [
+      { priorty: 'high' },
+      'priorty',
+      'pool.run(): unknown option "priorty"; did you mean "priority"?',
+    ],
+    [
+      { ordered: true },
+      'ordered',
+      'pool.run(): unknown option "ordered"; the options are "signal", "priority", "key", "transfer", "timeout"',
+    ],
   ])('rejects %o with MX_INVALID_OPTION naming the option', async (options, option, message) => {
     const error = await rejection(pool.run(1, options as never))
     expect(error).toBeInstanceOf(InvalidOptionError)
@@ -92,6 +102,16 @@ describe('pool.map() options', () => {
     [{ key: 'k' }, 'key', 'key must be a function, got "k"'],
     [{ onProgress: true }, 'onProgress', 'onProgress must be a function, got true'],
     [null, 'options', 'options must be an object, got null'],
+    [
+      { maxInflight: 4 },
+      'maxInflight',
+      'pool.map(): unknown option "maxInflight"; did you mean "maxInFlight"?',
+    ],
+    [
+      { batch: 4 },
+      'batch',
+      'pool.map(): unknown option "batch"; the options are "ordered", "maxInFlight", "signal", "onProgress", "key", "transfer", "priority", "timeout"',
+    ],
   ])('refuses %o before pulling any input', async (options, option, message) => {
     const error = await mapRejection(options)
     expect(error).toBeInstanceOf(InvalidOptionError)

@@ -1,14 +1,24 @@
+import { checkKnownKeys } from '../kernel'
 import type { Notification, Sink } from '../types'
 
 export interface CallbackSinkOptions {
   name?: string
 }
 
+// The keys the options take: `satisfies` makes the compiler keep the list complete.
+const CALLBACK_SINK_OPTIONS = Object.keys({ name: true } satisfies Record<
+  keyof CallbackSinkOptions,
+  true
+>)
+
 /** A sink that hands each notification to `fn`; a rejection counts as a failed delivery. */
 export function callbackSink(
   fn: (notification: Notification, signal: AbortSignal) => void | Promise<void>,
   options: CallbackSinkOptions = {},
 ): Sink {
+  if (typeof options === 'object' && options !== null) {
+    checkKnownKeys(options, CALLBACK_SINK_OPTIONS, 'callbackSink()')
+  }
   return {
     name: options.name ?? 'callback',
     async send(notification, signal) {

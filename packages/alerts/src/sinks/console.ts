@@ -1,3 +1,4 @@
+import { checkKnownKeys } from '../kernel'
 import type { Notification, Sink } from '../types'
 
 export interface ConsoleSinkOptions {
@@ -7,6 +8,12 @@ export interface ConsoleSinkOptions {
   format?: (notification: Notification) => string
   name?: string
 }
+
+// The keys the options take: `satisfies` makes the compiler keep the list complete.
+const CONSOLE_SINK_OPTIONS = Object.keys({ log: true, format: true, name: true } satisfies Record<
+  keyof ConsoleSinkOptions,
+  true
+>)
 
 function defaultFormat(notification: Notification): string {
   const alerts = notification.alerts.map((alert) => {
@@ -18,6 +25,9 @@ function defaultFormat(notification: Notification): string {
 
 /** A sink that prints one line per notification. */
 export function consoleSink(options: ConsoleSinkOptions = {}): Sink {
+  if (typeof options === 'object' && options !== null) {
+    checkKnownKeys(options, CONSOLE_SINK_OPTIONS, 'consoleSink()')
+  }
   const log = options.log ?? ((line: string) => console.log(line))
   const format = options.format ?? defaultFormat
   return {

@@ -1,6 +1,7 @@
 import { appendFile, mkdir } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import { InvalidOptionError } from '../errors'
+import { checkKnownKeys } from '../kernel'
 import type { Notification, Sink } from '../types'
 
 export interface FileSinkOptions {
@@ -9,8 +10,17 @@ export interface FileSinkOptions {
   name?: string
 }
 
+// The keys the options take: `satisfies` makes the compiler keep the list complete.
+const FILE_SINK_OPTIONS = Object.keys({ path: true, name: true } satisfies Record<
+  keyof FileSinkOptions,
+  true
+>)
+
 /** A sink that appends each notification as one JSON line. */
 export function fileSink(options: FileSinkOptions): Sink {
+  if (typeof options === 'object' && options !== null) {
+    checkKnownKeys(options, FILE_SINK_OPTIONS, 'fileSink()')
+  }
   if (typeof options?.path !== 'string' || options.path === '') {
     throw new InvalidOptionError('path', 'fileSink path must be a non-empty string')
   }

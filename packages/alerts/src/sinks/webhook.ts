@@ -1,6 +1,6 @@
 import { durationOption } from '../duration'
 import { InvalidOptionError, SinkFailedError } from '../errors'
-import { describeValue, systemClock } from '../kernel'
+import { checkKnownKeys, describeValue, systemClock } from '../kernel'
 import type { Clock, Duration, Notification, Sink } from '../types'
 
 export interface WebhookSinkOptions {
@@ -22,6 +22,25 @@ export interface WebhookSinkOptions {
   delay?: (ms: number, signal: AbortSignal) => Promise<void>
   name?: string
 }
+
+// The keys the options and `backoff` take (`headers` are the caller's, unchecked): `satisfies`
+// makes the compiler keep both lists complete.
+const WEBHOOK_SINK_OPTIONS = Object.keys({
+  url: true,
+  retries: true,
+  timeout: true,
+  backoff: true,
+  headers: true,
+  externalURL: true,
+  fetch: true,
+  clock: true,
+  delay: true,
+  name: true,
+} satisfies Record<keyof WebhookSinkOptions, true>)
+const BACKOFF_OPTIONS = Object.keys({ initial: true, max: true, factor: true } satisfies Record<
+  keyof NonNullable<WebhookSinkOptions['backoff']>,
+  true
+>)
 
 const ZERO_TIME = '0001-01-01T00:00:00Z'
 
@@ -72,6 +91,13 @@ class RetryableError extends Error {}
  * `timeout` through an AbortSignal.
  */
 export function webhookSink(options: WebhookSinkOptions): Sink {
+  if (typeof options === 'object' && options !== null) {
+    checkKnownKeys(options, WEBHOOK_SINK_OPTIONS, 'webhookSink()')
+    const { backoff } = options
+    if (typeof backoff === 'object' && backoff !== null) {
+      checkKnownKeys(backoff, BACKOFF_OPTIONS, 'webhookSink()', 'backoff')
+    }
+  }
   let url: URL
   try {
     const given: unknown = options?.url

@@ -1,6 +1,12 @@
 import type { ExtractOptions } from '../api'
 import { InvalidOptionError } from '../errors'
-import { describeValue } from '../kernel'
+import { checkKnownKeys, describeValue } from '../kernel'
+
+// The keys `engine.extract()` options take: `satisfies` keeps the list complete.
+const EXTRACT_OPTIONS = Object.keys({ correlationId: true } satisfies Record<
+  keyof ExtractOptions,
+  true
+>)
 
 /** Longest correlation id taken from a caller (a queue job's id is about 20 characters). */
 const MAX_LENGTH = 128
@@ -15,6 +21,11 @@ export function checkCorrelationId(options: ExtractOptions): string | undefined 
       'options',
       `extract options must be an object, got ${describeValue(options)}`,
     )
+  }
+  try {
+    checkKnownKeys(options, EXTRACT_OPTIONS, 'extract()')
+  } catch (error) {
+    return error as Error
   }
   const { correlationId } = options
   if (correlationId === undefined) return undefined

@@ -1,6 +1,6 @@
 import { loadBullMQ as loadWorkersBullMQ } from '@mx/workers/bullmq'
 import { InvalidOptionError } from '../errors'
-import { describeValue } from '../kernel'
+import { checkKnownKeys, describeValue } from '../kernel'
 
 /** Where the queue lives: shared by `serveQueue` (consumers) and `extractViaQueue` (producers). */
 export interface QueueConnectionOptions {
@@ -26,14 +26,30 @@ export function loadBullMQ(importer?: () => Promise<unknown>) {
 
 export { positiveInteger } from '../checks'
 
-/** Checks the connection options and returns BullMQ's `connection`, `name` and `prefix`. */
-export function checkConnection(fn: string, options: QueueConnectionOptions) {
+/** The keys of the connection options, which `serveQueue` and `extractViaQueue` options extend. */
+export const CONNECTION_OPTIONS = {
+  redis: true,
+  connection: true,
+  name: true,
+  prefix: true,
+} satisfies Record<keyof QueueConnectionOptions, true>
+
+/**
+ * Checks the connection options and returns BullMQ's `connection`, `name` and `prefix`; `known`
+ * lists every key `fn` takes (`connection` is BullMQ's: its own keys go unchecked).
+ */
+export function checkConnection(
+  fn: string,
+  options: QueueConnectionOptions,
+  known: readonly string[],
+) {
   if (typeof options !== 'object' || options === null) {
     throw new InvalidOptionError(
       'options',
       `${fn} expects an options object, got ${describeValue(options)}`,
     )
   }
+  checkKnownKeys(options, known, `${fn}()`)
   const { redis, connection, name = DEFAULT_NAME, prefix } = options
   if (redis !== undefined && connection !== undefined) {
     throw new InvalidOptionError('redis', 'give redis or connection, not both')

@@ -6,6 +6,7 @@ import type { ExtractResult, SourceDocument } from '../index'
 import { describeValue } from '../kernel'
 import { checkLogger, type LoggerSlot, levelEnabled } from '../logging/logger'
 import {
+  CONNECTION_OPTIONS,
   checkConnection,
   loadBullMQ,
   positiveInteger,
@@ -27,6 +28,15 @@ export interface ExtractViaQueueOptions extends QueueConnectionOptions {
   logger?: LoggerSlot | false
 }
 
+// The keys the options take: `satisfies` makes the compiler keep the list complete.
+const OPTIONS = Object.keys({
+  ...CONNECTION_OPTIONS,
+  maxInFlight: true,
+  signal: true,
+  attempts: true,
+  logger: true,
+} satisfies Record<keyof ExtractViaQueueOptions, true>)
+
 // Finished jobs stay in Redis this long (seconds), for producers that reconnect.
 const KEEP_SECONDS = 3600
 // How often (ms) a producer re-reads the state of its pending jobs, in case an event was missed.
@@ -42,7 +52,7 @@ export function extractViaQueue<D = unknown, M = unknown>(
   source: Iterable<SourceDocument> | AsyncIterable<SourceDocument>,
   options: ExtractViaQueueOptions,
 ): AsyncIterable<ExtractResult<D, M>> {
-  const common = checkConnection('extractViaQueue', options)
+  const common = checkConnection('extractViaQueue', options, OPTIONS)
   positiveInteger('maxInFlight', options.maxInFlight)
   positiveInteger('attempts', options.attempts)
   checkLogger(options.logger, false)

@@ -8,6 +8,7 @@ import type { Engine, SourceDocument } from '../index'
 import { describeValue } from '../kernel'
 import { checkLogger, type LoggerSlot, levelEnabled } from '../logging/logger'
 import {
+  CONNECTION_OPTIONS,
   checkConnection,
   loadBullMQ,
   positiveInteger,
@@ -32,6 +33,16 @@ export interface ServeQueueOptions extends QueueConnectionOptions {
   logger?: LoggerSlot | false
 }
 
+// The keys the options take: `satisfies` makes the compiler keep the list complete.
+const OPTIONS = Object.keys({
+  ...CONNECTION_OPTIONS,
+  concurrency: true,
+  lockDuration: true,
+  stalledInterval: true,
+  maxStalledCount: true,
+  logger: true,
+} satisfies Record<keyof ServeQueueOptions, true>)
+
 /** A running queue consumer. */
 export interface QueueServer {
   /** Jobs this process completed. */
@@ -53,7 +64,7 @@ export async function serveQueue(engine: Engine, options: ServeQueueOptions): Pr
       `serveQueue expects an engine, got ${describeValue(engine)}`,
     )
   }
-  const common = checkConnection('serveQueue', options)
+  const common = checkConnection('serveQueue', options, OPTIONS)
   for (const name of ['concurrency', 'lockDuration', 'stalledInterval', 'maxStalledCount'] as const)
     positiveInteger(name, options[name])
   checkLogger(options.logger, false)

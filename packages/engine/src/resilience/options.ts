@@ -4,7 +4,30 @@ import type { EngineOptions } from '../api'
 import { positiveInteger, positiveNumber } from '../checks'
 import { InvalidOptionError } from '../errors'
 import { checkExtractor } from '../extractor'
-import { describeValue } from '../kernel'
+import { checkKnownKeys, describeValue } from '../kernel'
+import type { BreakerOptions, BreakerRateOptions, RetryBackoffOptions, RetryOptions } from './types'
+
+// The keys of `retry`, `breaker` and their parts: `satisfies` keeps every list complete.
+const RETRY_OPTIONS = Object.keys({ attempts: true, backoff: true, on: true } satisfies Record<
+  keyof RetryOptions,
+  true
+>)
+const BACKOFF_OPTIONS = Object.keys({
+  initial: true,
+  max: true,
+  factor: true,
+  jitter: true,
+} satisfies Record<keyof RetryBackoffOptions, true>)
+const BREAKER_OPTIONS = Object.keys({
+  failures: true,
+  rate: true,
+  coolDown: true,
+  probes: true,
+} satisfies Record<keyof BreakerOptions, true>)
+const RATE_OPTIONS = Object.keys({ threshold: true, window: true, minimum: true } satisfies Record<
+  keyof BreakerRateOptions,
+  true
+>)
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
@@ -75,8 +98,8 @@ function unitInterval(name: string, value: unknown, openAtZero: boolean): void {
   }
 }
 
-/** `retry` of `createEngine` or of one `extractMany` call. */
-export function checkRetry(retry: unknown): void {
+/** `retry` of `createEngine` or of one `extractMany` call (`where` names the call). */
+export function checkRetry(retry: unknown, where = 'createEngine()'): void {
   if (retry === undefined || retry === false) return
   if (!isObject(retry)) {
     throw new InvalidOptionError(
@@ -84,6 +107,7 @@ export function checkRetry(retry: unknown): void {
       `retry must be false or an object ({ attempts, backoff, on }), got ${describeValue(retry)}`,
     )
   }
+  checkKnownKeys(retry, RETRY_OPTIONS, where, 'retry')
   positiveInteger('retry.attempts', retry.attempts)
   const { backoff } = retry
   if (backoff !== undefined) {
@@ -93,6 +117,7 @@ export function checkRetry(retry: unknown): void {
         `retry.backoff must be an object ({ initial, max, factor, jitter }), got ${describeValue(backoff)}`,
       )
     }
+    checkKnownKeys(backoff, BACKOFF_OPTIONS, where, 'retry.backoff')
     positiveNumber('retry.backoff.initial', backoff.initial, true)
     positiveNumber('retry.backoff.max', backoff.max, true)
     const { factor } = backoff
@@ -115,6 +140,7 @@ function checkBreaker(breaker: unknown): void {
       `breaker must be true, false or an object ({ failures, rate, coolDown, probes }), got ${describeValue(breaker)}`,
     )
   }
+  checkKnownKeys(breaker, BREAKER_OPTIONS, 'createEngine()', 'breaker')
   positiveInteger('breaker.failures', breaker.failures)
   const { rate } = breaker
   if (rate !== undefined && rate !== false) {
@@ -124,6 +150,7 @@ function checkBreaker(breaker: unknown): void {
         `breaker.rate must be false or an object ({ threshold, window, minimum }), got ${describeValue(rate)}`,
       )
     }
+    checkKnownKeys(rate, RATE_OPTIONS, 'createEngine()', 'breaker.rate')
     unitInterval('breaker.rate.threshold', rate.threshold, true)
     positiveNumber('breaker.rate.window', rate.window)
     positiveInteger('breaker.rate.minimum', rate.minimum)

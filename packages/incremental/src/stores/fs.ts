@@ -1,6 +1,7 @@
 import { readdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { InvalidOptionError, StoreCorruptError } from '../errors'
+import { checkFsStoreKeys } from '../options'
 import type { VersionInfo, VersionStore } from '../store-types'
 import { decodeDocId, fsDocuments } from './fs-documents'
 import { commitVersion, deleteDocumentDir, pruneVersions } from './fs-writes'
@@ -23,6 +24,7 @@ export interface FsStoreOptions {
  * damaged file is reported as `MX_INCREMENTAL_STORE_CORRUPT` for its own document only.
  */
 export function fsStore(options: FsStoreOptions): VersionStore {
+  checkFsStoreKeys(options)
   if (!options || typeof options.dir !== 'string' || options.dir === '') {
     throw new InvalidOptionError('dir', 'fsStore needs options.dir, a directory path')
   }
