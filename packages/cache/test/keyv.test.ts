@@ -14,6 +14,7 @@ import {
   type Tier,
 } from '../src/index'
 import { createKeyv, keyvStore } from '../src/keyv'
+import { manualClock } from '../src/test-suite'
 import { deleteKeys } from './helpers'
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
@@ -52,11 +53,12 @@ describe('createKeyv', () => {
   })
 
   it("applies Keyv's ttl and its own default ttl", async () => {
-    const cache = createCache()
+    const clock = manualClock(Date.now())
+    const cache = createCache({ clock })
     const keyv = await createKeyv(cache, { ttl: 40 })
     await keyv.set('short', 1)
     await keyv.set('long', 2, 10_000)
-    await sleep(60)
+    await clock.advance(60)
     expect(await keyv.get('short')).toBeUndefined()
     expect(await cache.get('short')).toBeUndefined()
     expect(await keyv.get('long')).toBe(2)
@@ -173,18 +175,30 @@ describe('lease (single flight for wrap)', () => {
   })
 
   it('ends an unfulfilled lease after `lease` ms: waiters then miss and nothing is cached', async () => {
-    const cache = createCache()
-    const keyv = await createKeyv(cache, { lease: 100 })
-    const started = Date.now()
-    expect(await keyv.get('k')).toBeUndefined() // takes the lease, never sets
-    expect(await keyv.get('k')).toBeUndefined() // waits for it, then misses
-    expect(Date.now() - started).toBeGreaterThanOrEqual(90)
-    expect(await cache.has('k')).toBe(false)
-    await cache.close()
+    // The lease's timer is a plain setTimeout: fake timers drive it, no test sleeps.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
+    try {
+      const cache = createCache()
+      const keyv = await createKeyv(cache, { lease: 100 })
+      expect(await keyv.get('k')).toBeUndefined() // takes the lease, never sets
+      let settled = false
+      const waiter = keyv.get('k').finally(() => {
+        settled = true
+      })
+      await vi.advanceTimersByTimeAsync(99)
+      expect(settled).toBe(false) // waits for the lease...
+      await vi.advanceTimersByTimeAsync(1)
+      expect(await waiter).toBeUndefined() // ...then misses
+      expect(await cache.has('k')).toBe(false)
+      await cache.close()
+    } finally {
+      vi.useRealTimers()
+    }
   })
 
   it('ends the lease on delete and applies the ttl of the set that fulfils it', async () => {
-    const cache = createCache()
+    const clock = manualClock(Date.now())
+    const cache = createCache({ clock })
     const keyv = await createKeyv(cache, { lease: 10_000 })
     expect(await keyv.get('a')).toBeUndefined()
     const waiting = keyv.get('a')
@@ -193,7 +207,7 @@ describe('lease (single flight for wrap)', () => {
     expect(await keyv.get('b')).toBeUndefined()
     await keyv.set('b', 'value', 40)
     expect(await keyv.get('b')).toBe('value')
-    await sleep(60)
+    await clock.advance(60)
     expect(await cache.get('b')).toBeUndefined()
     await cache.close()
   })
