@@ -12,7 +12,7 @@ describe('public surfaces', () => {
       '@mx/engine': { '.': 22, './extractor': 3 },
       '@mx/incremental': { '.': 21, './test-suite': 2 },
       '@mx/memory': { '.': 22 },
-      '@mx/profiler': { '.': 15, './bench': 9 },
+      '@mx/profiler': { '.': 15, './bench': 10 },
       '@mx/workers': { '.': 14, './bullmq': 3 },
     })
   })

@@ -7,14 +7,17 @@
 // after its rounds.
 import { deepStrictEqual } from 'node:assert'
 import KeyvRedis from '@keyv/redis'
+import { type BenchFn, formatRatios } from '@mx/profiler/bench'
 import { createCache as createCacheManager } from 'cache-manager'
 import { Redis } from 'ioredis'
 import { Keyv } from 'keyv'
 import { createCache, memoryTier, redisTier } from '../src/index'
 import { createKeyv } from '../src/keyv'
-import { compare, ratios } from './util'
+import { measure } from './measure'
 
 type Manager = ReturnType<typeof createCacheManager>
+/** The default store and ours, in that order. */
+type Pair = [[string, Manager], [string, Manager]]
 
 const TTL = 3_600_000
 const value = { title: 'doc', words: 1234, tags: ['a', 'b'] }
@@ -36,7 +39,7 @@ async function verify(name: string, manager: Manager, keys: string[]): Promise<v
 // Memory: 1,000 hot keys, each call awaited, timed by CPU time like memory.bench.ts.
 const KEYS = Array.from({ length: 1_000 }, (_, i) => `key:${i}`)
 const mx = createCache({ tiers: [memoryTier({ maxEntries: 10_000 })], ttl: TTL })
-const memory: Array<[string, Manager]> = [
+const memory: Pair = [
   ['cache-manager v7 default memory store', createCacheManager()],
   [
     'cache-manager v7 on @mx/cache keyv store (memory tier)',
@@ -45,44 +48,44 @@ const memory: Array<[string, Manager]> = [
 ]
 for (const [, manager] of memory) for (const key of KEYS) await manager.set(key, value, TTL)
 
-const [defaultGet, mxGet] = await compare(
+/** The same operation on both managers of a pair, as two contenders. */
+const both = ([[a, first], [b, second]]: Pair, what: string, run: (manager: Manager) => BenchFn) =>
+  [
+    [`${a}: ${what}`, run(first)],
+    [`${b}: ${what}`, run(second)],
+  ] as const
+
+const [defaultGet, mxGet] = await measure(
   'cache-manager v7 get hit, memory (1,000 hot keys, each call awaited)',
-  memory.map(([name, manager]) => ({
-    name: `${name}: get`,
-    perBatch: KEYS.length,
-    batch: getEach(manager, KEYS),
-  })),
-  { measure: 'cpu' },
+  KEYS.length,
+  both(memory, 'get', (manager) => getEach(manager, KEYS)),
+  'cpu',
 )
-const [defaultSet, mxSet] = await compare(
+const [defaultSet, mxSet] = await measure(
   'cache-manager v7 set, memory (1,000 keys rewritten, each call awaited)',
-  memory.map(([name, manager]) => ({
-    name: `${name}: set`,
-    perBatch: KEYS.length,
-    batch: async () => {
-      for (const key of KEYS) await manager.set(key, value, TTL)
-    },
-  })),
-  { measure: 'cpu' },
+  KEYS.length,
+  both(memory, 'set', (manager) => async () => {
+    for (const key of KEYS) await manager.set(key, value, TTL)
+  }),
+  'cpu',
 )
 const load = async () => value
-const [defaultWrap, mxWrap] = await compare(
+const [defaultWrap, mxWrap] = await measure(
   'cache-manager v7 wrap hit, memory (1,000 hot keys, each call awaited)',
-  memory.map(([name, manager]) => ({
-    name: `${name}: wrap`,
-    perBatch: KEYS.length,
-    batch: async () => {
-      for (const key of KEYS) if ((await manager.wrap(key, load, TTL)).words !== 1234) wrong++
-    },
-  })),
-  { measure: 'cpu' },
+  KEYS.length,
+  both(memory, 'wrap', (manager) => async () => {
+    for (const key of KEYS) if ((await manager.wrap(key, load, TTL)).words !== 1234) wrong++
+  }),
+  'cpu',
 )
 for (const [name, manager] of memory) await verify(name, manager, KEYS)
-ratios([
-  [mxGet, defaultGet, '>= 1x'],
-  [mxSet, defaultSet],
-  [mxWrap, defaultWrap],
-])
+console.log(
+  formatRatios([
+    { ours: mxGet, peer: defaultGet, note: 'target >= 1x' },
+    { ours: mxSet, peer: defaultSet },
+    { ours: mxWrap, peer: defaultWrap },
+  ]),
+)
 for (const [, manager] of memory) await manager.disconnect()
 await mx.close()
 
@@ -92,7 +95,7 @@ const prefix = `mxbench:cm:${process.pid}:`
 const CONCURRENCY = 100
 const DOCS = Array.from({ length: CONCURRENCY }, (_, i) => `doc:${i}`)
 const mxRedis = createCache({ tiers: [redisTier({ url, prefix: `${prefix}mx:` })], ttl: TTL })
-const redis: Array<[string, Manager]> = [
+const redis: Pair = [
   [
     'cache-manager v7 on @keyv/redis',
     createCacheManager({
@@ -106,27 +109,27 @@ const redis: Array<[string, Manager]> = [
 ]
 for (const [, manager] of redis) for (const key of DOCS) await manager.set(key, value, TTL)
 
-const [keyvRedisGet, mxRedisGet] = await compare(
+const [keyvRedisGet, mxRedisGet] = await measure(
   `cache-manager v7 get hit, Redis (${CONCURRENCY} concurrent)`,
-  redis.map(([name, manager]) => ({
-    name: `${name}: get`,
-    perBatch: CONCURRENCY,
-    batch: () => Promise.all(DOCS.map((key) => getEach(manager, [key])())),
-  })),
+  CONCURRENCY,
+  both(redis, 'get', (manager) => () => Promise.all(DOCS.map((key) => getEach(manager, [key])()))),
 )
-const [keyvRedisSet, mxRedisSet] = await compare(
+const [keyvRedisSet, mxRedisSet] = await measure(
   `cache-manager v7 set, Redis (${CONCURRENCY} concurrent)`,
-  redis.map(([name, manager]) => ({
-    name: `${name}: set`,
-    perBatch: CONCURRENCY,
-    batch: () => Promise.all(DOCS.map((key) => manager.set(key, value, TTL))),
-  })),
+  CONCURRENCY,
+  both(
+    redis,
+    'set',
+    (manager) => () => Promise.all(DOCS.map((key) => manager.set(key, value, TTL))),
+  ),
 )
 for (const [name, manager] of redis) await verify(name, manager, DOCS)
-ratios([
-  [mxRedisGet, keyvRedisGet],
-  [mxRedisSet, keyvRedisSet],
-])
+console.log(
+  formatRatios([
+    { ours: mxRedisGet, peer: keyvRedisGet },
+    { ours: mxRedisSet, peer: keyvRedisSet },
+  ]),
+)
 if (wrong > 0) throw new Error(`${wrong} get(s) returned something other than the value set`)
 console.log('  checked: every get returned the value set')
 

@@ -20,32 +20,36 @@ for (const key of KEYS) {
   writeFileSync(file(key), JSON.stringify(value))
 }
 
-const [cached, rawTier, syncFile, asyncFile] = await measure('disk get hit (1,000 keys)', KEYS.length, [
+const [cached, rawTier, syncFile, asyncFile] = await measure(
+  'disk get hit (1,000 keys)',
+  KEYS.length,
   [
-    '@mx/cache get (disk tier only, decoded)',
-    async () => {
-      for (const key of KEYS) await cache.get(key)
-    },
+    [
+      '@mx/cache get (disk tier only, decoded)',
+      async () => {
+        for (const key of KEYS) await cache.get(key)
+      },
+    ],
+    [
+      'diskTier.get (raw record, sync)',
+      () => {
+        for (const key of KEYS) tier.get(key)
+      },
+    ],
+    [
+      'readFileSync + JSON.parse',
+      () => {
+        for (const key of KEYS) JSON.parse(readFileSync(file(key), 'utf8'))
+      },
+    ],
+    [
+      'fs.promises.readFile + JSON.parse',
+      async () => {
+        for (const key of KEYS) JSON.parse(await readFile(file(key), 'utf8'))
+      },
+    ],
   ],
-  [
-    'diskTier.get (raw record, sync)',
-    () => {
-      for (const key of KEYS) tier.get(key)
-    },
-  ],
-  [
-    'readFileSync + JSON.parse',
-    () => {
-      for (const key of KEYS) JSON.parse(readFileSync(file(key), 'utf8'))
-    },
-  ],
-  [
-    'fs.promises.readFile + JSON.parse',
-    async () => {
-      for (const key of KEYS) JSON.parse(await readFile(file(key), 'utf8'))
-    },
-  ],
-])
+)
 console.log(
   formatRatios([
     { ours: rawTier, peer: syncFile },

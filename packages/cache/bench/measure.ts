@@ -1,5 +1,5 @@
 // How this package's side-by-side tables are measured, with the shared harness.
-import { type BenchFn, type BenchTaskResult, bench, formatBench } from '@mx/profiler/bench'
+import { type BenchFn, bench, formatBench } from '@mx/profiler/bench'
 
 const ROUND_MS = Number(process.env.BENCH_ROUND_MS ?? 125)
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 16)
@@ -20,9 +20,9 @@ export async function measure<const T extends ReadonlyArray<readonly [string, Be
   opsPerCall: number,
   contenders: T,
   clock: 'wall' | 'cpu' = 'wall',
-): Promise<{ -readonly [I in keyof T]: BenchTaskResult }> {
+) {
   console.log(`${title}${clock === 'cpu' ? ' [CPU time]' : ''}`)
-  const result = await bench(Object.fromEntries(contenders), {
+  const result = await bench(contenders, {
     rounds: ROUNDS,
     minSamples: ROUNDS,
     maxSamples: ROUNDS,
@@ -33,5 +33,5 @@ export async function measure<const T extends ReadonlyArray<readonly [string, Be
     clock,
   })
   console.log(formatBench(result))
-  return result.tasks as { -readonly [I in keyof T]: BenchTaskResult }
+  return result.tasks
 }

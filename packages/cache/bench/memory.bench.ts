@@ -39,21 +39,36 @@ const [oursGet, oursNsGet, lruAwaited, bentoGet, managerGet] = await measure(
   'memory-tier get hit (1,000 hot keys, each call awaited)',
   N,
   [
-    ['@mx/cache get (awaited)', async () => {
-      for (let i = 0; i < N; i++) await ours.get(KEYS[i] as string)
-    }],
-    ['@mx/cache get, namespace "meta" (awaited)', async () => {
-      for (let i = 0; i < N; i++) await oursNs.get(KEYS[i] as string)
-    }],
-    ['raw lru-cache get (awaited)', async () => {
-      for (let i = 0; i < N; i++) await lru.get(KEYS[i] as string)
-    }],
-    ['bentocache L1 get (serialize: false)', async () => {
-      for (let i = 0; i < N; i++) await bento.get({ key: KEYS[i] as string })
-    }],
-    ['cache-manager v7 get (memory)', async () => {
-      for (let i = 0; i < N; i++) await manager.get(KEYS[i] as string)
-    }],
+    [
+      '@mx/cache get (awaited)',
+      async () => {
+        for (let i = 0; i < N; i++) await ours.get(KEYS[i] as string)
+      },
+    ],
+    [
+      '@mx/cache get, namespace "meta" (awaited)',
+      async () => {
+        for (let i = 0; i < N; i++) await oursNs.get(KEYS[i] as string)
+      },
+    ],
+    [
+      'raw lru-cache get (awaited)',
+      async () => {
+        for (let i = 0; i < N; i++) await lru.get(KEYS[i] as string)
+      },
+    ],
+    [
+      'bentocache L1 get (serialize: false)',
+      async () => {
+        for (let i = 0; i < N; i++) await bento.get({ key: KEYS[i] as string })
+      },
+    ],
+    [
+      'cache-manager v7 get (memory)',
+      async () => {
+        for (let i = 0; i < N; i++) await manager.get(KEYS[i] as string)
+      },
+    ],
   ],
   'cpu',
 )
@@ -61,15 +76,24 @@ const [oursSync, oursNsSync, lruSync] = await measure(
   'getSync vs raw lru-cache get (no promise)',
   N,
   [
-    ['@mx/cache getSync', () => {
-      for (let i = 0; i < N; i++) if (ours.getSync(KEYS[i] as string) !== undefined) sink++
-    }],
-    ['@mx/cache getSync, namespace "meta"', () => {
-      for (let i = 0; i < N; i++) if (oursNs.getSync(KEYS[i] as string) !== undefined) sink++
-    }],
-    ['raw lru-cache get', () => {
-      for (let i = 0; i < N; i++) if (lru.get(KEYS[i] as string) !== undefined) sink++
-    }],
+    [
+      '@mx/cache getSync',
+      () => {
+        for (let i = 0; i < N; i++) if (ours.getSync(KEYS[i] as string) !== undefined) sink++
+      },
+    ],
+    [
+      '@mx/cache getSync, namespace "meta"',
+      () => {
+        for (let i = 0; i < N; i++) if (oursNs.getSync(KEYS[i] as string) !== undefined) sink++
+      },
+    ],
+    [
+      'raw lru-cache get',
+      () => {
+        for (let i = 0; i < N; i++) if (lru.get(KEYS[i] as string) !== undefined) sink++
+      },
+    ],
   ],
   'cpu',
 )
@@ -77,15 +101,24 @@ const [oursGos, bentoGos, managerGos] = await measure(
   'getOrSet hit',
   N,
   [
-    ['@mx/cache getOrSet hit', async () => {
-      for (let i = 0; i < N; i++) await ours.getOrSet(KEYS[i] as string, factory)
-    }],
-    ['bentocache getOrSet hit', async () => {
-      for (let i = 0; i < N; i++) await bento.getOrSet({ key: KEYS[i] as string, factory })
-    }],
-    ['cache-manager v7 wrap hit', async () => {
-      for (let i = 0; i < N; i++) await manager.wrap(KEYS[i] as string, async () => value)
-    }],
+    [
+      '@mx/cache getOrSet hit',
+      async () => {
+        for (let i = 0; i < N; i++) await ours.getOrSet(KEYS[i] as string, factory)
+      },
+    ],
+    [
+      'bentocache getOrSet hit',
+      async () => {
+        for (let i = 0; i < N; i++) await bento.getOrSet({ key: KEYS[i] as string, factory })
+      },
+    ],
+    [
+      'cache-manager v7 wrap hit',
+      async () => {
+        for (let i = 0; i < N; i++) await manager.wrap(KEYS[i] as string, async () => value)
+      },
+    ],
   ],
   'cpu',
 )

@@ -1,13 +1,15 @@
 // Redis-tier get, 100 concurrent: @mx/cache (Redis tier only, so every get goes to Redis) vs raw
 // ioredis GET, bentocache L2 only, and cache-manager v7 on @keyv/redis. Needs REDIS_URL.
+import { deepStrictEqual } from 'node:assert'
 import KeyvRedis from '@keyv/redis'
+import { formatRatios } from '@mx/profiler/bench'
 import { BentoCache, bentostore } from 'bentocache'
 import { redisDriver } from 'bentocache/drivers/redis'
 import { createCache as createCacheManager } from 'cache-manager'
 import { Redis } from 'ioredis'
 import { Keyv } from 'keyv'
 import { createCache, redisTier } from '../src/index'
-import { compare, ratios } from './util'
+import { measure } from './measure'
 
 const url = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'
 const prefix = `mxbench:${process.pid}:`
@@ -34,50 +36,48 @@ for (const key of KEYS) {
   await manager.set(key, value, 600_000)
 }
 
-const [oursGet, rawGet, rawPipelinedGet, bentoGet, managerGet] = await compare(
+const [oursGet, rawGet, rawPipelinedGet, bentoGet, managerGet] = await measure(
   `Redis get, ${CONCURRENCY} concurrent (values decoded by each library)`,
+  CONCURRENCY,
   [
-    {
-      name: '@mx/cache redisTier get',
-      perBatch: CONCURRENCY,
-      batch: () => Promise.all(KEYS.map((key) => ours.get(key))),
-    },
-    {
-      name: 'raw ioredis GET + JSON.parse',
-      perBatch: CONCURRENCY,
-      batch: () =>
+    ['@mx/cache redisTier get', () => Promise.all(KEYS.map((key) => ours.get(key)))],
+    [
+      'raw ioredis GET + JSON.parse',
+      () =>
         Promise.all(
           KEYS.map(async (key) => JSON.parse((await raw.get(`${prefix}raw:${key}`)) as string)),
         ),
-    },
-    {
-      name: 'raw ioredis GET + JSON.parse (auto-pipelining)',
-      perBatch: CONCURRENCY,
-      batch: () =>
+    ],
+    [
+      'raw ioredis GET + JSON.parse (auto-pipelining)',
+      () =>
         Promise.all(
           KEYS.map(async (key) =>
             JSON.parse((await rawPipelined.get(`${prefix}raw:${key}`)) as string),
           ),
         ),
-    },
-    {
-      name: 'bentocache L2 get',
-      perBatch: CONCURRENCY,
-      batch: () => Promise.all(KEYS.map((key) => bento.get({ key }))),
-    },
-    {
-      name: 'cache-manager v7 get (@keyv/redis)',
-      perBatch: CONCURRENCY,
-      batch: () => Promise.all(KEYS.map((key) => manager.get(key))),
-    },
+    ],
+    ['bentocache L2 get', () => Promise.all(KEYS.map((key) => bento.get({ key })))],
+    ['cache-manager v7 get (@keyv/redis)', () => Promise.all(KEYS.map((key) => manager.get(key)))],
   ],
 )
-ratios([
-  [oursGet, rawGet, '>= 0.9x'],
-  [oursGet, rawPipelinedGet],
-  [oursGet, bentoGet, '>= 1.3x'],
-  [oursGet, managerGet],
-])
+console.log(
+  formatRatios([
+    { ours: oursGet, peer: rawGet, note: 'target >= 0.9x' },
+    { ours: oursGet, peer: rawPipelinedGet },
+    { ours: oursGet, peer: bentoGet, note: 'target >= 1.3x' },
+    { ours: oursGet, peer: managerGet },
+  ]),
+)
+// Every contender reads back the value set, for every key.
+for (const key of KEYS) {
+  const raws = [raw, rawPipelined].map(async (client) =>
+    JSON.parse((await client.get(`${prefix}raw:${key}`)) as string),
+  )
+  const got = await Promise.all([ours.get(key), ...raws, bento.get({ key }), manager.get(key)])
+  deepStrictEqual(got, Array(5).fill(value), key)
+}
+console.log('  checked: every contender returned the value set')
 
 await ours.clear()
 let cursor = '0'

@@ -3,9 +3,11 @@
 // hashing, once with the unchanged elements shared between the two lists (as an editor that
 // replaces what it changes produces: those are not hashed) and once as fresh copies (a
 // re-parsed document: all 20,000 elements hashed).
+import { deepStrictEqual, strictEqual } from 'node:assert'
 import { loadavg } from 'node:os'
+import { bench, formatBench, formatRatios } from '@mx/profiler/bench'
 import { diffElements, type Element, hashElement } from '../src/index'
-import { type Block, fmt, makeDocument, percentile } from './util'
+import { type Block, makeDocument } from './documents'
 
 const SIZE = 10_000
 const RUNS = 50
@@ -29,40 +31,53 @@ const ignoreFields = ['meta.modifiedAt']
 const known = new WeakMap<Element, string>()
 for (const element of [...prev, ...next]) known.set(element, hashElement(element, { ignoreFields }))
 
-function measure(label: string, run: () => unknown) {
-  for (let i = 0; i < 20; i++) run()
-  const samples: number[] = []
-  for (let i = 0; i < RUNS; i++) {
-    const start = performance.now()
-    run()
-    samples.push(performance.now() - start)
-  }
-  return { label, p50: percentile(samples, 50), p90: percentile(samples, 90) }
-}
-
 const check = diffElements(prev, next, { ignoreFields })
 const shape = `${check.added.length} added, ${check.removed.length} removed, ${check.modified.length} modified, ${check.moved.length} moved, ${check.unchanged.length} unchanged`
-const rows = [
-  measure('diffElements, hashes known (hashOf)', () =>
-    diffElements(prev, next, { hashOf: (element) => known.get(element) as string }),
-  ),
-  measure('diffElements, default hashing, shared objects', () =>
-    diffElements(prev, next, { ignoreFields }),
-  ),
-  measure('diffElements, default hashing, fresh copies', () =>
-    diffElements(prev, copies, { ignoreFields }),
-  ),
-  measure('baseline: Map by id + compare JSON.stringify', () => {
-    const byId = new Map(prev.map((element) => [element.id, JSON.stringify(element)]))
-    let changed = 0
-    for (const element of next) if (byId.get(element.id) !== JSON.stringify(element)) changed++
-    return changed
-  }),
-]
-console.log(
-  `diffElements on ${SIZE} elements (${shape}); p50/p90 of ${RUNS} runs; load average ${loadavg()[0]?.toFixed(1)} on 2 cores\n`,
+// Every variant finds the same four changes; the baseline sees the edit and the insertion.
+const counts = (diff: typeof check) =>
+  [diff.added, diff.removed, diff.modified, diff.moved].map((list) => list.length)
+deepStrictEqual(counts(check), [1, 1, 1, 1])
+deepStrictEqual(
+  counts(diffElements(prev, next, { hashOf: (element) => known.get(element) as string })),
+  [1, 1, 1, 1],
 )
-for (const row of rows)
-  console.log(
-    `${row.label.padEnd(46)} p50 ${fmt(row.p50).padStart(7)} ms  p90 ${fmt(row.p90).padStart(7)} ms`,
-  )
+deepStrictEqual(counts(diffElements(prev, copies, { ignoreFields })), [1, 1, 1, 1])
+
+function baseline() {
+  const byId = new Map(prev.map((element) => [element.id, JSON.stringify(element)]))
+  let changed = 0
+  for (const element of next) if (byId.get(element.id) !== JSON.stringify(element)) changed++
+  return changed
+}
+strictEqual(baseline(), 2)
+
+console.log(
+  `diffElements on ${SIZE} elements (${shape}); ${RUNS} runs each after 1 s of warm-up; load average ${loadavg()[0]?.toFixed(1)} on 2 cores\n`,
+)
+const result = await bench(
+  [
+    [
+      'diffElements, hashes known (hashOf)',
+      () => diffElements(prev, next, { hashOf: (element) => known.get(element) as string }),
+    ],
+    [
+      'diffElements, default hashing, shared objects',
+      () => diffElements(prev, next, { ignoreFields }),
+    ],
+    [
+      'diffElements, default hashing, fresh copies',
+      () => diffElements(prev, copies, { ignoreFields }),
+    ],
+    ['baseline: Map by id + compare JSON.stringify', baseline],
+  ],
+  { minSamples: RUNS, maxSamples: RUNS, timeMs: 0, warmupMs: 1000 },
+)
+console.log(formatBench(result))
+const [hashesKnown, shared, fresh, map] = result.tasks
+console.log(
+  formatRatios([
+    { ours: hashesKnown, peer: map },
+    { ours: shared, peer: map },
+    { ours: fresh, peer: map },
+  ]),
+)

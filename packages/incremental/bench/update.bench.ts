@@ -2,6 +2,7 @@
 // everything, and against the document-level strategy of LlamaIndex's IngestionPipeline and
 // LangChain's indexing API (hash the whole document; if it changed, re-extract all of it).
 import { loadavg } from 'node:os'
+import { type BenchTaskResult, bench, formatBench, formatRatios } from '@mx/profiler/bench'
 import { tempDir } from '@mx/testkit'
 import {
   canonicalJson,
@@ -14,12 +15,13 @@ import {
   type UpdateSpec,
   type VersionStore,
 } from '../src/index'
-import { type Block, extract, fmt, makeDocument, percentile } from './util'
+import { type Block, extract, makeDocument } from './documents'
 
 type Meta = ReturnType<typeof extract>
 const SIZE = 10_000
-const PASSES = 4
-/** Timed rounds per pass: updates for the incremental strategies, runs for the baselines. */
+/** Rounds, each running every strategy in turn for its share of the samples. */
+const ROUNDS = 4
+/** Updates per round at most (the incremental strategies), and at least (the baselines). */
 const EDITS = 12
 const BASELINE_ROUNDS = 3
 
@@ -92,9 +94,6 @@ interface Strategy {
   label: string
   /** Runs edit `round` and returns how many values it recomputed. */
   step: (round: number) => Promise<number>
-  samples: number[]
-  /** CPU time of each timed round (user + system): less sensitive than wall time to the load. */
-  cpu: number[]
   recomputed: number
 }
 
@@ -128,8 +127,6 @@ async function incremental(
   }
   return {
     label,
-    samples: [],
-    cpu: [],
     recomputed: 0,
     async step(round) {
       doc = edit === 'insert' ? inserted(doc, round) : edited(doc, round, caller === 'frozen')
@@ -141,8 +138,6 @@ async function incremental(
 function baseline(label: string, run: (round: number) => void): Strategy {
   return {
     label,
-    samples: [],
-    cpu: [],
     recomputed: 0,
     async step(round) {
       run(round)
@@ -187,57 +182,54 @@ const strategies: Strategy[] = [
     'immutable',
   ),
 ]
-// Passes alternate the strategies so load from other processes spreads over all of them, while
-// each runs a block of rounds in a row, paying for its own garbage collection only. The first
-// pass is untimed (JIT warm-up).
+// Rounds alternate the strategies so load from other processes spreads over all of them, while
+// each runs a block of updates in a row, paying for its own garbage collection only. Each is
+// warmed up first (JIT) for at least 400 ms: 3 runs or more of a baseline. Each round a
+// baseline runs 3 times, an incremental strategy up to 12 updates (50 ms of them at least).
 let round = 0
-for (let pass = 0; pass <= PASSES; pass++) {
-  for (const [index, strategy] of strategies.entries()) {
-    const rounds = index < 2 ? BASELINE_ROUNDS : EDITS
-    for (let i = 0; i < rounds; i++) {
-      round++
-      const start = performance.now()
-      const cpu = process.cpuUsage()
-      strategy.recomputed = await strategy.step(round)
-      const used = process.cpuUsage(cpu)
-      if (pass > 0) {
-        strategy.samples.push(performance.now() - start)
-        strategy.cpu.push((used.user + used.system) / 1000)
-      }
-    }
-  }
-}
+const result = await bench(
+  strategies.map(
+    (strategy) =>
+      [
+        strategy.label,
+        async () => {
+          strategy.recomputed = await strategy.step(++round)
+        },
+      ] as const,
+  ),
+  {
+    rounds: ROUNDS,
+    minSamples: ROUNDS * BASELINE_ROUNDS,
+    maxSamples: ROUNDS * EDITS,
+    timeMs: ROUNDS * 50,
+    warmupMs: 400,
+    recordCpu: true,
+  },
+)
 dir.remove()
-const rows = strategies.map((strategy) => ({
-  ...strategy,
-  p50: percentile(strategy.samples, 50),
-  p90: percentile(strategy.samples, 90),
-  cpu50: percentile(strategy.cpu, 50),
-}))
-type Row = (typeof rows)[number]
-const [full, documentLevel, memory, memoryFrozen, memoryImmutable] = rows as [
-  Row,
-  Row,
-  Row,
-  Row,
-  Row,
-]
+const tasks = result.tasks
+const cpuOf = ({ name, cpuSamples = [] }: BenchTaskResult) => ({ name, samples: cpuSamples })
+const full = tasks[0] as BenchTaskResult
+const documentLevel = tasks[1] as BenchTaskResult
 
 console.log(
-  `${SIZE} elements, one edited (or, where the row says so, inserted) per update; p50/p90 of ${PASSES * EDITS} updates (baselines: ${PASSES * BASELINE_ROUNDS} runs) over ${PASSES} alternating passes after a warm-up pass; load average ${loadavg()[0]?.toFixed(1)} on 2 cores\n`,
+  `${SIZE} elements, one edited (or, where the row says so, inserted) per update; ${ROUNDS} alternating rounds after a warm-up; load average ${loadavg()[0]?.toFixed(1)} on 2 cores\n`,
 )
-console.log(
-  `${'strategy'.padEnd(52)} ${'p50 ms'.padStart(8)} ${'p90 ms'.padStart(8)} ${'recomputed'.padStart(10)} ${'vs full'.padStart(9)} ${'cpu p50'.padStart(8)} ${'cpu vs full'.padStart(11)}`,
-)
-for (const row of rows) {
-  const ratio = full.p50 / row.p50
-  const cpuRatio = full.cpu50 / row.cpu50
-  console.log(
-    `${row.label.padEnd(52)} ${fmt(row.p50).padStart(8)} ${fmt(row.p90).padStart(8)} ${String(row.recomputed).padStart(10)} ${`${ratio.toFixed(1)}x`.padStart(9)} ${fmt(row.cpu50).padStart(8)} ${`${cpuRatio.toFixed(1)}x`.padStart(11)}`,
-  )
+console.log(formatBench(result))
+// Checked: each strategy recomputes what it should, and no more.
+for (const [index, { label, recomputed }] of strategies.entries()) {
+  const expected = index < 2 ? SIZE + 3 : 4
+  if (recomputed !== expected)
+    throw new Error(`${label}: recomputed ${recomputed}, not ${expected}`)
 }
 console.log(
-  `\ndocument-level / incremental (memoryStore): ${(documentLevel.p50 / memory.p50).toFixed(1)}x;` +
-    ` frozen elements: ${(documentLevel.p50 / memoryFrozen.p50).toFixed(1)}x;` +
-    ` immutableElements: ${(documentLevel.p50 / memoryImmutable.p50).toFixed(1)}x`,
+  `\nrecomputed per update: ${SIZE + 3} by the two baselines, 4 by every incremental strategy`,
 )
+console.log('\nagainst recomputing everything, wall time:')
+console.log(formatRatios(tasks.slice(1).map((task) => ({ ours: task, peer: full }))))
+console.log(
+  '\nagainst recomputing everything, CPU time (less sensitive than wall time to the load):',
+)
+console.log(formatRatios(tasks.slice(1).map((task) => ({ ours: cpuOf(task), peer: cpuOf(full) }))))
+console.log('\nagainst the document-level strategy (wall time):')
+console.log(formatRatios(tasks.slice(2, 5).map((task) => ({ ours: task, peer: documentLevel }))))

@@ -1,5 +1,6 @@
+import { strictEqual } from 'node:assert'
+import { bench, formatBench, formatRatios } from '@mx/profiler/bench'
 import { createObjectPool } from '../src/index'
-import { formatRate, opsPerSecond, printTable } from './util'
 
 // Object pool acquire + release against allocating a fresh scratch object each time.
 const OPS = 20_000_000
@@ -17,10 +18,9 @@ const pool = createObjectPool({
 const BUFFER_OPS = 2_000_000
 const buffers = createObjectPool({ create: () => new Float64Array(512), max: 16 })
 
-const cases: [string, number, () => void][] = [
+const small = [
   [
     'createObjectPool acquire()+release()',
-    OPS,
     () => {
       for (let i = 0; i < OPS; i++) {
         const scratch = pool.acquire()
@@ -32,7 +32,6 @@ const cases: [string, number, () => void][] = [
   ],
   [
     'createObjectPool use()',
-    OPS,
     () => {
       for (let i = 0; i < OPS; i++) {
         sink += pool.use((scratch) => {
@@ -44,7 +43,6 @@ const cases: [string, number, () => void][] = [
   ],
   [
     'new small object each time (no pool)',
-    OPS,
     () => {
       for (let i = 0; i < OPS; i++) {
         const scratch = makeScratch()
@@ -53,9 +51,10 @@ const cases: [string, number, () => void][] = [
       }
     },
   ],
+] as const
+const arrays = [
   [
     'pooled 4 KiB Float64Array acquire()+release()',
-    BUFFER_OPS,
     () => {
       for (let i = 0; i < BUFFER_OPS; i++) {
         const buffer = buffers.acquire()
@@ -67,7 +66,6 @@ const cases: [string, number, () => void][] = [
   ],
   [
     'new 4 KiB Float64Array each time (no pool)',
-    BUFFER_OPS,
     () => {
       for (let i = 0; i < BUFFER_OPS; i++) {
         const buffer = new Float64Array(512)
@@ -76,19 +74,28 @@ const cases: [string, number, () => void][] = [
       }
     },
   ],
-]
+] as const
 
-const rates: [string, number][] = []
-for (const [name, ops, run] of cases) {
-  run() // warm-up
-  rates.push([name, await opsPerSecond(ops, run)])
-}
-printTable(
-  'object pool: acquire + release (small objects: 20 M ops; 4 KiB arrays: 2 M ops)',
-  rates.map(([name, rate]) => ({
-    case: name,
-    rate: formatRate(rate),
-    'ns/op': (1e9 / rate).toFixed(1),
-  })),
+// Each call runs the whole loop once: one warm-up call, then 5 timed calls, one case after the
+// other; every figure is the median of its 5.
+const options = { minSamples: 5, maxSamples: 5, timeMs: 0, warmupMs: 0 }
+console.log('\n## object pool: acquire + release (small objects: 20 M ops; 4 KiB arrays: 2 M ops)')
+const smallRun = await bench(small, { ...options, opsPerCall: OPS })
+const arraysRun = await bench(arrays, { ...options, opsPerCall: BUFFER_OPS })
+console.log(formatBench(smallRun))
+console.log(formatBench(arraysRun))
+const [acquired, used, allocated] = smallRun.tasks
+const [pooledArray, newArray] = arraysRun.tasks
+console.log(
+  formatRatios([
+    { ours: acquired, peer: allocated },
+    { ours: used, peer: allocated },
+    { ours: pooledArray, peer: newArray },
+  ]),
 )
+// The pools hand back reset objects and the arrays they were given.
+const scratch = pool.acquire()
+strictEqual(scratch.tokens, 0)
+pool.release(scratch)
+strictEqual(buffers.acquire().length, 512)
 if (sink === 42) console.log('')

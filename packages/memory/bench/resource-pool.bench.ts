@@ -1,7 +1,8 @@
+import { strictEqual } from 'node:assert'
+import { type BenchTaskResult, bench, formatBench, formatRatios } from '@mx/profiler/bench'
 import * as genericPool from 'generic-pool'
 import { Pool as TarnPool } from 'tarn'
 import { createResourcePool } from '../src/index'
-import { formatRate, opsPerSecond, printTable } from './util'
 
 // Resource pool borrow/return against generic-pool and tarn, same process, same workload:
 // 4 parser-like resources, N concurrent loops each borrowing, doing trivial async work, and
@@ -9,14 +10,21 @@ import { formatRate, opsPerSecond, printTable } from './util'
 const OPS = 200_000
 const SIZE = 4
 const ROUNDS = 7
-let counter = 0
-const makeResource = () => ({ id: counter++, parsed: 0 })
-type Resource = ReturnType<typeof makeResource>
+type Resource = { id: number; parsed: number }
+/** Every resource any pool made: their `parsed` counts add up to the borrows done. */
+const made: Resource[] = []
+const makeResource = (): Resource => {
+  const resource = { id: made.length, parsed: 0 }
+  made.push(resource)
+  return resource
+}
 const work = async (resource: Resource) => {
   resource.parsed++
 }
 
+let runs = 0
 async function runLoops(concurrency: number, borrow: () => Promise<void>): Promise<void> {
+  runs++
   let remaining = OPS
   const loop = async () => {
     while (remaining-- > 0) await borrow()
@@ -71,26 +79,31 @@ function variants(): Variant[] {
   return list
 }
 
+// One warm-up run each, then ROUNDS rounds running the pools in turn (a seeded random order), so
+// a burst of load from other processes hits all of them; each figure is the median of its rounds.
 for (const concurrency of [SIZE, SIZE * 4]) {
   const list = variants()
-  const rates = new Map<string, number>()
-  for (const { borrow } of list) await runLoops(concurrency, borrow) // warm-up
-  // Rounds interleave the pools so a burst of load from other processes hits all of them.
-  for (let round = 0; round < ROUNDS; round++) {
-    for (const { name, borrow } of list) {
-      const rate = await opsPerSecond(OPS, () => runLoops(concurrency, borrow), 1)
-      rates.set(name, Math.max(rates.get(name) ?? 0, rate))
-    }
-  }
-  for (const { close } of list) await close()
-  const mx = rates.get('@mx/memory use()') as number
-  printTable(
-    `resource pool: ${OPS} borrow/return cycles, ${concurrency} concurrent loops, ${SIZE} resources, best of ${ROUNDS} interleaved rounds`,
-    [...rates].map(([name, rate]) => ({
-      pool: name,
-      rate: formatRate(rate),
-      'ns/op': Math.round(1e9 / rate),
-      '@mx/memory use() is ×': (mx / rate).toFixed(2),
-    })),
+  console.log(
+    `\n## resource pool: ${OPS} borrow/return cycles, ${concurrency} concurrent loops, ${SIZE} resources, median of ${ROUNDS} interleaved rounds`,
   )
+  const result = await bench(
+    list.map(({ name, borrow }) => [name, () => runLoops(concurrency, borrow)] as const),
+    {
+      rounds: ROUNDS,
+      minSamples: ROUNDS,
+      maxSamples: ROUNDS,
+      timeMs: 0,
+      warmupMs: 0,
+      opsPerCall: OPS,
+    },
+  )
+  for (const { close } of list) await close()
+  console.log(formatBench(result))
+  const [mx, ...others] = result.tasks as [BenchTaskResult, ...BenchTaskResult[]]
+  console.log(formatRatios(others.map((peer) => ({ ours: mx, peer }))))
 }
+// Every borrow ran the work on a resource.
+strictEqual(
+  made.reduce((sum, resource) => sum + resource.parsed, 0),
+  runs * OPS,
+)

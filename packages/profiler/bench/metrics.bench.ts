@@ -2,23 +2,23 @@
 // interleaved sample by sample in one process.
 import * as hdr from 'hdr-histogram-js'
 import { Counter as PromCounter, Histogram as PromHistogram, Registry } from 'prom-client'
-import { benchCompare } from '../src/bench-entry'
+import { benchCompare, formatRatios, type RatioRow } from '../src/bench-entry'
 import { createProfiler } from '../src/index'
-import { isMain, markdown, type Row, row } from './table'
+import { isMain, ratioRow } from './table'
 
 const values = Float64Array.from({ length: 4096 }, (_, i) => ((i * 7919) % 1000) / 10 + 0.05)
 let cursor = 0
 const next = () => values[cursor++ & 4095] as number
 
-export async function main(): Promise<Row[]> {
+export async function main(): Promise<RatioRow[]> {
   const registry = new Registry()
   const p = createProfiler()
-  const rows: Row[] = []
+  const rows: RatioRow[] = []
 
   const promHistogram = new PromHistogram({ name: 'plain_ms', help: 'h', registers: [registry] })
   const ours = p.histogram('plain.ms')
   rows.push(
-    row(
+    ratioRow(
       'histogram record',
       await benchCompare({
         'prom-client observe': () => promHistogram.observe(next()),
@@ -29,7 +29,7 @@ export async function main(): Promise<Row[]> {
 
   const hdrHistogram = hdr.build({ bitBucketSize: 64, numberOfSignificantValueDigits: 2 })
   rows.push(
-    row(
+    ratioRow(
       'histogram record',
       await benchCompare({
         'hdr-histogram-js recordValue': () => hdrHistogram.recordValue(next()),
@@ -46,7 +46,7 @@ export async function main(): Promise<Row[]> {
   })
   const oursLabelled = p.histogram('labelled.ms', { labels: { stage: 'parse' } })
   rows.push(
-    row(
+    ratioRow(
       'labelled histogram record',
       await benchCompare({
         'prom-client observe({stage}, v)': () => promLabelled.observe({ stage: 'parse' }, next()),
@@ -56,7 +56,7 @@ export async function main(): Promise<Row[]> {
   )
   const promChild = promLabelled.labels({ stage: 'parse' })
   rows.push(
-    row(
+    ratioRow(
       'labelled histogram record',
       await benchCompare({
         'prom-client labels(...) child observe': () => promChild.observe(next()),
@@ -68,7 +68,7 @@ export async function main(): Promise<Row[]> {
   const promCounter = new PromCounter({ name: 'hits_total', help: 'c', registers: [registry] })
   const counter = p.counter('hits')
   rows.push(
-    row(
+    ratioRow(
       'counter inc',
       await benchCompare({
         'prom-client inc': () => promCounter.inc(),
@@ -84,7 +84,7 @@ export async function main(): Promise<Row[]> {
   })
   const labelledCounter = p.counter('tier.hits', { labels: { tier: 'memory' } })
   rows.push(
-    row(
+    ratioRow(
       'labelled counter inc',
       await benchCompare({
         'prom-client inc({tier})': () => promLabelledCounter.inc({ tier: 'memory' }),
@@ -92,7 +92,20 @@ export async function main(): Promise<Row[]> {
       }),
     ),
   )
+  check(p.snapshot().metrics)
   return rows
 }
 
-if (isMain(import.meta.url)) console.log(markdown(await main()))
+/** Both sides recorded: our histograms hold the values fed (0.05 to 99.95), the counters counted. */
+function check(metrics: Record<string, { value?: number; count?: number; p50?: number }>) {
+  for (const key of ['plain.ms', 'labelled.ms{stage="parse"}']) {
+    const { count = 0, p50 = -1 } = metrics[key] ?? {}
+    if (!(count > 1000 && p50 >= 0.05 && p50 <= 100))
+      throw new Error(`${key}: ${count}, p50 ${p50}`)
+  }
+  for (const key of ['hits', 'tier.hits{tier="memory"}']) {
+    if (!((metrics[key]?.value ?? 0) > 1000)) throw new Error(`${key} did not count`)
+  }
+}
+
+if (isMain(import.meta.url)) console.log(formatRatios(await main()))

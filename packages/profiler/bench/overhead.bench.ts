@@ -1,11 +1,12 @@
 // Full instrumentation on a realistic workload: extracting metadata from a Markdown document
 // (outline, words, links, code blocks), bare versus wrapped in spans, a counter, a labelled
 // histogram and the runtime collectors.
+import { deepStrictEqual } from 'node:assert'
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
-import { benchCompare } from '../src/bench-entry'
+import { benchCompare, type CompareResult } from '../src/bench-entry'
 import { createProfiler } from '../src/index'
-import { isMain, overheadMarkdown, type Row, row } from './table'
+import { isMain, overheadMarkdown } from './table'
 
 // A real document nobody here wrote: prom-client's README, installed as a devDependency.
 const require = createRequire(import.meta.url)
@@ -36,7 +37,7 @@ function extract(lines: string[]) {
   return { outline, links, words, code }
 }
 
-export async function main(): Promise<Row[]> {
+export async function main(): Promise<Array<[string, CompareResult]>> {
   const p = createProfiler({ collectRuntime: true })
   const docs = p.counter('docs.extracted')
   const parseMs = p.histogram('stage.ms', { labels: { stage: 'parse' } })
@@ -53,13 +54,14 @@ export async function main(): Promise<Row[]> {
       docs.inc()
       return result
     })
+  deepStrictEqual(instrumented(), bare(), 'instrumentation changed the result')
   const result = await benchCompare(
     { 'bare extraction': bare, 'instrumented extraction': instrumented },
     { timeMs: 2000, minSamples: 60 },
   )
+  if (p.snapshot().stages[0]?.path !== 'document') throw new Error('no document span recorded')
   p.close()
-  const r = row('full instrumentation, Markdown extraction', result)
-  return [r]
+  return [['full instrumentation, Markdown extraction', result]]
 }
 
 if (isMain(import.meta.url)) console.log(overheadMarkdown(await main()))

@@ -1,11 +1,13 @@
 import { rejected, thrown } from '@mx/testkit'
-import { describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it } from 'vitest'
+import { bench, benchCompare, compareRuns } from '../src/bench-entry'
 import {
   createProfiler,
   InvalidLabelError,
   InvalidMetricNameError,
   InvalidOptionError,
   InvalidValueError,
+  serveDashboard,
 } from '../src/index'
 
 describe('createProfiler options of any type', () => {
@@ -116,5 +118,86 @@ describe('profiler.record() refusing a label', () => {
     // The family still takes well-formed label sets, widening as before.
     p.record('plain', 3, { tier: 'memory' })
     expect(p.toPrometheus()).toContain('plain_count{stage="",tier="memory"} 1')
+  })
+})
+
+describe('unknown option keys', () => {
+  const profiler = createProfiler()
+  afterAll(() => profiler.close())
+  const run = { tasks: [], meta: { date: '', node: '', platform: '', cpus: 0 } }
+  it.each([
+    [
+      'createProfiler()',
+      () => createProfiler({ intervalms: 5 } as never),
+      'intervalms',
+      'did you mean "intervalMs"?',
+    ],
+    [
+      'createProfiler()',
+      () => createProfiler({ registry: 1 } as never),
+      'registry',
+      'the options are "collectRuntime", "spans", "intervalMs", "timelineSize", "prefix", "now", "traceChannels"',
+    ],
+    [
+      'counter("c")',
+      () => profiler.counter('c', { lables: {} } as never),
+      'lables',
+      'did you mean "labels"?',
+    ],
+    [
+      'compareRuns()',
+      () => compareRuns(run, run, { tolerence: 0.1 } as never),
+      'tolerence',
+      'did you mean "tolerance"?',
+    ],
+  ])('%s refuses an unknown key naming the nearest one', (where, call, option, hint) => {
+    const error = thrown(call)
+    expect(error).toBeInstanceOf(InvalidOptionError)
+    expect(error).toMatchObject({
+      code: 'MX_INVALID_OPTION',
+      option,
+      message: `${where}: unknown option "${option}"; ${hint}`,
+    })
+  })
+
+  it.each([
+    [
+      'serveDashboard()',
+      () => serveDashboard(profiler, { prot: 0 } as never),
+      'prot',
+      'did you mean "port"?',
+    ],
+    [
+      'bench()',
+      () => bench({ a: () => 1 }, { timems: 1 } as never),
+      'timems',
+      'did you mean "timeMs"?',
+    ],
+    [
+      'benchCompare()',
+      () => benchCompare({ a: () => 1, b: () => 2 }, { minSample: 1 } as never),
+      'minSample',
+      'did you mean "minSamples"?',
+    ],
+    [
+      'cpuProfile()',
+      () => profiler.cpuProfile(() => 1, { samplingInterval: 5 } as never),
+      'samplingInterval',
+      'did you mean "samplingIntervalUs"?',
+    ],
+    [
+      'heapProfile()',
+      () => profiler.heapProfile(() => 1, { tops: 5 } as never),
+      'tops',
+      'did you mean "top"?',
+    ],
+  ])('%s rejects an unknown key naming the nearest one', async (where, call, option, hint) => {
+    const error = await rejected(call)
+    expect(error).toBeInstanceOf(InvalidOptionError)
+    expect(error).toMatchObject({
+      code: 'MX_INVALID_OPTION',
+      option,
+      message: `${where}: unknown option "${option}"; ${hint}`,
+    })
   })
 })

@@ -3,6 +3,14 @@
  * Run with `npm run bench` (builds first: the pool loads its worker runtime from dist/).
  * Prints rates and ratios; every peer is measured in the same run, on the same machine.
  */
+import { deepStrictEqual } from 'node:assert'
+import {
+  type BenchOptions,
+  type BenchTaskResult,
+  bench,
+  formatBench,
+  formatRatios,
+} from '@mx/profiler/bench'
 import { Piscina } from 'piscina'
 import { Tinypool } from 'tinypool'
 import workerpool from 'workerpool'
@@ -65,51 +73,45 @@ function mxPool(kind: string): Pool {
   return createPool({ task: task(`mx-${kind}`), threads: THREADS, retries: { attempts: 1 } })
 }
 
-async function timed(fn: () => Promise<unknown> | unknown): Promise<number> {
-  const start = now()
-  await fn()
-  return now() - start
-}
-
-const rows: string[][] = []
-function report(
-  bench: string,
-  name: string,
-  ms: number,
-  count: number,
-  baseline: number,
-  baseName: string,
-) {
-  const rate = Math.round((count / ms) * 1000)
-  const ratio = (baseline / ms).toFixed(2)
-  rows.push([bench, name, `${rate.toLocaleString('en-US')}/s`, `${ratio}× ${baseName}`])
-  console.log(
-    `${bench.padEnd(22)} ${name.padEnd(22)} ${`${rate}/s`.padStart(12)}  ${ratio}× ${baseName}`,
-  )
-}
-
 interface Runner {
   name: string
   /** Runs the whole input set once. */
   run(): Promise<unknown> | unknown
+  /** Runs one input, for the result check. */
+  one(input: number): Promise<unknown> | unknown
   close?(): Promise<unknown>
 }
 
 /**
- * Rounds interleave the runners (A B C, A B C, ...) and keep each one's best time, so a burst
- * of load from the machine's other users hits every runner alike.
+ * One warm-up run each (threads started, code compiled), then 3 rounds running the runners in
+ * turn (a seeded random order), so a burst of load from the machine's other users hits every
+ * runner alike; each figure is the median of its 3 runs. Every runner's results are checked
+ * against the first runner's (inline) before the pools close.
  */
-async function compare(rounds: number, runners: Runner[]): Promise<Map<string, number>> {
-  const times = new Map<string, number>()
-  for (const runner of runners) await runner.run() // warm-up: threads started, code compiled
-  for (let round = 0; round < rounds; round++) {
-    for (const runner of runners) {
-      const ms = await timed(() => runner.run())
-      times.set(runner.name, Math.min(times.get(runner.name) ?? Number.POSITIVE_INFINITY, ms))
-    }
+async function compare(
+  title: string,
+  count: number,
+  runners: Runner[],
+  check: number[],
+  setup?: () => void,
+) {
+  const options: BenchOptions = { rounds: 3, minSamples: 3, maxSamples: 3, timeMs: 0, warmupMs: 0 }
+  console.log(`\n${title} (${count.toLocaleString('en-US')} tasks per run)`)
+  const result = await bench(
+    runners.map(({ name, run }) => [name, run] as const),
+    { ...options, opsPerCall: count, ...(setup ? { setup } : {}) },
+  )
+  const expected = await Promise.all(check.map((input) => runners[0]?.one(input)))
+  for (const runner of runners) {
+    deepStrictEqual(
+      await Promise.all(check.map((input) => runner.one(input))),
+      expected,
+      runner.name,
+    )
   }
   for (const runner of runners) await runner.close?.()
-  return times
+  console.log(formatBench(result))
+  return new Map(result.tasks.map((task) => [task.name, task]))
 }
 
 function poolRunners(kind: 'trivial' | 'cpu', inputs: number[]): Runner[] {
@@ -118,49 +120,68 @@ function poolRunners(kind: 'trivial' | 'cpu', inputs: number[]): Runner[] {
     {
       name: '@mx/workers',
       run: () => Promise.all(inputs.map((n) => pool.run(n))),
+      one: (n) => pool.run(n),
       close: () => pool.close(),
     },
     ...peers(kind).map((peer) => ({
       name: peer.name,
       run: () => Promise.all(inputs.map((n) => peer.run(n))),
+      one: (n: number) => peer.run(n),
       close: () => peer.close(),
     })),
   ]
 }
 
+/** `formatRatios` rows: every runner of `tasks` against `base`. */
+function against(
+  tasks: Map<string, BenchTaskResult>,
+  base: string,
+  ours?: (name: string) => boolean,
+) {
+  const peer = tasks.get(base) as BenchTaskResult
+  return [...tasks.values()]
+    .filter((task) => task.name !== base && (!ours || ours(task.name)))
+    .map((task) => ({ ours: task, peer }))
+}
+
 async function benchTrivial() {
   const count = 200_000
   const inputs = Array.from({ length: count }, (_, i) => i)
-  const runners = poolRunners('trivial', inputs)
   const mapPool = mxPool('trivial')
-  runners.splice(1, 0, {
-    name: '@mx/workers map()',
-    run: async () => {
-      for await (const _ of mapPool.map(inputs));
+  const [mx, ...others] = poolRunners('trivial', inputs)
+  const runners: Runner[] = [
+    { name: 'inline', run: () => inputs.map(trivial), one: trivial },
+    mx as Runner,
+    {
+      name: '@mx/workers map()',
+      run: async () => {
+        for await (const _ of mapPool.map(inputs));
+      },
+      one: async (n) => {
+        for await (const result of mapPool.map([n])) return result.ok ? result.value : result
+      },
+      close: () => mapPool.close(),
     },
-    close: () => mapPool.close(),
-  })
-  runners.push({ name: 'inline', run: () => inputs.map(trivial) })
-  const times = await compare(3, runners)
-  const base = times.get('piscina') as number
-  for (const [name, ms] of times) report('trivial tasks', name, ms, count, base, 'piscina')
+    ...others,
+  ]
+  const tasks = await compare('trivial tasks', count, runners, [0, 1, 41])
+  console.log(formatRatios(against(tasks, 'piscina')))
 }
 
 async function benchCpu() {
   const count = 300
   const inputs = Array.from({ length: count }, (_, i) => i)
   const runners: Runner[] = [
-    { name: 'inline', run: () => inputs.map(cpu) },
+    { name: 'inline', run: () => inputs.map(cpu), one: cpu },
     ...poolRunners('cpu', inputs),
   ]
-  const times = await compare(3, runners)
-  const inline = times.get('inline') as number
-  for (const [name, ms] of times) report('CPU-bound (fib 27)', name, ms, count, inline, 'inline')
-  const mx = times.get('@mx/workers') as number
-  const piscina = times.get('piscina') as number
-  const overhead = `${(((mx - piscina) / piscina) * 100).toFixed(1)}%`
-  console.log(`CPU-bound: @mx/workers time against raw piscina ${overhead}`)
-  rows.push(['CPU-bound (fib 27)', '@mx/workers time vs piscina', overhead, ''])
+  const tasks = await compare('CPU-bound (fib 27)', count, runners, [0, 7])
+  console.log(
+    formatRatios([
+      ...against(tasks, 'inline'),
+      ...against(tasks, 'piscina', (name) => name === '@mx/workers'),
+    ]),
+  )
 }
 
 function documents(count: number, size = 100 * 1024): Uint8Array[] {
@@ -177,55 +198,52 @@ function documents(count: number, size = 100 * 1024): Uint8Array[] {
 
 async function benchDocuments() {
   const count = 500
-  // Transferred documents leave this thread, so every timed run gets a new set, made untimed.
-  const sets: Uint8Array[][] = []
-  const next = () => sets.shift() ?? documents(count)
-  const prepared = (run: (docs: Uint8Array[]) => Promise<unknown> | unknown) => async () => {
-    const docs = next()
-    sets.push(documents(count))
-    const start = now()
-    await run(docs)
-    return now() - start
+  // Transferred documents leave this thread, so every run gets a new set, made untimed (setup).
+  let docs: Uint8Array[] = []
+  /** One document whose first byte is `n`, run through `run` (for the result check). */
+  const one = (run: (doc: Uint8Array) => unknown) => (n: number) => {
+    const [doc] = documents(1) as [Uint8Array]
+    doc[0] = n
+    return run(doc)
   }
   const pool = mxPool('bytes')
   const [piscina, ...others] = peers('bytes') as [Peer, ...Peer[]]
-  const runners: [string, () => Promise<number>, (() => Promise<unknown>)?][] = [
-    ['inline', prepared((docs) => docs.map(bytes))],
-    [
-      '@mx/workers transfer',
-      prepared((docs) => Promise.all(docs.map((doc) => pool.run(doc, { transfer: true })))),
-      () => pool.close(),
-    ],
-    ['@mx/workers clone', prepared((docs) => Promise.all(docs.map((doc) => pool.run(doc))))],
-    [
-      'piscina',
-      prepared((docs) => Promise.all(docs.map((doc) => piscina.run(doc)))),
-      () => piscina.close(),
-    ],
-    [
-      'piscina transferList',
-      prepared((docs) =>
-        Promise.all(docs.map((doc) => piscina.run(doc, doc.buffer as ArrayBuffer))),
-      ),
-    ],
-    ...others.map(
-      (peer) =>
-        [
-          peer.name,
-          prepared((docs) => Promise.all(docs.map((doc) => peer.run(doc)))),
-          () => peer.close(),
-        ] as [string, () => Promise<number>, () => Promise<unknown>],
-    ),
+  const runners: Runner[] = [
+    { name: 'inline', run: () => docs.map(bytes), one: one(bytes) },
+    {
+      name: '@mx/workers transfer',
+      run: () => Promise.all(docs.map((doc) => pool.run(doc, { transfer: true }))),
+      one: one((doc) => pool.run(doc, { transfer: true })),
+      close: () => pool.close(),
+    },
+    {
+      name: '@mx/workers clone',
+      run: () => Promise.all(docs.map((doc) => pool.run(doc))),
+      one: one((doc) => pool.run(doc)),
+    },
+    {
+      name: 'piscina',
+      run: () => Promise.all(docs.map((doc) => piscina.run(doc))),
+      one: one((doc) => piscina.run(doc)),
+      close: () => piscina.close(),
+    },
+    {
+      name: 'piscina transferList',
+      run: () => Promise.all(docs.map((doc) => piscina.run(doc, doc.buffer as ArrayBuffer))),
+      one: one((doc) => piscina.run(doc, doc.buffer as ArrayBuffer)),
+    },
+    ...others.map((peer) => ({
+      name: peer.name,
+      run: () => Promise.all(docs.map((doc) => peer.run(doc))),
+      one: one((doc) => peer.run(doc)),
+      close: () => peer.close(),
+    })),
   ]
-  const times = new Map<string, number>()
-  for (const [, run] of runners) await run()
-  for (let round = 0; round < 3; round++) {
-    for (const [name, run] of runners)
-      times.set(name, Math.min(times.get(name) ?? Number.POSITIVE_INFINITY, await run()))
+  const setup = () => {
+    docs = documents(count)
   }
-  for (const [, , close] of runners) await close?.()
-  const inline = times.get('inline') as number
-  for (const [name, ms] of times) report('100 KB documents', name, ms, count, inline, 'inline')
+  const tasks = await compare('100 KB documents', count, runners, [0, 3], setup)
+  console.log(formatRatios(against(tasks, 'inline')))
 }
 
 async function mapMemory(label: string, resourceLimits?: { maxYoungGenerationSizeMb: number }) {
@@ -245,9 +263,10 @@ async function mapMemory(label: string, resourceLimits?: { maxYoungGenerationSiz
     for (let i = 0; i < count; i++) yield i
   }
   let sum = 0
-  const ms = await timed(async () => {
-    for await (const result of pool.map(generate())) if (result.ok) sum += result.value as number
-  })
+  // One run, its own wall time: the figure here is the memory, the rate only goes with it.
+  const started = now()
+  for await (const result of pool.map(generate())) if (result.ok) sum += result.value as number
+  const ms = now() - started
   clearInterval(sampler)
   peak = Math.max(peak, process.memoryUsage().rss)
   await pool.close()
@@ -256,10 +275,10 @@ async function mapMemory(label: string, resourceLimits?: { maxYoungGenerationSiz
   const above = `peak RSS +${((peak - baseline) / 1_048_576).toFixed(1)} MB`
   const rate = `${Math.round((count / ms) * 1000).toLocaleString('en-US')}/s`
   console.log(`map() over 1 M generated inputs, ${label}: ${rate}, ${above} above baseline`)
-  rows.push(['map() 1 M inputs', `@mx/workers ${label}`, rate, above])
 }
 
 async function benchMapMemory() {
+  console.log()
   // Defaults give each thread an 8 MB young generation; 48 MB is V8's own default.
   await mapMemory('defaults')
   await mapMemory('threads young gen 48 MB (V8 default)', { maxYoungGenerationSizeMb: 48 })
@@ -272,6 +291,4 @@ const benches: Record<string, () => Promise<void>> = {
   documents: benchDocuments,
   map: benchMapMemory,
 }
-for (const [name, bench] of Object.entries(benches)) if (!only || only === name) await bench()
-console.log('\n| benchmark | runner | rate | ratio |\n|---|---|---|---|')
-for (const row of rows) console.log(`| ${row.join(' | ')} |`)
+for (const [name, run] of Object.entries(benches)) if (!only || only === name) await run()

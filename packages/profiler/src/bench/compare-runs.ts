@@ -1,4 +1,5 @@
 import { InvalidOptionError } from '../errors'
+import { checkKnownKeys } from '../kernel'
 import type { BenchResult } from './bench'
 import { bootstrapRatioCi, sortedCopy, sortedMedian } from './stats'
 
@@ -8,6 +9,12 @@ export interface CompareRunsOptions {
   /** Bootstrap resamples for the ratio's confidence interval. Default 1000. */
   resamples?: number
 }
+
+// The keys the options take: `satisfies` makes the compiler keep the list complete.
+const COMPARE_RUNS_OPTIONS = Object.keys({ tolerance: true, resamples: true } satisfies Record<
+  keyof CompareRunsOptions,
+  true
+>)
 
 export type Verdict = 'regression' | 'improvement' | 'unchanged'
 
@@ -58,6 +65,9 @@ export function compareRuns(
   current: BenchResult,
   options: CompareRunsOptions = {},
 ): RunComparison {
+  if (typeof options === 'object' && options !== null) {
+    checkKnownKeys(options, COMPARE_RUNS_OPTIONS, 'compareRuns()')
+  }
   const tolerance = options.tolerance ?? 0.05
   if (!(tolerance >= 0 && tolerance < 1)) {
     throw new InvalidOptionError('tolerance', `tolerance must be in [0, 1), got ${tolerance}`)

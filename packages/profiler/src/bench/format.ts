@@ -1,5 +1,6 @@
-import type { BenchResult, CompareResult } from './bench'
+import type { BenchResult, BenchTaskResult, CompareResult } from './bench'
 import type { RunComparison } from './compare-runs'
+import { bootstrapRatioCi, sortedCopy, sortedMedian } from './stats'
 
 /** Human time for nanoseconds: `12.3 ns`, `4.56 µs`, `7.89 ms`. */
 export function formatNs(ns: number): string {
@@ -22,15 +23,16 @@ function table(rows: string[][]): string {
     .join('\n')
 }
 
-/** A plain-text table of a bench run: median, 95% CI, MAD, p99, ops/s. */
+/** A plain-text table of a bench run: median, 95% CI, MAD, p90, p99, ops/s. */
 export function formatBench(result: BenchResult): string {
-  const rows = [['task', 'median', '95% CI', 'MAD', 'p99', 'ops/s', 'samples']]
+  const rows = [['task', 'median', '95% CI', 'MAD', 'p90', 'p99', 'ops/s', 'samples']]
   for (const { name, stats, samples, batch } of result.tasks) {
     rows.push([
       name,
       formatNs(stats.median),
       `${formatNs(stats.ciLow)} … ${formatNs(stats.ciHigh)}`,
       formatNs(stats.mad),
+      formatNs(stats.p90),
       formatNs(stats.p99),
       Math.round(stats.opsPerSec).toLocaleString('en-US'),
       `${samples.length}×${batch}`,
@@ -62,4 +64,41 @@ export function formatComparison(comparison: RunComparison): string {
     ])
   }
   return table(rows)
+}
+
+/** One row of `formatRatios`: our task against a peer's, from the same run or not. */
+export interface RatioRow {
+  /** What both tasks do, when the table covers several workloads. */
+  what?: string
+  ours: Pick<BenchTaskResult, 'name' | 'samples'>
+  peer: Pick<BenchTaskResult, 'name' | 'samples'>
+  /** Printed at the end of the row, e.g. a target. */
+  note?: string
+}
+
+/**
+ * A plain-text table of our tasks against peers, row by row: both medians and
+ * `median(peer) / median(ours)` (above 1, ours is faster: how many times as fast) with its 95%
+ * CI, by a seeded bootstrap that does not assume the two tasks' samples were paired, so the
+ * same samples print the same interval and the tasks may come from different runs.
+ */
+export function formatRatios(rows: RatioRow[]): string {
+  const what = rows.some((row) => row.what !== undefined)
+  const note = rows.some((row) => row.note !== undefined)
+  const header = ['ours', 'median', 'peer', 'median', 'peer ÷ ours (95% CI)']
+  const lines = [[...(what ? ['what'] : []), ...header, ...(note ? ['note'] : [])]]
+  const median = (samples: number[]) => sortedMedian(sortedCopy(samples))
+  for (const row of rows) {
+    const { ratio, ciLow, ciHigh } = bootstrapRatioCi(row.ours.samples, row.peer.samples)
+    lines.push([
+      ...(what ? [row.what ?? ''] : []),
+      row.ours.name,
+      formatNs(median(row.ours.samples)),
+      row.peer.name,
+      formatNs(median(row.peer.samples)),
+      `${ratio.toFixed(2)}× (${ciLow.toFixed(2)}–${ciHigh.toFixed(2)})`,
+      ...(note ? [row.note ?? ''] : []),
+    ])
+  }
+  return table(lines)
 }

@@ -9,7 +9,8 @@ export interface SampleStats {
   /** 95% confidence interval of the median (distribution-free, from order statistics). */
   ciLow: number
   ciHigh: number
-  /** Nearest-rank p99 of the untrimmed samples. */
+  /** Nearest-rank p90 and p99 of the untrimmed samples. */
+  p90: number
   p99: number
   min: number
   max: number
@@ -29,6 +30,11 @@ export function sortedMedian(sorted: ArrayLike<number>): number {
   return n % 2
     ? (sorted[mid] as number)
     : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2
+}
+
+/** Nearest-rank percentile (`p` in [0, 1]) of an already sorted, non-empty array. */
+function nearestRank(sorted: ArrayLike<number>, p: number): number {
+  return sorted[Math.max(0, Math.ceil(sorted.length * p) - 1)] as number
 }
 
 /**
@@ -60,6 +66,7 @@ export function summarize(samples: ArrayLike<number>, trim = 0.05): SampleStats 
       mad: 0,
       ciLow: 0,
       ciHigh: 0,
+      p90: 0,
       p99: 0,
       min: 0,
       max: 0,
@@ -81,7 +88,8 @@ export function summarize(samples: ArrayLike<number>, trim = 0.05): SampleStats 
     mad: sortedMedian(deviations.sort()),
     ciLow: kept[low] as number,
     ciHigh: kept[high] as number,
-    p99: all[Math.max(0, Math.ceil(all.length * 0.99) - 1)] as number,
+    p90: nearestRank(all, 0.9),
+    p99: nearestRank(all, 0.99),
     min: all[0] as number,
     max: all[all.length - 1] as number,
     opsPerSec: median > 0 ? 1e9 / median : 0,

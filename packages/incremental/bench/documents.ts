@@ -1,3 +1,5 @@
+// The workload of this package's benches: a deterministic document and the per-element
+// metadata extraction run on it.
 import type { Element } from '../src/index'
 
 export interface Block extends Element {
@@ -51,10 +53,3 @@ export function extract(block: Block) {
     top: top.map(([word]) => word),
   }
 }
-
-export function percentile(samples: number[], p: number): number {
-  const sorted = [...samples].sort((a, b) => a - b)
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number
-}
-
-export const fmt = (ms: number) => (ms < 1 ? ms.toFixed(3) : ms.toFixed(2))
