@@ -152,10 +152,14 @@ async function makeProject(key: string, of: Block[], mx: string[], others: strin
       (r) => r.stdout,
       (error: { stdout?: string }) => error.stdout ?? String(error),
     )
+    // `file(line,col): error …`, then indented lines that continue it; anything else is the
+    // project's own (its tsconfig, a missing type package).
+    let file = '(project)'
     for (const line of out.split('\n')) {
-      const match = /^(.+?)\(\d+,\d+\): error /.exec(line)
-      const file = match ? (match[1] as string) : '(project)'
       if (!line.trim()) continue
+      const match = /^(.+?)\(\d+,\d+\): error /.exec(line)
+      if (match) file = match[1] as string
+      else if (!/^\s/.test(line)) file = '(project)'
       project.diagnostics.set(file, [...(project.diagnostics.get(file) ?? []), line])
     }
   }
