@@ -29,7 +29,7 @@ describe('diskTier', () => {
     }
     await cache.get('k0')
     clock.advance(10)
-    // The access-time update is an LMDB transaction queued before the next write's.
+    // The read wrote nothing: its access time goes in with the next write, before the eviction.
     const evicted: string[] = []
     cache.on('evict', ({ key }) => evicted.push(key))
     await cache.set('k4', Buffer.alloc(10_000, 4))
@@ -40,6 +40,39 @@ describe('diskTier', () => {
     expect(await cache.get('k0')).toEqual(Buffer.alloc(10_000, 0))
     expect(await cache.get('k5')).toEqual(Buffer.alloc(10_000, 5))
     await cache.close()
+  })
+
+  it('never writes on a read: access times wait in memory and are written once, at close', async () => {
+    const clock = manualClock()
+    const dir = freshDir()
+    const lastTxn = () => {
+      const env = open({ path: `${dir}/cache.mdb`, maxDbs: 8, readOnly: true })
+      const id = (env.getStats() as { lastTxnId: number }).lastTxnId
+      env.closeSync?.()
+      return id
+    }
+    const tier = diskTier({ dir, accessResolution: 1_000, clock })
+    const cache = createCache({ clock, tiers: [tier] })
+    await cache.setMany([
+      { key: 'a', value: 'x' },
+      { key: 'b', value: 'y' },
+    ])
+    const written = lastTxn()
+    // Within the resolution: nothing to record at all.
+    expect(await cache.get('a')).toBe('x')
+    clock.advance(5_000)
+    // Past it: recorded, but only in memory.
+    for (let i = 0; i < 3; i++) expect(await cache.get('a')).toBe('x')
+    expect(await cache.get('b')).toBe('y')
+    expect(lastTxn()).toBe(written)
+    await cache.close()
+    // Both access times in one transaction.
+    expect(lastTxn()).toBe(written + 1)
+    const reopened = diskTier({ dir, clock })
+    expect((await reopened.get('a'))?.value).toBeDefined()
+    await reopened.close()
+    // Read within the default resolution (an hour): not even the close writes.
+    expect(lastTxn()).toBe(written + 1)
   })
 
   it('purges expired records and gives their bytes back', async () => {

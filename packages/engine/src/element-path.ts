@@ -3,8 +3,10 @@
  * and the reduce run here, the elements through the element cache, the incremental tracker or
  * the worker threads in chunks.
  */
+
+import { serialize } from 'node:v8'
 import type { Extractor, ExtractorElement, ExtractSuccess, SourceDocument } from './api'
-import type { CachedDocument } from './cached-document'
+import { packDocument } from './cached-document'
 import type { EngineContext } from './context'
 import { type ElementsOutcome, resolveElements } from './elements'
 import { ExtractError, messageOf, ParseError } from './errors'
@@ -62,7 +64,10 @@ export async function cold(
 
   if (key !== undefined && ctx.slots.cache) {
     try {
-      await ctx.slots.cache.set(key, { metadata, elements: outcome.metas } satisfies CachedDocument)
+      // Packed, as a worker thread stores it: a hit decodes the metadata and leaves the element
+      // results as bytes until something reads them.
+      const entry = packDocument(metadata, serialize(outcome.metas), outcome.metas.length)
+      await ctx.slots.cache.set(key, entry)
     } catch (error) {
       stats.degraded++
       trace?.degraded('cache', error, { operation: 'set' })

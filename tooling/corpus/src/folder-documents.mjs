@@ -1,6 +1,8 @@
 // The documents of a folder: a walk in sorted order that lists files by extension and skips
-// build output and caches. Listing is cheap (paths only); read-corpus.mjs reads.
-import { opendir } from 'node:fs/promises'
+// build output and caches. Listing is cheap (paths only); read-corpus.mjs reads. The walk uses
+// synchronous calls: one readdir per folder, no promise per entry, several times faster for
+// the thousands of small folders of a node_modules tree (a CLI has nothing else to do meanwhile).
+import { readdirSync } from 'node:fs'
 import { extname, join } from 'node:path'
 
 /** @typedef {{ id: string, path: string }} DocumentEntry */
@@ -38,7 +40,7 @@ export const byId = (/** @type {DocumentEntry} */ a, /** @type {DocumentEntry} *
  */
 export async function folderDocuments(dir, options = {}) {
   const docs = []
-  for await (const doc of walk(dir, '', walkRules(options))) docs.push(doc)
+  for (const doc of walk(dir, '', walkRules(options))) docs.push(doc)
   return options.order === 'found' ? docs : docs.sort(byId)
 }
 
@@ -60,11 +62,10 @@ export function walkRules(options) {
  * @param {string} dir
  * @param {string} prefix
  * @param {ReturnType<typeof walkRules>} rules
- * @returns {AsyncGenerator<DocumentEntry>}
+ * @returns {Generator<DocumentEntry>}
  */
-export async function* walk(dir, prefix, rules, depth = 0) {
-  const entries = []
-  for await (const entry of await opendir(dir)) entries.push(entry)
+export function* walk(dir, prefix, rules, depth = 0) {
+  const entries = readdirSync(dir, { withFileTypes: true })
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
   for (const entry of entries) {
     const path = join(dir, entry.name)

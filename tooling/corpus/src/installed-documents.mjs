@@ -1,7 +1,7 @@
 // The documentation of the packages installed under a workspace's node_modules, pnpm layout
 // included (node_modules/.pnpm/<id>/node_modules/<name>): real documents nobody here wrote.
-import { existsSync } from 'node:fs'
-import { readdir, readFile, realpath, stat } from 'node:fs/promises'
+// Synchronous calls, as in folder-documents.mjs: thousands of tiny reads, no promise for each.
+import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { byId, walk, walkRules } from './folder-documents.mjs'
 
@@ -24,16 +24,16 @@ export async function installedDocuments(root, options = {}) {
   const { names = packageDocNames, folders = ['docs'] } = options
   const rules = walkRules(options)
   const docs = []
-  for (const dir of await packageDirs(root)) {
-    const manifest = await readManifest(dir)
+  for (const dir of packageDirs(root)) {
+    const manifest = readManifest(dir)
     if (!manifest) continue
     const prefix = `${manifest.name}@${manifest.version ?? '0.0.0'}/`
-    for (const name of (await readdir(dir)).sort())
+    for (const name of readdirSync(dir).sort())
       if (names.test(name)) docs.push({ id: `${prefix}${name}`, path: join(dir, name) })
     for (const folder of folders) {
       const path = join(dir, folder)
-      if ((await stat(path).catch(() => null))?.isDirectory())
-        for await (const doc of walk(path, `${prefix}${folder}/`, rules)) docs.push(doc)
+      if (statSync(path, { throwIfNoEntry: false })?.isDirectory())
+        for (const doc of walk(path, `${prefix}${folder}/`, rules)) docs.push(doc)
     }
   }
   if (options.order === 'found') return docs
@@ -46,11 +46,11 @@ export async function installedDocuments(root, options = {}) {
 /**
  * The package.json of `dir` when it names a package, else undefined.
  * @param {string} dir
- * @returns {Promise<{ name: string, version?: string } | undefined>}
+ * @returns {{ name: string, version?: string } | undefined}
  */
-async function readManifest(dir) {
+function readManifest(dir) {
   try {
-    const manifest = JSON.parse(await readFile(join(dir, 'package.json'), 'utf8'))
+    const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'))
     return typeof manifest?.name === 'string' ? manifest : undefined
   } catch {
     return undefined
@@ -61,24 +61,52 @@ async function readManifest(dir) {
  * The real folders of the installed packages, each once, sorted.
  * @param {string} root
  */
-async function packageDirs(root) {
+function packageDirs(root) {
   /** @type {Set<string>} */
   const dirs = new Set()
-  const scan = async (/** @type {string} */ modules) => {
-    for (const name of await readdir(modules).catch(() => [])) {
-      if (name.startsWith('.')) continue
-      const inner = name.startsWith('@')
-        ? (await readdir(join(modules, name)).catch(() => [])).map((sub) => join(name, sub))
-        : [name]
-      for (const pkg of inner) {
-        const real = await realpath(join(modules, pkg)).catch(() => null)
-        if (real) dirs.add(real)
+  const scan = (/** @type {string} */ modules, /** @type {string} */ real) => {
+    for (const entry of list(modules)) {
+      if (entry.name.startsWith('.')) continue
+      const inner = entry.name.startsWith('@')
+        ? list(join(modules, entry.name)).map((sub) => ({ sub, scope: entry.name }))
+        : [{ sub: entry, scope: '' }]
+      for (const { sub, scope } of inner) {
+        const name = join(scope, sub.name)
+        // A folder under a real folder is real; only a link needs resolving (one call).
+        if (sub.isDirectory()) dirs.add(join(real, name))
+        else if (sub.isSymbolicLink()) {
+          const target = realOrNull(join(modules, name))
+          if (target) dirs.add(target)
+        }
       }
     }
   }
-  const store = join(root, 'node_modules', '.pnpm')
+  const realRoot = realOrNull(root) ?? root
+  const store = join(realRoot, 'node_modules', '.pnpm')
   if (existsSync(store))
-    for (const id of (await readdir(store)).sort()) await scan(join(store, id, 'node_modules'))
-  await scan(join(root, 'node_modules'))
+    for (const id of readdirSync(store).sort()) {
+      const modules = join(store, id, 'node_modules')
+      scan(modules, modules)
+    }
+  const top = join(root, 'node_modules')
+  scan(top, realOrNull(top) ?? top)
   return [...dirs].sort()
+}
+
+/** The entries of a folder; none when it cannot be read. */
+function list(/** @type {string} */ dir) {
+  try {
+    return readdirSync(dir, { withFileTypes: true })
+  } catch {
+    return []
+  }
+}
+
+/** The real path of `path`; null when it leads nowhere. */
+function realOrNull(/** @type {string} */ path) {
+  try {
+    return realpathSync.native(path)
+  } catch {
+    return null
+  }
 }

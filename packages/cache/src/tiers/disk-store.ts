@@ -50,9 +50,22 @@ export interface DiskStore extends DiskSettings {
   readonly tagIndex: Database<Buffer, Key>
   readonly meta: Database<number, string>
   readonly listeners: Set<(event: TierEvent) => void>
-  /** Hashes (hex) whose access time is being written. */
-  readonly touching: Set<string>
+  /** Access times read but not written yet, by hash (hex): written together by `flushTouches`. */
+  readonly touches: Map<string, Touch>
+  /** The timer of the next `flushTouches`, while touches wait. */
+  flushTimer: ReturnType<typeof setTimeout> | undefined
 }
+
+/** A read's new access time for a record whose stored one was `seenAt`. */
+interface Touch {
+  hash: Buffer
+  seenAt: number
+  now: number
+}
+
+/** Touches waiting for one write: at most this many, or this long (a timer that keeps no process alive). */
+const MAX_TOUCHES = 4096
+const TOUCH_DELAY_MS = 5000
 
 /** Opens (creating `dir` if missing) the LMDB environment of a disk tier; loads `lmdb` first. */
 export function openStore(dir: string, settings: DiskSettings): DiskStore {
@@ -68,7 +81,17 @@ export function openStore(dir: string, settings: DiskSettings): DiskStore {
   const lru: Database<Buffer, Key> = root.openDB({ name: 'lru', encoding: 'binary' })
   const tagIndex: Database<Buffer, Key> = root.openDB({ name: 'tags', encoding: 'binary' })
   const meta: Database<number, string> = root.openDB({ name: 'meta' })
-  return { ...settings, root, entries, lru, tagIndex, meta, listeners, touching: new Set() }
+  return {
+    ...settings,
+    root,
+    entries,
+    lru,
+    tagIndex,
+    meta,
+    listeners,
+    touches: new Map(),
+    flushTimer: undefined,
+  }
 }
 
 export function hashOf(key: string): Buffer {
@@ -127,22 +150,49 @@ function emitEvictions(db: DiskStore, keys: string[], reason: 'size' | 'expired'
     for (const listener of db.listeners) listener({ type: 'evict', key, reason })
 }
 
-// Access times move the record in the LRU index; at most one pending update per key.
+/**
+ * Notes a read's access time. Reads never write: the access times wait in memory and are written
+ * together, in one transaction, by `flushTouches` (when many wait, a few seconds after the first,
+ * and at close). A record read twice before then is written once, with its latest time.
+ */
 export function touch(db: DiskStore, hash: Buffer, seenAt: number, now: number): void {
   const hex = hash.toString('hex')
-  if (db.touching.has(hex)) return
-  db.touching.add(hex)
-  db.root
-    .transaction(() => {
-      const stored = db.entries.getBinary(hash)
-      if (!stored || stored.readDoubleBE(0) !== seenAt) return
-      db.lru.removeSync([seenAt, hex])
-      stored.writeDoubleBE(now, 0)
-      db.entries.putSync(hash, stored)
-      db.lru.putSync([now, hex], EMPTY)
-    })
-    .catch(() => {})
-    .finally(() => db.touching.delete(hex))
+  const waiting = db.touches.get(hex)
+  if (waiting) waiting.now = now
+  else db.touches.set(hex, { hash, seenAt, now })
+  if (db.touches.size >= MAX_TOUCHES) void flushTouches(db)
+  else if (!db.flushTimer) {
+    db.flushTimer = setTimeout(() => void flushTouches(db), TOUCH_DELAY_MS)
+    db.flushTimer.unref()
+  }
+}
+
+/**
+ * Writes the waiting access times in one transaction. A failure loses only LRU precision: it is
+ * swallowed.
+ */
+export async function flushTouches(db: DiskStore): Promise<void> {
+  clearTimeout(db.flushTimer)
+  db.flushTimer = undefined
+  if (db.touches.size === 0) return
+  await db.root.transaction(() => applyTouches(db)).catch(() => {})
+}
+
+/**
+ * Moves each waiting record in the LRU index to its new access time; call inside a write
+ * transaction (a write applies them first, so an eviction sees the reads). A record rewritten or
+ * deleted since its read (its stored time is no longer `seenAt`) is left as it is.
+ */
+function applyTouches(db: DiskStore): void {
+  for (const [hex, { hash, seenAt, now }] of db.touches) {
+    const stored = db.entries.getBinary(hash)
+    if (!stored || stored.readDoubleBE(0) !== seenAt) continue
+    db.lru.removeSync([seenAt, hex])
+    stored.writeDoubleBE(now, 0)
+    db.entries.putSync(hash, stored)
+    db.lru.putSync([now, hex], EMPTY)
+  }
+  db.touches.clear()
 }
 
 /** Deletes, in one transaction, every record whose key passes `test`; resolves how many. */
@@ -178,6 +228,7 @@ export async function writeRecords(
     records.set(hash.toString('hex'), { hash, stored, entry })
   }
   const evicted = await db.root.transaction(() => {
+    applyTouches(db)
     let added = 0
     let last = ''
     for (const [hex, { hash, stored, entry }] of records) {

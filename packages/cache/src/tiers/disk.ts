@@ -7,6 +7,7 @@ import { checkNumber, globToRegExp, systemClock } from '../util'
 import {
   ACCESS,
   deleteTagged,
+  flushTouches,
   hashOf,
   matchAndDelete,
   openStore,
@@ -25,7 +26,12 @@ export interface DiskTierOptions {
   maxBytes?: number
   /** After an eviction the tier holds at most this fraction of `maxBytes`. Default 0.9. */
   evictTo?: number
-  /** Access times are written at most once per this many ms per key (LRU precision). Default 1000. */
+  /**
+   * LRU precision: a read records a new access time only when the stored one is at least this
+   * many ms old (as `relatime` does for files), so re-reading a cache within the hour writes
+   * nothing. Reads never write themselves: their access times are written together, later and
+   * at close. Default 3 600 000 (one hour).
+   */
   accessResolution?: number
   clock?: Clock
   name?: string
@@ -64,7 +70,7 @@ export function diskTier(options: DiskTierOptions): DiskTier {
   checkNumber('accessResolution', options.accessResolution)
   const name = options.name ?? 'disk'
   const clock = options.clock ?? systemClock
-  const resolution = options.accessResolution ?? 1000
+  const resolution = options.accessResolution ?? 3_600_000
   const db = openStore(options.dir, {
     name,
     clock,
@@ -137,6 +143,7 @@ export function diskTier(options: DiskTierOptions): DiskTier {
     },
     async close() {
       listeners.clear()
+      await flushTouches(db)
       await root.close()
     },
   }
