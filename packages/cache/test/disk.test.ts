@@ -45,10 +45,10 @@ describe('diskTier', () => {
   it('never writes on a read: access times wait in memory and are written once, at close', async () => {
     const clock = manualClock()
     const dir = freshDir()
-    const lastTxn = () => {
+    const lastTxn = async () => {
       const env = open({ path: `${dir}/cache.mdb`, maxDbs: 8, readOnly: true })
       const id = (env.getStats() as { lastTxnId: number }).lastTxnId
-      env.closeSync?.()
+      await env.close()
       return id
     }
     const tier = diskTier({ dir, accessResolution: 1_000, clock })
@@ -57,22 +57,22 @@ describe('diskTier', () => {
       { key: 'a', value: 'x' },
       { key: 'b', value: 'y' },
     ])
-    const written = lastTxn()
+    const written = await lastTxn()
     // Within the resolution: nothing to record at all.
     expect(await cache.get('a')).toBe('x')
     clock.advance(5_000)
     // Past it: recorded, but only in memory.
     for (let i = 0; i < 3; i++) expect(await cache.get('a')).toBe('x')
     expect(await cache.get('b')).toBe('y')
-    expect(lastTxn()).toBe(written)
+    expect(await lastTxn()).toBe(written)
     await cache.close()
     // Both access times in one transaction.
-    expect(lastTxn()).toBe(written + 1)
+    expect(await lastTxn()).toBe(written + 1)
     const reopened = diskTier({ dir, clock })
     expect((await reopened.get('a'))?.value).toBeDefined()
     await reopened.close()
     // Read within the default resolution (an hour): not even the close writes.
-    expect(lastTxn()).toBe(written + 1)
+    expect(await lastTxn()).toBe(written + 1)
   })
 
   it('purges expired records and gives their bytes back', async () => {

@@ -27,6 +27,26 @@ describe('memoryTier', () => {
     expect(tier.getSync('c')?.value).toBe(3)
   })
 
+  it.each(['lru', 'fifo'] as const)(
+    'keeps maxEntries with maxBytes too (%s), evicting the oldest and saying so',
+    (policy) => {
+      const tier = memoryTier({ maxEntries: 2, maxBytes: 1_000_000, clock, policy })
+      const evicted: string[] = []
+      tier.subscribe?.((event) => {
+        if (event.type === 'evict') evicted.push(`${event.key}:${event.reason}`)
+      })
+      tier.set('a', entry(1))
+      tier.set('b', entry(2))
+      if (policy === 'lru') tier.getSync('a')
+      tier.set('c', entry(3))
+      tier.set('c', entry(4))
+      const gone = policy === 'lru' ? 'b' : 'a'
+      expect(evicted).toEqual([`${gone}:size`])
+      expect(tier.getSync(gone)).toBeUndefined()
+      expect(tier.getSync('c')?.value).toBe(4)
+    },
+  )
+
   it('evicts the oldest insertion first under fifo, whatever was read', () => {
     const tier = memoryTier({ maxEntries: 2, clock, policy: 'fifo' })
     tier.set('a', entry(1))
