@@ -7,11 +7,10 @@ import { document } from './extractor/document.mjs'
 import { element } from './extractor/element.mjs'
 import { parse } from './extractor/parse.mjs'
 import { relate } from './extractor/relate.mjs'
+import { version } from './extractor/version.mjs'
 
 export { DocumentContentError } from './extractor/decode.mjs'
-
-/** Bump when the metadata changes shape or meaning: it is part of every cache key. */
-export const version = '3'
+export { version }
 
 const definition = { name: 'docs-metadata', version, parse, element, document, relate }
 

@@ -4,7 +4,6 @@
 // Exit codes (also in --help): 0 done (failed documents are in the output), 1 --strict and a
 // document failed or the run could not start, 2 bad command line.
 import { readFileSync, statSync } from 'node:fs'
-import cliProgress from 'cli-progress'
 import { help, parseCommandLine, UsageError, usage } from './cli/args.mjs'
 import { runExtraction } from './run.mjs'
 import { formatSummary } from './summary.mjs'
@@ -16,6 +15,20 @@ async function versions() {
   // The engine's exports map has no ./package.json: its manifest sits above its dist/ folder.
   const engine = manifest(new URL('../package.json', import.meta.resolve('@mx/engine')))
   return `mx-docs ${own.version} (@mx/engine ${engine.version}, node ${process.version})`
+}
+
+/** The progress bar on stderr; cli-progress is loaded only when there is a terminal to draw on. */
+async function progressBar() {
+  const { default: cliProgress } = await import('cli-progress')
+  return new cliProgress.SingleBar(
+    {
+      format: ' {bar} {value}/{total} documents | {failed} failed | {eta_formatted} left',
+      hideCursor: true,
+      etaBuffer: 100, // results arrive in bursts (ordered output): smooth the ETA
+      stream: process.stderr,
+    },
+    cliProgress.Presets.shades_classic,
+  )
 }
 
 async function main(argv) {
@@ -43,17 +56,7 @@ async function main(argv) {
   // for the logs (--log-level without --log-file).
   const logsOnStderr = options.logLevel !== 'silent' && !options.logFile
   const bar =
-    process.stderr.isTTY && !options.json && !logsOnStderr
-      ? new cliProgress.SingleBar(
-          {
-            format: ' {bar} {value}/{total} documents | {failed} failed | {eta_formatted} left',
-            hideCursor: true,
-            etaBuffer: 100, // results arrive in bursts (ordered output): smooth the ETA
-            stream: process.stderr,
-          },
-          cliProgress.Presets.shades_classic,
-        )
-      : undefined
+    process.stderr.isTTY && !options.json && !logsOnStderr ? await progressBar() : undefined
   let failed = 0
   const summary = await runExtraction(options, {
     onStart: ({ total }) => bar?.start(total, 0, { failed: 0 }),

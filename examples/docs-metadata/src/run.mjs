@@ -13,6 +13,7 @@ import { openLogs } from './logs.mjs'
 import { extractDocuments } from './pdf-split.mjs'
 import { createDocumentRows } from './report/document-rows.mjs'
 import { headline, metadataView } from './report/metadata-view.mjs'
+import { fingerprint, loadRunState, saveRunState } from './run-state.mjs'
 import { buildSummary, createTally } from './summary.mjs'
 
 /** The extractor module the engine loads, in this thread and in each worker thread. */
@@ -117,9 +118,14 @@ export async function runExtraction(options, hooks = {}) {
   const started = performance.now()
   const listing = await listCorpus(options.dir)
   hooks.onStart?.({ total: listing.length })
+  // The last run's listing, fingerprints and corpus index (none with --no-cache).
+  const state = loadRunState(
+    options.cacheDir && resolve(options.cacheDir),
+    options.dir ? resolve(options.dir) : `installed:${workspaceRoot()}`,
+  )
   // The report's profiler; level basic means no slots at all, so the engine does not get it.
   const profiler = createProfiler({ collectRuntime: true, intervalMs: 250 })
-  const logs = openLogs(options)
+  const logs = await openLogs(options)
   const engine = createEngine(
     engineOptions(options, options.level === 'basic' ? undefined : profiler, logs.logger),
   )
@@ -127,8 +133,7 @@ export async function runExtraction(options, hooks = {}) {
   const tally = createTally()
   // The report's table: a few fields per document, not the results.
   const documents = createDocumentRows()
-  /** @type {import('@mx/engine').SlimResult[]} */
-  const slim = []
+  const corpus = corpusUpdate(state)
   const readFailures = []
   const flushReadFailures = async () => {
     while (readFailures.length > 0) {
@@ -157,20 +162,33 @@ export async function runExtraction(options, hooks = {}) {
       encoding: options.encoding,
       onError: (failure) => readFailures.push(failure),
     })
-    for await (const result of extractDocuments(engine, source)) {
+    for await (const result of extractDocuments(engine, corpus.fingerprinted(source))) {
       await flushReadFailures()
       const line = documentLine(result)
       tally.add(line)
       documents.add(line)
-      if (result.ok) slim.push({ ok: true, id: result.id, metadata: relateInput(result.metadata) })
+      corpus.add(result)
       await out.write(line)
       hooks.onResult?.(line)
     }
     await flushReadFailures()
-    const relations = (await engine.relate(slim)) ?? {}
-    await out.write({ kind: 'corpus', documents: slim.length, ...relations })
+    const finished = corpus.finish(listing)
+    // The relations' JSON goes out as it is (an unchanged corpus's are not encoded again): an
+    // object with its four keys, after the line's own two.
+    await out.writeJson(
+      `{"kind":"corpus","documents":${corpus.size},${finished.relations.slice(1)}`,
+    )
+    const relations = JSON.parse(finished.relations)
+    const { removed } = finished
     const seconds = (performance.now() - started) / 1000
-    const summary = buildSummary({ options, tally, relations, report: engine.report(), seconds })
+    const summary = buildSummary({
+      options,
+      tally,
+      removed,
+      relations,
+      report: engine.report(),
+      seconds,
+    })
     logs.logger?.info(
       {
         stage: 'run',
@@ -188,6 +206,78 @@ export async function runExtraction(options, hooks = {}) {
     await engine.close()
     await logs.close()
     profiler.close()
+  }
+}
+
+/**
+ * The corpus pass of a run, kept up to date from the last run's state: only the documents whose
+ * fingerprint changed go into the index (their metadata is at hand: the engine decodes it on a
+ * hit too), the ones that left the corpus or fail now leave it. When nothing changed, the last
+ * result is the result: no index is decoded and no state written.
+ * @param {ReturnType<typeof loadRunState>} state
+ */
+function corpusUpdate(state) {
+  /** This run's fingerprints, by document id, as the documents are read. */
+  const read = new Map()
+  /** The documents that succeeded, in output order: relate()'s order. */
+  const ok = []
+  let changed = false
+  return {
+    get size() {
+      return ok.length
+    },
+    /** @param {AsyncIterable<import('@mx/engine').SourceDocument>} source */
+    async *fingerprinted(source) {
+      for await (const doc of source) {
+        read.set(doc.id, fingerprint(doc))
+        yield doc
+      }
+    },
+    /** @param {import('@mx/engine').ExtractResult} result */
+    add(result) {
+      const print = read.get(result.id)
+      if (!result.ok) {
+        if (state.fingerprints.delete(result.id)) {
+          state.index().delete(result.id)
+          changed = true
+        }
+        return
+      }
+      ok.push(result.id)
+      if (print !== undefined && state.fingerprints.get(result.id) === print) return
+      state.index().set(result.id, relateInput(result.metadata))
+      // A document without a fingerprint (not read from the listing) goes in again every run.
+      if (print === undefined) state.fingerprints.delete(result.id)
+      else state.fingerprints.set(result.id, print)
+      changed = true
+    },
+    /**
+     * The corpus metadata as JSON, and how many documents of the last run's listing are gone
+     * (null when there was no last run to compare with).
+     * @param {{ id: string }[]} listing
+     */
+    finish(listing) {
+      const succeeded = new Set(ok)
+      for (const id of state.fingerprints.keys())
+        if (!succeeded.has(id)) {
+          state.fingerprints.delete(id)
+          state.index().delete(id)
+          changed = true
+        }
+      const listed = listing.map((entry) => entry.id)
+      const now = new Set(listed)
+      const removed = state.known ? state.listed.filter((id) => !now.has(id)).length : null
+      const reordered =
+        ok.length !== state.order.length || ok.some((id, i) => state.order[i] !== id)
+      if (changed || reordered || state.relations === undefined)
+        state.relations = JSON.stringify(state.index().result(ok))
+      if (changed || reordered || listed.length !== state.listed.length || removed) {
+        state.listed = listed
+        state.order = ok
+        saveRunState(state)
+      }
+      return { relations: state.relations, removed }
+    },
   }
 }
 
@@ -217,6 +307,11 @@ function documentLine(result) {
   }
 }
 
+/**
+ * What the corpus pass reads of a document's metadata (see relate-incremental.mjs).
+ * @param {any} metadata the extractor's document metadata
+ * @returns {import('./extractor/relate-incremental.mjs').RelateInput}
+ */
 function relateInput({ terms, signature, links, outline, words }) {
   return { terms, signature, links, outline, words }
 }
@@ -228,6 +323,10 @@ async function openLines(path) {
   return {
     async write(value) {
       if (!stream.write(`${JSON.stringify(value)}\n`)) await once(stream, 'drain')
+    },
+    /** @param {string} json one value already encoded */
+    async writeJson(json) {
+      if (!stream.write(`${json}\n`)) await once(stream, 'drain')
     },
     close: () =>
       new Promise((/** @type {(value?: unknown) => void} */ done) =>

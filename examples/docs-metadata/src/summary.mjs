@@ -40,17 +40,19 @@ export function createTally() {
 }
 
 /**
- * @param {{ options: any, tally: ReturnType<typeof createTally>, relations: any,
- *   report: import('@mx/engine').EngineReport, seconds: number }} input
+ * `removed`: documents of the last run's listing that are gone from this one (null without a
+ * last run to compare with: the first run, or --no-cache).
+ * @param {{ options: any, tally: ReturnType<typeof createTally>, removed: number | null,
+ *   relations: any, report: import('@mx/engine').EngineReport, seconds: number }} input
  */
-export function buildSummary({ options, tally, relations, report, seconds }) {
+export function buildSummary({ options, tally, removed, relations, report, seconds }) {
   const byCode = {}
   for (const { code } of tally.failures) byCode[code] = (byCode[code] ?? 0) + 1
   return {
     source: options.dir ?? 'node_modules (installed packages’ README, CHANGELOG, docs/)',
     level: options.level,
     threads: options.threads,
-    documents: { ...tally.documents },
+    documents: { ...tally.documents, removed },
     elements: { ...tally.elements },
     seconds: round(seconds, 3),
     documentsPerSecond: round(tally.documents.total / seconds, 1),
@@ -109,6 +111,11 @@ export function formatSummary(s) {
   const rows = [
     ['documents', `${s.documents.total} (${s.documents.ok} ok, ${s.documents.failed} failed)`],
     ['served whole from cache', `${s.documents.fromCache} documents`],
+    ['extracted', `${s.documents.extracted} documents`],
+    [
+      'removed since the last run',
+      s.documents.removed === null ? 'no last run' : `${s.documents.removed} documents`,
+    ],
     ['elements', String(s.elements.total)],
     ['elements extracted', String(s.elements.extracted)],
     ['elements reused', String(s.elements.reused)],

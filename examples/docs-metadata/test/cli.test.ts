@@ -1,13 +1,47 @@
-import { cpSync, readFileSync, writeFileSync } from 'node:fs'
+import { cpSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { tempDir } from '@mx/testkit'
+import { open } from 'lmdb'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { type Line, makeCorpus, readLines, runCli } from './cli-helpers'
 import { expected } from './expected-metadata'
 
+/**
+ * What a run wrote to the cache folder: the disk tier's last LMDB transaction id, and the size
+ * and modification time of every other file (version store, run state).
+ */
+async function cacheWrites(dir: string) {
+  const env = open({ path: join(dir, 'cache', 'cache.mdb'), maxDbs: 8, readOnly: true })
+  const lastTxnId = (env.getStats() as { lastTxnId: number }).lastTxnId
+  await env.close()
+  const files: Record<string, string> = {}
+  for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    const path = join(entry.parentPath, entry.name)
+    if (!entry.isFile() || path.includes(`${join(dir, 'cache')}/`)) continue
+    const { size, mtimeMs } = statSync(path)
+    files[path] = `${size} bytes, ${mtimeMs}`
+  }
+  return { lastTxnId, files }
+}
+
 describe('mx-docs extract (end to end on a fixture folder)', () => {
   let work: ReturnType<typeof tempDir>
   let docs: string
+  /** The corpus line of a run with no cache at all, into its own output. */
+  const fromScratch = async () => {
+    const out = join(work.path, 'scratch/metadata.jsonl')
+    const args = [
+      'extract',
+      docs,
+      '--no-cache',
+      '--out',
+      out,
+      '--report',
+      join(work.path, 'scratch/report.html'),
+    ]
+    expect((await runCli(args, work.path)).code).toBe(0)
+    return readLines(out).corpus
+  }
   const flags = () => [
     '--out',
     'out/metadata.jsonl',
@@ -122,7 +156,14 @@ describe('mx-docs extract (end to end on a fixture folder)', () => {
       error: { code: 'MX_DOCS_TOO_LARGE', message: expect.stringContaining('104857600 bytes') },
     })
     const summary = JSON.parse(run.stdout)
-    expect(summary.documents).toEqual({ total: 8, ok: 4, failed: 4, fromCache: 0, extracted: 4 })
+    expect(summary.documents).toEqual({
+      total: 8,
+      ok: 4,
+      failed: 4,
+      fromCache: 0,
+      extracted: 4,
+      removed: null,
+    })
     // 35 elements and 4 document-info pseudo-elements, of which the two Markdown ones are equal:
     // the second is reused when the first was stored before (which depends on the threads).
     expect(summary.elements.total).toBe(39)
@@ -139,8 +180,11 @@ describe('mx-docs extract (end to end on a fixture folder)', () => {
   it('serves the second run from the cache, and the report says so', async () => {
     const cold = await runCli(['extract', docs, ...flags()], work.path)
     const first = readLines(join(work.path, 'out/metadata.jsonl'))
+    const before = await cacheWrites(join(work.path, 'cache'))
     const warm = await runCli(['extract', docs, ...flags()], work.path)
     expect(warm.code).toBe(0)
+    // A run that only reads writes nothing: no disk-tier transaction, no version or run state.
+    expect(await cacheWrites(join(work.path, 'cache'))).toEqual(before)
     const summary = JSON.parse(warm.stdout)
     expect(summary.documents).toMatchObject({ ok: 4, fromCache: 4, extracted: 0 })
     expect(summary.elements).toEqual({ total: 39, extracted: 0, reused: 39 })
@@ -185,6 +229,37 @@ describe('mx-docs extract (end to end on a fixture folder)', () => {
       source: 'elements',
     })
     expect(documents.get('notes.txt')?.metadata).toEqual({ ...expected['notes.txt'], words: 26 })
+    expect(summary.documents.removed).toBe(0)
+    // The corpus line, updated from the one edit, is what a run from scratch computes.
+    expect(await fromScratch()).toEqual(readLines(join(work.path, 'out/metadata.jsonl')).corpus)
+  })
+
+  it('after files are removed and added, counts the removed ones and relates the corpus as from scratch', async () => {
+    await runCli(['extract', docs, ...flags()], work.path)
+    rmSync(join(docs, 'guide.md'))
+    rmSync(join(docs, 'gone.md'))
+    writeFileSync(join(docs, 'more.md'), '# More\n\nSee [the changelog](CHANGELOG.md).\n')
+    const run = await runCli(['extract', docs, ...flags()], work.path)
+    const summary = JSON.parse(run.stdout)
+    expect(summary.documents).toMatchObject({ total: 7, ok: 4, fromCache: 3, removed: 2 })
+    const { corpus } = readLines(join(work.path, 'out/metadata.jsonl'))
+    expect(Object.keys(corpus.keywords).sort()).toEqual([
+      'CHANGELOG.md',
+      'api/index.html',
+      'more.md',
+      'notes.txt',
+    ])
+    expect(corpus.links).toContainEqual({
+      from: 'more.md',
+      to: 'CHANGELOG.md',
+      href: 'CHANGELOG.md',
+    })
+    expect(await fromScratch()).toEqual(corpus)
+    // Nothing changed since: nothing removed, nothing written.
+    const before = await cacheWrites(join(work.path, 'cache'))
+    const again = JSON.parse((await runCli(['extract', docs, ...flags()], work.path)).stdout)
+    expect(again.documents).toMatchObject({ fromCache: 4, extracted: 0, removed: 0 })
+    expect(await cacheWrites(join(work.path, 'cache'))).toEqual(before)
   })
 
   it('exits 1 with --strict when a document failed, 0 when none did', async () => {

@@ -5,7 +5,8 @@ import { posix } from 'node:path'
 import { bandKeys, similarity } from './minhash.mjs'
 
 const keywordsPerDocument = 8
-const duplicateThreshold = 0.7
+/** The least MinHash similarity of a near-duplicate pair. */
+export const duplicateThreshold = 0.7
 
 /**
  * @param {ReadonlyArray<{ id: string, metadata: ReturnType<typeof import('./document.mjs').document> }>} docs
@@ -28,22 +29,39 @@ function keywords(docs) {
       documentFrequency.set(term, (documentFrequency.get(term) ?? 0) + 1)
   /** @type {Record<string, string[]>} */
   const result = {}
-  for (const { id, metadata } of docs) {
-    const length = Math.max(metadata.words, 1)
-    result[id] = Object.entries(metadata.terms)
-      .map(
-        ([term, count]) =>
-          /** @type {[string, number]} */ ([
-            term,
-            (count / length) * Math.log(docs.length / documentFrequency.get(term)),
-          ]),
-      )
-      .filter(([, score]) => score > 0)
-      .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
-      .slice(0, keywordsPerDocument)
-      .map(([term]) => term)
-  }
+  for (const { id, metadata } of docs)
+    result[id] = topKeywords(
+      Object.entries(metadata.terms),
+      metadata.words,
+      docs.length,
+      documentFrequency,
+    )
   return result
+}
+
+/**
+ * A document's keywords: its terms ranked by TF-IDF, the best `keywordsPerDocument`. Shared with
+ * relate-incremental.mjs, so both rank alike.
+ * @param {ReadonlyArray<[string, number]>} terms the document's terms and their counts
+ * @param {number} words the document's word count
+ * @param {number} documents the number of documents of the corpus
+ * @param {{ get(term: string): number | undefined }} documentFrequency how many documents have each term
+ */
+export function topKeywords(terms, words, documents, documentFrequency) {
+  const length = Math.max(words, 1)
+  return terms
+    .map(
+      ([term, count]) =>
+        /** @type {[string, number]} */ ([
+          term,
+          (count / length) *
+            Math.log(documents / /** @type {number} */ (documentFrequency.get(term))),
+        ]),
+    )
+    .filter(([, score]) => score > 0)
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+    .slice(0, keywordsPerDocument)
+    .map(([term]) => term)
 }
 
 /** @typedef {{ id: string, text: string, depth: number, children: SectionNode[] }} SectionNode */
@@ -64,24 +82,54 @@ export function sectionTree(outline) {
 /** Relative links resolved against the linking document's id; kept when they name a document of the corpus. */
 function crossLinks(docs) {
   const ids = new Set(docs.map((d) => d.id))
+  const has = (id) => ids.has(id)
+  return docs.flatMap(({ id, metadata }) => resolveLinks(id, linkTargets(id, metadata.links), has))
+}
+
+/** @typedef {{ href: string, candidates: string[] }} LinkTarget */
+
+/**
+ * The ids each relative link of a document could name, most likely first: the path itself, then
+ * as a Markdown file, a folder's README.md or its index.html. External links, anchors and the
+ * document itself are left out. Shared with relate-incremental.mjs, which indexes the candidates.
+ * @param {string} from the linking document's id
+ * @param {readonly string[]} hrefs
+ * @returns {LinkTarget[]}
+ */
+export function linkTargets(from, hrefs) {
+  /** @type {LinkTarget[]} */
+  const targets = []
+  for (const href of hrefs) {
+    if (/^[a-z][a-z\d+.-]*:|^\/\/|^#/i.test(href)) continue
+    const path = decodeSafe(href.replace(/[?#].*$/, ''))
+    if (!path) continue
+    const resolved = posix.normalize(posix.join(posix.dirname(from), path)).replace(/\/$/, '')
+    const candidates = [
+      resolved,
+      `${resolved}.md`,
+      `${resolved}/README.md`,
+      `${resolved}/index.html`,
+    ].filter((candidate) => candidate !== from)
+    targets.push({ href, candidates })
+  }
+  return targets
+}
+
+/**
+ * A document's links to the corpus: for each target, its first candidate that `exists`; each
+ * linked document once, at its first link.
+ * @param {string} from
+ * @param {readonly LinkTarget[]} targets from linkTargets()
+ * @param {(id: string) => boolean} exists
+ */
+export function resolveLinks(from, targets, exists) {
+  const seen = new Set()
   const found = []
-  for (const { id, metadata } of docs) {
-    const seen = new Set()
-    for (const href of metadata.links) {
-      if (/^[a-z][a-z\d+.-]*:|^\/\/|^#/i.test(href)) continue
-      const path = decodeSafe(href.replace(/[?#].*$/, ''))
-      if (!path) continue
-      const resolved = posix.normalize(posix.join(posix.dirname(id), path)).replace(/\/$/, '')
-      const target = [
-        resolved,
-        `${resolved}.md`,
-        `${resolved}/README.md`,
-        `${resolved}/index.html`,
-      ].find((candidate) => ids.has(candidate) && candidate !== id)
-      if (target && !seen.has(target)) {
-        seen.add(target)
-        found.push({ from: id, to: target, href })
-      }
+  for (const { href, candidates } of targets) {
+    const target = candidates.find(exists)
+    if (target && !seen.has(target)) {
+      seen.add(target)
+      found.push({ from, to: target, href })
     }
   }
   return found
@@ -123,8 +171,15 @@ function nearDuplicates(docs) {
       const [a, b] = key.split(',').map(Number)
       return { a: signed[a].id, b: signed[b].id, similarity: score }
     })
-    .sort(
-      (x, y) =>
-        y.similarity - x.similarity || (x.a < y.a ? -1 : x.a > y.a ? 1 : x.b < y.b ? -1 : 1),
-    )
+    .sort(byDuplicateRank)
+}
+
+/**
+ * The order of near-duplicate pairs: most similar first, then by ids. Shared with
+ * relate-incremental.mjs.
+ * @param {{ a: string, b: string, similarity: number }} x
+ * @param {{ a: string, b: string, similarity: number }} y
+ */
+export function byDuplicateRank(x, y) {
+  return y.similarity - x.similarity || (x.a < y.a ? -1 : x.a > y.a ? 1 : x.b < y.b ? -1 : 1)
 }
