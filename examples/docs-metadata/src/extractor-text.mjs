@@ -5,13 +5,12 @@
 // Markdown heading marks dropped, then the plain-text parser and the same element() and
 // document(). No Markdown or HTML parser runs, so none can fail it. Its name and version are its own: its element results are cached
 // apart from the primary's, and its documents never under the primary's cache key.
+//
+// Like extractor.mjs, it loads its steps (the text parser, element(), document()) on first use.
 import { defineExtractor } from '@mx/engine/extractor'
 import { decodeDocument } from './extractor/decode.mjs'
-import { document } from './extractor/document.mjs'
-import { element } from './extractor/element.mjs'
+import { formatOf } from './extractor/formats.mjs'
 import { createIdAllocator } from './extractor/ids.mjs'
-import { formatOf } from './extractor/parse.mjs'
-import { parseText } from './extractor/text.mjs'
 
 export const version = '1'
 
@@ -47,8 +46,17 @@ function htmlText(html) {
 
 const atxMarks = /^ {0,3}#{1,6}[ \t]+|[ \t]+#+[ \t]*$/gm
 
+/** @type {typeof import('./extractor/text-steps.mjs') | undefined} */
+let steps
+/** @returns {Promise<typeof import('./extractor/text-steps.mjs')>} */
+const load = async () => {
+  steps ??= await import('./extractor/text-steps.mjs')
+  return steps
+}
+
 /** @param {import('@mx/engine').SourceDocument} doc */
-function parse(doc) {
+async function parse(doc) {
+  const { parseText } = steps ?? (await load())
   const { text, encoding } = textOf(doc)
   const info = { id: '#document', type: 'document', format: 'text', encoding }
   info.warnings = [fallbackWarning]
@@ -66,8 +74,13 @@ export const extractor = defineExtractor({
   name: 'docs-metadata-text',
   version,
   parse,
-  element,
-  document,
+  // Direct once parse() (or an earlier call) loaded the steps, after loading them otherwise.
+  element: (/** @type {any} */ el) =>
+    steps ? steps.element(el) : load().then((loaded) => loaded.element(el)),
+  document: (/** @type {any[]} */ elements, /** @type {any[]} */ metas, /** @type {any} */ ctx) =>
+    steps
+      ? steps.document(elements, metas, ctx)
+      : load().then((loaded) => loaded.document(elements, metas, ctx)),
 })
 
 export default extractor

@@ -6,10 +6,24 @@
 // element results in page order, reduced again by document() here (ids are page-scoped, so they
 // are the same as if the file had been read whole). A file whose pages cannot be counted here
 // (encrypted, corrupt) goes in whole and fails there with its typed error.
-import { document } from './extractor/document.mjs'
-import { formatOf } from './extractor/parse.mjs'
-import { pdfElementId } from './extractor/pdf.mjs'
-import { openPdf } from './extractor/pdf-open.mjs'
+import { formatOf } from './extractor/formats.mjs'
+
+/**
+ * What splitting and merging PDFs needs (pdfjs, the reduce), loaded with the first PDF: a run
+ * without one, or served from cache, never loads it.
+ * @type {Promise<{ document: typeof import('./extractor/document.mjs').document,
+ *   pdfElementId: typeof import('./extractor/pdf.mjs').pdfElementId,
+ *   openPdf: typeof import('./extractor/pdf-open.mjs').openPdf }> | undefined}
+ */
+let pdfSteps
+const loadPdfSteps = () => {
+  pdfSteps ??= Promise.all([
+    import('./extractor/document.mjs'),
+    import('./extractor/pdf.mjs'),
+    import('./extractor/pdf-open.mjs'),
+  ]).then(([{ document }, { pdfElementId }, { openPdf }]) => ({ document, pdfElementId, openPdf }))
+  return pdfSteps
+}
 
 /** Most pages in one part. */
 export const pagesPerPart = 8
@@ -21,6 +35,7 @@ export const pagesPerPart = 8
  */
 export async function splitDocument(doc) {
   if (formatOf(doc) !== 'pdf' || !(doc.content instanceof Uint8Array)) return [doc]
+  const { openPdf } = await loadPdfSteps()
   let pages
   try {
     const pdf = await openPdf(doc.content, doc.id)
@@ -75,15 +90,19 @@ export async function* extractDocuments(engine, source, options) {
     }
     parts.delete(result.id)
     part.group.results[part.index] = result
-    if (--part.group.left === 0) yield mergeParts(part.group.doc, part.group.results)
+    if (--part.group.left === 0)
+      yield mergeParts(part.group.doc, part.group.results, await loadPdfSteps())
   }
 }
 
 /**
  * One result from the results of a PDF's parts, in page order. A failed part fails the whole.
  * The stats add up the parts' (each part has its '#document' element).
+ * @param {any} doc
+ * @param {any[]} results
+ * @param {Awaited<ReturnType<typeof loadPdfSteps>>} steps
  */
-export function mergeParts(doc, results) {
+export function mergeParts(doc, results, { document, pdfElementId }) {
   const { content: _content, ...withoutContent } = doc
   const failed = results.find((result) => !result.ok)
   if (failed) return { ...failed, id: doc.id, ...(doc.meta && { meta: doc.meta }) }

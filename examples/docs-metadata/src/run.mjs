@@ -6,9 +6,9 @@ import { mkdir, writeFile } from 'node:fs/promises'
 import { dirname, extname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { folderDocuments, installedDocuments, readCorpus } from '@mx/corpus'
-import { createEngine } from '@mx/engine'
+import { createEngine, metadataFields, metadataJson } from '@mx/engine'
 import { createProfiler, renderReport } from '@mx/profiler'
-import { formatOf, mediaTypes } from './extractor/parse.mjs'
+import { formatOf, mediaTypes } from './extractor/formats.mjs'
 import { openLogs } from './logs.mjs'
 import { extractDocuments } from './pdf-split.mjs'
 import { createDocumentRows } from './report/document-rows.mjs'
@@ -110,8 +110,9 @@ export function engineOptions(options, profiler, logger) {
 }
 
 /**
- * Runs one extraction. `hooks.onStart({ total })` once the corpus is listed, `hooks.onResult()`
- * after each document. Resolves the summary (see summary.mjs).
+ * Runs one extraction. `hooks.onStart({ total })` once the corpus is listed,
+ * `hooks.onResult(line)` after each document (`line`: its JSON line, with only the metadata
+ * fields the report shows). Resolves the summary (see summary.mjs).
  * @param {import('./cli/args.mjs').RunOptions} options
  */
 export async function runExtraction(options, hooks = {}) {
@@ -164,11 +165,11 @@ export async function runExtraction(options, hooks = {}) {
     })
     for await (const result of extractDocuments(engine, corpus.fingerprinted(source))) {
       await flushReadFailures()
-      const line = documentLine(result)
+      const { line, json } = documentLine(result)
       tally.add(line)
       documents.add(line)
       corpus.add(result)
-      await out.write(line)
+      await out.writeJson(json)
       hooks.onResult?.(line)
     }
     await flushReadFailures()
@@ -245,7 +246,7 @@ function corpusUpdate(state) {
       }
       ok.push(result.id)
       if (print !== undefined && state.fingerprints.get(result.id) === print) return
-      state.index().set(result.id, relateInput(result.metadata))
+      state.index().set(result.id, relateInput(result))
       // A document without a fingerprint (not read from the listing) goes in again every run.
       if (print === undefined) state.fingerprints.delete(result.id)
       else state.fingerprints.set(result.id, print)
@@ -281,38 +282,58 @@ function corpusUpdate(state) {
   }
 }
 
-/** A result as a JSON line: the metadata without the internals relate() works from. */
+/** Metadata fields the JSON lines leave out: the internals relate() works from. */
+const internalFields = ['terms', 'signature']
+/** What the report's table and the summary read of a document's metadata. */
+const rowFields = ['title', 'format', 'language', 'words', 'links']
+
+/**
+ * A result as a JSON line (`json`), and as the few fields the tally and the report read (`line`).
+ * The metadata goes out as the engine's cache stored it, without the internal fields: a result
+ * served from the cache is written without decoding its metadata.
+ * @param {import('@mx/engine').ExtractResult} result
+ */
 function documentLine(result) {
   if (!result.ok) {
     // The engine's code says which stage failed; causeCode is parse()'s own (MX_DOCS_*).
     const { causeCode: reason, ...error } = result.error
-    return {
+    const line = {
       kind: 'document',
       id: result.id,
       ok: false,
       error: { ...error, ...(reason && { reason }) },
       stage: 'extract',
     }
+    return { line, json: JSON.stringify(line) }
   }
-  const { terms: _terms, signature: _signature, ...metadata } = result.metadata
   const { elements, extracted, reused, source, ranIn } = result.stats
+  const stats = { elements, extracted, reused, source, ranIn }
+  const metadata = metadataJson(result, { omit: internalFields }).toString()
+  // Read by the plain-text fallback: { by: 'fallback', from: <the parser's failure>, extractor }.
+  const degraded = result.degraded ? `,"degraded":${JSON.stringify(result.degraded)}` : ''
+  const head = JSON.stringify({ kind: 'document', id: result.id, ok: true }).slice(0, -1)
   return {
-    kind: 'document',
-    id: result.id,
-    ok: true,
-    metadata,
-    stats: { elements, extracted, reused, source, ranIn },
-    // Read by the plain-text fallback: { by: 'fallback', from: <the parser's failure>, extractor }.
-    ...(result.degraded && { degraded: result.degraded }),
+    line: {
+      kind: 'document',
+      id: result.id,
+      ok: true,
+      metadata: metadataFields(result, rowFields),
+      stats,
+    },
+    json: `${head},"metadata":${metadata},"stats":${JSON.stringify(stats)}${degraded}}`,
   }
 }
 
 /**
- * What the corpus pass reads of a document's metadata (see relate-incremental.mjs).
- * @param {any} metadata the extractor's document metadata
+ * What the corpus pass reads of a document's metadata (see relate-incremental.mjs), decoded
+ * alone for a result served from the cache.
+ * @param {import('@mx/engine').ExtractSuccess} result
  * @returns {import('./extractor/relate-incremental.mjs').RelateInput}
  */
-function relateInput({ terms, signature, links, outline, words }) {
+function relateInput(result) {
+  const { terms, signature, links, outline, words } = /** @type {any} */ (
+    metadataFields(result, ['terms', 'signature', 'links', 'outline', 'words'])
+  )
   return { terms, signature, links, outline, words }
 }
 

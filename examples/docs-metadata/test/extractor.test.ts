@@ -188,10 +188,10 @@ describe('element', () => {
 
   it('loads and runs in a worker thread', async () => {
     const worker = new Worker(
-      `import(${JSON.stringify(new URL('../src/extractor.mjs', import.meta.url).href)}).then(({ default: x }) => {
+      `import(${JSON.stringify(new URL('../src/extractor.mjs', import.meta.url).href)}).then(async ({ default: x }) => {
         const { parentPort } = require('node:worker_threads')
-        const [, el] = x.parse({ id: 'w.md', content: '# Hello' })
-        parentPort.postMessage(x.element(el, { docId: 'w.md' }))
+        const [, el] = await x.parse({ id: 'w.md', content: '# Hello' })
+        parentPort.postMessage(await x.element(el, { docId: 'w.md' }))
       })`,
       { eval: true },
     )

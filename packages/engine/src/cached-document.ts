@@ -6,6 +6,7 @@
  */
 import { deserialize, serialize } from 'node:v8'
 import type { ExtractSuccess } from './api'
+import { encodeMetadata, lazyMetadata, wellFormed } from './metadata-json'
 
 export type CachedDocument =
   | { metadata: unknown; elements: unknown[] }
@@ -14,7 +15,10 @@ export type CachedDocument =
       elements: Uint8Array
       /** How many element results the bytes hold. */
       count: number
+      /** Decoded on first read when `json` holds it. */
       metadata: unknown
+      /** The metadata as stored, JSON by field (see metadata-json.ts), when it was stored so. */
+      json?: Buffer
       /** The V8 version that encoded them: another one may not read them (see `readableElements`). */
       v8: string
     }
@@ -22,23 +26,28 @@ export type CachedDocument =
 /** A document entry whose element results are still bytes (a worker's, or a packed one). */
 export type EncodedDocument = Extract<CachedDocument, { elements: Uint8Array }>
 
-/** First bytes of a packed document entry: "MXD" and the layout version. */
+/**
+ * First bytes of a packed document entry: "MXD" and the layout: 1, metadata by `v8.serialize`;
+ * 2, metadata as JSON by field (`encodeMetadata`), for any metadata JSON gives back exactly.
+ */
 const PACKED = Buffer.from('MXD\u0001', 'latin1')
+const PACKED_JSON = Buffer.from('MXD\u0002', 'latin1')
 const V8 = Buffer.from(process.versions.v8, 'latin1')
 
 /**
  * The entry a worker thread stores for a document, as one buffer: the reply that carries it to the
  * main thread and the value the disk tier stores are these bytes, encoded once.
  *
- * Layout: `MXD\x01` | element count (u32) | metadata length (u32) | V8 version length (u8) |
- * V8 version | metadata (`v8.serialize`) | element results (`v8.serialize`, an array).
+ * Layout: `MXD` + layout (1 or 2) | element count (u32) | metadata length (u32) | V8 version
+ * length (u8) | V8 version | metadata | element results (`v8.serialize`, an array).
  */
 export function packDocument(metadata: unknown, elements: Uint8Array, count: number): Buffer {
-  const meta = serialize(metadata)
+  const json = encodeMetadata(metadata)
+  const meta = json ?? serialize(metadata)
   const head = PACKED.length + 9 + V8.length
   // Its own ArrayBuffer (not a slice of the shared pool): a reply posts exactly these bytes.
   const out = Buffer.allocUnsafeSlow(head + meta.length + elements.byteLength)
-  PACKED.copy(out, 0)
+  ;(json ? PACKED_JSON : PACKED).copy(out, 0)
   out.writeUInt32BE(count, 4)
   out.writeUInt32BE(meta.length, 8)
   out[12] = V8.length
@@ -57,18 +66,29 @@ export function unpackDocument(value: Uint8Array): EncodedDocument | null | unde
   const bytes = Buffer.isBuffer(value)
     ? value
     : Buffer.from(value.buffer, value.byteOffset, value.byteLength)
-  if (bytes.length < 13 || bytes.compare(PACKED, 0, 4, 0, 4) !== 0) return undefined
+  if (bytes.length < 13 || bytes.compare(PACKED, 0, 3, 0, 3) !== 0) return undefined
+  const layout = bytes[3]
+  if (layout !== 1 && layout !== 2) return undefined
   const count = bytes.readUInt32BE(4)
   const metaLength = bytes.readUInt32BE(8)
   const head = 13 + (bytes[12] ?? 0)
   if (head + metaLength > bytes.length) return null
+  const meta = bytes.subarray(head, head + metaLength)
+  const entry: EncodedDocument = {
+    elements: bytes.subarray(head + metaLength),
+    count,
+    metadata: undefined,
+    v8: bytes.toString('latin1', 13, head),
+  }
   try {
-    return {
-      elements: bytes.subarray(head + metaLength),
-      count,
-      metadata: deserialize(bytes.subarray(head, head + metaLength)),
-      v8: bytes.toString('latin1', 13, head),
+    if (layout === 1) entry.metadata = deserialize(meta)
+    else {
+      // Checked now (the offsets are in bounds, the JSON is whole), decoded when read.
+      if (!wellFormed(meta)) return null
+      entry.json = meta
+      lazyMetadata(entry, meta)
     }
+    return entry
   } catch {
     return null
   }
@@ -127,6 +147,17 @@ export function decodeElements(bytes: Uint8Array): unknown[] {
   const value = deserialize(bytes)
   if (!Array.isArray(value)) throw new TypeError('encoded element results are not an array')
   return value
+}
+
+/**
+ * Gives `result` the entry's metadata: decoded on first read when it is stored as JSON (each
+ * result decodes its own copy), else the entry's object.
+ */
+export function metadataFrom<T extends ExtractSuccess>(result: T, entry: CachedDocument): T {
+  const { json } = entry as { json?: Buffer }
+  if (json) lazyMetadata(result, json)
+  else result.metadata = entry.metadata
+  return result
 }
 
 /**

@@ -3,7 +3,7 @@
  * turn the reply into a result. The main thread runs no extractor code on this path.
  */
 import type { ExtractorElement, ExtractSuccess, SourceDocument } from './api'
-import { decodeElements, lazyElements, unpackDocument } from './cached-document'
+import { decodeElements, lazyElements, metadataFrom, unpackDocument } from './cached-document'
 import type { EngineContext } from './context'
 import { runInWorkers, workerFailure } from './elements'
 import { ExtractError, ParseError } from './errors'
@@ -192,7 +192,7 @@ export async function extractInWorkers(
   const result: ExtractSuccess = {
     ok: true,
     id: doc.id,
-    metadata: entry.metadata,
+    metadata: undefined,
     elements: [],
     stats: {
       elements: n,
@@ -203,7 +203,7 @@ export async function extractInWorkers(
       durationMs: 0,
     },
   }
-  return lazyElements(result, entry.elements)
+  return lazyElements(metadataFrom(result, entry), entry.elements)
 }
 
 /**

@@ -10,6 +10,7 @@ import {
   cachedDocument,
   elementCount,
   lazyElements,
+  metadataFrom,
   readableElements,
 } from './cached-document'
 import type { EngineContext } from './context'
@@ -149,10 +150,11 @@ export async function extractDocument(
       const result: ExtractSuccess = {
         ok: true,
         id: doc.id,
-        metadata: hit.metadata,
+        metadata: undefined,
         elements: Array.isArray(hit.elements) ? hit.elements : [],
         stats: { ...stats },
       }
+      metadataFrom(result, hit)
       if (!Array.isArray(hit.elements)) lazyElements(result, hit.elements)
       return finish(ctx, withMeta(result, doc), started, trace, doc)
     }

@@ -44,6 +44,7 @@ export { defineExtractor } from './extractor'
 export type { LevelPreset } from './levels'
 export { levels } from './levels'
 export type { LogFn, LoggerSlot } from './logging/logger'
+export { metadataFields, metadataJson } from './metadata-json'
 export type {
   ErrorPattern,
   ErrorPatterns,

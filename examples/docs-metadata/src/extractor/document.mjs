@@ -1,9 +1,9 @@
 // document(elements, metas): the cheap reduce of element results into a document's metadata.
 import { languageOf as detectLanguage } from './element.mjs'
 import { entityKinds } from './entities.mjs'
+import { formatOf } from './formats.mjs'
 import { frontMatterFields } from './front-matter.mjs'
 import { mergeSignatures } from './minhash.mjs'
-import { formatOf } from './parse.mjs'
 import { headingDepths } from './pdf.mjs'
 
 const wordsPerMinute = 230

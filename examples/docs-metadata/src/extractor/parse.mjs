@@ -1,6 +1,7 @@
 // parse(doc): picks the format from the media type, else the file extension, and returns the
 // document's elements in order, each with a stable id (see ids.mjs).
 import { decodeDocument } from './decode.mjs'
+import { formatOf } from './formats.mjs'
 import { splitFrontMatter } from './front-matter.mjs'
 import { parseHtml } from './html.mjs'
 import { createIdAllocator } from './ids.mjs'
@@ -8,41 +9,7 @@ import { parseMarkdown } from './markdown.mjs'
 import { parsePdf } from './pdf.mjs'
 import { parseText } from './text.mjs'
 
-const byMediaType = {
-  'text/markdown': 'markdown',
-  'text/x-markdown': 'markdown',
-  'text/html': 'html',
-  'application/xhtml+xml': 'html',
-  'text/plain': 'text',
-  'application/pdf': 'pdf',
-}
-const byExtension = {
-  md: 'markdown',
-  markdown: 'markdown',
-  mdx: 'markdown',
-  html: 'html',
-  htm: 'html',
-  xhtml: 'html',
-  txt: 'text',
-  text: 'text',
-  pdf: 'pdf',
-}
-
-/** The document's format: `markdown` (the default), `html`, `text` or `pdf`. */
-export function formatOf(doc) {
-  const mediaType = doc.mediaType?.split(';')[0].trim().toLowerCase()
-  if (mediaType && byMediaType[mediaType]) return byMediaType[mediaType]
-  const extension = /\.([a-z]+)$/i.exec(doc.path ?? doc.id)?.[1]?.toLowerCase()
-  return byExtension[extension] ?? 'markdown'
-}
-
-/** The media type for a format, as written into SourceDocument.mediaType by the corpus. */
-export const mediaTypes = {
-  markdown: 'text/markdown',
-  html: 'text/html',
-  text: 'text/plain',
-  pdf: 'application/pdf',
-}
+export { formatOf, mediaTypes } from './formats.mjs'
 
 /**
  * Splits a document into elements. The first is always the document-info pseudo-element
