@@ -101,8 +101,12 @@ export function engineOptions(options, profiler, logger) {
     threads: options.threads,
     ...(options.cacheDir && { cacheDir: resolve(options.cacheDir) }),
     ...(options.redis && { redis: options.redis, redisPrefix: options.redisPrefix }),
-    // --no-cache: nothing persisted and nothing reused, whatever the level says.
-    ...(!options.cache && { cache: false, incremental: false }),
+    // --no-cache: nothing persisted and nothing reused, whatever the level says. Otherwise one
+    // run looks each document up once: a disk or Redis hit is not copied into the memory tier
+    // (settings build a cache at any level: none at level basic, which has none).
+    ...(!options.cache
+      ? { cache: false, incremental: false }
+      : options.level !== 'basic' && { cache: { promote: false } }),
     ...(profiler && { profiler }),
     // Always given: at level enterprise the engine's own logger would write to stderr.
     logger: logger ?? false,

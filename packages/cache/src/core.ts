@@ -41,6 +41,8 @@ export class CacheCore {
   /** Write and stamp times; present only while some tier is stamped (entries then get `writtenAt`). */
   readonly tagClock: TagClock | undefined
   closed = false
+  /** Whether a hit in a slower tier is copied into the faster ones (`promote`). */
+  readonly promotes: boolean
   /** Whether anyone listens to `hit`: plain boolean fields, checked on the hot path instead of emitting blindly. */
   listenHit = false
   /** Whether anyone listens to `miss`. */
@@ -52,6 +54,7 @@ export class CacheCore {
 
   constructor(options: CacheOptions, tiers: Tier[]) {
     this.tiers = tiers
+    this.promotes = options.promote ?? true
     this.clock = options.clock ?? systemClock
     this.metrics = options.metrics
     this.bus = options.bus
@@ -167,7 +170,7 @@ export class CacheCore {
       }
       if (found.entry.expiresAt > this.clock.now()) {
         this.stats.tierHits[index] = (this.stats.tierHits[index] ?? 0) + 1
-        if (index > 0) await this.promote(key, found)
+        if (index > 0 && this.promotes) await this.promote(key, found)
         this.observe(started, 'hit', tier)
         return { fresh: found }
       }

@@ -30,6 +30,7 @@ const known = {
     metrics: true,
     clock: true,
     lock: true,
+    promote: true,
   } satisfies Keys<CacheOptions>,
   set: { ttl: true, grace: true, tags: true, dependsOn: true } satisfies Keys<SetOptions>,
   getOrSet: {

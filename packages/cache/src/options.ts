@@ -143,6 +143,12 @@ export function resolveOptions(options: CacheOptions): ResolvedOptions {
   checkFunctions('bus', options.bus, ['publish', 'subscribe', 'close'])
   checkNumber('lock.ttl', options.lock?.ttl, { exclusiveMin: true })
   checkNumber('lock.wait', options.lock?.wait)
+  if (options.promote !== undefined && typeof options.promote !== 'boolean') {
+    throw new InvalidOptionError(
+      'promote',
+      `promote must be a boolean, got ${describeValue(options.promote)}`,
+    )
+  }
   return {
     namespace: options.namespace ?? '',
     tiers: options.tiers ?? [memoryTier(options.clock ? { clock: options.clock } : {})],

@@ -150,6 +150,12 @@ export interface CacheOptions {
   clock?: Clock
   /** Distributed lock for `getOrSet` when a tier supports it: lock TTL and how long to wait. */
   lock?: { ttl?: number; wait?: number }
+  /**
+   * Copy a hit from a slower tier into the faster ones, so the next read of that key is faster.
+   * Default true; false for a process that reads each key once (a one-shot command line run),
+   * which then spends neither the time nor the memory.
+   */
+  promote?: boolean
 }
 
 export interface SetOptions {

@@ -155,6 +155,20 @@ describe('diskTier', () => {
     await reader.close()
   })
 
+  it('does not promote with promote: false (a process that reads each key once)', async () => {
+    const dir = freshDir()
+    const writer = createCache({ tiers: [diskTier({ dir })] })
+    await writer.set('k', 'v')
+    await writer.close()
+    const memory = memoryTier()
+    const reader = createCache({ tiers: [memory, diskTier({ dir })], promote: false })
+    expect(await reader.get('k')).toBe('v')
+    expect(await reader.get('k')).toBe('v')
+    expect(memory.getSync('k')).toBeUndefined()
+    expect(reader.stats().tiers.map((t) => t.hits)).toEqual([0, 2])
+    await reader.close()
+  })
+
   it('never serves a corrupt entry after the writing process is SIGKILLed mid-write', async () => {
     const dir = freshDir()
     const fixture = fileURLToPath(new URL('./fixtures/disk-writer.ts', import.meta.url))

@@ -86,6 +86,12 @@ const messages: Array<[string, () => unknown, string, string]> = [
     'lock.ttl',
     'lock.ttl must be a number > 0, got 0',
   ],
+  [
+    'promote',
+    () => createCache({ promote: 'no' as never }),
+    'promote',
+    'promote must be a boolean, got "no"',
+  ],
   ['disk dir', () => diskTier({ dir: '' }), 'dir', 'dir must be a non-empty string, got ""'],
   [
     'disk maxBytes',

@@ -42,6 +42,12 @@ function checkCache(options: EngineOptions, cache: Settings): void {
   positiveMs('cache.ttl', cache.ttl)
   nonEmptyString('cache.dir', cache.dir)
   conflict('cache.dir', cache.dir, 'cacheDir', options.cacheDir)
+  if (cache.promote !== undefined && typeof cache.promote !== 'boolean') {
+    throw new InvalidOptionError(
+      'cache.promote',
+      `cache.promote must be a boolean, got ${describeValue(cache.promote)}`,
+    )
+  }
   const { redis } = cache
   if (typeof redis === 'object' && redis !== null && !Array.isArray(redis)) {
     const settings = redis as Settings

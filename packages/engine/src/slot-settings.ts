@@ -29,6 +29,11 @@ export interface CacheSettings {
    * threads leave the disk tier to the main thread, so every entry expires on this clock.
    */
   clock?: { now(): number }
+  /**
+   * `false`: a hit on the disk or Redis tier is not copied into the memory tier (default
+   * `true`). For a process that looks each document up once, as a one-shot command line run.
+   */
+  promote?: boolean
 }
 
 /** Settings of the engine-built memory monitor. */
@@ -67,6 +72,7 @@ export const settingNames = {
     dir: true,
     redis: true,
     clock: true,
+    promote: true,
   } satisfies Record<keyof CacheSettings, true>),
   memory: Object.keys({ budget: true } satisfies Record<keyof MemorySettings, true>),
   alerts: Object.keys({ sinks: true, rules: true } satisfies Record<keyof AlertsSettings, true>),
@@ -124,6 +130,7 @@ export interface BuiltCacheOptions {
   redis: string | undefined
   redisPrefix: string | undefined
   clock: { now(): number } | undefined
+  promote: boolean
 }
 
 /** The settings of the engine-built slots, merged with the top-level shortcuts (already checked). */
@@ -142,6 +149,7 @@ export function builtSettings(
     redis: redis?.url ?? options.redis,
     redisPrefix: redis?.prefix ?? options.redisPrefix,
     clock: cache.clock,
+    promote: cache.promote ?? true,
   }
   const memory = (settingsOf(options, 'memory', slotMethods.memory) ?? {}) as MemorySettings
   const alerts = (settingsOf(options, 'alerts', slotMethods.alerts) ?? {}) as AlertsSettings

@@ -93,6 +93,13 @@ describe('slot settings: validation', () => {
     })
   })
 
+  it('cache.promote', () => {
+    expect(optionError({ cache: { promote: 'no' as never } })).toEqual({
+      option: 'cache.promote',
+      message: 'cache.promote must be a boolean, got "no"',
+    })
+  })
+
   it('cache.clock', () => {
     expect(optionError({ cache: { clock: { now: 5 } as never } })).toEqual({
       option: 'cache.clock',
@@ -304,6 +311,25 @@ describe('slot settings: the built slots', () => {
       ok: true,
       stats: { source: 'document-cache' },
     })
+  })
+
+  it('cache.promote: false leaves disk hits out of the memory tier (each document is read once)', async () => {
+    const dir = tempDir()
+    {
+      await using first = createEngine({ extractor, level: 'standard', cache: { dir } })
+      await first.extract(doc('a'))
+    }
+    const hitsOf = (engine: ReturnType<typeof createEngine>) =>
+      engine.slots.cache?.stats?.().tiers?.map((t) => t.hits)
+    for (const promote of [true, false]) {
+      await using engine = createEngine({ extractor, level: 'standard', cache: { dir, promote } })
+      for (let i = 0; i < 2; i++)
+        expect(await engine.extract(doc('a'))).toMatchObject({
+          stats: { source: 'document-cache' },
+        })
+      // memory, disk: promoted after the first read, or read from disk both times
+      expect(hitsOf(engine)).toEqual(promote ? [1, 1] : [0, 2])
+    }
   })
 
   it('the cacheDir shortcut still places the disk tier under cacheDir/cache next to the settings', async () => {

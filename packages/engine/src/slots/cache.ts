@@ -24,6 +24,8 @@ export interface EngineCacheOptions {
   metrics?:
     | { record(name: string, value: number, labels?: Record<string, string>): void }
     | undefined
+  /** Copy disk and Redis hits into the memory tier (default true). */
+  promote?: boolean | undefined
 }
 
 const NAMESPACE = 'mx-engine'
@@ -64,5 +66,6 @@ export function engineCache(options: EngineCacheOptions): Cache {
     ...clock,
     ...(options.redis ? { bus: redisBus({ url: options.redis, channel: `${prefix}bus` }) } : {}),
     ...(options.metrics ? { metrics: options.metrics } : {}),
+    ...(options.promote === false ? { promote: false } : {}),
   })
 }
