@@ -1,4 +1,4 @@
-import { createServer, type ServerResponse } from 'node:http'
+import type { ServerResponse } from 'node:http'
 import { InvalidOptionError } from './errors'
 import { checkKnownKeys } from './kernel'
 import type { Profiler } from './profiler'
@@ -60,6 +60,8 @@ export async function serveDashboard(
       `intervalMs must be a positive integer, got ${intervalMs}`,
     )
   }
+  // node:http is loaded with the first dashboard, not by every process that imports the profiler.
+  const { createServer } = await import('node:http')
   const streams = new Set<ServerResponse>()
 
   const push = () => {

@@ -1,5 +1,5 @@
 import { writeFile } from 'node:fs/promises'
-import { Session } from 'node:inspector'
+import type { Session } from 'node:inspector'
 import { performance } from 'node:perf_hooks'
 import { ProfileInProgressError } from './errors'
 import type { AllocationSite, Hotspot } from './types'
@@ -64,7 +64,14 @@ async function withSession<T, P>(
 ): Promise<{ result: T; profile: P; durationMs: number }> {
   if (busy) throw new ProfileInProgressError(kind)
   busy = true
-  const session = new Session()
+  // Loaded with the first profile: a process that never profiles does not load the inspector.
+  let session: Session
+  try {
+    session = new (await import('node:inspector')).Session()
+  } catch (error) {
+    busy = false
+    throw error
+  }
   session.connect()
   try {
     await start(session)
