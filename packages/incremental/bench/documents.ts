@@ -1,5 +1,5 @@
-// The workload of this package's benches: a deterministic document and the per-element
-// metadata extraction run on it.
+// The workload of this package's benches: a deterministic document, the source text it is
+// parsed from, and the per-element metadata extraction run on it.
 import type { Element } from '../src/index'
 
 export interface Block extends Element {
@@ -14,6 +14,21 @@ const WORDS =
     ' ',
   )
 
+/**
+ * The block at position `i`: ids, pages and timestamps follow the position, as a parser that
+ * numbers blocks gives them. One constructor for generated and parsed blocks, so both have the
+ * same key order (a snapshot compares keys in order).
+ */
+function block(i: number, text: string, level?: number): Block {
+  return {
+    id: `el-${i}`,
+    type: level === undefined ? 'paragraph' : 'heading',
+    text,
+    ...(level === undefined ? {} : { level }),
+    meta: { page: Math.floor(i / 40), modifiedAt: 1_700_000_000_000 + i },
+  } as Block
+}
+
 /** A deterministic document of `count` elements (~300 bytes each), headings every 20. */
 export function makeDocument(count: number, seed = 1): Block[] {
   let state = seed
@@ -23,14 +38,27 @@ export function makeDocument(count: number, seed = 1): Block[] {
   }
   return Array.from({ length: count }, (_, i) => {
     const words = Array.from({ length: 30 + (next() % 20) }, () => WORDS[next() % WORDS.length])
-    const heading = i % 20 === 0
-    return {
-      id: `el-${i}`,
-      type: heading ? 'heading' : 'paragraph',
-      text: heading ? `Section ${i / 20}` : words.join(' '),
-      ...(heading ? { level: 2 } : {}),
-      meta: { page: Math.floor(i / 40), modifiedAt: 1_700_000_000_000 + i },
-    } as Block
+    return i % 20 === 0 ? block(i, `Section ${i / 20}`, 2) : block(i, words.join(' '))
+  })
+}
+
+/** The Markdown source of a document (what a file read returns): one block per paragraph. */
+export function documentText(blocks: readonly Block[]): string {
+  return blocks
+    .map((b) => (b.level === undefined ? b.text : `${'#'.repeat(b.level)} ${b.text}`))
+    .join('\n\n')
+}
+
+/**
+ * Parses `documentText` output back into blocks: every block, and every string in it, is a new
+ * object, equal to the one the text was written from.
+ */
+export function parseDocument(text: string): Block[] {
+  return text.split('\n\n').map((source, i) => {
+    const heading = /^(#{1,6}) /.exec(source)
+    return heading
+      ? block(i, source.slice(heading[0].length), (heading[1] as string).length)
+      : block(i, source)
   })
 }
 
