@@ -275,7 +275,7 @@ function corpusUpdate(state) {
       const reordered =
         ok.length !== state.order.length || ok.some((id, i) => state.order[i] !== id)
       if (changed || reordered || state.relations === undefined)
-        state.relations = JSON.stringify(state.index().result(ok))
+        state.relations = state.index().resultJson(ok)
       if (changed || reordered || listed.length !== state.listed.length || removed) {
         state.listed = listed
         state.order = ok

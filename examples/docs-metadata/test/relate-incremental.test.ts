@@ -29,39 +29,24 @@ const encodeSignature = (values: number[]) =>
 // some share LSH bands (4 equal positions in a row) and some are near-duplicates (≥ 23 of 32).
 const bases = [0, 1, 2].map((k) => Array.from({ length: 32 }, (_, i) => 1000 * (k + 1) + i))
 
-const ids = [
-  'a.md',
-  'b.md',
-  'docs/c.md',
-  'docs/README.md',
-  'guide/index.html',
-  'notes.txt',
-  'x/y/e.md',
-]
+// With non-ASCII text (the parts are stored as UTF-8) and an integer-like id, which a JavaScript
+// object lists first (the keys of relate()'s keywords and sections).
+const ids =
+  'a.md b.md docs/c.md docs/README.md docs/ü.md guide/index.html notes.txt x/y/e.md 2024'.split(' ')
 const hrefs = [
-  'a.md',
-  './b.md',
-  '../a.md',
-  'c.md',
-  'docs/c',
-  'docs',
-  'docs/',
-  'guide/',
-  '../guide',
-  'notes.txt#part',
-  'b.md?plain=1',
-  'missing.md',
-  '../../docs/c.md',
-  'https://example.com/a.md',
-  '#top',
-  '%E0%A4%A',
+  ...'a.md ./b.md ../a.md c.md docs/c docs docs/ guide/ ../guide notes.txt#part'.split(' '),
+  ...'b.md?plain=1 missing.md ../../docs/c.md https://example.com/a.md #top %E0%A4%A'.split(' '),
+  ...'ü.md ../docs/%C3%BC.md /2024 ../2024'.split(' '),
 ]
 
 const input: fc.Arbitrary<RelateInput> = fc.record({
+  // More terms than the 8 keywords a document keeps, and few counts: ranks and ties vary.
   terms: fc.dictionary(
-    fc.constantFrom('alpha', 'beta', 'gamma', 'delta', 'eps'),
-    fc.integer({ min: 1, max: 5 }),
-    { maxKeys: 4 },
+    fc.constantFrom(
+      ...'alpha beta gamma delta eps zeta eta theta iota kappa größe 日本'.split(' '),
+    ),
+    fc.integer({ min: 1, max: 4 }),
+    { maxKeys: 11 },
   ),
   words: fc.integer({ min: 0, max: 20 }),
   signature: fc.oneof(
@@ -82,7 +67,7 @@ const input: fc.Arbitrary<RelateInput> = fc.record({
     fc.record({
       id: fc.constantFrom('s#h', 't#h'),
       depth: fc.integer({ min: 1, max: 3 }),
-      text: fc.constantFrom('One', 'Two'),
+      text: fc.constantFrom('One', 'Two', 'Zwölf', '十二'),
     }),
     { maxLength: 4 },
   ),
@@ -111,7 +96,7 @@ function shuffled(values: string[], seed: number) {
 
 describe('createRelateIndex: incremental relate()', () => {
   it('equals relate() from scratch after every add, remove and edit, and after a round trip', () => {
-    const seen = { duplicates: 0, links: 0, keywords: 0 }
+    const seen = { duplicates: 0, links: 0, keywords: 0, full: 0 }
     fc.assert(
       fc.property(fc.array(step, { minLength: 1, maxLength: 25 }), (steps) => {
         const model = new Map<string, RelateInput>()
@@ -127,10 +112,14 @@ describe('createRelateIndex: incremental relate()', () => {
           const order = shuffled([...model.keys()], shuffle)
           const expected = fromScratch(model, order)
           expectSame(index.result(order), expected)
-          expectSame(decodeRelateIndex(index.encode()).result(order), expected)
+          expect(index.resultJson(order)).toBe(JSON.stringify(expected))
+          const decoded = decodeRelateIndex(index.encode())
+          expect(decoded.resultJson(order)).toBe(JSON.stringify(expected))
+          expectSame(decoded.result(order), expected)
           seen.duplicates += expected.duplicates.length
           seen.links += expected.links.length
           seen.keywords += Object.values(expected.keywords).flat().length
+          seen.full += Object.values(expected.keywords).filter((k) => k.length === 8).length
         }
       }),
       { numRuns: 300 },
@@ -139,6 +128,29 @@ describe('createRelateIndex: incremental relate()', () => {
     expect(seen.duplicates).toBeGreaterThan(20)
     expect(seen.links).toBeGreaterThan(50)
     expect(seen.keywords).toBeGreaterThan(500)
+    expect(seen.full).toBeGreaterThan(50)
+  })
+
+  it('equals relate() over a corpus of many terms, new and dropped, across round trips', () => {
+    // Enough terms that the index looks them up by a Map, and drops enough that the vocabulary
+    // is compacted on encoding.
+    const words = (from: number, count: number) =>
+      Array.from({ length: count }, (_, i) => `term${from + i}`).join(' ')
+    const docs = Object.fromEntries(
+      Array.from({ length: 60 }, (_, i) => [`d${i}.md`, doc(`${words(i * 7, 12)} shared`)]),
+    )
+    let index = indexOf(docs)
+    index = decodeRelateIndex(index.encode())
+    for (let i = 0; i < 40; i++) {
+      docs[`d${i}.md`] = doc(`${words(1000 + i, 3)} shared`)
+      index.set(`d${i}.md`, docs[`d${i}.md`] as RelateInput)
+    }
+    check(index, docs)
+    index = decodeRelateIndex(index.encode())
+    check(index, docs)
+    delete docs['d59.md']
+    index.delete('d59.md')
+    check(decodeRelateIndex(index.encode()), docs)
   })
 })
 
@@ -164,7 +176,9 @@ function indexOf(docs: Record<string, RelateInput>) {
 
 function check(index: Index, docs: Record<string, RelateInput>) {
   const order = Object.keys(docs)
-  expectSame(index.result(order), fromScratch(new Map(Object.entries(docs)), order))
+  const expected = fromScratch(new Map(Object.entries(docs)), order)
+  expect(index.resultJson(order)).toBe(JSON.stringify(expected))
+  expectSame(index.result(order), expected)
 }
 
 describe('what a change recomputes', () => {
@@ -263,5 +277,9 @@ describe('createRelateIndex: misuse', () => {
     expect(() => decodeRelateIndex(serialize({ docs: [] }))).toThrow(/not a relate index/)
     const future = serialize({ format: 'mx-docs-relate-index', version: 99, docs: new Map() })
     expect(() => decodeRelateIndex(future)).toThrow(/version 99/)
+    const bytes = indexOf({ 'a.md': doc('a b c'), 'b.md': doc('b c d') }).encode()
+    expect(() => decodeRelateIndex(bytes.subarray(0, bytes.length - 8))).toThrow(
+      /its documents are missing/,
+    )
   })
 })

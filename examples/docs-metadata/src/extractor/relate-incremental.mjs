@@ -1,78 +1,50 @@
 // createRelateIndex(): relate()'s corpus metadata kept up to date document by document. It holds
-// what relate() derives from every document (document frequencies, link candidates, LSH buckets)
+// what relate() derives from every document (document frequencies, link candidates, signatures)
 // and each document's results, so a change recomputes only what it can affect. set() and
-// delete() update the indexes at once and note what is to be recomputed; the next result(),
-// stats() or encode() recomputes it, once for a whole batch of changes. result(order) is then
-// deep-equal to relate() over the same documents in that order.
-import { deserialize, serialize } from 'node:v8'
-import { bandKeys, similarity } from './minhash.mjs'
-import {
-  byDuplicateRank,
-  duplicateThreshold,
-  linkTargets,
-  resolveLinks,
-  sectionTree,
-  topKeywords,
-} from './relate.mjs'
-
-const format = 'mx-docs-relate-index'
-// Bump when relate.mjs's rules or this file's state change: an index stored by older code is refused.
-const version = 1
+// delete() note what is to be recomputed; the next result(), resultJson(), stats() or encode()
+// recomputes it, once for a whole batch of changes. result(order) is then deep-equal to relate()
+// over the same documents in that order, and resultJson(order) is its JSON text. A decoded index
+// parses a document's parts only when they are needed (see relate-store.mjs).
+import { bandKeys } from './minhash.mjs'
+import { byDuplicateRank, linkTargets, resolveLinks, sectionTree } from './relate.mjs'
+import { compareSignatures, Parts, Vocabulary } from './relate-entries.mjs'
+import { decodeState, encodeState, resultText } from './relate-store.mjs'
 
 /**
  * What relate() reads of a document's metadata.
  * @typedef {{ terms: Record<string, number>, words: number, signature?: string | null,
  *   links: string[], outline: Array<{ id: string, depth: number, text: string }> }} RelateInput
- * One document: its input, reduced to what the corpus pass needs, and its cached results.
- * @typedef {{ terms: Record<string, number>, words: number, signature: string | null,
- *   bands: string[], targets: import('./relate.mjs').LinkTarget[], keywords: string[],
- *   sections: import('./relate.mjs').SectionNode[], links: ReturnType<typeof resolveLinks> }} Entry
+ * @typedef {import('./relate-entries.mjs').Entry} Entry
+ * @typedef {import('./relate-entries.mjs').PartName} PartName
  */
-
-// The indexes map a key to a list of ids, added and removed as a multiset: lists, not sets, as a
-// decoded index rebuilds tens of thousands of them, and a list is far cheaper to build.
-function addTo(map, key, value) {
-  const list = map.get(key)
-  if (list) list.push(value)
-  else map.set(key, [value])
-}
-
-function removeFrom(map, key, value) {
-  const list = map.get(key) ?? []
-  const at = list.indexOf(value)
-  if (at >= 0) list.splice(at, 1)
-  if (list.length === 0) map.delete(key)
-}
 
 class RelateIndex {
   /** @type {Map<string, Entry>} */
   #docs = new Map()
-  /** @type {Map<string, string[]>} term → the documents having it: its df is the list's length */
-  #postings = new Map()
-  /** @type {Map<string, string[]>} id → the documents with a link that could name it */
-  #linkers = new Map()
-  /** @type {Map<string, string[]>} LSH band key → the documents whose signature has it */
-  #buckets = new Map()
+  #vocabulary = new Vocabulary()
+  #parts = new Parts()
   /** @type {Map<string, Map<string, number>>} id → its near-duplicates and similarity, both ways */
   #pairs = new Map()
-  /** @type {Record<'ranked' | 'linked' | 'signed' | 'terms', Set<string>> | null} */
+  /**
+   * Documents to rank, to link, to compare; numbers of the terms whose df changed; ids that
+   * came or went (the documents with a link that could name one link again).
+   * @type {{ ranked: Set<string>, linked: Set<string>, signed: Set<string>, terms: Set<number>,
+   *   named: Set<string> } | null}
+   */
   #changes = null
   /** The document count the keywords were last ranked with. */
   #rankedCount = 0
   #lastStats = { keywords: 0, links: 0, comparisons: 0 }
 
   /**
-   * An empty index, or a decoded one: its indexes are rebuilt, nothing is recomputed.
-   * @param {{ docs: Map<string, Entry>, pairs: Map<string, Map<string, number>> }} [decoded]
+   * An empty index, or a decoded one: nothing is recomputed.
+   * @param {ReturnType<typeof decodeState>} [decoded]
    */
   constructor(decoded) {
     if (!decoded) return
-    for (const [id, entry] of decoded.docs) {
-      for (const term of Object.keys(entry.terms)) addTo(this.#postings, term, id)
-      this.#indexTargets(id, [], entry.targets)
-      for (const key of entry.bands) addTo(this.#buckets, key, id)
-    }
     this.#docs = decoded.docs
+    this.#vocabulary = decoded.vocabulary
+    this.#parts = decoded.parts
     this.#pairs = decoded.pairs
     this.#rankedCount = decoded.docs.size
   }
@@ -98,30 +70,38 @@ class RelateIndex {
   set(id, input) {
     const before = this.#docs.get(id)
     const signature = input.signature || null
+    // Before any change: a malformed signature throws here, leaving the index as it was.
+    const bands = signature ? bandKeys(signature) : []
+    const targets = linkTargets(id, input.links)
+    const targetsText = JSON.stringify(targets)
+    const sections = sectionTree(input.outline)
+    // Copies: a later change to `input` does not reach the index.
+    const { terms, counts } = this.#vocabulary.numbered(
+      input.terms,
+      before?.terms ?? new Uint32Array(),
+    )
     /** @type {Entry} */
     const entry = {
-      terms: { ...input.terms }, // a copy: a later change to `input` does not reach the index
       words: input.words,
       signature,
-      // Before any change: a malformed signature throws here, leaving the index as it was.
-      bands: signature ? bandKeys(signature) : [],
-      targets: linkTargets(id, input.links),
-      keywords: before?.keywords ?? [],
-      sections: sectionTree(input.outline),
-      links: before?.links ?? [],
+      bands,
+      terms,
+      counts,
+      // Its keywords and links stay the stored ones at its row until the next refresh.
+      row: before?.row ?? -1,
+      targets: { value: targets, text: targetsText },
+      sections: { value: sections },
+      keywords: before ? before.keywords : { value: [] },
+      links: before ? before.links : { value: [] },
     }
     const changes = this.#pending()
-    this.#indexTerms(id, before?.terms ?? {}, entry.terms)
+    for (const n of this.#vocabulary.count(before?.terms ?? new Uint32Array(), terms))
+      changes.terms.add(n)
     changes.ranked.add(id)
-    // A new id: the documents with a link that could name it resolve their links again.
-    if (!before) for (const linker of this.#linkers.get(id) ?? []) changes.linked.add(linker)
-    if (!before || JSON.stringify(before.targets) !== JSON.stringify(entry.targets)) {
-      this.#indexTargets(id, before?.targets ?? [], entry.targets)
-      changes.linked.add(id)
-    }
+    if (!before) changes.named.add(id)
+    if (!before || this.#parts.text(before, 'targets') !== targetsText) changes.linked.add(id)
     if (!before || before.signature !== signature) {
-      this.#unindexSignature(id, before)
-      for (const key of entry.bands) addTo(this.#buckets, key, id)
+      this.#dropPairs(id)
       changes.signed.add(id)
     }
     this.#docs.set(id, entry)
@@ -132,38 +112,34 @@ class RelateIndex {
     const entry = this.#docs.get(id)
     if (!entry) return false
     const changes = this.#pending()
-    this.#indexTerms(id, entry.terms, {})
-    this.#indexTargets(id, entry.targets, [])
-    for (const linker of this.#linkers.get(id) ?? []) changes.linked.add(linker)
-    this.#unindexSignature(id, entry)
+    for (const n of this.#vocabulary.count(entry.terms, new Uint32Array())) changes.terms.add(n)
+    changes.named.add(id)
+    this.#dropPairs(id)
     this.#docs.delete(id)
     for (const documents of [changes.ranked, changes.linked, changes.signed]) documents.delete(id)
     return true
   }
 
   /**
-   * relate()'s result over the index's documents in `order`, the run's document order. Cheap:
-   * it assembles the cached results (shared with the index: do not mutate them).
+   * relate()'s result over the index's documents in `order`, the run's document order. It
+   * assembles the cached results (shared with the index: do not mutate them), parsing those of
+   * a decoded index: resultJson() is cheaper when the result is to be written as JSON.
    * @param {readonly string[]} order exactly the index's ids
    * @returns {ReturnType<typeof import('./relate.mjs').relate>}
    */
   result(order) {
-    const position = this.#positions(order)
-    this.#refresh()
-    /** @type {Record<string, string[]>} */
-    const keywords = {}
-    for (const id of order) keywords[id] = this.#entry(id).keywords
-    const duplicates = []
-    order.forEach((id, i) => {
-      for (const [other, score] of this.#pairs.get(id) ?? [])
-        if (Number(position.get(other)) > i) duplicates.push({ a: id, b: other, similarity: score })
-    })
-    return {
-      keywords,
-      sections: Object.fromEntries(order.map((id) => [id, this.#entry(id).sections])),
-      links: order.flatMap((id) => this.#entry(id).links),
-      duplicates: duplicates.sort(byDuplicateRank),
-    }
+    const read = (entry, name) => this.#parts.value(entry, name)
+    const { keywords, sections, links, duplicates } = this.#assemble(order, read)
+    return { keywords, sections, links: links.flat(), duplicates }
+  }
+
+  /**
+   * JSON.stringify(result(order)), made of the JSON texts of the documents' parts: a decoded
+   * index parses none of them.
+   * @param {readonly string[]} order exactly the index's ids
+   */
+  resultJson(order) {
+    return resultText(this.#assemble(order, (entry, name) => this.#parts.piece(entry, name)))
   }
 
   /** What the last refresh recomputed: documents ranked, documents linked, signatures compared. */
@@ -175,13 +151,38 @@ class RelateIndex {
   /** The index as bytes, for decodeRelateIndex() in a later run. */
   encode() {
     this.#refresh()
-    const bytes = serialize({ format, version, docs: this.#docs, pairs: this.#pairs })
-    return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+    return encodeState(this.#docs, this.#vocabulary, this.#pairs, this.#parts)
   }
 
-  /** Changes to recompute: documents to rank, to link, to compare; terms whose df changed. */
+  /**
+   * relate()'s result in `order`, each document's parts as `read` gives them.
+   * @template T
+   * @param {readonly string[]} order
+   * @param {(entry: Entry, name: PartName) => T} read
+   */
+  #assemble(order, read) {
+    const position = this.#positions(order)
+    this.#refresh()
+    // Built as relate() builds them, for the same keys in the same order.
+    /** @type {Record<string, T>} */
+    const keywords = {}
+    for (const id of order) keywords[id] = read(this.#entry(id), 'keywords')
+    return {
+      keywords,
+      sections: Object.fromEntries(order.map((id) => [id, read(this.#entry(id), 'sections')])),
+      links: order.map((id) => read(this.#entry(id), 'links')),
+      duplicates: this.#duplicates(order, position),
+    }
+  }
+
   #pending() {
-    this.#changes ??= { ranked: new Set(), linked: new Set(), signed: new Set(), terms: new Set() }
+    this.#changes ??= {
+      ranked: new Set(),
+      linked: new Set(),
+      signed: new Set(),
+      terms: new Set(),
+      named: new Set(),
+    }
     return this.#changes
   }
 
@@ -202,24 +203,18 @@ class RelateIndex {
     return position
   }
 
-  /** Moves `id` from the postings of `before`'s terms to `after`'s; a term gained or lost changes its df. */
-  #indexTerms(id, before, after) {
-    const lost = new Set(Object.keys(before))
-    const gained = Object.keys(after).filter((term) => !lost.delete(term))
-    for (const term of gained) addTo(this.#postings, term, id)
-    for (const term of lost) removeFrom(this.#postings, term, id)
-    for (const term of [...gained, ...lost]) this.#pending().terms.add(term)
+  /** The near-duplicate pairs, each once, `a` before `b` in `order`, ranked as relate() ranks them. */
+  #duplicates(order, position) {
+    const duplicates = []
+    order.forEach((id, i) => {
+      for (const [other, score] of this.#pairs.get(id) ?? [])
+        if (Number(position.get(other)) > i) duplicates.push({ a: id, b: other, similarity: score })
+    })
+    return duplicates.sort(byDuplicateRank)
   }
 
-  #indexTargets(id, before, after) {
-    for (const candidate of before.flatMap((t) => t.candidates))
-      removeFrom(this.#linkers, candidate, id)
-    for (const candidate of after.flatMap((t) => t.candidates)) addTo(this.#linkers, candidate, id)
-  }
-
-  /** Takes `id` out of its LSH buckets and drops its near-duplicate pairs. */
-  #unindexSignature(id, entry) {
-    for (const key of entry?.bands ?? []) removeFrom(this.#buckets, key, id)
+  /** Drops the near-duplicate pairs of `id`, whose signature changed or which left. */
+  #dropPairs(id) {
     for (const other of this.#pairs.get(id)?.keys() ?? []) this.#pairs.get(other)?.delete(id)
     this.#pairs.delete(id)
   }
@@ -234,44 +229,25 @@ class RelateIndex {
     // keywords are ranked again (inherent to TF-IDF), from the terms held here. Otherwise only
     // the changed documents and those having a term whose df changed.
     const ranked = count === this.#rankedCount ? changes.ranked : new Set(this.#docs.keys())
-    for (const term of changes.terms)
-      for (const id of this.#postings.get(term) ?? []) ranked.add(id)
+    if (ranked.size < count && changes.terms.size > 0)
+      for (const id of this.#vocabulary.having(this.#docs, changes.terms)) ranked.add(id)
     this.#rankedCount = count
-    const frequency = { get: (term) => this.#postings.get(term)?.length }
-    for (const id of ranked) {
-      const entry = this.#entry(id)
-      entry.keywords = topKeywords(Object.entries(entry.terms), entry.words, count, frequency)
-    }
+    const entries = Array.from(ranked, (id) => this.#entry(id))
+    const keywords = this.#vocabulary.keywords(entries, count)
+    for (const [i, entry] of entries.entries()) entry.keywords = { value: keywords[i] }
+    // The documents with a link that could name an id that came or went link again.
+    const linked = changes.linked
+    const named = (target) => target.candidates.some((id) => changes.named.has(id))
+    if (changes.named.size > 0)
+      for (const [id, entry] of this.#docs)
+        if (this.#parts.value(entry, 'targets').some(named)) linked.add(id)
     const exists = (id) => this.#docs.has(id)
-    for (const id of changes.linked)
-      this.#entry(id).links = resolveLinks(id, this.#entry(id).targets, exists)
-    const comparisons = this.#compare(changes.signed)
-    this.#lastStats = { keywords: ranked.size, links: changes.linked.size, comparisons }
-  }
-
-  /**
-   * Compares each changed signature with the members of its LSH buckets, each pair once, and
-   * keeps the near-duplicates; returns how many pairs it compared.
-   */
-  #compare(changed) {
-    let comparisons = 0
-    const done = new Set()
-    for (const id of changed) {
-      done.add(id)
-      const { signature, bands } = this.#entry(id)
-      const compared = new Set()
-      for (const key of bands)
-        for (const other of this.#buckets.get(key) ?? []) {
-          if (done.has(other) || compared.has(other)) continue
-          compared.add(other)
-          comparisons++
-          const score = similarity(signature, this.#entry(other).signature)
-          if (score < duplicateThreshold) continue
-          this.#pairs.set(id, (this.#pairs.get(id) ?? new Map()).set(other, score))
-          this.#pairs.set(other, (this.#pairs.get(other) ?? new Map()).set(id, score))
-        }
+    for (const id of linked) {
+      const entry = this.#entry(id)
+      entry.links = { value: resolveLinks(id, this.#parts.value(entry, 'targets'), exists) }
     }
-    return comparisons
+    const comparisons = compareSignatures(this.#docs, changes.signed, this.#pairs)
+    this.#lastStats = { keywords: ranked.size, links: linked.size, comparisons }
   }
 }
 
@@ -281,20 +257,10 @@ export function createRelateIndex() {
 }
 
 /**
- * An index from encode()'s bytes; throws on bytes that are not one, or of another version.
+ * An index from encode()'s bytes; throws on bytes that are not one, or of another version. It
+ * holds views on `bytes`: they must not change afterwards.
  * @param {Uint8Array} bytes
  */
 export function decodeRelateIndex(bytes) {
-  let state
-  try {
-    state = deserialize(bytes)
-  } catch (error) {
-    throw new Error('not a relate index: the bytes do not deserialize', { cause: error })
-  }
-  if (state?.format !== format) throw new Error('not a relate index: the bytes hold something else')
-  if (state.version !== version)
-    throw new Error(`relate index version ${state.version}, this code reads ${version}: rebuild it`)
-  if (!(state.docs instanceof Map) || !(state.pairs instanceof Map))
-    throw new Error('not a relate index: its documents are missing')
-  return new RelateIndex(state)
+  return new RelateIndex(decodeState(bytes))
 }

@@ -4,7 +4,7 @@
 import { posix } from 'node:path'
 import { bandKeys, similarity } from './minhash.mjs'
 
-const keywordsPerDocument = 8
+export const keywordsPerDocument = 8
 /** The least MinHash similarity of a near-duplicate pair. */
 export const duplicateThreshold = 0.7
 
