@@ -44,7 +44,7 @@ export async function* readCorpus(listing, options = {}) {
     let content
     try {
       const bytes = readBounded(entry.path, maxBytes)
-      content = options.text ? bytes.toString('utf8') : new Uint8Array(bytes)
+      content = options.text ? bytes.toString('utf8') : ownBytes(bytes)
     } catch (caught) {
       const error =
         caught instanceof CorpusReadError
@@ -66,6 +66,18 @@ export async function* readCorpus(listing, options = {}) {
       content,
     }
   }
+}
+
+/**
+ * The bytes as a plain Uint8Array over an ArrayBuffer of their own: a view when the file got its
+ * own buffer, a copy when it sits in Node's shared pool (small files), whose buffer must never
+ * be transferred to a worker thread.
+ * @param {Buffer} bytes
+ */
+function ownBytes(bytes) {
+  if (bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength)
+    return new Uint8Array(bytes.buffer)
+  return new Uint8Array(bytes)
 }
 
 /**

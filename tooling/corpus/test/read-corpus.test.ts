@@ -34,6 +34,18 @@ describe('readCorpus', () => {
     })
   })
 
+  it('gives each document bytes over a buffer of their own, small files (Node's shared pool) too', async () => {
+    writeFileSync(join(dir.path, 'big.md'), 'x'.repeat(100_000))
+    const docs = await collect(readCorpus([entry('guide.md'), entry('big.md')]))
+    for (const doc of docs) {
+      const content = doc.content as Uint8Array
+      expect(Object.getPrototypeOf(content)).toBe(Uint8Array.prototype)
+      expect(content.byteOffset).toBe(0)
+      expect(content.buffer.byteLength).toBe(content.byteLength)
+    }
+    expect(docs[1]?.content.length).toBe(100_000)
+  })
+
   it('reads UTF-8 text, a media type by path and the encoding as its charset when told to', async () => {
     const docs = await collect(
       readCorpus([entry('guide.md'), entry('page.html')], {
