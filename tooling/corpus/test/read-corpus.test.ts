@@ -34,7 +34,7 @@ describe('readCorpus', () => {
     })
   })
 
-  it('gives each document bytes over a buffer of their own, small files (Node's shared pool) too', async () => {
+  it('gives each document bytes over a buffer of their own, small pooled files too', async () => {
     writeFileSync(join(dir.path, 'big.md'), 'x'.repeat(100_000))
     const docs = await collect(readCorpus([entry('guide.md'), entry('big.md')]))
     for (const doc of docs) {
