@@ -312,10 +312,14 @@ function documentLine(result) {
   }
   const { elements, extracted, reused, source, ranIn } = result.stats
   const stats = { elements, extracted, reused, source, ranIn }
-  const metadata = metadataJson(result, { omit: internalFields }).toString()
   // Read by the plain-text fallback: { by: 'fallback', from: <the parser's failure>, extractor }.
   const degraded = result.degraded ? `,"degraded":${JSON.stringify(result.degraded)}` : ''
   const head = JSON.stringify({ kind: 'document', id: result.id, ok: true }).slice(0, -1)
+  const json = Buffer.concat([
+    Buffer.from(`${head},"metadata":`),
+    metadataJson(result, { omit: internalFields }),
+    Buffer.from(`,"stats":${JSON.stringify(stats)}${degraded}}`),
+  ])
   return {
     line: {
       kind: 'document',
@@ -324,7 +328,7 @@ function documentLine(result) {
       metadata: metadataFields(result, rowFields),
       stats,
     },
-    json: `${head},"metadata":${metadata},"stats":${JSON.stringify(stats)}${degraded}}`,
+    json,
   }
 }
 
@@ -341,6 +345,8 @@ function relateInput(result) {
   return { terms, signature, links, outline, words }
 }
 
+const NEWLINE = Buffer.from('\n')
+
 async function openLines(path) {
   await mkdir(dirname(resolve(path)), { recursive: true })
   const stream = createWriteStream(path)
@@ -349,9 +355,12 @@ async function openLines(path) {
     async write(value) {
       if (!stream.write(`${JSON.stringify(value)}\n`)) await once(stream, 'drain')
     },
-    /** @param {string} json one value already encoded */
+    /** @param {string | Buffer} json one value already encoded (UTF-8 bytes as they are) */
     async writeJson(json) {
-      if (!stream.write(`${json}\n`)) await once(stream, 'drain')
+      // Both writes, whatever the first returns: backpressure only says to wait after them.
+      const wrote = stream.write(json)
+      const more = stream.write(typeof json === 'string' ? '\n' : NEWLINE) && wrote
+      if (!more) await once(stream, 'drain')
     },
     close: () =>
       new Promise((/** @type {(value?: unknown) => void} */ done) =>

@@ -131,19 +131,30 @@ export function metadataJson(
   const { json, starts } = parts(encoded)
   if (omit.length === 0) return json
   const skipped = omit.map((key) => Buffer.from(`${JSON.stringify(key)}:`))
-  const pieces: Buffer[] = []
+  // The members kept, as [start, end) ranges of `json`: then one buffer, one copy each.
+  const kept: number[] = []
+  let length = 2
   starts.forEach((start, i) => {
     const end = i + 1 < starts.length ? (starts[i + 1] as number) - 1 : json.length - 1
-    const member = json.subarray(start, end)
-    if (skipped.some((prefix) => member.subarray(0, prefix.length).equals(prefix))) return
-    pieces.push(pieces.length === 0 ? member : Buffer.concat([COMMA, member]))
+    for (const prefix of skipped)
+      if (
+        end - start >= prefix.length &&
+        json.compare(prefix, 0, prefix.length, start, start + prefix.length) === 0
+      )
+        return
+    length += end - start + (kept.length === 0 ? 0 : 1)
+    kept.push(start, end)
   })
-  return Buffer.concat([OPEN, ...pieces, CLOSE])
+  const out = Buffer.allocUnsafe(length)
+  out[0] = 0x7b
+  let at = 1
+  for (let i = 0; i < kept.length; i += 2) {
+    if (i > 0) out[at++] = 0x2c
+    at += json.copy(out, at, kept[i], kept[i + 1])
+  }
+  out[at] = 0x7d
+  return out
 }
-
-const OPEN = Buffer.from('{')
-const CLOSE = Buffer.from('}')
-const COMMA = Buffer.from(',')
 
 /**
  * Some fields of a successful result's metadata, decoded alone when the result came from the
