@@ -1,19 +1,20 @@
 // One `mx-docs extract` run: list the corpus, stream it through the engine, write one JSON line
 // per document as results arrive, then the corpus line (relate), the HTML report and the summary.
-import { once } from 'node:events'
-import { createWriteStream, existsSync } from 'node:fs'
+import { existsSync } from 'node:fs'
 import { mkdir, writeFile } from 'node:fs/promises'
 import { dirname, extname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { folderDocuments, installedDocuments, readCorpus } from '@mx/corpus'
 import { createEngine, metadataFields, metadataJson } from '@mx/engine'
 import { createProfiler, renderReport } from '@mx/profiler'
+import { corpusUpdate } from './corpus-update.mjs'
 import { formatOf, mediaTypes } from './extractor/formats.mjs'
+import { openLines } from './json-lines.mjs'
 import { openLogs } from './logs.mjs'
 import { extractDocuments } from './pdf-split.mjs'
 import { createDocumentRows } from './report/document-rows.mjs'
 import { headline, metadataView } from './report/metadata-view.mjs'
-import { fingerprint, loadRunState, saveRunState } from './run-state.mjs'
+import { loadRunState } from './run-state.mjs'
 import { buildSummary, createTally } from './summary.mjs'
 
 /** The extractor module the engine loads, in this thread and in each worker thread. */
@@ -214,78 +215,6 @@ export async function runExtraction(options, hooks = {}) {
   }
 }
 
-/**
- * The corpus pass of a run, kept up to date from the last run's state: only the documents whose
- * fingerprint changed go into the index (their metadata is at hand: the engine decodes it on a
- * hit too), the ones that left the corpus or fail now leave it. When nothing changed, the last
- * result is the result: no index is decoded and no state written.
- * @param {ReturnType<typeof loadRunState>} state
- */
-function corpusUpdate(state) {
-  /** This run's fingerprints, by document id, as the documents are read. */
-  const read = new Map()
-  /** The documents that succeeded, in output order: relate()'s order. */
-  const ok = []
-  let changed = false
-  return {
-    get size() {
-      return ok.length
-    },
-    /** @param {AsyncIterable<import('@mx/engine').SourceDocument>} source */
-    async *fingerprinted(source) {
-      for await (const doc of source) {
-        read.set(doc.id, fingerprint(doc))
-        yield doc
-      }
-    },
-    /** @param {import('@mx/engine').ExtractResult} result */
-    add(result) {
-      const print = read.get(result.id)
-      if (!result.ok) {
-        if (state.fingerprints.delete(result.id)) {
-          state.index().delete(result.id)
-          changed = true
-        }
-        return
-      }
-      ok.push(result.id)
-      if (print !== undefined && state.fingerprints.get(result.id) === print) return
-      state.index().set(result.id, relateInput(result))
-      // A document without a fingerprint (not read from the listing) goes in again every run.
-      if (print === undefined) state.fingerprints.delete(result.id)
-      else state.fingerprints.set(result.id, print)
-      changed = true
-    },
-    /**
-     * The corpus metadata as JSON, and how many documents of the last run's listing are gone
-     * (null when there was no last run to compare with).
-     * @param {{ id: string }[]} listing
-     */
-    finish(listing) {
-      const succeeded = new Set(ok)
-      for (const id of state.fingerprints.keys())
-        if (!succeeded.has(id)) {
-          state.fingerprints.delete(id)
-          state.index().delete(id)
-          changed = true
-        }
-      const listed = listing.map((entry) => entry.id)
-      const now = new Set(listed)
-      const removed = state.known ? state.listed.filter((id) => !now.has(id)).length : null
-      const reordered =
-        ok.length !== state.order.length || ok.some((id, i) => state.order[i] !== id)
-      if (changed || reordered || state.relations === undefined)
-        state.relations = state.index().resultJson(ok)
-      if (changed || reordered || listed.length !== state.listed.length || removed) {
-        state.listed = listed
-        state.order = ok
-        saveRunState(state)
-      }
-      return { relations: state.relations, removed }
-    },
-  }
-}
-
 /** Metadata fields the JSON lines leave out: the internals relate() works from. */
 const internalFields = ['terms', 'signature']
 /** What the report's table and the summary read of a document's metadata. */
@@ -329,43 +258,6 @@ function documentLine(result) {
       stats,
     },
     json,
-  }
-}
-
-/**
- * What the corpus pass reads of a document's metadata (see relate-incremental.mjs), decoded
- * alone for a result served from the cache.
- * @param {import('@mx/engine').ExtractSuccess} result
- * @returns {import('./extractor/relate-incremental.mjs').RelateInput}
- */
-function relateInput(result) {
-  const { terms, signature, links, outline, words } = /** @type {any} */ (
-    metadataFields(result, ['terms', 'signature', 'links', 'outline', 'words'])
-  )
-  return { terms, signature, links, outline, words }
-}
-
-const NEWLINE = Buffer.from('\n')
-
-async function openLines(path) {
-  await mkdir(dirname(resolve(path)), { recursive: true })
-  const stream = createWriteStream(path)
-  await once(stream, 'open')
-  return {
-    async write(value) {
-      if (!stream.write(`${JSON.stringify(value)}\n`)) await once(stream, 'drain')
-    },
-    /** @param {string | Buffer} json one value already encoded (UTF-8 bytes as they are) */
-    async writeJson(json) {
-      // Both writes, whatever the first returns: backpressure only says to wait after them.
-      const wrote = stream.write(json)
-      const more = stream.write(typeof json === 'string' ? '\n' : NEWLINE) && wrote
-      if (!more) await once(stream, 'drain')
-    },
-    close: () =>
-      new Promise((/** @type {(value?: unknown) => void} */ done) =>
-        stream.closed ? done() : stream.end(done),
-      ),
   }
 }
 
