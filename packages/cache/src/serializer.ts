@@ -1,6 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto'
 import { deserialize, serialize } from 'node:v8'
 import { deflateRawSync, inflateRawSync } from 'node:zlib'
+import { isPlainJson } from './kernel'
 import { checkKeys } from './option-keys'
 import type { Serializer } from './types'
 
@@ -15,35 +16,6 @@ export const v8Serializer: Serializer = {
 }
 
 const JSON_TAG = 0x7b // '{' never starts a v8 payload (those start with 0xff)
-const MAX_JSON_DEPTH = 32
-
-/** True when JSON round-trips `value` exactly (no undefined, -0, NaN, Date, Map, class...). */
-function isPlainJson(value: unknown, depth: number): boolean {
-  switch (typeof value) {
-    case 'string':
-    case 'boolean':
-      return true
-    case 'number':
-      return Number.isFinite(value) && !Object.is(value, -0)
-    case 'object': {
-      if (value === null) return true
-      if (depth > MAX_JSON_DEPTH) return false
-      if (Array.isArray(value)) {
-        for (let i = 0; i < value.length; i++) if (!isPlainJson(value[i], depth + 1)) return false
-        return true
-      }
-      const proto = Object.getPrototypeOf(value)
-      if (proto !== Object.prototype && proto !== null) return false
-      for (const key in value) {
-        if (key === '__proto__') return false
-        if (!isPlainJson((value as Record<string, unknown>)[key], depth + 1)) return false
-      }
-      return true
-    }
-    default:
-      return false
-  }
-}
 
 /**
  * The default serializer: plain JSON-safe values go through JSON (several times faster to
@@ -53,7 +25,7 @@ function isPlainJson(value: unknown, depth: number): boolean {
  */
 export const defaultSerializer: Serializer = {
   serialize(value) {
-    if (isPlainJson(value, 0)) {
+    if (isPlainJson(value)) {
       const json = Buffer.from(` ${JSON.stringify(value)}`)
       json[0] = JSON_TAG
       return json

@@ -6,6 +6,7 @@
  */
 import { deserialize, serialize } from 'node:v8'
 import type { ExtractSuccess } from './api'
+import { lazyProperty } from './lazy-property'
 import { encodeMetadata, lazyMetadata, wellFormed } from './metadata-json'
 
 export type CachedDocument =
@@ -167,20 +168,5 @@ export function metadataFrom<T extends ExtractSuccess>(result: T, entry: CachedD
  * the elements as before.
  */
 export function lazyElements<T extends ExtractSuccess>(result: T, bytes: Uint8Array): T {
-  const settle = (value: unknown[]) => {
-    Object.defineProperty(result, 'elements', {
-      value,
-      writable: true,
-      enumerable: true,
-      configurable: true,
-    })
-    return value
-  }
-  Object.defineProperty(result, 'elements', {
-    enumerable: true,
-    configurable: true,
-    get: () => settle(decodeElements(bytes)),
-    set: settle,
-  })
-  return result
+  return lazyProperty(result, 'elements', () => decodeElements(bytes))
 }

@@ -7,6 +7,8 @@
  *
  * Layout: field count n (u32) | n member offsets (u32, into the JSON) | the JSON `{m1,m2,…}`.
  */
+import { isPlainJson } from './kernel'
+import { lazyProperty } from './lazy-property'
 
 /** The encoded metadata of a result, by result: what `metadataJson` and `metadataFields` read. */
 const encodedOf = new WeakMap<object, Buffer>()
@@ -20,7 +22,7 @@ export function encodeMetadata(metadata: unknown): Buffer | undefined {
   const members: string[] = []
   for (const key in metadata) {
     const value = (metadata as Record<string, unknown>)[key]
-    if (!isJsonSafe(value, 0)) return undefined
+    if (!isPlainJson(value, 1)) return undefined
     members.push(`${JSON.stringify(key)}:${JSON.stringify(value)}`)
   }
   const offsets = new Uint32Array(members.length)
@@ -78,26 +80,13 @@ export function decodeMetadata(encoded: Buffer): unknown {
  */
 export function lazyMetadata<T extends { metadata: unknown }>(result: T, encoded: Buffer): T {
   encodedOf.set(result, encoded)
-  const settle = (value: unknown) => {
-    Object.defineProperty(result, 'metadata', {
-      value,
-      writable: true,
-      enumerable: true,
-      configurable: true,
-    })
-    return value
-  }
-  Object.defineProperty(result, 'metadata', {
-    enumerable: true,
-    configurable: true,
-    get: () => settle(decodeMetadata(encoded)),
-    set: (value: unknown) => {
-      // A caller's own metadata: the stored bytes no longer describe it.
-      encodedOf.delete(result)
-      settle(value)
-    },
-  })
-  return result
+  // A caller's own metadata, set before reading: the stored bytes no longer describe it.
+  return lazyProperty(
+    result,
+    'metadata',
+    () => decodeMetadata(encoded),
+    () => encodedOf.delete(result),
+  )
 }
 
 /** Whether `result.metadata` is still the stored bytes (read through `metadataJson`/`metadataFields`). */
@@ -191,33 +180,4 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false
   const proto = Object.getPrototypeOf(value)
   return proto === Object.prototype || proto === null
-}
-
-const MAX_DEPTH = 64
-
-/** True when JSON gives `value` back exactly: no undefined, -0, NaN, Date, Map, class instance… */
-function isJsonSafe(value: unknown, depth: number): boolean {
-  switch (typeof value) {
-    case 'string':
-    case 'boolean':
-      return true
-    case 'number':
-      return Number.isFinite(value) && !Object.is(value, -0)
-    case 'object': {
-      if (value === null) return true
-      if (depth >= MAX_DEPTH) return false
-      if (Array.isArray(value)) {
-        for (let i = 0; i < value.length; i++) if (!isJsonSafe(value[i], depth + 1)) return false
-        return true
-      }
-      if (!isPlainObject(value)) return false
-      for (const key in value) {
-        if (key === '__proto__') return false
-        if (!isJsonSafe(value[key], depth + 1)) return false
-      }
-      return true
-    }
-    default:
-      return false
-  }
 }

@@ -47,3 +47,38 @@ export function positiveInteger(
   }
   return value
 }
+
+/** How deep `isPlainJson` looks before it answers false. */
+const MAX_JSON_DEPTH = 32
+
+/**
+ * True when JSON gives `value` back exactly: strings, finite numbers (not -0), booleans, null,
+ * and arrays and plain objects of those, at most 32 levels deep. False for undefined, NaN, a
+ * Date, a Map, a class instance, a sparse array, a `__proto__` key: what `node:v8` must encode.
+ */
+export function isPlainJson(value: unknown, depth = 0): boolean {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return true
+    case 'number':
+      return Number.isFinite(value) && !Object.is(value, -0)
+    case 'object': {
+      if (value === null) return true
+      if (depth >= MAX_JSON_DEPTH) return false
+      if (Array.isArray(value)) {
+        for (let i = 0; i < value.length; i++) if (!isPlainJson(value[i], depth + 1)) return false
+        return true
+      }
+      const proto = Object.getPrototypeOf(value)
+      if (proto !== Object.prototype && proto !== null) return false
+      for (const key in value) {
+        if (key === '__proto__') return false
+        if (!isPlainJson((value as Record<string, unknown>)[key], depth + 1)) return false
+      }
+      return true
+    }
+    default:
+      return false
+  }
+}
