@@ -9,7 +9,7 @@ describe('public surfaces', () => {
     expect(await exportCounts()).toEqual({
       '@mx/alerts': { '.': 26, './test-suite': 2, './testing': 3 },
       '@mx/cache': { '.': 22, './keyv': 3, './test-suite': 2, './unstorage': 1 },
-      '@mx/engine': { '.': 22, './extractor': 3 },
+      '@mx/engine': { '.': 24, './extractor': 3 },
       '@mx/incremental': { '.': 21, './test-suite': 2 },
       '@mx/memory': { '.': 22 },
       '@mx/profiler': { '.': 15, './bench': 10 },
