@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
-import { listCorpus } from '../src/run.mjs'
+import { listCorpus } from '../src/corpus.mjs'
 
 const { values } = parseArgs({
   options: {

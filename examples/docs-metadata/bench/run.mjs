@@ -14,7 +14,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { createEngine } from '@mx/engine'
-import { extractorUrl, listCorpus } from '../src/run.mjs'
+import { listCorpus } from '../src/corpus.mjs'
+import { extractorUrl } from '../src/engine.mjs'
 import { naive, rawThreads } from './raw-threads.mjs'
 
 const { values } = parseArgs({

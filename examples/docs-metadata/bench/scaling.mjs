@@ -24,7 +24,8 @@ import os from 'node:os'
 import { join } from 'node:path'
 import { isDeepStrictEqual, parseArgs } from 'node:util'
 import { createEngine } from '@mx/engine'
-import { extractorUrl, listCorpus, readDocuments } from '../src/run.mjs'
+import { listCorpus, readDocuments } from '../src/corpus.mjs'
+import { extractorUrl } from '../src/engine.mjs'
 import { naive, rawThreads } from './raw-threads.mjs'
 
 const { values, positionals } = parseArgs({

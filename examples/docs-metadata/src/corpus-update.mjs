@@ -1,56 +1,68 @@
 // The corpus pass of a run (relate: keywords, sections, links, near-duplicates), kept up to date
 // from the last run's state (run-state.mjs) with what changed in this one.
-import { metadataFields } from '@mx/engine'
 import { fingerprint, saveRunState } from './run-state.mjs'
 
 /**
  * The corpus pass of a run, kept up to date from the last run's state: only the documents whose
  * fingerprint changed go into the index (their metadata is at hand: the engine decodes it on a
- * hit too), the ones that left the corpus or fail now leave it. When nothing changed, the last
+ * hit too), the ones that left the corpus or fail now leave it, unchanged files stay as they are. When nothing changed, the last
  * result is the result: no index is decoded and no state written.
  * @param {ReturnType<typeof import('./run-state.mjs').loadRunState>} state
  */
 export function corpusUpdate(state) {
   /** This run's fingerprints, by document id, as the documents are read. */
   const read = new Map()
-  /** The documents that succeeded, in output order: relate()'s order. */
+  /** The documents that succeeded: relate()'s order once finish() sorts them as listed. */
   const ok = []
   let changed = false
   return {
     get size() {
       return ok.length
     },
-    /** @param {AsyncIterable<import('@mx/engine').SourceDocument>} source */
-    async *fingerprinted(source) {
-      for await (const doc of source) {
-        read.set(doc.id, fingerprint(doc))
-        yield doc
-      }
+    /** Notes a document's fingerprint as it is read. @param {import('@mx/engine').SourceDocument} doc */
+    read(doc) {
+      read.set(doc.id, fingerprint(doc))
     },
-    /** @param {import('@mx/engine').ExtractResult} result */
-    add(result) {
-      const print = read.get(result.id)
-      if (!result.ok) {
-        if (state.fingerprints.delete(result.id)) {
-          state.index().delete(result.id)
-          changed = true
-        }
-        return
-      }
-      ok.push(result.id)
-      if (print !== undefined && state.fingerprints.get(result.id) === print) return
-      state.index().set(result.id, relateInput(result))
+    /**
+     * A document not read because its file is unchanged (unchanged.mjs): it is in the index as it
+     * was.
+     * @param {string} id
+     */
+    unchanged(id) {
+      ok.push(id)
+    },
+    /**
+     * A document the engine extracted (or served from its cache): into the index again when its
+     * fingerprint changed. `fields` gives what the index reads of its metadata, called only then.
+     * @param {string} id
+     * @param {() => import('./extractor/relate-incremental.mjs').RelateInput} fields
+     */
+    extracted(id, fields) {
+      const print = read.get(id)
+      ok.push(id)
+      if (print !== undefined && state.fingerprints.get(id) === print) return
+      state.index().set(id, fields())
       // A document without a fingerprint (not read from the listing) goes in again every run.
-      if (print === undefined) state.fingerprints.delete(result.id)
-      else state.fingerprints.set(result.id, print)
+      if (print === undefined) state.fingerprints.delete(id)
+      else state.fingerprints.set(id, print)
       changed = true
+    },
+    /** A document that failed: out of the index. @param {string} id */
+    failed(id) {
+      if (state.fingerprints.delete(id)) {
+        state.index().delete(id)
+        changed = true
+      }
     },
     /**
      * The corpus metadata as JSON, and how many documents of the last run's listing are gone
-     * (null when there was no last run to compare with).
+     * (null when there was no last run to compare with). The documents are related in the
+     * listing's order, whatever order their results came in.
      * @param {{ id: string }[]} listing
      */
     finish(listing) {
+      const position = new Map(listing.map((entry, i) => [entry.id, i]))
+      ok.sort((a, b) => (position.get(a) ?? Infinity) - (position.get(b) ?? Infinity))
       const succeeded = new Set(ok)
       for (const id of state.fingerprints.keys())
         if (!succeeded.has(id)) {
@@ -73,17 +85,4 @@ export function corpusUpdate(state) {
       return { relations: state.relations, removed }
     },
   }
-}
-
-/**
- * What the corpus pass reads of a document's metadata (see relate-incremental.mjs), decoded
- * alone for a result served from the cache.
- * @param {import('@mx/engine').ExtractSuccess} result
- * @returns {import('./extractor/relate-incremental.mjs').RelateInput}
- */
-function relateInput(result) {
-  const { terms, signature, links, outline, words } = /** @type {any} */ (
-    metadataFields(result, ['terms', 'signature', 'links', 'outline', 'words'])
-  )
-  return { terms, signature, links, outline, words }
 }

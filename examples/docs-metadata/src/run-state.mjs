@@ -1,8 +1,10 @@
 // What one run leaves for the next on the same corpus, in the cache folder: the documents it
 // listed, a fingerprint of each document's bytes, the corpus pass's index (relate-incremental)
-// and its result. The next run feeds the index only the documents whose fingerprint changed and
-// tells which documents left the corpus. A run over an unchanged corpus decodes no index, writes
-// the stored result as it is, and writes no state back.
+// and its result, and the JSON line of each document with the stat of the file it was read from
+// (unchanged.mjs). The next run writes the lines of unchanged files as they are, feeds the index
+// only the documents whose fingerprint changed and tells which documents left the corpus. A run
+// over an unchanged corpus reads no document, decodes no index, writes the stored result as it
+// is, and writes no state back.
 import { hash } from 'node:crypto'
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -12,7 +14,7 @@ import { version as extractorVersion } from './extractor/version.mjs'
 
 const format = 'mx-docs-run-state'
 // Bump when the layout below changes: a state written by older code is ignored (rebuilt).
-const layout = 2
+const layout = 3
 
 /**
  * A document's fingerprint: its bytes, its media type (the charset of --encoding is in it) and
@@ -29,8 +31,11 @@ export function fingerprint(doc) {
  * folder, or a state that does not read: it is rebuilt, never trusted).
  * @param {string | undefined} cacheDir undefined: nothing is remembered (--no-cache)
  * @param {string} source what identifies the corpus: its folder, or the installed packages
+ * @param {string} [encoding] --encoding: the kept lines were decoded with the last run's
  */
-export function loadRunState(cacheDir, source) {
+export function loadRunState(cacheDir, source, encoding) {
+  // What the kept lines depend on besides the files' bytes; a change drops them all.
+  const settings = `${extractorVersion}\0${encoding ?? ''}`
   const path = cacheDir && join(cacheDir, 'runs', `${hash('sha1', source)}.state`)
   const empty = {
     path,
@@ -45,6 +50,9 @@ export function loadRunState(cacheDir, source) {
     relations: /** @type {string | undefined} */ (undefined),
     /** The index's bytes, decoded by `index()` only when a document changed. */
     relate: /** @type {Uint8Array | undefined} */ (undefined),
+    settings,
+    /** The documents' JSON lines, by id, for the files they were read from. */
+    lines: /** @type {Map<string, import('./unchanged.mjs').KeptLine>} */ (new Map()),
   }
   if (!path) return withIndex(empty)
   try {
@@ -54,7 +62,8 @@ export function loadRunState(cacheDir, source) {
       stored.layout === layout &&
       Array.isArray(stored.listed) &&
       Array.isArray(stored.order) &&
-      Array.isArray(stored.fingerprints)
+      Array.isArray(stored.fingerprints) &&
+      Array.isArray(stored.lines)
     if (!valid) return withIndex(empty)
     return withIndex({
       path,
@@ -64,6 +73,8 @@ export function loadRunState(cacheDir, source) {
       order: stored.order,
       relations: stored.relations,
       relate: stored.relate,
+      settings,
+      lines: new Map(stored.settings === settings ? stored.lines : []),
     })
   } catch {
     return withIndex(empty)
@@ -72,8 +83,10 @@ export function loadRunState(cacheDir, source) {
 
 /**
  * Adds `index()`: the corpus index, decoded on first use (an empty one when there is none, or
- * when the stored one does not decode: every document then goes into it again).
- * @template {{ relate: Uint8Array | undefined, fingerprints: Map<string, string> }} T
+ * when the stored one does not decode: every document then goes into it again, none is kept as
+ * unchanged).
+ * @template {{ relate: Uint8Array | undefined, fingerprints: Map<string, string>,
+ *   lines: Map<string, import('./unchanged.mjs').KeptLine> }} T
  * @param {T} state
  */
 function withIndex(state) {
@@ -87,6 +100,7 @@ function withIndex(state) {
       } catch {
         index = createRelateIndex()
         state.fingerprints.clear()
+        state.lines.clear()
       }
       return index
     },
@@ -109,6 +123,8 @@ export function saveRunState(state) {
     order: state.order,
     relations: state.relations,
     relate: state.opened() ? state.index().encode() : state.relate,
+    settings: state.settings,
+    lines: [...state.lines],
   }
   mkdirSync(join(state.path, '..'), { recursive: true })
   const temporary = `${state.path}.${process.pid}.tmp`

@@ -1,26 +1,27 @@
 // The run's summary: what the table shows and `--json` prints.
-import { createErrorPatterns } from '@mx/engine'
 
 const stageNames = ['parse', 'elements', 'document', 'cache', 'total']
 
 /**
  * Counts the JSON lines as they are written, so the summary never needs the results kept in
- * memory (only the failures, for their list).
+ * memory (only the failures, for their list). `patterns`: the engine's `createErrorPatterns()`,
+ * where the run reads documents (one that reads none has no failure to group).
+ * @param {ReturnType<typeof import('@mx/engine').createErrorPatterns>} [patterns]
  */
-export function createTally() {
+export function createTally(patterns) {
   const tally = {
-    documents: { total: 0, ok: 0, failed: 0, fromCache: 0, extracted: 0 },
+    documents: { total: 0, ok: 0, failed: 0, fromCache: 0, unchanged: 0, extracted: 0 },
     elements: { total: 0, extracted: 0, reused: 0 },
     failures: /** @type {{ id: string, code: string }[]} */ ([]),
     /** Failures (read and extract) grouped by message template. */
-    patterns: createErrorPatterns(),
+    patterns,
     /** @param {{ id: string, ok: boolean, stats?: any, error?: any }} line */
     add(line) {
       tally.documents.total++
       if (!line.ok) {
         tally.documents.failed++
         tally.failures.push({ id: line.id, code: line.error.reason ?? line.error.code })
-        tally.patterns.add(line.id, {
+        tally.patterns?.add(line.id, {
           code: line.error.code,
           message: line.error.message,
           causeCode: line.error.reason,
@@ -29,7 +30,10 @@ export function createTally() {
       }
       const { stats } = line
       tally.documents.ok++
-      if (stats.source === 'document-cache') tally.documents.fromCache++
+      // `unchanged`: the file was not even read, its line is the last run's (unchanged.mjs).
+      if (stats.source === 'unchanged') tally.documents.unchanged++
+      if (stats.source === 'document-cache' || stats.source === 'unchanged')
+        tally.documents.fromCache++
       if (stats.extracted > 0) tally.documents.extracted++
       tally.elements.total += stats.elements
       tally.elements.extracted += stats.extracted
@@ -40,12 +44,32 @@ export function createTally() {
 }
 
 /**
- * `removed`: documents of the last run's listing that are gone from this one (null without a
- * last run to compare with: the first run, or --no-cache).
- * @param {{ options: any, tally: ReturnType<typeof createTally>, removed: number | null,
- *   relations: any, report: import('@mx/engine').EngineReport, seconds: number }} input
+ * The engine's report for a run that needed no engine (every file unchanged): no stage ran, no
+ * cache was consulted, nothing fired.
+ * @returns {Pick<import('@mx/engine').EngineReport, 'stages' | 'cache' | 'ranIn' | 'alerts'> &
+ *   { memory: { peakRss: number } }}
  */
-export function buildSummary({ options, tally, removed, relations, report, seconds }) {
+function idleReport() {
+  return {
+    stages: /** @type {any} */ (
+      Object.fromEntries(stageNames.map((name) => [name, { p50: 0, p95: 0 }]))
+    ),
+    cache: undefined,
+    ranIn: { inline: 0, workers: 0, none: 0 },
+    memory: { peakRss: process.resourceUsage().maxRSS * 1024 },
+    alerts: [],
+  }
+}
+
+/**
+ * `removed`: documents of the last run's listing that are gone from this one (null without a
+ * last run to compare with: the first run, or --no-cache). `report`: the engine's, undefined
+ * when the run made none.
+ * @param {{ options: any, tally: ReturnType<typeof createTally>, removed: number | null,
+ *   relations: any, report: import('@mx/engine').EngineReport | undefined, seconds: number }} input
+ */
+export function buildSummary({ options, tally, removed, relations, report: engine, seconds }) {
+  const report = engine ?? idleReport()
   const byCode = {}
   for (const { code } of tally.failures) byCode[code] = (byCode[code] ?? 0) + 1
   return {
@@ -80,7 +104,8 @@ export function buildSummary({ options, tally, removed, relations, report, secon
           })),
         }
       : null,
-    ranIn: report.ranIn,
+    // An unchanged document ran nowhere, as one served whole from the cache.
+    ranIn: { ...report.ranIn, none: report.ranIn.none + tally.documents.unchanged },
     peakRssBytes: report.memory.peakRss,
     alerts: report.alerts.map((a) => a.rule),
     failures: {
@@ -88,7 +113,7 @@ export function buildSummary({ options, tally, removed, relations, report, secon
       byCode,
       documents: tally.failures,
       // The 10 most frequent message templates (see `report().errorPatterns` of @mx/engine).
-      patterns: tally.patterns.list(topPatterns),
+      patterns: tally.patterns?.list(topPatterns) ?? [],
     },
     relations: {
       links: relations.links?.length ?? 0,
@@ -111,6 +136,7 @@ export function formatSummary(s) {
   const rows = [
     ['documents', `${s.documents.total} (${s.documents.ok} ok, ${s.documents.failed} failed)`],
     ['served whole from cache', `${s.documents.fromCache} documents`],
+    ['  of which unchanged files', `${s.documents.unchanged} documents (not read)`],
     ['extracted', `${s.documents.extracted} documents`],
     [
       'removed since the last run',
@@ -125,8 +151,8 @@ export function formatSummary(s) {
       `${name} p50 / p95`,
       `${ms(t.p50)} / ${ms(t.p95)}`,
     ]),
-    ['document cache hit ratio', s.cache ? percent(s.cache.documentHitRatio) : 'off'],
-    ['cache hit ratio (all keys)', s.cache ? percent(s.cache.hitRatio) : 'off'],
+    ['document cache hit ratio', s.cache ? percent(s.cache.documentHitRatio) : noCache(s)],
+    ['cache hit ratio (all keys)', s.cache ? percent(s.cache.hitRatio) : noCache(s)],
     ...(s.cache?.tiers ?? []).map((t) => [
       `  ${t.name} tier`,
       `${percent(t.hitRatio)} (${t.hits} hits, ${t.misses} misses)`,
@@ -154,6 +180,12 @@ export function formatSummary(s) {
     '\n',
   )
 }
+
+/** Why a summary has no cache figures: none was needed (every file unchanged), or it is off. */
+const noCache = (s) =>
+  s.documents.total > 0 && s.documents.unchanged === s.documents.total
+    ? 'not consulted (every file unchanged)'
+    : 'off'
 
 /** One error pattern in the table: its count, template (80 characters at most) and codes. */
 function patternCell(pattern) {

@@ -1,9 +1,9 @@
 import { createEngine, type ExtractResult } from '@mx/engine'
 import { Lexer } from 'marked'
 import { afterEach, describe, expect, it, vi } from 'vitest'
+import { engineOptions, fallbackOn } from '../src/engine.mjs'
 import { fallbackWarning } from '../src/extractor-text.mjs'
 import { extractDocuments } from '../src/pdf-split.mjs'
-import { engineOptions, fallbackOn } from '../src/run.mjs'
 
 const options = { level: 'basic', threads: 1, cache: true }
 const broken = {

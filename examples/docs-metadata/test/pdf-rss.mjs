@@ -4,8 +4,8 @@
 //   node --expose-gc test/pdf-rss.mjs FILE.pdf
 import { readFileSync } from 'node:fs'
 import { createEngine } from '@mx/engine'
+import { extractorUrl } from '../src/engine.mjs'
 import { extractDocuments } from '../src/pdf-split.mjs'
-import { extractorUrl } from '../src/run.mjs'
 
 const path = process.argv[2]
 globalThis.gc?.()

@@ -28,6 +28,8 @@ export class CorpusReadError extends Error {
  * @property {string} [encoding] goes into the media type as its `charset` parameter
  * @property {boolean} [text] content as a UTF-8 string (as `readFile(path, 'utf8')` gives it)
  *   instead of the raw bytes
+ * @property {boolean} [stat] adds `stat` to each document: `{ dev, ino, size, mtimeMs, ctimeMs }`
+ *   of the open file, taken before its bytes were read (to tell next time whether it changed)
  * @property {(failure: { id: string, path: string, error: CorpusReadError }) => void} [onError]
  *   gets each document that cannot be read, which is then skipped; without it, readCorpus throws
  */
@@ -36,15 +38,18 @@ export class CorpusReadError extends Error {
  * Reads each listed document lazily into a SourceDocument `{ id, path, mediaType, content }`.
  * @param {Iterable<{ id: string, path: string }> | AsyncIterable<{ id: string, path: string }>} listing
  * @param {ReadOptions} [options]
- * @returns {AsyncGenerator<{ id: string, path: string, mediaType: string, content: string | Uint8Array }>}
+ * @returns {AsyncGenerator<{ id: string, path: string, mediaType: string,
+ *   content: string | Uint8Array, stat?: FileStat }>}
  */
 export async function* readCorpus(listing, options = {}) {
   const { maxBytes = defaultMaxBytes, mediaType = 'text/markdown', encoding, onError } = options
   for await (const entry of listing) {
     let content
+    let stat
     try {
-      const bytes = readBounded(entry.path, maxBytes)
-      content = options.text ? bytes.toString('utf8') : ownBytes(bytes)
+      const read = readBounded(entry.path, maxBytes)
+      content = options.text ? read.bytes.toString('utf8') : ownBytes(read.bytes)
+      stat = read.stat
     } catch (caught) {
       const error =
         caught instanceof CorpusReadError
@@ -64,9 +69,12 @@ export async function* readCorpus(listing, options = {}) {
       path: entry.path,
       mediaType: encoding ? `${type}; charset=${encoding}` : type,
       content,
+      ...(options.stat && { stat }),
     }
   }
 }
+
+/** @typedef {{ dev: number, ino: number, size: number, mtimeMs: number, ctimeMs: number }} FileStat */
 
 /**
  * The bytes as a plain Uint8Array over an ArrayBuffer of their own: a view when the file got its
@@ -82,21 +90,22 @@ function ownBytes(bytes) {
 
 /**
  * Reads a file unless it is bigger than `maxBytes` (checked on the open descriptor, before
- * reading). Synchronous: three calls for a small file, where the promise API's open, stat, read
- * and close each cost a round trip through the thread pool.
+ * reading), with that stat. Synchronous: three calls for a small file, where the promise API's
+ * open, stat, read and close each cost a round trip through the thread pool.
  * @param {string} path
  * @param {number} maxBytes
+ * @returns {{ bytes: Buffer, stat: FileStat }}
  */
 function readBounded(path, maxBytes) {
   const fd = openSync(path, 'r')
   try {
-    const { size } = fstatSync(fd)
+    const { dev, ino, size, mtimeMs, ctimeMs } = fstatSync(fd)
     if (size > maxBytes)
       throw new CorpusReadError(
         'MX_DOCS_TOO_LARGE',
         `${path} is ${size} bytes, over the ${maxBytes}-byte limit`,
       )
-    return readFileSync(fd)
+    return { bytes: readFileSync(fd), stat: { dev, ino, size, mtimeMs, ctimeMs } }
   } finally {
     closeSync(fd)
   }

@@ -1,4 +1,4 @@
-import { rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { tempDir } from '@mx/testkit'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -32,6 +32,18 @@ describe('readCorpus', () => {
       mediaType: 'text/markdown',
       content: new Uint8Array(Buffer.from('# Guide\n\ncafé\n')),
     })
+  })
+
+  it('adds the stat of the file it read with stat: true (a link: its target), none without', async () => {
+    symlinkSync('guide.md', join(dir.path, 'link.md'))
+    const [guide, link] = await collect(
+      readCorpus([entry('guide.md'), entry('link.md')], { stat: true }),
+    )
+    const { dev, ino, size, mtimeMs, ctimeMs } = statSync(join(dir.path, 'guide.md'))
+    expect(guide.stat).toEqual({ dev, ino, size, mtimeMs, ctimeMs })
+    expect(link.stat).toEqual(guide.stat)
+    const [plain] = await collect(readCorpus([entry('guide.md')]))
+    expect(plain).not.toHaveProperty('stat')
   })
 
   it('gives each document bytes over a buffer of their own, small pooled files too', async () => {

@@ -1,0 +1,120 @@
+// Documents unchanged since the last run, told by a stat as git and make tell them: the same
+// path, device, inode, size, modification and change time as when the last run read the file.
+// Such a document is neither read nor handed to the engine: its JSON line is the last run's
+// (kept in the run state, see run-state.mjs), with stats that say `source: 'unchanged'`.
+//
+// A stat taken in the same tick as a write to the file cannot tell that write from the bytes
+// read (the racy case of git's index): a line is kept only for a file whose modification time
+// is at least `racyMs` older than the start of the run that read it, so that any later write
+// gives it another modification time, and the change time catches a modification time set back
+// by hand (utimes cannot set it). The clock of a network file system is assumed to agree with
+// this machine's within that margin.
+import { statSync } from 'node:fs'
+
+/** How much older than the run's start a file's modification time must be for its line to be
+ * kept: two seconds, the coarsest timestamp of the file systems Node runs on (FAT). */
+export const racyMs = 2000
+
+/**
+ * @typedef {{ dev: number, ino: number, size: number, mtimeMs: number, ctimeMs: number }} FileStat
+ * @typedef {{ path: string, stat: FileStat, body: Uint8Array, elements: number,
+ *   degraded: string, row: Record<string, unknown> }} KeptLine
+ *   `body`: the line up to the end of its metadata; `degraded`: its `,"degraded":…` part or ''
+ */
+
+/** @param {FileStat} a @param {FileStat} b */
+const sameStat = (a, b) =>
+  a.dev === b.dev &&
+  a.ino === b.ino &&
+  a.size === b.size &&
+  a.mtimeMs === b.mtimeMs &&
+  a.ctimeMs === b.ctimeMs
+
+/**
+ * Splits the listing into the documents whose kept line can be written as it is (`unchanged`,
+ * with their lines) and the ones to read (`changed`). A kept line needs its document in the
+ * corpus index too (`state.fingerprints`): the corpus pass never sees an unchanged document.
+ * @param {{ id: string, path: string }[]} listing
+ * @param {{ lines: Map<string, KeptLine>, fingerprints: Map<string, string> }} state
+ * @param {{ maxBytes: number }} options
+ */
+export function splitUnchanged(listing, state, { maxBytes }) {
+  const unchanged = /** @type {{ id: string, kept: KeptLine }[]} */ ([])
+  const changed = /** @type {{ id: string, path: string }[]} */ ([])
+  for (const entry of listing) {
+    const kept = state.lines.get(entry.id)
+    const stat =
+      kept?.path === entry.path ? statSync(entry.path, { throwIfNoEntry: false }) : undefined
+    if (
+      kept &&
+      stat?.isFile() &&
+      stat.size <= maxBytes &&
+      sameStat(kept.stat, stat) &&
+      state.fingerprints.has(entry.id)
+    )
+      unchanged.push({ id: entry.id, kept })
+    else changed.push(entry)
+  }
+  return { unchanged, changed }
+}
+
+/**
+ * The JSON line of an unchanged document, and the fields the tally and the report read.
+ * @param {string} id
+ * @param {KeptLine} kept
+ */
+export function unchangedLine(id, kept) {
+  const stats = {
+    elements: kept.elements,
+    extracted: 0,
+    reused: kept.elements,
+    source: 'unchanged',
+    ranIn: 'none',
+  }
+  const json = Buffer.concat([
+    kept.body,
+    Buffer.from(`,"stats":${JSON.stringify(stats)}${kept.degraded}}`),
+  ])
+  return { line: { kind: 'document', id, ok: true, metadata: kept.row, stats }, json }
+}
+
+/**
+ * Keeps the lines of the documents this run reads, for the next run: `read(doc)` as each file is
+ * read (its stat from readCorpus, taken before the bytes), `keep(id, line)` with its result's
+ * line, `drop(id)` for a document that failed. The lines go out with the rest of the state when
+ * the corpus changed (corpus-update.mjs), never on their own: a run over an unchanged corpus
+ * writes nothing. That costs nothing in correctness, since a line is written again only for a
+ * file with the stat it was kept with; a file too new to keep is read (and served from the
+ * engine's cache) until the state is next written.
+ * @param {{ lines: Map<string, KeptLine> }} state
+ * @param {number} started the run's start, as Date.now()
+ */
+export function createLineKeeper(state, started) {
+  /** @type {Map<string, { path: string, stat: FileStat }>} */
+  const reads = new Map()
+  return {
+    /** @param {{ id: string, path?: string, stat?: FileStat }} doc */
+    read(doc) {
+      if (doc.path && doc.stat) reads.set(doc.id, { path: doc.path, stat: doc.stat })
+    },
+    /** @param {string} id @param {Omit<KeptLine, 'path' | 'stat'>} line */
+    keep(id, line) {
+      const read = reads.get(id)
+      reads.delete(id)
+      if (read && read.stat.mtimeMs <= started - racyMs) state.lines.set(id, { ...read, ...line })
+      else state.lines.delete(id)
+    },
+    /** @param {string} id */
+    drop(id) {
+      reads.delete(id)
+      state.lines.delete(id)
+    },
+    /**
+     * Drops the lines of documents no longer listed.
+     * @param {Set<string>} listed
+     */
+    forgetUnlisted(listed) {
+      for (const id of state.lines.keys()) if (!listed.has(id)) state.lines.delete(id)
+    },
+  }
+}
