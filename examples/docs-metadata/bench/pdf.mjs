@@ -13,12 +13,12 @@
 import { parseArgs } from 'node:util'
 import { isMainThread, parentPort, Worker } from 'node:worker_threads'
 import { createEngine } from '@mx/engine'
+import { extractorUrl } from '../src/engine.mjs'
 import { document } from '../src/extractor/document.mjs'
 import { element } from '../src/extractor/element.mjs'
 import { parse } from '../src/extractor/parse.mjs'
 import { loadPdfjs } from '../src/extractor/pdf-open.mjs'
 import { extractDocuments, splitDocument } from '../src/pdf-split.mjs'
-import { extractorUrl } from '../src/engine.mjs'
 import { invoicePdf, manyPagesPdf } from '../test/fixtures/pdf.mjs'
 
 /** The extractor in a plain loop over documents (or page parts); resolves pages and elements. */
