@@ -5,8 +5,9 @@ import { fingerprint, saveRunState } from './run-state.mjs'
 /**
  * The corpus pass of a run, kept up to date from the last run's state: only the documents whose
  * fingerprint changed go into the index (their metadata is at hand: the engine decodes it on a
- * hit too), the ones that left the corpus or fail now leave it, unchanged files stay as they are. When nothing changed, the last
- * result is the result: no index is decoded and no state written.
+ * hit too), the ones that left the corpus or fail now leave it, unchanged files stay as they
+ * are. When nothing changed, the last result is the result: no index is decoded and no state
+ * written.
  * @param {ReturnType<typeof import('./run-state.mjs').loadRunState>} state
  */
 export function corpusUpdate(state) {
@@ -19,7 +20,10 @@ export function corpusUpdate(state) {
     get size() {
       return ok.length
     },
-    /** Notes a document's fingerprint as it is read. @param {import('@mx/engine').SourceDocument} doc */
+    /**
+     * Notes a document's fingerprint as it is read.
+     * @param {import('@mx/engine').SourceDocument} doc
+     */
     read(doc) {
       read.set(doc.id, fingerprint(doc))
     },
