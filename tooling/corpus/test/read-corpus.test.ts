@@ -40,8 +40,8 @@ describe('readCorpus', () => {
       readCorpus([entry('guide.md'), entry('link.md')], { stat: true }),
     )
     const { dev, ino, size, mtimeMs, ctimeMs } = statSync(join(dir.path, 'guide.md'))
-    expect(guide.stat).toEqual({ dev, ino, size, mtimeMs, ctimeMs })
-    expect(link.stat).toEqual(guide.stat)
+    expect(guide?.stat).toEqual({ dev, ino, size, mtimeMs, ctimeMs })
+    expect(link?.stat).toEqual(guide?.stat)
     const [plain] = await collect(readCorpus([entry('guide.md')]))
     expect(plain).not.toHaveProperty('stat')
   })
