@@ -37,6 +37,9 @@ export async function runExtraction(options, hooks = {}) {
   const { unchanged, changed } = unchangedFiles(listing, state, options)
   // The report's profiler; level basic means no slots at all, so the engine does not get it.
   const profiler = createProfiler({ collectRuntime: true, intervalMs: 250 })
+  // The report's timeline spans the run: a point now, one every 250 ms, one at the end, so that
+  // a run shorter than the interval still has the two points a chart needs.
+  profiler.tick()
   const logs = await openLogs(options)
   // Loaded and made for the documents to read: a run whose files are all unchanged needs none.
   const side = changed.length > 0 ? await import('./engine.mjs') : undefined
@@ -186,6 +189,7 @@ async function writeHtmlReport(path, profiler, summary, { documents, relations }
   const { rows, externalLinks } = documents
   const intro = metadataView({ rows, externalLinks, relations, summary })
   await mkdir(dirname(resolve(path)), { recursive: true })
+  profiler.tick()
   await writeFile(
     path,
     renderReport(profiler.snapshot(), { title, intro, headline: headline(summary) }),
