@@ -179,7 +179,7 @@ async function* noted(source, corpus, keeper) {
  * report.html: the documents (a table to filter), near-duplicates and links first, then the
  * profiler's performance sections under the document hit rate.
  * @param {string} path
- * @param {ReturnType<typeof createProfiler>} profiler
+ * @param {import('@mx/profiler').Profiler} profiler
  * @param {ReturnType<typeof buildSummary>} summary
  * @param {{ documents: ReturnType<typeof createDocumentRows>,
  *   relations: import('./report/metadata-view.mjs').Relations }} report
