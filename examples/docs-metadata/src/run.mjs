@@ -34,7 +34,8 @@ export async function runExtraction(options, hooks = {}) {
   )
   // Level basic has no cache: nothing is kept from one run for the next but the corpus pass's.
   if (options.level === 'basic') state.lines.clear()
-  const { unchanged, changed } = unchangedFiles(listing, state, options)
+  const listed = new Set(listing.map((entry) => entry.id))
+  const { unchanged, changed } = unchangedFiles(listing, listed, state, options)
   // The report's profiler; level basic means no slots at all, so the engine does not get it.
   const profiler = createProfiler({ collectRuntime: true, intervalMs: 250 })
   // The report's timeline spans the run: a point now, one every 250 ms, one at the end, so that
@@ -104,7 +105,7 @@ export async function runExtraction(options, hooks = {}) {
       }
     }
     await flushReadFailures()
-    keeper.forgetUnlisted(new Set(listing.map((entry) => entry.id)))
+    keeper.forgetUnlisted(listed)
     const finished = corpus.finish(listing)
     // The relations' JSON goes out as it is (an unchanged corpus's are not encoded again): an
     // object with its four keys, after the line's own two.
@@ -147,13 +148,13 @@ export async function runExtraction(options, hooks = {}) {
  * corpus index will be needed (something to read, or a document gone), it is decoded first: an
  * index that does not decode is rebuilt from every document, so then none is unchanged.
  * @param {{ id: string, path: string }[]} listing
+ * @param {Set<string>} listed the listing's ids
  * @param {ReturnType<typeof loadRunState>} state
  * @param {{ maxBytes: number }} options
  */
-function unchangedFiles(listing, state, options) {
+function unchangedFiles(listing, listed, state, options) {
   const split = splitUnchanged(listing, state, options)
   if (split.unchanged.length === 0) return split
-  const listed = new Set(listing.map((entry) => entry.id))
   const gone = [...state.fingerprints.keys()].some((id) => !listed.has(id))
   if (split.changed.length === 0 && !gone) return split
   state.index()

@@ -16,7 +16,7 @@ import { statSync } from 'node:fs'
 export const racyMs = 2000
 
 /**
- * @typedef {{ dev: number, ino: number, size: number, mtimeMs: number, ctimeMs: number }} FileStat
+ * @typedef {import('@mx/corpus').FileStat} FileStat what readCorpus's `stat` option gives
  * @typedef {{ path: string, stat: FileStat, body: Uint8Array, elements: number,
  *   degraded: string, row: Record<string, unknown> }} KeptLine
  *   `body`: the line up to the end of its metadata; `degraded`: its `,"degraded":…` part or ''

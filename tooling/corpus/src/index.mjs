@@ -6,3 +6,4 @@ export { CorpusReadError, defaultMaxBytes, readCorpus } from './read-corpus.mjs'
 
 /** @typedef {import('./folder-documents.mjs').DocumentEntry} DocumentEntry */
 /** @typedef {import('./read-corpus.mjs').ReadOptions} ReadOptions */
+/** @typedef {import('./read-corpus.mjs').FileStat} FileStat */
