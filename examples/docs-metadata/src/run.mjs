@@ -63,13 +63,7 @@ export async function runExtraction(options, hooks = {}) {
   const flushReadFailures = async () => {
     while (readFailures.length > 0) {
       const failure = readFailures.shift()
-      const line = {
-        kind: 'document',
-        id: failure.id,
-        ok: false,
-        error: { code: failure.error.code, message: failure.error.message },
-        stage: 'read',
-      }
+      const line = readFailureLine(failure)
       keeper.drop(failure.id)
       // Never reached the engine: its only log line is this one.
       logs.logger?.error(
@@ -141,6 +135,15 @@ export async function runExtraction(options, hooks = {}) {
     await logs.close()
     profiler.close()
   }
+}
+
+/**
+ * The JSON line of a document that could not be read (MX_DOCS_UNREADABLE, MX_DOCS_TOO_LARGE).
+ * @param {{ id: string, error: { code: string, message: string } }} failure
+ */
+function readFailureLine({ id, error }) {
+  const { code, message } = error
+  return { kind: 'document', id, ok: false, error: { code, message }, stage: 'read' }
 }
 
 /**
