@@ -6,6 +6,10 @@ import { type IgnoreTree, isPlain } from './hash'
 export interface Shape {
   readonly tokens: readonly unknown[]
   readonly count: number
+  /** Elements compared with this shape so far, until it is compiled (see snapshot-compile.ts). */
+  uses: number
+  /** Its compiled comparison; null when it cannot be compiled. */
+  matcher: ((value: unknown, values: readonly unknown[], at: number) => boolean) | null | undefined
 }
 
 // markers are unique objects, so they never equal a key string
@@ -31,7 +35,7 @@ export function encode(
   if (typeof value !== 'object' || value === null) {
     if (typeof value === 'function' || typeof value === 'symbol') return false
     tokens.push(PRIM)
-    values.push(value)
+    values.push(typeof value === 'string' ? ownString(value) : value)
     return true
   }
   if (depth >= MAX_DEPTH) return false
@@ -57,6 +61,17 @@ export function encode(
   }
   tokens.push(END)
   return true
+}
+
+/**
+ * A string that holds its own characters. A parser's strings are usually slices of the source
+ * text, and V8 keeps the whole source alive for as long as one slice of it is: a snapshot that
+ * kept the slice of each edited element would keep the source text of every version ever
+ * updated. Shorter strings are never slices (V8 copies them); a longer one is copied, once, when
+ * it is recorded, which costs only changed elements.
+ */
+function ownString(value: string): string {
+  return value.length < 13 ? value : structuredClone(value)
 }
 
 /**

@@ -1,3 +1,6 @@
+import { execFile } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+import { promisify } from 'node:util'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { elementIgnoreTree } from '../src/hash'
@@ -8,6 +11,8 @@ interface Node extends Element {
   text: string
   meta: { page: number; tags: string[] }
 }
+
+const run = promisify(execFile)
 
 const node = (id: string, text: string): Node => ({ id, text, meta: { page: 1, tags: ['a'] } })
 
@@ -310,4 +315,17 @@ describe('tracker with deeply frozen elements', () => {
     await tracker.update('doc', [copy], spec)
     expect(reads.count).toBe(0)
   })
+})
+
+describe('content snapshots and memory', () => {
+  it('keep no version’s source text alive through a slice of it', async () => {
+    const script = fileURLToPath(new URL('./fixtures/retention.ts', import.meta.url))
+    const { stdout } = await run(process.execPath, ['--expose-gc', '--import', 'tsx', script], {
+      // tsx resolves from the working directory: the package's, whoever runs the tests
+      cwd: fileURLToPath(new URL('..', import.meta.url)),
+    })
+    // 40 versions of 4 MB: keeping a slice of each edited element would keep 160 MB alive; the
+    // latest version's text (the elements of the last update) is the only one left
+    expect(Number(stdout.trim())).toBeLessThan(60e6)
+  }, 60_000)
 })
