@@ -1,7 +1,6 @@
 // Whether an element still holds the content of its snapshot (see snapshot.ts): the loop that
 // runs once per unchanged element on every update.
 import { isPlain } from './hash'
-import { compileShape } from './snapshot-compile'
 import { ARRAY, END, IGNORED, MAX_DEPTH, OBJECT, PRIM, type Shape } from './snapshot-encode'
 
 // The comparison walks one shape and one run of the pool. Its cursors live in one object
@@ -11,29 +10,13 @@ import { ARRAY, END, IGNORED, MAX_DEPTH, OBJECT, PRIM, type Shape } from './snap
 const EMPTY: readonly unknown[] = []
 const cursor = { tokens: EMPTY, values: EMPTY, token: 0, at: 0 }
 
-/** Comparisons with a shape before it is compiled: one-off shapes are never worth compiling. */
-const COMPILE_AFTER = 64
-
 /**
  * True when `value` holds exactly the content of `shape` whose values start at `at` in
- * `values`: through the shape's compiled function once it has been used often enough, else by
- * walking its tokens.
- */
-export function matchesShape(value: unknown, shape: Shape, values: readonly unknown[], at: number) {
-  const matcher = shape.matcher
-  if (matcher) return matcher(value, values, at)
-  if (matcher === undefined && ++shape.uses >= COMPILE_AFTER) {
-    shape.matcher = compileShape(shape) ?? null
-  }
-  return walkShape(value, shape, values, at)
-}
-
-/**
- * The token walk behind `matchesShape`. The usual element (a plain object whose fields are primitives, or plain objects
+ * `values`. The usual element (a plain object whose fields are primitives, or plain objects
  * of primitives such as a `meta` record) is compared in this one function; anything else goes
  * through the general `compareValue`.
  */
-export function walkShape(value: unknown, shape: Shape, values: readonly unknown[], at: number) {
+export function matchesShape(value: unknown, shape: Shape, values: readonly unknown[], at: number) {
   const tokens = shape.tokens
   if (typeof value !== 'object' || value === null || tokens[0] !== OBJECT || !isPlain(value)) {
     return compareFrom(value, tokens, values, 0, at, 0) === tokens.length

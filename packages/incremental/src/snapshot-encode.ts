@@ -6,10 +6,6 @@ import { type IgnoreTree, isPlain } from './hash'
 export interface Shape {
   readonly tokens: readonly unknown[]
   readonly count: number
-  /** Elements compared with this shape so far, until it is compiled (see snapshot-compile.ts). */
-  uses: number
-  /** Its compiled comparison; null when it cannot be compiled. */
-  matcher: ((value: unknown, values: readonly unknown[], at: number) => boolean) | null | undefined
 }
 
 // markers are unique objects, so they never equal a key string

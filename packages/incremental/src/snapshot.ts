@@ -192,7 +192,7 @@ export class SnapshotTable {
     const known = this.pool.shapes.get(signature)
     if (known && sameTokens(known.tokens, tokens)) return known
     if (this.pool.shapes.size >= MAX_SHAPES) this.pool.shapes.clear()
-    const shape: Shape = { tokens, count, uses: 0, matcher: undefined }
+    const shape: Shape = { tokens, count }
     this.pool.shapes.set(signature, shape)
     return shape
   }
