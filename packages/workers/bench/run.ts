@@ -86,7 +86,8 @@ interface Runner {
  * One warm-up run each (threads started, code compiled), then 3 rounds running the runners in
  * turn (a seeded random order), so a burst of load from the machine's other users hits every
  * runner alike; each figure is the median of its 3 runs. Every runner's results are checked
- * against the first runner's (inline) before the pools close.
+ * against the first runner's (inline) before the pools close: a few single inputs, then one whole
+ * run each (untimed).
  */
 async function compare(
   title: string,
@@ -108,6 +109,13 @@ async function compare(
       expected,
       runner.name,
     )
+  }
+  // And one whole run of each, untimed, against the first runner's (inline): every result, in order.
+  setup?.()
+  const all = await runners[0]?.run()
+  for (const runner of runners.slice(1)) {
+    setup?.()
+    deepStrictEqual(await runner.run(), all, `${runner.name}: a whole run`)
   }
   for (const runner of runners) await runner.close?.()
   console.log(formatBench(result))
@@ -144,6 +152,47 @@ function against(
     .map((task) => ({ ours: task, peer }))
 }
 
+/**
+ * @mx/workers batches small tasks on its own (`batch: 'auto'`: up to 512 inputs per message);
+ * piscina and tinypool send one message per `run()`. These rows give them the same batching by
+ * hand: arrays of `BATCH` inputs per task, the results flattened back in order.
+ */
+const BATCH = 512
+
+function batchedPeers(inputs: number[]): Runner[] {
+  const chunks: number[][] = []
+  for (let i = 0; i < inputs.length; i += BATCH) chunks.push(inputs.slice(i, i + BATCH))
+  const options = {
+    filename: task('raw-trivial-batch').href,
+    minThreads: THREADS,
+    maxThreads: THREADS,
+  }
+  const piscina = new Piscina(options)
+  const tinypool = new Tinypool(options)
+  const runner = (
+    name: string,
+    run: (chunk: number[]) => Promise<number[]>,
+    close: () => unknown,
+  ) => ({
+    name,
+    run: async () => (await Promise.all(chunks.map(run))).flat(),
+    one: async (n: number) => ((await run([n])) as number[])[0],
+    close: async () => close(),
+  })
+  return [
+    runner(
+      `piscina, ${BATCH} per task`,
+      (chunk) => piscina.run(chunk),
+      () => piscina.destroy(),
+    ),
+    runner(
+      `tinypool, ${BATCH} per task`,
+      (chunk) => tinypool.run(chunk),
+      () => tinypool.destroy(),
+    ),
+  ]
+}
+
 async function benchTrivial() {
   const count = 200_000
   const inputs = Array.from({ length: count }, (_, i) => i)
@@ -155,7 +204,10 @@ async function benchTrivial() {
     {
       name: '@mx/workers map()',
       run: async () => {
-        for await (const _ of mapPool.map(inputs));
+        const results: unknown[] = []
+        for await (const result of mapPool.map(inputs))
+          results.push(result.ok ? result.value : result)
+        return results
       },
       one: async (n) => {
         for await (const result of mapPool.map([n])) return result.ok ? result.value : result
@@ -163,9 +215,15 @@ async function benchTrivial() {
       close: () => mapPool.close(),
     },
     ...others,
+    ...batchedPeers(inputs),
   ]
   const tasks = await compare('trivial tasks', count, runners, [0, 1, 41])
+  console.log(
+    `@mx/workers batches ${BATCH} inputs per message by itself; so do the "per task" rows`,
+  )
   console.log(formatRatios(against(tasks, 'piscina')))
+  const batched = `piscina, ${BATCH} per task`
+  console.log(formatRatios(against(tasks, batched, (name) => name.startsWith('@mx/workers'))))
 }
 
 async function benchCpu() {
