@@ -12,7 +12,7 @@ import { extractDocuments } from './pdf-split.mjs'
 import { createDocumentRows } from './report/document-rows.mjs'
 import { headline, metadataView } from './report/metadata-view.mjs'
 import { loadRunState } from './run-state.mjs'
-import { buildSummary, createTally } from './summary.mjs'
+import { buildSummary, createTally, documentCount } from './summary.mjs'
 import { createLineKeeper, splitUnchanged, unchangedLine } from './unchanged.mjs'
 
 /**
@@ -189,7 +189,7 @@ async function* noted(source, corpus, keeper) {
  *   relations: import('./report/metadata-view.mjs').Relations }} report
  */
 async function writeHtmlReport(path, profiler, summary, { documents, relations }) {
-  const title = `mx-docs: ${summary.documents.total} documents, ${summary.documents.fromCache} from cache, ${summary.elements.extracted} elements extracted`
+  const title = `mx-docs: ${documentCount(summary.documents.total)}, ${summary.documents.fromCache} from cache, ${summary.elements.extracted} elements extracted`
   const { rows, externalLinks } = documents
   const intro = metadataView({ rows, externalLinks, relations, summary })
   await mkdir(dirname(resolve(path)), { recursive: true })

@@ -130,18 +130,22 @@ const tablePatterns = 5
 const round = (value, digits) => Number(value.toFixed(digits))
 const percent = (ratio) => `${(ratio * 100).toFixed(1)}%`
 const ms = (value) => `${value.toFixed(2)} ms`
-const documents = (n) => `${n} document${n === 1 ? '' : 's'}`
+/**
+ * "1 document", "2 documents": `n` written by `format` (the report formats thousands).
+ * @param {number} n @param {(n: number) => string} [format]
+ */
+export const documentCount = (n, format = String) => `${format(n)} document${n === 1 ? '' : 's'}`
 
 /** The summary as a two-column text table. */
 export function formatSummary(s) {
   const rows = [
     ['documents', `${s.documents.total} (${s.documents.ok} ok, ${s.documents.failed} failed)`],
-    ['served whole from cache', documents(s.documents.fromCache)],
-    ['  of which unchanged files', `${documents(s.documents.unchanged)} (not read)`],
-    ['extracted', documents(s.documents.extracted)],
+    ['served whole from cache', documentCount(s.documents.fromCache)],
+    ['  of which unchanged files', `${documentCount(s.documents.unchanged)} (not read)`],
+    ['extracted', documentCount(s.documents.extracted)],
     [
       'removed since the last run',
-      s.documents.removed === null ? 'no last run' : documents(s.documents.removed),
+      s.documents.removed === null ? 'no last run' : documentCount(s.documents.removed),
     ],
     ['elements', String(s.elements.total)],
     ['elements extracted', String(s.elements.extracted)],

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { buildSummary, createTally, formatSummary } from '../src/summary.mjs'
+import { buildSummary, createTally, documentCount, formatSummary } from '../src/summary.mjs'
 
 /** The summary table of a run whose lines were `lines`, with no engine (every file unchanged). */
 function table(lines: Array<{ id: string; ok: boolean; stats?: unknown }>, removed: number | null) {
@@ -34,5 +34,13 @@ describe('the summary table', () => {
     expect(two).toMatch(/served whole from cache\s+│ 2 documents\n/)
     expect(two).toMatch(/removed since the last run\s+│ no last run\n/)
     expect(two).toMatch(/document cache hit ratio\s+│ not consulted \(every file unchanged\)/)
+  })
+})
+
+describe('documentCount', () => {
+  it('writes the count with the noun in the singular for one, formatted as asked', () => {
+    expect(documentCount(1)).toBe('1 document')
+    expect(documentCount(0)).toBe('0 documents')
+    expect(documentCount(1200, (n) => n.toLocaleString('en-US'))).toBe('1,200 documents')
   })
 })

@@ -1,6 +1,7 @@
 // The part of report.html a reader comes for: every document in a table one can filter as one
 // types, the near-duplicate groups and the link graph. It goes before @mx/profiler's performance
 // sections (renderReport's `intro`). Every string from a document is escaped: they are untrusted.
+import { documentCount } from '../summary.mjs'
 
 /** @typedef {import('./document-rows.mjs').DocumentRow | import('./document-rows.mjs').FailedRow} Row */
 
@@ -97,7 +98,7 @@ function documentsSection(rows, keywords, summary) {
   const body = rows.map((row) => ('code' in row ? failedRow(row) : documentRow(row, keywords)))
   return `<section id="documents-section">
 <h2>Documents</h2>
-<p class="meta">${count(total)} documents: ${count(ok)} ok, ${count(failed)} failed${byCode ? ` (${byCode})` : ''}</p>
+<p class="meta">${documentCount(total, count)}: ${count(ok)} ok, ${count(failed)} failed${byCode ? ` (${byCode})` : ''}</p>
 <p><input type="search" id="document-filter" placeholder="filter: title, id, format, language, keyword, error code" autocomplete="off" aria-label="filter documents"><span id="document-count">${count(rows.length)} of ${count(rows.length)} documents</span></p>
 <table id="documents">
 <thead><tr><th>document</th><th>title</th><th>format</th><th>language</th><th>words</th><th>keywords</th><th>failure</th></tr></thead>
