@@ -2,20 +2,62 @@
 // Runs every workspace package's `bench` script one after another (never in parallel: the
 // figures are ratios measured side by side in one process, and two benches sharing the
 // machine's cores would distort each other), then writes what they printed to
-// docs/benchmarks.md with the machine they ran on.
+// docs/benchmarks.md with the commit, the machine and the load average they ran under. Every
+// part of the file ends with the checksum of what was written (scripts/bench-doc.mjs), and
+// test/benchmarks-doc.test.ts fails on a part edited by hand or a commit that is not in HEAD's
+// history. The figures belong to one commit: the run refuses a working tree with uncommitted
+// changes to tracked files (`--allow-dirty` runs anyway and says so in the file, which the test
+// then refuses).
 //
 //   pnpm bench                 all packages and examples
 //   pnpm bench cache engine    only the packages whose folder name is given (their sections of
 //                              docs/benchmarks.md are replaced, the others are kept)
-import { spawn } from 'node:child_process'
+import { execFileSync, spawn } from 'node:child_process'
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { stripVTControlCharacters } from 'node:util'
+import { checksum, parseDoc, sealed } from './bench-doc.mjs'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
-const only = new Set(process.argv.slice(2))
+const args = process.argv.slice(2)
+const allowDirty = args.includes('--allow-dirty')
+const only = new Set(args.filter((arg) => arg !== '--allow-dirty'))
+
+const git = (...gitArgs) => execFileSync('git', gitArgs, { cwd: root, encoding: 'utf8' }).trim()
+const commit = git('rev-parse', 'HEAD')
+// docs/benchmarks.md itself may differ: it is what this run rewrites.
+const dirty = git(
+  'status',
+  '--porcelain',
+  '--untracked-files=no',
+  '--',
+  '.',
+  ':!docs/benchmarks.md',
+)
+if (dirty !== '' && !allowDirty) {
+  console.error(
+    `bench: uncommitted changes to tracked files; commit them first, so the figures belong to one commit (or pass --allow-dirty):\n${dirty}`,
+  )
+  process.exit(1)
+}
+const ranAt = `commit ${commit}${dirty === '' ? '' : ' with uncommitted changes'}`
+
+const file = join(root, 'docs/benchmarks.md')
+if (only.size > 0) {
+  // A filtered run keeps the other sections: each must still be as a run wrote it.
+  const rerun = new Set(workspaces().map((workspace) => workspace.name))
+  const stale = existingSections(file)
+    .filter((section) => !section.intact && !rerun.has(section.name))
+    .map((section) => section.name)
+  if (stale.length > 0) {
+    console.error(
+      `bench: docs/benchmarks.md holds sections not as a run wrote them (edited, or older than their checksums): ${stale.join(', ')}; rerun them too, or every bench`,
+    )
+    process.exit(1)
+  }
+}
 // The main job first, then the engine, then the leaf packages.
 const order = ['examples/docs-metadata', 'packages/engine']
 const timeoutMs = 30 * 60_000
@@ -87,7 +129,7 @@ for (const workspace of workspaces()) {
     text: [
       `## ${workspace.name}`,
       '',
-      `\`${workspace.dir}\`: \`pnpm bench\` (${workspace.script}), ${result.seconds.toFixed(0)} s,` +
+      `\`${workspace.dir}\`: \`pnpm bench\` (${workspace.script}), ${ranAt}, ${result.seconds.toFixed(0)} s,` +
         ` ${new Date().toISOString()}, load average ${loadAverage()}` +
         (ok ? '' : `, **failed** (exit ${result.code ?? result.signal})`),
       '',
@@ -110,14 +152,18 @@ function loadAverage() {
 /**
  * The sections of the existing docs/benchmarks.md by package (a section starts at a `## @mx/`
  * heading; the headings benches print themselves name no package), so that a filtered run
- * replaces only its own.
+ * replaces only its own. A section kept must still be what a run wrote (its checksum holds):
+ * sealing a hand-edited one again would pass the edit off as generated.
  */
 function existingSections(file) {
   if (!existsSync(file)) return []
-  const parts = readFileSync(file, 'utf8')
-    .split(/^(?=## @mx\/)/m)
+  return parseDoc(readFileSync(file, 'utf8'))
     .slice(1)
-  return parts.map((text) => ({ name: text.slice(3, text.indexOf('\n')).trim(), text }))
+    .map((part) => ({
+      name: part.name,
+      text: part.text,
+      intact: part.sealed === checksum(part.text),
+    }))
 }
 
 const cpus = os.cpus()
@@ -126,18 +172,19 @@ const header = [
   '',
   "Written by `pnpm bench` (scripts/bench-all.mjs), which runs every package's `bench` script one",
   'after another. Each script runs mx side by side with the named peer in one process and prints',
-  'ratios; the tables below are what they printed, each section with when it ran and the load',
-  'average at its end (`pnpm bench cache` reruns one package and keeps the other sections).',
+  'ratios; the tables below are what they printed, each section with the commit it ran at, when',
+  'it ran and the load average at its end (`pnpm bench cache` reruns one package and keeps the',
+  'other sections). Each part ends with the checksum of what was written: never edit this file,',
+  'rerun the bench (`test/benchmarks-doc.test.ts` fails on a hand edit).',
   'Figures move between runs on a shared machine: compare ratios, not absolute times. Each',
   'package README keeps its own reference table and the conditions it was measured under.',
   '',
   `- machine: ${cpus.length} × ${cpus[0]?.model.trim() ?? 'unknown CPU'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.platform()} ${os.release()}`,
   `- node: ${process.version}`,
-  '',
+  `- last run: ${ranAt}, ${new Date().toISOString()}, ${only.size === 0 ? 'every package' : [...only].join(', ')}`,
 ].join('\n')
 
 mkdirSync(join(root, 'docs'), { recursive: true })
-const file = join(root, 'docs/benchmarks.md')
 let merged = sections
 if (only.size > 0) {
   const fresh = new Map(sections.map((section) => [section.name, section]))
@@ -145,6 +192,6 @@ if (only.size > 0) {
   const added = sections.filter((section) => !kept.includes(section))
   merged = [...kept, ...added]
 }
-writeFileSync(file, `${header}\n${merged.map((section) => section.text.trimEnd()).join('\n\n')}\n`)
+writeFileSync(file, [header, ...merged.map((section) => section.text)].map(sealed).join('\n'))
 console.log(`\nbench: wrote docs/benchmarks.md (${sections.length} packages, ${failed} failed)`)
 process.exit(failed === 0 ? 0 : 1)
