@@ -2,8 +2,11 @@
 # Makes sure the system services and tools the tests use are present:
 #   - a Redis answering at REDIS_URL (starts redis-server, installing it first if needed),
 #   - Debian's chromium (dashboard/report tests in a real headless browser),
-#   - promtool from Debian's prometheus package (Prometheus exposition check).
-# Installs with apt-get only when running as root; otherwise it says what is missing.
+#   - promtool from Debian's prometheus package (Prometheus exposition check),
+#   - ip from Debian's iproute2 (network namespaces for the dashboard isolation check).
+# Installs with apt-get only when running as root; otherwise it says what is missing. Under CI
+# (CI set) it exits 1 when something is still missing, so those tests cannot silently skip;
+# locally it warns and exits 0, and the tests that need what is missing skip.
 set -uo pipefail
 
 REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379}"
@@ -11,6 +14,7 @@ hostport="${REDIS_URL#redis://}"; hostport="${hostport##*@}"; hostport="${hostpo
 host="${hostport%%:*}"; port="${hostport##*:}"; [ "$port" = "$host" ] && port=6379
 
 apt_updated=0
+missing=()
 apt_install() {
   if [ "$(id -u)" != "0" ] || ! command -v apt-get >/dev/null; then
     echo "setup-system: missing $*; install it (Debian: apt-get install $*)" >&2
@@ -37,18 +41,36 @@ else
   redis-server --daemonize yes --bind 127.0.0.1 --port "$port" --save "" --appendonly no >/dev/null
   for _ in $(seq 1 50); do redis_answers && break; sleep 0.1; done
   redis_answers && echo "setup-system: started redis-server on port $port" \
-    || echo "setup-system: could not start Redis at $REDIS_URL" >&2
+    || { echo "setup-system: could not start Redis at $REDIS_URL" >&2; missing+=(redis); }
 fi
 
 if [ -x /usr/bin/chromium ] || [ -n "${CHROMIUM_PATH:-}" ]; then
   echo "setup-system: chromium present"
 else
-  apt_install chromium && echo "setup-system: installed chromium"
+  apt_install chromium && [ -x /usr/bin/chromium ] && echo "setup-system: installed chromium" \
+    || missing+=(chromium)
 fi
 
 if command -v promtool >/dev/null; then
   echo "setup-system: promtool present"
 else
-  apt_install prometheus && echo "setup-system: installed promtool (prometheus)"
+  apt_install prometheus && command -v promtool >/dev/null \
+    && echo "setup-system: installed promtool (prometheus)" || missing+=(promtool)
+fi
+
+# ip lives in /usr/sbin, which a non-root PATH may lack.
+if command -v ip >/dev/null || [ -x /usr/sbin/ip ] || [ -x /sbin/ip ]; then
+  echo "setup-system: ip (iproute2) present"
+else
+  apt_install iproute2 && { command -v ip >/dev/null || [ -x /usr/sbin/ip ]; } \
+    && echo "setup-system: installed ip (iproute2)" || missing+=(ip)
+fi
+
+if [ "${#missing[@]}" -gt 0 ]; then
+  if [ -n "${CI:-}" ]; then
+    echo "setup-system: CI is set and still missing: ${missing[*]}" >&2
+    exit 1
+  fi
+  echo "setup-system: still missing: ${missing[*]}; the tests that need them will skip" >&2
 fi
 exit 0

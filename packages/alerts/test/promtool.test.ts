@@ -10,8 +10,12 @@ import { manualClock } from '../src/testing'
 // Cross-checks our state machine against Prometheus itself: random scripted series go through
 // our manager, and the firing/not-firing outcome at every step is written as a `promtool test
 // rules` file that the real promtool must accept. promtool comes with Debian's prometheus
-// package (scripts/setup-system.sh installs it); without it the suite is skipped.
-const hasPromtool = spawnSync('promtool', ['--version']).status === 0
+// package (scripts/setup-system.sh installs it); without it the check is skipped locally and
+// fails under CI, where a skip would hide that the cross-check never ran.
+const promtoolMissing =
+  spawnSync('promtool', ['--version']).status === 0
+    ? undefined
+    : 'promtool is not on PATH (Debian: apt-get install prometheus; scripts/setup-system.sh does it)'
 
 interface Scenario {
   values: number[]
@@ -49,8 +53,15 @@ async function firingSteps(scenario: Scenario): Promise<boolean[]> {
   return firing
 }
 
-describe.skipIf(!hasPromtool)('agreement with promtool test rules', () => {
-  it('fires and resolves at the same steps as Prometheus for random series, for and keep_firing_for', async () => {
+describe('agreement with promtool test rules', () => {
+  it('fires and resolves at the same steps as Prometheus for random series, for and keep_firing_for', async (context) => {
+    if (promtoolMissing !== undefined) {
+      if (!process.env.CI) {
+        console.warn(`[alerts] promtool cross-check skipped: ${promtoolMissing}`)
+        context.skip(promtoolMissing)
+      }
+      throw new Error(`CI is set but ${promtoolMissing}`)
+    }
     const scenarios = fc.sample(
       fc.record({
         values: fc.array(
