@@ -22,7 +22,9 @@ const ops = new Set(['keys', 'tags', 'pattern', 'clear'])
 /**
  * Redis pub/sub bus: every invalidation (and every `set`, which drops the key elsewhere) is
  * published, and every other instance applies it to its memory tiers. Use one bus per cache.
- * Messages sent while an instance is disconnected are not replayed (pub/sub is fire-and-forget).
+ * Messages sent while an instance is disconnected are not replayed (pub/sub is fire-and-forget):
+ * once its subscriber connection is back and subscribed again, the bus hands the cache a local
+ * `{ op: 'clear', prefix: '' }` marked `resync`, so it drops whatever its memory tiers may hold stale.
  */
 export function redisBus(options: RedisBusOptions): Bus {
   checkKeys('redisBus', options)
@@ -83,14 +85,32 @@ export function redisBus(options: RedisBusOptions): Bus {
       }
       const current = subscriber
       current.on('message', listener)
-      // Subscribe again on every (re)connection: a SUBSCRIBE that failed while Redis was down
-      // would otherwise never be retried.
-      const resubscribe = () => {
-        current.subscribe(channel).catch(() => {})
+      // Whether the connection was lost since the last successful SUBSCRIBE: messages published
+      // meanwhile never reach this instance.
+      let missed = false
+      let active = true
+      const lost = () => {
+        missed = true
       }
+      // Subscribe again on every (re)connection: a SUBSCRIBE that failed while Redis was down
+      // would otherwise never be retried. Once it holds, and only then (a message published
+      // before it would be missed again), the memory tiers drop what they may hold stale.
+      const resubscribe = () => {
+        current.subscribe(channel).then(
+          () => {
+            if (!missed || !active) return
+            missed = false
+            handler({ op: 'clear', prefix: '' }, { resync: true })
+          },
+          () => {},
+        )
+      }
+      current.on('close', lost)
       current.on('ready', resubscribe)
       const unsubscribe = () => {
+        active = false
         current.off('message', listener)
+        current.off('close', lost)
         current.off('ready', resubscribe)
       }
       // If this first SUBSCRIBE fails the cache counts the error; `resubscribe` still runs on

@@ -80,7 +80,13 @@ export class CacheCore {
     })
     if (this.bus) {
       this.busReady = this.bus
-        .subscribe((message) => applyRemote(this, message))
+        .subscribe((message, delivery) => {
+          if (delivery?.resync) {
+            this.stats.busResyncs++
+            this.record('mx_cache_bus_resync', 1)
+          }
+          applyRemote(this, message)
+        })
         .then(
           (unsubscribe) => {
             this.unsubscribers.push(unsubscribe)

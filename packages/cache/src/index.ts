@@ -29,6 +29,7 @@ export type { RedisTierOptions } from './tiers/redis'
 export { redisTier } from './tiers/redis'
 export type {
   Bus,
+  BusDelivery,
   BusMessage,
   Cache,
   CacheEntryInput,

@@ -7,6 +7,8 @@ export class StatsRecorder {
   hits = 0
   misses = 0
   factoryRuns = 0
+  /** Memory-tier drops after the bus reconnected (`BusDelivery.resync`). */
+  busResyncs = 0
   /** Hot-path counters of the first tier, kept apart so the hot path increments a field. */
   l1Hits = 0
   l1Misses = 0
@@ -59,6 +61,7 @@ export class StatsRecorder {
       factoryRuns: this.factoryRuns,
       errors: sum(this.tierErrors),
       evictions: sum(this.tierEvictions),
+      busResyncs: this.busResyncs,
     }
   }
 }

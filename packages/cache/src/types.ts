@@ -108,11 +108,19 @@ export type BusMessage =
   | { op: 'pattern'; prefix: string; glob: string }
   | { op: 'clear'; prefix: string }
 
+/**
+ * `resync`: the bus is subscribed again after a disconnection and may have missed messages. It
+ * comes with `{ op: 'clear', prefix: '' }`, and the cache drops its memory tiers (`busResyncs`).
+ */
+export interface BusDelivery {
+  resync: boolean
+}
+
 /** Carries invalidations between processes so every memory tier stays coherent. */
 export interface Bus {
   publish(message: BusMessage): Promise<void>
   /** Registers the handler for messages from OTHER instances; resolves an unsubscribe. */
-  subscribe(handler: (message: BusMessage) => void): Promise<() => void>
+  subscribe(handler: (message: BusMessage, delivery?: BusDelivery) => void): Promise<() => void>
   close(): Promise<void>
 }
 
@@ -207,6 +215,8 @@ export interface CacheStats {
   factoryRuns: number
   errors: number
   evictions: number
+  /** Times the memory tiers were dropped because the bus reconnected (`BusDelivery.resync`). */
+  busResyncs: number
 }
 
 /** Event name → payload. */
