@@ -5,7 +5,8 @@ import { fileURLToPath } from 'node:url'
 import { createEngine, type EngineOptions } from '@mx/engine'
 import { tempDir } from '@mx/testkit'
 import { afterAll, describe, expect, it } from 'vitest'
-import { corpus } from './helpers/corpus'
+import { comparable, corpus, corpusIds } from './helpers/corpus'
+import { exactTally, expectExact, numberedIds } from './helpers/exact'
 import { long, mb, reportFigures, rssSampler } from './helpers/figures'
 
 const DOCS = long ? 1_000_000 : 100_000
@@ -29,6 +30,7 @@ async function stream(scenario: string, docs: number, options: Partial<EngineOpt
     maxInFlight: MAX_IN_FLIGHT,
     ...options,
   })
+  const tally = exactTally(corpusIds(docs))
   const rss = rssSampler()
   const started = performance.now()
   const rssAt: Record<string, number> = {}
@@ -45,6 +47,7 @@ async function stream(scenario: string, docs: number, options: Partial<EngineOpt
     },
   })) {
     count++
+    tally.record(result.id, comparable(result))
     if (result.ok) ok++
     else if (failures.length < 20) failures.push(`${result.id}: ${result.error.code}`)
     if (count % (docs / 10) === 0) {
@@ -57,22 +60,58 @@ async function stream(scenario: string, docs: number, options: Partial<EngineOpt
   const report = engine.report()
   await engine.close()
   const peakRssMB = rss.stop()
+  const rssFileMBAtEnd = rssParts().fileMB
+  // After the measured run, so that its memory and time are not in the figures above.
+  const referenceStarted = performance.now()
+  await compareWithBasic(tally, docs)
+  const exact = tally.outcome()
   reportFigures(scenario, {
     documents: count,
     ok,
     failed: count - ok,
+    lost: exact.lost,
+    duplicates: exact.duplicates,
+    extra: exact.extra,
+    mismatched: exact.mismatched,
     maxInFlight: MAX_IN_FLIGHT,
     maxObservedInFlight: maxSeenInFlight,
     peakRssMB,
     peakRssAnonMB: peakAnonMB,
-    rssFileMBAtEnd: rssParts().fileMB,
+    rssFileMBAtEnd,
     rssMBByDocuments: rssAt,
     documentsPerSecond: Math.round(count / seconds),
     seconds: Math.round(seconds),
+    referenceSeconds: Math.round((performance.now() - referenceStarted) / 1000),
     ranIn: report.ranIn,
     elements: report.elements,
   })
-  return { ok, count, failures, maxSeenInFlight, peakRssMB }
+  return { ok, count, failures, maxSeenInFlight, peakRssMB, exact }
+}
+
+/** The reference: the same corpus through a clean engine at level `basic` (no cache, inline). */
+async function compareWithBasic(tally: ReturnType<typeof exactTally>, docs: number) {
+  const engine = createEngine({ extractor, level: 'basic' })
+  for await (const result of engine.extractMany(corpus(docs, 3, 3)))
+    tally.compare(result.id, comparable(result))
+  await engine.close()
+}
+
+const TIGHT_DOCS = 60_000
+
+/** Runs fixtures/tight-budget-recording.mjs in a fresh process; its last stdout line is its outcome. */
+function tightBudget(args: string[], timeout: number): { completed: number; stalled: boolean } {
+  const script = fileURLToPath(new URL('./fixtures/tight-budget-recording.mjs', import.meta.url))
+  const out = execFileSync(process.execPath, [script, ...args], {
+    encoding: 'utf8',
+    timeout,
+  })
+  return JSON.parse(out.trim().split('\n').pop() as string)
+}
+
+/** The `[id, content]` lines a recording child wrote. */
+function jsonLines(path: string): [string, unknown][] {
+  const text = readFileSync(path, 'utf8').trim()
+  return text === '' ? [] : text.split('\n').map((line) => JSON.parse(line))
 }
 
 describe('load: documents streamed through extractMany', () => {
@@ -80,11 +119,12 @@ describe('load: documents streamed through extractMany', () => {
   afterAll(() => dir.remove())
 
   it(
-    `${DOCS} small documents with maxInFlight ${MAX_IN_FLIGHT} (memory cache, 2 threads): all succeed, peak RSS bounded`,
+    `${DOCS} small documents with maxInFlight ${MAX_IN_FLIGHT} (memory cache, 2 threads): each comes back once, equal to a basic run, peak RSS bounded`,
     async () => {
       const run = await stream('load-extract-many', DOCS, {})
       expect(run.failures).toEqual([])
       expect(run.ok).toBe(DOCS)
+      expectExact(run.exact, 'documents against a level basic run')
       expect(run.maxSeenInFlight).toBeLessThanOrEqual(MAX_IN_FLIGHT)
       expect(run.peakRssMB).toBeLessThan(RSS_BOUND_MB)
     },
@@ -93,11 +133,12 @@ describe('load: documents streamed through extractMany', () => {
 
   // The disk tier (LMDB, memory-mapped) is slower and its mapped pages count in RSS: long variant only.
   it.runIf(long)(
-    '100000 documents with the disk tier as well: all succeed, peak RSS reported',
+    '100000 documents with the disk tier as well: each comes back once, equal to a basic run, peak RSS reported',
     async () => {
       const run = await stream('load-extract-many-disk', 100_000, { cacheDir: dir.path })
       expect(run.failures).toEqual([])
       expect(run.ok).toBe(100_000)
+      expectExact(run.exact, 'documents against a level basic run')
       expect(run.peakRssMB).toBeLessThan(RSS_BOUND_MB)
     },
     3_600_000,
@@ -110,20 +151,21 @@ describe('load: documents streamed through extractMany', () => {
   // time when pressure never falls back" runs in every CI run). This end-to-end run takes ~9
   // minutes on 2 cores: long variant only.
   it.runIf(long)(
-    'extractMany under a 512 MB budget with the disk tier completes, never stalls',
+    'extractMany under a 512 MB budget with the disk tier completes, never stalls, each document once and equal to a basic run',
     () => {
-      const script = fileURLToPath(new URL('./fixtures/tight-budget.mjs', import.meta.url))
-      const out = execFileSync(process.execPath, [script, join(dir.path, 'tight'), '60000'], {
-        encoding: 'utf8',
-        timeout: 1_500_000,
-      })
-      const outcome = JSON.parse(out.trim().split('\n').pop() as string) as {
-        completed: number
-        stalled: boolean
-      }
-      reportFigures('tight-budget', outcome)
-      expect(outcome).toMatchObject({ completed: 60_000, stalled: false })
+      const [run, basic] = [join(dir.path, 'tight.jsonl'), join(dir.path, 'basic.jsonl')]
+      // The run under the budget (as before, up to 25 minutes), then the reference (about a minute).
+      const outcome = tightBudget([join(dir.path, 'tight'), `${TIGHT_DOCS}`, run], 1_500_000)
+      tightBudget([join(dir.path, 'unused'), `${TIGHT_DOCS}`, basic, 'basic'], 300_000)
+      const tally = exactTally(numberedIds('doc-', TIGHT_DOCS, '.md'))
+      for (const [id, content] of jsonLines(run)) tally.record(id, content)
+      for (const [id, content] of jsonLines(basic)) tally.compare(id, content)
+      const exact = tally.outcome()
+      const { lost, duplicates, extra, mismatched } = exact
+      reportFigures('tight-budget', { ...outcome, lost, duplicates, extra, mismatched })
+      expect(outcome).toMatchObject({ completed: TIGHT_DOCS, stalled: false })
+      expectExact(exact, 'documents against a level basic run')
     },
-    1_600_000,
+    1_900_000,
   )
 })
