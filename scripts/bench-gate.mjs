@@ -29,8 +29,8 @@ const PACKAGES = ['cache', 'profiler', 'memory', 'alerts', 'incremental']
  * settles on its own code for a loop, which moves a ratio more than the rounds within it do, so
  * the samples of several processes are pooled.
  */
-const PROCESSES = 3
-const ROUNDS = 9
+const PROCESSES = 5
+const ROUNDS = 7
 /** Tolerances are the measured noise with this margin, within these bounds. */
 const NOISE_MARGIN = 1.5
 const MIN_TOLERANCE = 0.08

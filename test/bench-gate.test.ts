@@ -40,15 +40,14 @@ describe('the regression gate (pnpm bench:gate)', () => {
     }
   })
 
-  // The entries whose measured noise left a tolerance of at most 10% (cache and profiler, in the
-  // baseline of this machine): a 25% slower `ours` must fail each of them, whatever else runs on
-  // the machine meanwhile (the gate times CPU, not wall time).
+  // The entries whose measured noise left a tolerance of at most 12% (most of them, in the
+  // baselines of this machine): a 25% slower `ours` must fail each of them, whatever else runs
+  // on the machine meanwhile (the gate times CPU, not wall time). The noisier ones get a wider
+  // tolerance, within which a 25% slowdown is not certain to show.
   it('fails on a 25% slowdown injected into our side', () => {
-    const packages = ['cache', 'profiler']
-    const tight = baseline.tasks.filter(
-      (task) => task.tolerance <= 0.1 && packages.some((p) => task.name.startsWith(`${p}: `)),
-    )
-    expect(tight.length, 'entries with a tolerance of at most 10%').toBeGreaterThanOrEqual(2)
+    const tight = baseline.tasks.filter((task) => task.tolerance <= 0.12)
+    expect(tight.length, 'entries with a tolerance of at most 12%').toBeGreaterThanOrEqual(3)
+    const packages = [...new Set(tight.map((task) => task.name.split(':')[0] as string))]
     const { status, output } = gate(packages, 0.25)
     expect(status, output).toBe(1)
     for (const task of tight) {
