@@ -41,11 +41,17 @@ export function transferList(
 }
 
 /**
- * The worker entry shipped in dist. From the source tree (tests run `src/`), it is the built
- * file in `../dist`, since worker threads cannot load TypeScript.
+ * The worker entry shipped in dist, in its CommonJS build. From the source tree (tests run
+ * `src/`), it is the built file in `../dist`, since worker threads cannot load TypeScript.
+ *
+ * CommonJS because piscina loads it with `require()` first: on Node 20.19+ that `require()` of
+ * the ESM build goes through Node's require(esm), and a thread terminated while it is loading
+ * (a pool closed or a thread replaced right after it started) aborted the whole process
+ * (`IsGraphAsync must be used on an instantiated module`). The task modules themselves are
+ * still loaded with `import()`, ESM or not.
  */
 export function runtimePath(base: string): string {
-  const candidates = [new URL('./runtime.js', base), new URL('../dist/runtime.js', base)]
+  const candidates = [new URL('./runtime.cjs', base), new URL('../dist/runtime.cjs', base)]
   const found = candidates.find((url) => existsSync(fileURLToPath(url)))
   if (!found)
     throw new Error(`@mx/workers runtime not found next to ${base}; build the package first`)
