@@ -25,6 +25,10 @@ const args = process.argv.slice(2)
 const allowDirty = args.includes('--allow-dirty')
 const only = new Set(args.filter((arg) => arg !== '--allow-dirty'))
 
+// The main job first, then the engine, then the leaf packages.
+const order = ['examples/docs-metadata', 'packages/engine']
+const timeoutMs = 30 * 60_000
+
 const git = (...gitArgs) => execFileSync('git', gitArgs, { cwd: root, encoding: 'utf8' }).trim()
 const commit = git('rev-parse', 'HEAD')
 // docs/benchmarks.md itself may differ: it is what this run rewrites.
@@ -58,9 +62,6 @@ if (only.size > 0) {
     process.exit(1)
   }
 }
-// The main job first, then the engine, then the leaf packages.
-const order = ['examples/docs-metadata', 'packages/engine']
-const timeoutMs = 30 * 60_000
 
 function workspaces() {
   const found = []
