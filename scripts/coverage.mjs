@@ -20,7 +20,8 @@ export function byPackage(summary) {
   for (const [file, counts] of Object.entries(summary)) {
     const name = /packages\/([^/]+)\/src\//.exec(file)?.[1]
     if (name === undefined) continue
-    const sums = (packages[name] ??= { lines: [0, 0], branches: [0, 0] })
+    packages[name] ??= { lines: [0, 0], branches: [0, 0] }
+    const sums = packages[name]
     sums.lines[0] += counts.lines.covered
     sums.lines[1] += counts.lines.total
     sums.branches[0] += counts.branches.covered
