@@ -4,45 +4,12 @@
  * pays, so the ratio is our overhead for states, hysteresis, flap tracking and routing.
  */
 import { bench, formatBench, formatRatios, type RatioRow } from '@mx/profiler/bench'
-import { createAlertManager, type MetricsSnapshot, type Rule } from '../src/index'
+import { createAlertManager, type MetricsSnapshot } from '../src/index'
 import { manualClock } from '../src/testing'
+import { buildRules, buildSnapshot, readCompareLoop } from './workload'
 
 const RULES = 10_000
 const RUNS = 200
-
-function buildRules(flipping: number): Rule[] {
-  const rules: Rule[] = []
-  for (let i = 0; i < RULES; i++) {
-    const summary = i % 2 === 0
-    rules.push({
-      name: `rule_${i}`,
-      metric: summary ? `stage_${i}.duration.p95` : `gauge_${i}`,
-      op: i % 3 === 0 ? '<' : '>',
-      threshold: i % 3 === 0 ? 10 : 90,
-      resolveThreshold: i % 3 === 0 ? 12 : 85,
-      // Flipping rules fire and resolve at once, so each change goes through routing too.
-      for: i < flipping ? 0 : '30s',
-      keepFiringFor: i < flipping ? 0 : '1m',
-      severity: 'warning',
-      labels: { team: `t${i % 10}` },
-      annotations: { summary: 'value {{ $value }} on {{ $labels.team }}' },
-    })
-  }
-  return rules
-}
-
-function buildSnapshot(flipping: number, round: number): MetricsSnapshot {
-  const metrics: MetricsSnapshot['metrics'] = {}
-  for (let i = 0; i < RULES; i++) {
-    // The first `flipping` rules cross their threshold every other round; the rest stay quiet.
-    const hot = i < flipping && round % 2 === 1
-    const value = i % 3 === 0 ? (hot ? 5 : 50) : hot ? 95 : 50
-    if (i % 2 === 0)
-      metrics[`stage_${i}.duration`] = { count: 10, p50: value / 2, p95: value, p99: value * 1.2 }
-    else metrics[`gauge_${i}`] = value
-  }
-  return { metrics }
-}
 
 /**
  * One evaluation of every rule against the snapshot of the round, and the floor reading the
@@ -50,39 +17,20 @@ function buildSnapshot(flipping: number, round: number): MetricsSnapshot {
  * by 10 s), so even and odd rounds alternate for both.
  */
 async function measure(flipping: number): Promise<RatioRow> {
-  const snapshots = [buildSnapshot(flipping, 0), buildSnapshot(flipping, 1)]
+  const snapshots = [buildSnapshot(RULES, flipping, 0), buildSnapshot(RULES, flipping, 1)]
   let round = 0
   let floorRound = 0
   const clock = manualClock(0)
   const manager = createAlertManager({
     source: { snapshot: () => snapshots[round % 2] as MetricsSnapshot },
-    rules: buildRules(flipping),
+    rules: buildRules(RULES, flipping),
     clock,
     flap: false,
   })
 
   // The floor: read each value from the same snapshots and compare it, nothing else.
-  const paths = buildRules(0).map((r) => {
-    const path = r.metric as string
-    const dot = path.lastIndexOf('.')
-    return { path, parent: path.slice(0, dot), field: path.slice(dot + 1) }
-  })
-  const floor = () => {
-    const metrics = (snapshots[floorRound % 2] as MetricsSnapshot).metrics
-    let above = 0
-    for (let r = 0; r < RULES; r++) {
-      const { path, parent, field } = paths[r] as { path: string; parent: string; field: string }
-      const direct = metrics[path]
-      let value: number | undefined
-      if (direct !== undefined) value = typeof direct === 'number' ? direct : direct.value
-      else {
-        const summary = metrics[parent]
-        value = typeof summary === 'object' ? (summary as Record<string, number>)[field] : undefined
-      }
-      if (value !== undefined && value > 90) above++
-    }
-    return above
-  }
+  const readCompare = readCompareLoop(buildRules(RULES, 0))
+  const floor = () => readCompare(snapshots[floorRound % 2] as MetricsSnapshot)
 
   const scenario = `${RULES.toLocaleString('en')} rules, ${flipping.toLocaleString('en')} firing/resolving per evaluation`
   console.log(`\n${scenario}`)

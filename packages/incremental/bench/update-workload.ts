@@ -121,8 +121,10 @@ export class Caller {
     readonly kind: CallerKind,
     /** `modify`: text appended to one element; `insert`: one new paragraph, ids after it shift. */
     readonly edit: 'modify' | 'insert' = 'modify',
+    /** Elements in the document. */
+    readonly size = SIZE,
   ) {
-    this.blocks = kind === 'frozen' ? frozen(makeDocument(SIZE)) : makeDocument(SIZE)
+    this.blocks = kind === 'frozen' ? frozen(makeDocument(size)) : makeDocument(size)
   }
 
   /** The document before any edit. */
@@ -134,7 +136,7 @@ export class Caller {
   next(): Input {
     const round = ++this.round
     const next = this.blocks.slice()
-    const at = (round * 7919) % SIZE
+    const at = (round * 7919) % this.size
     const old = next[at] as Block
     if (this.edit === 'insert') {
       next.splice(at, 0, { ...old, id: `inserted-${round}`, text: `new paragraph ${round}` })

@@ -16,9 +16,9 @@ const BORROWS = 400
 /** The resources each pool made: their `parsed` counts add up to the borrows it served. */
 const made = { ours: [] as Resource[], generic: [] as Resource[] }
 const resource = (list: Resource[]) => {
-  const made = { parsed: 0 }
-  list.push(made)
-  return made
+  const created = { parsed: 0 }
+  list.push(created)
+  return created
 }
 const ours = createResourcePool({ create: () => resource(made.ours), max: SIZE, min: SIZE })
 const generic = genericPool.createPool(

@@ -1,3 +1,5 @@
+import { seededRandom } from './random'
+
 /**
  * The measurement of the regression gate (`pnpm bench:gate`, see scripts/bench-gate.mjs): one
  * ratio of ours against a floor or a peer, measured interleaved in one process, so that the
@@ -88,11 +90,7 @@ export async function gateRatio(entry: GateEntry, options: GateOptions = {}): Pr
   if (!(slowdown >= 0)) throw new Error(`MX_GATE_SLOWDOWN must be a number ≥ 0, got ${slowdown}`)
   const ours = await calibrate(entry.ours, 150, batchMs)
   const peer = await calibrate(entry.peer, 150, batchMs)
-  let seed = 42
-  const random = () => {
-    seed = (seed * 1103515245 + 12345) % 2147483648
-    return seed / 2147483648
-  }
+  const random = seededRandom(42)
   const samples: number[] = []
   for (let round = 0; round < rounds; round++) {
     const runOurs = async () => {
