@@ -33,7 +33,7 @@ const PROCESSES = 5
 const ROUNDS = 7
 /** Tolerances are the measured noise with this margin, within these bounds. */
 const NOISE_MARGIN = 1.5
-const MIN_TOLERANCE = 0.08
+const MIN_TOLERANCE = 0.1
 const MAX_TOLERANCE = 0.2
 
 const { values } = parseArgs({
