@@ -114,7 +114,7 @@ export function metadataJson(
     if (omit.length === 0 || !isPlainObject(metadata)) return Buffer.from(JSON.stringify(metadata))
     const kept: Record<string, unknown> = {}
     for (const key in metadata)
-      if (!omit.includes(key)) kept[key] = (metadata as Record<string, unknown>)[key]
+      if (!omit.includes(key)) setOwn(kept, key, (metadata as Record<string, unknown>)[key])
     return Buffer.from(JSON.stringify(kept))
   }
   const { json, starts } = parts(encoded)
@@ -158,7 +158,7 @@ export function metadataFields<K extends string>(
   if (encoded === undefined) {
     const metadata = result.metadata as Record<string, unknown> | null
     if (typeof metadata === 'object' && metadata !== null)
-      for (const key of keys) if (Object.hasOwn(metadata, key)) out[key] = metadata[key]
+      for (const key of keys) if (Object.hasOwn(metadata, key)) setOwn(out, key, metadata[key])
     return out
   }
   const { json, starts } = parts(encoded)
@@ -167,13 +167,26 @@ export function metadataFields<K extends string>(
     const end = i + 1 < starts.length ? (starts[i + 1] as number) - 1 : json.length - 1
     for (const [key, prefix] of wanted) {
       if (json.subarray(start, start + prefix.length).equals(prefix)) {
-        out[key] = JSON.parse(json.toString('utf8', start + prefix.length, end))
+        setOwn(out, key, JSON.parse(json.toString('utf8', start + prefix.length, end)))
         wanted.delete(key)
         break
       }
     }
   })
   return out
+}
+
+/**
+ * `target[key] = value` as an own data property: a plain assignment of `__proto__` (a valid
+ * JSON key) would set the prototype instead and lose the field.
+ */
+function setOwn(target: object, key: string, value: unknown): void {
+  Object.defineProperty(target, key, {
+    value,
+    writable: true,
+    enumerable: true,
+    configurable: true,
+  })
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

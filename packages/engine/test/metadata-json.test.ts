@@ -65,8 +65,22 @@ describe('metadata stored as JSON by field', () => {
     expect(Object.getOwnPropertyDescriptor(result, 'metadata')?.value).toEqual(metadata)
   })
 
+  it('keeps a field named __proto__ (a valid JSON key), stored or not, whole or by field', () => {
+    const object = JSON.parse('{"__proto__":false,"a":1}') as Record<string, unknown>
+    for (const result of [hit(object), { metadata: object }]) {
+      expect(metadataJson(result, { omit: ['a'] }).toString()).toBe('{"__proto__":false}')
+      const fields = metadataFields(result, ['__proto__', 'a'])
+      expect(Object.getOwnPropertyDescriptor(fields, '__proto__')?.value).toBe(false)
+      expect(Object.getPrototypeOf(fields)).toBe(Object.prototype)
+      expect(JSON.stringify(fields)).toBe('{"__proto__":false,"a":1}')
+    }
+  })
+
   it('gives any JSON object back exactly, whole, without some fields, or field by field', () => {
-    const key = fc.oneof(fc.string(), fc.constantFrom('__proto__x', 'a', 'ab', '"', '1', '10'))
+    const key = fc.oneof(
+      fc.string(),
+      fc.constantFrom('__proto__', '__proto__x', 'a', 'ab', '"', '1', '10'),
+    )
     const value = fc.jsonValue().filter((v) => !Object.is(v, -0))
     fc.assert(
       fc.property(fc.dictionary(key, value), fc.array(key), (object, omit) => {
