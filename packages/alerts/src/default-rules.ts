@@ -1,5 +1,5 @@
 import { durationOption } from './duration'
-import { checkKnownKeys } from './kernel'
+import { checkKnownKeys, checkOptionsObject } from './kernel'
 import type { Duration, Labels, MetricSample, MetricsSnapshot, Rule } from './types'
 
 /** Tuning of one threshold rule of the built-in set; `false` leaves the rule out. */
@@ -65,7 +65,7 @@ const QUEUE_GROWTH_OPTIONS = Object.keys({
 
 /** Refuses an unknown key of the options and of each rule's tuning, naming the nearest one. */
 function checkKeys(options: DefaultRulesOptions): void {
-  if (typeof options !== 'object' || options === null) return
+  checkOptionsObject(options, 'defaultRules()')
   checkKnownKeys(options, DEFAULT_RULES_OPTIONS, 'defaultRules()')
   for (const key of DEFAULT_RULES_OPTIONS) {
     const tuning = options[key as keyof DefaultRulesOptions]

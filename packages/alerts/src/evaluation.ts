@@ -1,5 +1,5 @@
 import { ExprFailedError } from './errors'
-import type { Clock } from './kernel'
+import { type Clock, describeValue } from './kernel'
 import { type ManagerEvents, transitionChannel } from './manager-events'
 import type { ManagerState } from './manager-state'
 import type { EvaluationResult } from './manager-types'
@@ -8,6 +8,16 @@ import { type AlertRecord, type Outcome, render, step } from './state'
 import type { AlertState, MetricsSnapshot, MetricsSource, Transition } from './types'
 
 const NO_DATA: Outcome = { kind: 'nodata' }
+
+/** Text of whatever was thrown; String() itself throws for a null-prototype object. */
+function reasonOf(error: unknown): string {
+  const reason = (error as Error)?.message ?? error
+  try {
+    return String(reason)
+  } catch {
+    return describeValue(reason)
+  }
+}
 
 /** What an evaluation reads, and where its transitions and notifications go. */
 export interface EvaluatorDeps {
@@ -45,7 +55,7 @@ export class Evaluator {
     try {
       snapshot = await this.takeSnapshot()
     } catch (error) {
-      sourceError = `source.snapshot() failed: ${(error as Error)?.message ?? String(error)}`
+      sourceError = `source.snapshot() failed: ${reasonOf(error)}`
     }
     const transitions: Transition[] = []
     // One object reused for every rule's value: step() reads it and keeps nothing of it.
@@ -89,7 +99,7 @@ export class Evaluator {
         `expr returned ${typeof value}, expected a number or undefined`,
       )
     } catch (error) {
-      return this.exprFailed(record, (error as Error)?.message ?? String(error), error)
+      return this.exprFailed(record, reasonOf(error), error)
     }
   }
 

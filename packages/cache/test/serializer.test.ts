@@ -109,4 +109,52 @@ describe('createCodec', () => {
     expect(encoded.byteLength).toBeGreaterThan(2 + buffer.byteLength)
     expect(codec.decode('k', encoded, 1, 2)).toEqual(buffer)
   })
+
+  it('refuses bytes of an unknown format, a truncated signed entry and an undecodable payload', () => {
+    const codec = createCodec()
+    expect(() => codec.decode('k', new Uint8Array(0), 1, 2)).toThrow('unknown format')
+    expect(() => codec.decode('k', new Uint8Array([9, 0, 1]), 1, 2)).toThrow('unknown format')
+    const signed = createCodec({ secret: 's' })
+    // Version 1, the signed flag, and fewer bytes than the signature itself.
+    expect(() => signed.decode('k', new Uint8Array([1, 2, 0, 0]), 1, 2)).toThrow('truncated entry')
+    // Version 1, the compressed flag, and bytes that are no deflate stream.
+    expect(() => codec.decode('k', new Uint8Array([1, 1, 0xff, 0xff, 0xff]), 1, 2)).toThrow(
+      /^undecodable payload: /,
+    )
+  })
+
+  it('reads a signed entry without a secret by skipping its signature', () => {
+    const bytes = createCodec({ secret: 's' }).encode('k', { n: 1 }, 1, 2)
+    expect(createCodec().decode('k', bytes, 1, 2)).toEqual({ n: 1 })
+  })
+
+  it('stores incompressible payloads as they are even above minBytes', () => {
+    const codec = createCodec({ compressMinBytes: 100 })
+    let seed = 7
+    const noise = Buffer.from(
+      Array.from({ length: 300 }, () => {
+        seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31
+        return seed >>> 16
+      }),
+    )
+    const encoded = codec.encode('k', noise, 1, 2)
+    expect(encoded.byteLength).toBe(2 + noise.byteLength)
+    expect(codec.decode('k', encoded, 1, 2)).toEqual(noise)
+  })
+
+  it('serializes a Uint8Array subclass instead of storing its bytes (its type would be lost)', () => {
+    class Bytes extends Uint8Array {}
+    const codec = createCodec()
+    const value = new Bytes([1, 2, 3])
+    const encoded = codec.encode('k', value, 1, 2)
+    expect(encoded.byteLength).toBeGreaterThan(2 + value.byteLength)
+    expect([...(codec.decode('k', encoded, 1, 2) as Uint8Array)]).toEqual([1, 2, 3])
+  })
+
+  it('v8Serializer reads a plain Uint8Array view as well as a Buffer', () => {
+    const bytes = v8Serializer.serialize({ a: [1] })
+    const copy = new Uint8Array(bytes.byteLength + 4)
+    copy.set(bytes, 4)
+    expect(v8Serializer.deserialize(copy.subarray(4))).toEqual({ a: [1] })
+  })
 })

@@ -118,7 +118,16 @@ export async function extractDocument(
   const { cache } = ctx.slots
   let key: string | undefined
   if (cache) {
-    key = documentKey(doc, ctx.extractorKey)
+    try {
+      key = documentKey(doc, ctx.extractorKey)
+    } catch (error) {
+      // A `meta` that is not JSON data (a BigInt, a cycle) has no cache key: the document is
+      // extracted as without a cache, never thrown (its outcome is always a result).
+      ctx.stats.degraded++
+      trace.degraded('cache', error, { operation: 'key' })
+    }
+  }
+  if (cache && key !== undefined) {
     let hit: CachedDocument | null | undefined
     try {
       hit = cachedDocument(cache.getSync?.(key) ?? (await cache.get(key)))

@@ -31,14 +31,20 @@ const MAX_WRITES_IN_FLIGHT = 64
 
 const stores = new Map<string, Promise<Store | undefined>>()
 
-/** Opens the store once per thread; one that cannot be opened is counted and left out. */
+/** Stores this thread failed to open, and how many of those a reply has reported. */
+const failedOpens = { count: 0, reported: 0 }
+
+/**
+ * Opens the store once per thread; one that cannot be opened (@mx/cache missing, the tier
+ * refusing its directory) is left out, and counted once in the next reply's `degraded`.
+ */
 export async function openStore(options: WorkerStore): Promise<Store | undefined> {
   const id = `${options.dir}\u0000${options.namespace}\u0000${options.ttl}`
   let opening = stores.get(id)
   if (!opening) {
     // Loaded on first use: a thread that never writes a cache never loads @mx/cache and LMDB.
-    opening = import('@mx/cache').then(
-      ({ createCache, diskTier }) => {
+    opening = import('@mx/cache')
+      .then(({ createCache, diskTier }) => {
         const cache = createCache({
           namespace: options.namespace,
           tiers: [diskTier({ dir: options.dir })],
@@ -49,9 +55,11 @@ export async function openStore(options: WorkerStore): Promise<Store | undefined
           store.errors++
         })
         return store
-      },
-      () => undefined,
-    )
+      })
+      .catch(() => {
+        failedOpens.count++
+        return undefined
+      })
     stores.set(id, opening)
   }
   return opening
@@ -119,12 +127,14 @@ export async function save(
   return true
 }
 
-/** Store errors not yet reported to the main thread. */
+/** Store errors (and failed opens) not yet reported to the main thread. */
 export function unreported(store: Store | undefined): number {
-  if (!store) return 0
+  const failed = failedOpens.count - failedOpens.reported
+  failedOpens.reported = failedOpens.count
+  if (!store) return failed
   const count = store.errors - store.reported
   store.reported = store.errors
-  return count
+  return failed + count
 }
 
 /** Waits for the writes this thread has in flight; resolves the errors not yet reported. */

@@ -1,6 +1,16 @@
 import { serialize } from 'node:v8'
 import { describe, expect, it } from 'vitest'
-import { cachedDocument, packDocument, unpackDocument } from '../src/cached-document'
+import {
+  cachedDocument,
+  decodeElements,
+  elementCount,
+  elementsOf,
+  packDocument,
+  readableElements,
+  unpackDocument,
+} from '../src/cached-document'
+import { documentKey, elementKeys } from '../src/keys'
+import { metadataFields, wellFormed } from '../src/metadata-json'
 
 const metadata = { title: 'Doc', words: 12, when: new Date(0), tags: new Set(['a']) }
 const elements = [{ words: 5 }, { words: 7 }]
@@ -40,5 +50,56 @@ describe('packed document entries', () => {
     expect(cachedDocument(plain)).toBe(plain)
     expect(cachedDocument({ metadata })).toBeUndefined()
     expect(cachedDocument('text')).toBeUndefined()
+  })
+
+  it('refuse an unknown layout byte after the MXD magic', () => {
+    const packed = packDocument(metadata, serialize(elements), elements.length)
+    const future = Buffer.from(packed)
+    future[3] = 3
+    expect(unpackDocument(future)).toBeUndefined()
+  })
+
+  it('read an object entry’s element results as its array, and refuse bytes that are no array', () => {
+    const plain = { metadata, elements }
+    expect(readableElements(plain)).toBe(true)
+    expect(elementCount(plain)).toBe(2)
+    expect(elementsOf(plain)).toBe(elements)
+    const packed = unpackDocument(packDocument(metadata, serialize(elements), 2))
+    expect(packed && elementsOf(packed)).toEqual(elements)
+    expect(() => decodeElements(serialize({ not: 'a list' }))).toThrow(
+      new TypeError('encoded element results are not an array'),
+    )
+  })
+})
+
+describe('keys and stored metadata', () => {
+  it('keys a document by the kind of its content: the same text as bytes is another document', () => {
+    const text = { id: 'a', content: 'same text' }
+    const bytes = { id: 'a', content: new TextEncoder().encode('same text') }
+    expect(documentKey(text, 'x@1')).not.toBe(documentKey(bytes, 'x@1'))
+    expect(documentKey(bytes, 'x@1')).toBe(
+      documentKey({ ...bytes, content: new Uint8Array(bytes.content) }, 'x@1'),
+    )
+  })
+
+  it('throws MX_ENGINE_PARSE for an element that is not JSON data', () => {
+    const error = (() => {
+      try {
+        elementKeys('doc', [{ id: 'ok' }, { id: 'big', n: 10n } as never], 'x@1')
+      } catch (caught) {
+        return caught as { code?: string; message?: string }
+      }
+    })()
+    expect(error?.code).toBe('MX_ENGINE_PARSE')
+    expect(error?.message).toMatch(/^element big is not JSON-serializable: /)
+  })
+
+  it('tells a too-short value from stored metadata, and reads no fields of non-object metadata', () => {
+    expect(wellFormed(Buffer.alloc(3))).toBe(false)
+    expect(metadataFields({ metadata: 'text' }, ['title'])).toEqual({})
+    expect(metadataFields({ metadata: null }, ['title'])).toEqual({})
+    expect(metadataFields({ metadata: { title: 'T', words: 2 } }, ['title'])).toEqual({
+      title: 'T',
+    })
   })
 })

@@ -138,6 +138,38 @@ describe('error patterns', () => {
     expect(patterns.list(1).map((p) => p.template)).toEqual([OTHER_TEMPLATE])
   })
 
+  it('cuts long messages and templates, and leaves a quoted placeholder as it is', () => {
+    // Only the first 1000 characters of a message are read.
+    const long = `${'word '.repeat(250)}tail 12345`
+    expect(errorTemplate(long)).toBe(errorTemplate('word '.repeat(200)))
+    // A template is at most 300 characters, the last an ellipsis.
+    const template = errorTemplate('x'.repeat(400))
+    expect(template).toHaveLength(300)
+    expect(template.endsWith('x…')).toBe(true)
+    // The id, masked first, stays a placeholder inside its quotes.
+    expect(errorTemplate("cannot open 'doc-123.md' or 'other'", 'doc-123.md')).toBe(
+      "cannot open '<id>' or <q>",
+    )
+  })
+
+  it('keeps the earliest time of a pattern when failures are added out of order', () => {
+    const patterns = createErrorPatterns()
+    const at = Date.UTC(2030, 0, 1)
+    patterns.add('a', { code: 'A', message: 'late' }, at + 1000)
+    patterns.add('b', { code: 'A', message: 'late' }, at)
+    patterns.add('c', { code: 'A', message: 'late' }, at + 500)
+    expect(patterns.list()).toEqual([
+      {
+        template: 'late',
+        count: 3,
+        first: new Date(at).toISOString(),
+        last: new Date(at + 1000).toISOString(),
+        codes: ['A'],
+        examples: ['a', 'b', 'c'],
+      },
+    ])
+  })
+
   it('rejects a bad max with InvalidOptionError', () => {
     expect(() => createErrorPatterns({ max: 0 })).toThrow(InvalidOptionError)
     expect(() => createErrorPatterns({ max: 0 })).toThrow('max must be a positive integer, got 0')

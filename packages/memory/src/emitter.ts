@@ -18,8 +18,4 @@ export class TypedEmitter<Events extends ListenerMap<Events>> {
   emit<E extends keyof Events & string>(event: E, ...args: Parameters<Events[E]>): void {
     this.#emitter.emit(event, ...args)
   }
-
-  has(event: keyof Events & string): boolean {
-    return this.#emitter.listenerCount(event) > 0
-  }
 }

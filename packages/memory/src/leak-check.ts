@@ -85,7 +85,9 @@ export function assessGrowth(
   const series = samples instanceof Float64Array ? samples : Float64Array.from(samples)
   const slope = theilSen(series)
   const r2 = rSquared(series, slope)
-  const half = series.length >> 1
+  // At least two samples per half: a one-sample half has no slope, so with 3 iterations (the
+  // fewest allowed) no leak could ever be flagged. For 3 samples the halves share the middle one.
+  const half = Math.max(2, series.length >> 1)
   const persistent =
     theilSen(series.subarray(0, half)) >= threshold / 2 &&
     theilSen(series.subarray(series.length - half)) >= threshold / 2

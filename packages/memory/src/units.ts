@@ -86,7 +86,12 @@ export function requireInteger(
     value >= min &&
     (Number.isInteger(value) || (allowInfinity && value === Number.POSITIVE_INFINITY))
   if (!ok) {
-    const kind = min > 0 ? 'a positive integer' : 'a non-negative integer'
+    const kind =
+      min > 1
+        ? `an integer of at least ${min}`
+        : min === 1
+          ? 'a positive integer'
+          : 'a non-negative integer'
     throw new InvalidOptionError(option, `${option} must be ${kind}, got ${describeValue(value)}`)
   }
   return value

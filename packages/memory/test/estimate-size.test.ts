@@ -102,6 +102,41 @@ describe('estimateSize', () => {
     expect(estimateSize(Symbol('x'))).toBeGreaterThan(0)
   })
 
+  it('counts weak collections and weak refs as a header, not their targets', () => {
+    const big = { text: 'x'.repeat(100_000) }
+    const weakMap = new WeakMap([[big, big]])
+    expect(estimateSize(weakMap)).toBe(estimateSize(new WeakMap()))
+    expect(estimateSize(new WeakSet([big]))).toBe(estimateSize(weakMap))
+    expect(estimateSize(new WeakRef(big))).toBe(estimateSize(weakMap))
+    expect(estimateSize(weakMap)).toBeLessThan(100)
+  })
+
+  it('counts the message and stack of an Error', () => {
+    const short = new Error('x')
+    const long = new Error('y'.repeat(5000))
+    // The 4999 extra characters are counted twice: in the message and in the stack's first line.
+    const extra = estimateSize(long) - estimateSize(short)
+    expect(extra).toBeGreaterThanOrEqual(2 * 4992)
+    expect(extra).toBeLessThanOrEqual(2 * 5008)
+  })
+
+  it('counts only own properties and sizes an empty object as one with slack', () => {
+    const proto = { inherited: 'z'.repeat(1000) }
+    const child = Object.create(proto) as Record<string, unknown>
+    expect(estimateSize(child)).toBe(estimateSize({}))
+    child.own = 1
+    expect(estimateSize(child)).toBe(estimateSize({ own: 1 }))
+  })
+
+  it('sizes objects with many keys as dictionaries', () => {
+    const keys = (count: number) =>
+      Object.fromEntries(Array.from({ length: count }, (_, i) => [`k${i}`, i]))
+    const perKey = (count: number) => estimateSize(keys(count)) / count
+    // Fast-mode objects cost a slot per key; dictionaries a hash-table entry of 3 slots.
+    expect(perKey(100)).toBeLessThan(perKey(200))
+    expect(estimateSize(keys(129)) - estimateSize(keys(128))).toBeGreaterThan(8)
+  })
+
   it('grows with Map and Set contents', () => {
     const small = estimateSize(new Map([[1, 1]]))
     const large = estimateSize(new Map(Array.from({ length: 1000 }, (_, i) => [i, i])))

@@ -94,6 +94,19 @@ describe('sibling factories with options of any type', () => {
     expect(runs).toBe(0)
   })
 
+  it('createObjectPool() and createResourcePool() refuse null options', () => {
+    expectInvalid(
+      thrown(() => createObjectPool(null as never)),
+      'options',
+      'createObjectPool() needs an options object',
+    )
+    expectInvalid(
+      thrown(() => createResourcePool(null as never)),
+      'options',
+      'createResourcePool() needs an options object',
+    )
+  })
+
   it('createResourcePool() refuses an incomplete clock', () => {
     expectInvalid(
       thrown(() => createResourcePool({ create: () => ({}), clock: 'now' as never })),

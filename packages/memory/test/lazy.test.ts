@@ -88,6 +88,53 @@ describe('lazy', () => {
     expect(value.state()).toBe('empty')
   })
 
+  it('release() of an empty value does nothing and counts no release', async () => {
+    const disposed: string[] = []
+    const value = lazy(() => 'index', { dispose: (v) => void disposed.push(v) })
+    await value.release()
+    expect(disposed).toEqual([])
+    expect(value.stats()).toMatchObject({ state: 'empty', loads: 0, releases: 0 })
+  })
+
+  it('release() of a loaded value without dispose empties it and stops its idle timer', async () => {
+    const clock = manualClock()
+    let loads = 0
+    const value = lazy(() => ++loads, { idleTtl: '1m', clock })
+    expect(await value.get()).toBe(1)
+    expect(clock.pending()).toBe(1)
+    await value.release()
+    expect(clock.pending()).toBe(0)
+    expect(value.stats()).toMatchObject({ state: 'empty', releases: 1 })
+    expect(value.peek()).toBeUndefined()
+    expect(await value.get()).toBe(2)
+  })
+
+  it('counts a dispose that throws and still empties the value', async () => {
+    const value = lazy(() => ({ handle: 3 }), {
+      dispose: () => {
+        throw new Error('handle already closed')
+      },
+    })
+    await value.get()
+    await expect(value.release()).resolves.toBeUndefined()
+    expect(value.stats()).toMatchObject({ state: 'empty', releases: 1, disposeErrors: 1 })
+  })
+
+  it('release() waits for a load in flight that fails, then has nothing to dispose of', async () => {
+    const disposed: unknown[] = []
+    const value = lazy(
+      async () => {
+        throw new Error('model file missing')
+      },
+      { dispose: (v) => void disposed.push(v) },
+    )
+    const pending = value.get().catch((error: unknown) => error)
+    await value.release()
+    expect(await pending).toEqual(new Error('model file missing'))
+    expect(disposed).toEqual([])
+    expect(value.stats()).toMatchObject({ state: 'empty', failures: 1, releases: 0 })
+  })
+
   it('validates its arguments with exact messages', () => {
     expect(() => lazy('model' as never)).toThrow('load must be a function, got "model"')
     expect(() => lazy(() => 1, { idleTtl: '5 fortnights' })).toThrow(

@@ -96,9 +96,44 @@ describe('leakCheck', () => {
     expect(assessGrowth(flat, 256)).toEqual({ slope: 0, r2: 0, leaking: false })
   })
 
+  it('flags a steady leak with the fewest iterations allowed (3)', async () => {
+    expect(assessGrowth([1_000_000, 1_065_536, 1_131_072], 256)).toMatchObject({
+      slope: 65_536,
+      r2: 1,
+      leaking: true,
+    })
+    const kept: Buffer[] = []
+    const result = await leakCheck(
+      () => {
+        kept.push(Buffer.alloc(64 * 1024))
+      },
+      { iterations: 3 },
+    )
+    expect(result.iterations).toBe(3)
+    expect(result.samples).toHaveLength(3)
+    expect(result.verdict).toBe('leak')
+  })
+
+  it('runs 50 measured iterations after 10 warm-up runs by default', async () => {
+    const seen: number[] = []
+    const result = await leakCheck((i) => {
+      seen.push(i)
+    })
+    expect(result.iterations).toBe(50)
+    expect(result.samples).toHaveLength(50)
+    expect(seen.slice(0, 10)).toEqual([-1, -2, -3, -4, -5, -6, -7, -8, -9, -10])
+    expect(seen.slice(10)).toEqual(Array.from({ length: 50 }, (_, i) => i))
+    expect(result.verdict).toBe('clean')
+  })
+
+  it('finds no slope in fewer than two samples', () => {
+    expect(assessGrowth([5_000_000], 256)).toMatchObject({ slope: 0, leaking: false })
+    expect(assessGrowth([], 256)).toMatchObject({ slope: 0, leaking: false })
+  })
+
   it('validates its options with exact messages', async () => {
     await expect(leakCheck(() => {}, { iterations: 2 })).rejects.toThrow(
-      'iterations must be a positive integer, got 2',
+      'iterations must be an integer of at least 3, got 2',
     )
     await expect(leakCheck('nope' as never)).rejects.toThrow('fn must be a function, got "nope"')
   })

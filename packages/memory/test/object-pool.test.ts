@@ -108,6 +108,31 @@ describe('createObjectPool', () => {
     expect(pool.stats()).toMatchObject({ borrowed: 0, idle: 1, created: 1 })
   })
 
+  it('refuses null and primitives as foreign objects', () => {
+    const pool = createObjectPool({ create: scratch, max: 1 })
+    expect(() => pool.release(null as never)).toThrow(ForeignReleaseError)
+    expect(() => pool.release(42 as never)).toThrow(
+      'release() called with an object this pool did not create',
+    )
+    expect(pool.stats()).toMatchObject({ borrowed: 0, idle: 0 })
+  })
+
+  it('clear() drops every idle object, so releasing one again is a double release', () => {
+    const pool = createObjectPool({ create: scratch, max: 3, preallocate: 2 })
+    const borrowed = pool.acquire()
+    const idle = pool.acquire()
+    pool.release(idle)
+    expect(pool.stats()).toMatchObject({ idle: 1, borrowed: 1, created: 2 })
+    pool.clear()
+    expect(pool.stats()).toMatchObject({ idle: 0, borrowed: 1 })
+    expect(() => pool.release(idle)).toThrow(DoubleReleaseError)
+    const fresh = pool.acquire()
+    expect(fresh).not.toBe(idle)
+    expect(pool.stats()).toMatchObject({ created: 3, reused: 2 })
+    pool.release(borrowed)
+    expect(pool.stats()).toMatchObject({ idle: 1, borrowed: 1 })
+  })
+
   it('validates its options with exact messages', () => {
     expect(() => createObjectPool({ create: 'nope' as never, max: 1 })).toThrow(
       'create must be a function, got "nope"',

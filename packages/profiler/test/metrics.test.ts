@@ -182,6 +182,22 @@ describe('toPrometheus', () => {
     expect(text).toContain('# TYPE mx_runtime_memory_rss_bytes gauge')
   })
 
+  it('writes +Inf for a counter or a histogram sum that grew past the largest double', () => {
+    const p = createProfiler()
+    const counter = p.counter('bytes.total')
+    counter.inc(Number.MAX_VALUE)
+    counter.inc(Number.MAX_VALUE)
+    const h = p.histogram('payload.bytes')
+    h.record(Number.MAX_VALUE)
+    h.record(Number.MAX_VALUE)
+    const text = p.toPrometheus()
+    p.close()
+    expect(counter.value).toBe(Number.POSITIVE_INFINITY)
+    expect(text).toContain('bytes_total +Inf\n')
+    expect(text).toContain('payload_bytes_sum +Inf\n')
+    expect(text).toContain('payload_bytes_count 2\n')
+  })
+
   const promtool = ['/usr/bin/promtool', '/usr/local/bin/promtool'].find((path) => existsSync(path))
   it.runIf(promtool !== undefined || process.env.CI)(
     'is accepted by promtool check metrics',

@@ -18,6 +18,10 @@ function done(status, message) {
   Atomics.store(head, 0, status)
   Atomics.notify(head, 0)
 }
+// A module that ends its thread while loading (process.exit) would leave the main thread waiting.
+process.on('exit', (code) => {
+  if (Atomics.load(head, 0) === 0) done(4, 'ended its thread while loading (exit code ' + code + ')')
+})
 import(workerData.url).then(
   (m) => ok(m.default) || ok(m.default && m.default.default)
     ? done(1, '')
@@ -46,7 +50,7 @@ export function probeTaskModule(url: string, load = true, waitMs = 10_000): void
   Atomics.wait(head, 0, 0, waitMs)
   void worker.terminate()
   const status = Atomics.load(head, 0)
-  if (status === 2 || status === 3) {
+  if (status >= 2) {
     const message = new TextDecoder().decode(new Uint8Array(shared, 8, head[1]))
     throw new TaskModuleError(`task module ${path} ${message}`)
   }

@@ -4,7 +4,7 @@ import { describeRedis, keyPrefix, redisUrl } from '@mx/testkit'
 import { Redis } from 'ioredis'
 import { afterAll, describe, expect, it } from 'vitest'
 import { createQueue, createQueueWorker, loadBullMQ } from '../src/bullmq'
-import { MissingPeerError } from '../src/index'
+import { createPool, InvalidOptionError, MissingPeerError } from '../src/index'
 import { fixturePool } from './helpers'
 
 const prefix = keyPrefix(import.meta.url).replace(/:$/, '')
@@ -81,10 +81,64 @@ describe('loadBullMQ', () => {
   })
 })
 
+describe('loadBullMQ and the options of the BullMQ path, before any Redis', () => {
+  it('reports a missing CommonJS bullmq for the feature that needs it', async () => {
+    const missing = Object.assign(new Error("Cannot find module 'bullmq'"), {
+      code: 'MODULE_NOT_FOUND',
+    })
+    const error = await loadBullMQ({
+      neededBy: '@mx/engine queue mode',
+      importer: () => Promise.reject(missing),
+    }).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(MissingPeerError)
+    expect(error).toMatchObject({
+      code: 'MX_WORKERS_MISSING_PEER',
+      cause: missing,
+      message:
+        '@mx/engine queue mode needs the optional peer dependency "bullmq": install it with `npm install bullmq`',
+    })
+  })
+
+  it('passes on an error of loading bullmq that is not a missing package', async () => {
+    const broken = Object.assign(new SyntaxError('Unexpected token'), { code: 'E_SYNTAX' })
+    const error = await loadBullMQ({ importer: () => Promise.reject(broken) }).catch(
+      (e: unknown) => e,
+    )
+    expect(error).toBe(broken)
+  })
+
+  it('createQueue refuses options that are not an object', async () => {
+    const error = await createQueue(null as never).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(InvalidOptionError)
+    expect(error).toMatchObject({
+      option: 'options',
+      message: 'createQueue() needs an options object, got null',
+    })
+  })
+
+  it('createQueueWorker refuses a process that is not a function', async () => {
+    const error = await createQueueWorker({
+      name: 'q',
+      connection,
+      process: 'run it' as never,
+    }).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(InvalidOptionError)
+    expect(error).toMatchObject({
+      option: 'process',
+      message: 'process must be a function, got string',
+    })
+  })
+})
+
 describeRedis('@mx/workers/bullmq', () => {
   const redis = new Redis(redisUrl())
+  // A queue under BullMQ's own key prefix ("bull"), named uniquely for this run.
+  const unprefixed = `${prefix.replace(/:/g, '-')}-default-prefix`
   afterAll(async () => {
-    const keys = await redis.keys(`${prefix}:*`)
+    const keys = [
+      ...(await redis.keys(`${prefix}:*`)),
+      ...(await redis.keys(`bull:${unprefixed}:*`)),
+    ]
     if (keys.length > 0) await redis.del(...keys)
     await redis.quit()
   })
@@ -139,6 +193,101 @@ describeRedis('@mx/workers/bullmq', () => {
       }
     } finally {
       await pool.close()
+    }
+  })
+
+  it("uses BullMQ's default key prefix when none is given, and closes a queue that never added a job", async () => {
+    const unused = await createQueue({ name: unprefixed, connection })
+    await unused.close()
+    const queueWorker = await createQueueWorker<number>({
+      name: unprefixed,
+      connection,
+      process: async (data) => data + 1,
+    })
+    const queue = await createQueue<number, number>({ name: unprefixed, connection })
+    try {
+      expect(await queue.run(1)).toBe(2)
+      expect(await redis.keys(`bull:${unprefixed}:*`)).not.toEqual([])
+    } finally {
+      await queue.close()
+      await queueWorker.close()
+    }
+  })
+
+  it('adds a job with its own id, delay and priority', async () => {
+    const name = 'add-options'
+    const queueWorker = await createQueueWorker<string>({
+      name,
+      prefix,
+      connection,
+      process: async (data) => data.toUpperCase(),
+    })
+    const queue = await createQueue<string, string>({ name, prefix, connection })
+    try {
+      const delayed = await queue.add('late', { jobId: 'job-late', delay: 20, priority: 'low' })
+      const urgent = await queue.add('now', { jobId: 'job-now', priority: 'high' })
+      expect([delayed.id, urgent.id]).toEqual(['job-late', 'job-now'])
+      expect(await Promise.all([delayed.result(), urgent.result()])).toEqual(['LATE', 'NOW'])
+      const [late, now] = await Promise.all(
+        ['job-late', 'job-now'].map((id) => queue.queue.getJob(id)),
+      )
+      expect(late?.opts).toMatchObject({ delay: 20, priority: 100 })
+      expect(now?.opts.delay ?? 0).toBe(0)
+      expect(now?.opts.priority ?? 0).toBe(0)
+    } finally {
+      await queue.close()
+      await queueWorker.close()
+    }
+  })
+
+  it("passes each job's affinity key to the pool, and fails a bad task module without retrying", async () => {
+    const name = 'bad-module'
+    const pool = createPool({
+      task: new URL('./fixtures/not-a-task.mjs', import.meta.url),
+      threads: 1,
+      probe: false,
+    })
+    const keys: unknown[] = []
+    const queueWorker = await createQueueWorker<{ doc: string }>({
+      name,
+      prefix,
+      connection,
+      pool,
+      key: (data) => {
+        keys.push(data.doc)
+        return data.doc
+      },
+    })
+    const queue = await createQueue({ name, prefix, connection, retries: { attempts: 3 } })
+    try {
+      const job = await queue.add({ doc: 'd-1' })
+      await expect(job.result()).rejects.toThrow(
+        /^MX_WORKERS_TASK_MODULE: task module .*not-a-task\.mjs/,
+      )
+      const stored = await queue.queue.getJob(job.id)
+      expect(stored?.attemptsMade).toBe(1)
+      expect(keys).toEqual(['d-1'])
+    } finally {
+      await queue.close()
+      await queueWorker.close()
+    }
+  })
+
+  it('hands errors of the BullMQ worker itself to onError', async () => {
+    const errors: Error[] = []
+    const queueWorker = await createQueueWorker({
+      name: 'on-error',
+      prefix,
+      connection,
+      process: async () => 1,
+      onError: (error) => errors.push(error),
+    })
+    try {
+      const lost = new Error('connection lost')
+      queueWorker.worker.emit('error', lost)
+      expect(errors).toEqual([lost])
+    } finally {
+      await queueWorker.close()
     }
   })
 

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { MapProgress, MapResult, Pool } from '../src/index'
 import { fixturePool, rejection } from './helpers'
 
@@ -121,6 +121,68 @@ describe('pool.map()', () => {
     // The pool is idle again: queued items of the run were dropped.
     await p.close({ drain: true })
     expect(p.stats().completed).toBeLessThan(10)
+  })
+
+  it('throws MX_WORKERS_ABORTED at once for a signal already aborted, pulling nothing', async () => {
+    const p = open({ threads: 1 })
+    let pulled = 0
+    function* source() {
+      pulled++
+      yield 1
+    }
+    const error = await rejection(
+      collect(p.map(source(), { signal: AbortSignal.abort('stop before start') })),
+    )
+    expect(error.code).toBe('MX_WORKERS_ABORTED')
+    expect(error.cause).toBe('stop before start')
+    expect(pulled).toBe(0)
+    expect(p.stats()).toMatchObject({ queueDepth: 0, completed: 0 })
+  })
+
+  it('throws MX_WORKERS_ABORTED when aborted while it waits for a result, stopping the running task', async () => {
+    const p = open({ threads: 1 })
+    const reasons: string[] = []
+    p.on('restart', ({ reason }) => reasons.push(reason))
+    const controller = new AbortController()
+    const seen: number[] = []
+    const run = (async () => {
+      for await (const result of p.map([{ op: 'hang' }], { signal: controller.signal })) {
+        seen.push(result.index)
+      }
+    })()
+    await vi.waitFor(() => expect(p.stats().running).toBe(1))
+    controller.abort('user left')
+    const error = await rejection(run)
+    expect(error.code).toBe('MX_WORKERS_ABORTED')
+    expect(error.cause).toBe('user left')
+    expect(seen).toEqual([])
+    await vi.waitFor(() => expect(reasons).toEqual(['abort']))
+    expect(await p.run(2)).toBe(4)
+  })
+
+  it('asks the key function for each input with its index and sends keyed inputs to one thread', async () => {
+    const p = open({ threads: 2, batch: false })
+    const calls: Array<[unknown, number]> = []
+    const inputs = [1, 2, 3, 4].map((value) => ({ op: 'info', value }))
+    const results = (await collect(
+      p.map(inputs, {
+        maxInFlight: 1,
+        key: (input, index) => {
+          calls.push([(input as { value: number }).value, index])
+          return index < 2 ? 'doc-a' : undefined
+        },
+      }),
+    )) as MapResult<{ workerId: number; value: number }>[]
+    expect(calls).toEqual([
+      [1, 0],
+      [2, 1],
+      [3, 2],
+      [4, 3],
+    ])
+    const values = results.map((r) => (r.ok ? r.value : undefined))
+    expect(values.map((v) => v?.value)).toEqual([1, 2, 3, 4])
+    // One at a time: the second input with key doc-a finds its thread free and goes there.
+    expect(values[1]?.workerId).toBe(values[0]?.workerId)
   })
 
   it('stops pending work when the consumer breaks out early', async () => {

@@ -1,7 +1,8 @@
+import { fileURLToPath } from 'node:url'
 import { rejected, thrown } from '@mx/testkit'
 import { describe, expect, it } from 'vitest'
 import { createQueue, createQueueWorker } from '../src/bullmq'
-import { createPool, InvalidOptionError, TaskModuleError } from '../src/index'
+import { createPool, defineTask, InvalidOptionError, TaskModuleError } from '../src/index'
 import { taskModule } from './helpers'
 
 describe('createPool options', () => {
@@ -64,6 +65,45 @@ describe('createPool options', () => {
     expect(error).toBeInstanceOf(InvalidOptionError)
     expect(error.option).toBe(option)
     expect(error.message).toBe(message)
+  })
+
+  it.each([
+    [null, 'options', 'options must be an object, got null'],
+    [{ task: '' }, 'task', 'task must be a URL or a non-empty path, got ""'],
+    [{ task: taskModule, clock: {} }, 'clock', 'clock must have a now() function'],
+  ])('rejects %j as a whole with an exact message', (bad, option, message) => {
+    const error = thrown(() => createPool(bad as never))
+    expect(error).toBeInstanceOf(InvalidOptionError)
+    expect(error.option).toBe(option)
+    expect(error.message).toBe(message)
+  })
+
+  it('takes the task module as a plain absolute path as well as a URL', async () => {
+    const pool = createPool({ task: fileURLToPath(taskModule), threads: 1 })
+    try {
+      expect(await pool.run(21)).toBe(42)
+    } finally {
+      await pool.close()
+    }
+  })
+
+  it('ignores a resourceLimits field set to undefined, keeping the default young generation', async () => {
+    const pool = createPool({
+      task: taskModule,
+      threads: 1,
+      resourceLimits: { stackSizeMb: undefined },
+    })
+    try {
+      expect(await pool.run({ op: 'limits' })).toMatchObject({ maxYoungGenerationSizeMb: 8 })
+    } finally {
+      await pool.close()
+    }
+  })
+
+  it('defineTask refuses anything but a function', () => {
+    const error = thrown(() => defineTask(42 as never))
+    expect(error).toBeInstanceOf(TypeError)
+    expect(error.message).toBe('defineTask expects a function')
   })
 
   it('rejects a missing task option', () => {

@@ -1,4 +1,5 @@
 import { InvalidOptionError } from './errors'
+import { describeValue } from './values'
 
 /**
  * Throws `InvalidOptionError` for a key of `options` that `known` does not list (keys whose value
@@ -23,6 +24,20 @@ export function checkKnownKeys(
     throw new InvalidOptionError(full(key), `${where}: unknown option "${full(key)}"${hint}`, {
       context: { known: [...known], ...(near ? { suggestion: full(near) } : {}) },
     })
+  }
+}
+
+/**
+ * Throws `InvalidOptionError` when `options` is given but is no object (`null`, a string, an
+ * array): `consoleSink(): options must be an object, got null`. Absent options pass.
+ */
+export function checkOptionsObject(options: unknown, where: string): void {
+  if (options === undefined) return
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new InvalidOptionError(
+      'options',
+      `${where}: options must be an object, got ${describeValue(options)}`,
+    )
   }
 }
 

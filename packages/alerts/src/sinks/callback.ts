@@ -1,4 +1,4 @@
-import { checkKnownKeys } from '../kernel'
+import { checkKnownKeys, checkOptionsObject, describeValue, InvalidOptionError } from '../kernel'
 import type { Notification, Sink } from '../types'
 
 export interface CallbackSinkOptions {
@@ -16,9 +16,14 @@ export function callbackSink(
   fn: (notification: Notification, signal: AbortSignal) => void | Promise<void>,
   options: CallbackSinkOptions = {},
 ): Sink {
-  if (typeof options === 'object' && options !== null) {
-    checkKnownKeys(options, CALLBACK_SINK_OPTIONS, 'callbackSink()')
+  if (typeof fn !== 'function') {
+    throw new InvalidOptionError(
+      'fn',
+      `callbackSink(): fn must be a function, got ${describeValue(fn)}`,
+    )
   }
+  checkOptionsObject(options, 'callbackSink()')
+  checkKnownKeys(options, CALLBACK_SINK_OPTIONS, 'callbackSink()')
   return {
     name: options.name ?? 'callback',
     async send(notification, signal) {

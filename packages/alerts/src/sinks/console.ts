@@ -1,4 +1,4 @@
-import { checkKnownKeys } from '../kernel'
+import { checkKnownKeys, checkOptionsObject } from '../kernel'
 import type { Notification, Sink } from '../types'
 
 export interface ConsoleSinkOptions {
@@ -25,9 +25,8 @@ function defaultFormat(notification: Notification): string {
 
 /** A sink that prints one line per notification. */
 export function consoleSink(options: ConsoleSinkOptions = {}): Sink {
-  if (typeof options === 'object' && options !== null) {
-    checkKnownKeys(options, CONSOLE_SINK_OPTIONS, 'consoleSink()')
-  }
+  checkOptionsObject(options, 'consoleSink()')
+  checkKnownKeys(options, CONSOLE_SINK_OPTIONS, 'consoleSink()')
   const log = options.log ?? ((line: string) => console.log(line))
   const format = options.format ?? defaultFormat
   return {

@@ -59,7 +59,14 @@ export function memoryStore(
               Math.max(1, sizeOf(value === UNDEFINED ? undefined : value) + key.length * 2 + 64),
           }
         : {}),
-      ...(options.maxEntrySize === undefined ? {} : { maxEntrySize: options.maxEntrySize }),
+      // The largest entry is the tier's, not the segment's: lru-cache would otherwise refuse (drop
+      // silently) an entry above a tinylfu segment's share, e.g. anything over 1 % of maxBytes
+      // in the window. Past a segment's share it is evicted onwards, as any other entry.
+      ...(options.maxEntrySize !== undefined
+        ? { maxEntrySize: options.maxEntrySize }
+        : options.maxBytes !== undefined && maxSize !== undefined
+          ? { maxEntrySize: options.maxBytes }
+          : {}),
       // `set` replacements are handled by `tier.set`; moves between tinylfu segments keep the entry.
       dispose: (value: Stored, key: string, reason: DisposeReason) => {
         if (reason === 'evict') onEvict(key, value)

@@ -24,7 +24,6 @@ export interface PolicyStore {
   readonly lru: Store | undefined
   readonly size: number
   lookup(key: string): Stored | undefined
-  peek(key: string): Stored | undefined
   set(key: string, value: Stored): void
   has(key: string): boolean
   delete(key: string): boolean
@@ -54,7 +53,6 @@ export function singleStore(
       return store.size
     },
     lookup: policy === 'fifo' ? (key) => store.peek(key) : (key) => store.get(key),
-    peek: (key) => store.peek(key),
     set: (key, value) => {
       store.set(key, value)
     },
@@ -129,7 +127,6 @@ export function tinyLfuStore(
       if (probing !== undefined) move(key, probing)
       return probing
     },
-    peek: (key) => window.peek(key) ?? protectedStore.peek(key) ?? probation.peek(key),
     set(key, value) {
       if (protectedStore.has(key)) protectedStore.set(key, value)
       else if (probation.has(key)) probation.set(key, value)

@@ -74,8 +74,15 @@ export function decodeRecord(tier: string, key: string, bytes: Uint8Array): Tier
   const tagsLength = buffer.readUInt32BE(tagsAt)
   const valueAt = tagsAt + 4 + tagsLength
   if (valueAt > buffer.length) throw new CorruptEntryError(tier, 'bad tags length')
-  const tags =
-    tagsLength === 0 ? [] : (JSON.parse(buffer.toString('utf8', tagsAt + 4, valueAt)) as string[])
+  let tags: string[] = []
+  if (tagsLength > 0) {
+    try {
+      tags = JSON.parse(buffer.toString('utf8', tagsAt + 4, valueAt)) as string[]
+    } catch {
+      // A record whose checksum holds but whose tags do not parse is as damaged as a torn one.
+      throw new CorruptEntryError(tier, 'bad tags')
+    }
+  }
   return {
     value: buffer.subarray(valueAt),
     expiresAt: buffer.readDoubleBE(4),

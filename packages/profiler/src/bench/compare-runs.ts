@@ -1,5 +1,6 @@
 import { InvalidOptionError } from '../errors'
 import { checkKnownKeys } from '../kernel'
+import { checkOptionsObject } from '../profiler-options'
 import type { BenchResult } from './bench'
 import { bootstrapRatioCi, sortedCopy, sortedMedian } from './stats'
 
@@ -65,9 +66,8 @@ export function compareRuns(
   current: BenchResult,
   options: CompareRunsOptions = {},
 ): RunComparison {
-  if (typeof options === 'object' && options !== null) {
-    checkKnownKeys(options, COMPARE_RUNS_OPTIONS, 'compareRuns()')
-  }
+  checkOptionsObject(options, 'options')
+  checkKnownKeys(options, COMPARE_RUNS_OPTIONS, 'compareRuns()')
   const tolerance = options.tolerance ?? 0.05
   if (!(tolerance >= 0 && tolerance < 1)) {
     throw new InvalidOptionError('tolerance', `tolerance must be in [0, 1), got ${tolerance}`)

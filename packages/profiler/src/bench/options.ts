@@ -1,5 +1,6 @@
 import { InvalidOptionError } from '../errors'
 import { checkKnownKeys } from '../kernel'
+import { checkOptionsObject } from '../profiler-options'
 import type { BenchOptions } from './bench'
 
 // The keys the options take: `satisfies` makes the compiler keep the list complete.
@@ -52,7 +53,8 @@ function clockOf(clock: BenchOptions['clock']): () => number {
 
 /** Checks `options` of `where` (`bench()`, `benchCompare()`) and fills in the defaults. */
 export function resolve(options: BenchOptions, where: string): Resolved {
-  if (typeof options === 'object' && options !== null) checkKnownKeys(options, BENCH_OPTIONS, where)
+  checkOptionsObject(options, 'options')
+  checkKnownKeys(options, BENCH_OPTIONS, where)
   const check = (key: keyof BenchOptions, value: number, integer: boolean, allowZero = false) => {
     const valid =
       Number.isFinite(value) &&
