@@ -5,11 +5,17 @@
 // `compareRuns`: a task fails only when the whole 95% CI of current ÷ baseline lies above
 // 1 + its tolerance, the noise measured on this machine when the baseline was taken.
 //
+// A ratio of ours to a peer still moves with the processor (an AMD EPYC and an Intel Xeon put
+// the alerts entry 35% apart at the same commit), so bench/baseline.json keeps one baseline per
+// machine model, and the gate compares with this machine's. On a machine it has none for, the
+// gate fails and says how to take one: it never passes without comparing.
+//
 //   pnpm bench:gate                      measure every entry, compare, exit 1 on a regression
 //   pnpm bench:gate --only cache,alerts  only these packages (folder names)
 //   pnpm bench:gate --update "why"       measure twice, take the noise between the two runs as
-//                                        each task's tolerance, write bench/baseline.json (commit
-//                                        it with a message that says why)
+//                                        each task's tolerance, write this machine's baseline
+//                                        into bench/baseline.json (commit it with a message that
+//                                        says why)
 // MX_GATE_SLOWDOWN=0.25 makes every `ours` 25% slower (test/bench-gate.test.ts proves the gate
 // then fails).
 import { execFileSync, spawnSync } from 'node:child_process'
@@ -35,6 +41,18 @@ const ROUNDS = 7
 const NOISE_MARGIN = 1.5
 const MIN_TOLERANCE = 0.1
 const MAX_TOLERANCE = 0.2
+
+/** The machine model a baseline belongs to: the number of cores and the processor's name. */
+const cpus = os.cpus()
+const machine = `${cpus.length} × ${cpus[0]?.model.trim()}`
+
+/** bench/baseline.json's baselines by machine (a file from before there were several: its one). */
+function readBaselines() {
+  const file = JSON.parse(readFileSync(baselineFile, 'utf8'))
+  if (file.machines) return file.machines
+  const { machine: model, ...baseline } = file
+  return { [model]: baseline }
+}
 
 const { values } = parseArgs({
   options: { only: { type: 'string' }, update: { type: 'string' } },
@@ -103,22 +121,23 @@ if (values.update !== undefined) {
     const tolerance = Math.min(MAX_TOLERANCE, Math.max(MIN_TOLERANCE, noise * NOISE_MARGIN))
     return { name: task.name, noise, tolerance, samples: [...task.samples, ...again.samples] }
   })
-  const cpus = os.cpus()
-  const baseline = {
+  const baselines = existsSync(baselineFile) ? readBaselines() : {}
+  baselines[machine] = {
     why: values.update.trim(),
     commit: execFileSync('git', ['rev-parse', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim(),
     date: new Date().toISOString(),
-    machine: `${cpus.length} × ${cpus[0]?.model.trim()}`,
     node: process.version,
     tasks,
   }
-  writeFileSync(baselineFile, `${JSON.stringify(baseline, null, 2)}\n`)
+  writeFileSync(baselineFile, `${JSON.stringify({ machines: baselines }, null, 2)}\n`)
   for (const task of tasks) {
     console.log(
       `${task.name}: median ratio ${median(task.samples).toFixed(4)}, noise ±${(task.noise * 100).toFixed(1)}%, tolerance ${(task.tolerance * 100).toFixed(0)}%`,
     )
   }
-  console.log('bench:gate: wrote bench/baseline.json; commit it with a message that says why')
+  console.log(
+    `bench:gate: wrote the baseline of ${machine} into bench/baseline.json; commit it with a message that says why`,
+  )
   process.exit(0)
 }
 
@@ -126,7 +145,13 @@ if (!existsSync(baselineFile)) {
   console.error('bench:gate: no bench/baseline.json (pnpm bench:gate --update "why" writes it)')
   process.exit(2)
 }
-const baseline = JSON.parse(readFileSync(baselineFile, 'utf8'))
+const baseline = readBaselines()[machine]
+if (baseline === undefined) {
+  console.error(
+    `bench:gate: bench/baseline.json has no baseline for this machine (${machine}; it has ${Object.keys(readBaselines()).join(', ')}). Ratios move with the processor: take one here with pnpm bench:gate --update "why" and commit it.`,
+  )
+  process.exit(2)
+}
 const current = measure()
 const expected = baseline.tasks.filter((task) =>
   only.some((name) => task.name.startsWith(`${name}: `)),
@@ -159,6 +184,6 @@ for (const row of rows) {
 for (const task of missing) console.log(`missing from this run: ${task.name}`)
 const regressions = rows.filter((row) => row.verdict === 'regression')
 console.log(
-  `bench:gate: ${rows.length} ratios against the baseline of ${baseline.commit.slice(0, 12)} (${baseline.why}): ${regressions.length} regressed${missing.length ? `, ${missing.length} missing` : ''}`,
+  `bench:gate: ${rows.length} ratios against the baseline of ${machine} at ${baseline.commit.slice(0, 12)} (${baseline.why}): ${regressions.length} regressed${missing.length ? `, ${missing.length} missing` : ''}`,
 )
 process.exit(regressions.length === 0 && missing.length === 0 ? 0 : 1)

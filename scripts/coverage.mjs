@@ -66,6 +66,8 @@ async function main() {
     [
       'run',
       ...packages.flatMap((name) => ['--project', `@mx/${name}`]),
+      // Not the JSON report CI's `tests:` line is read from (vitest.config.ts writes it under CI).
+      '--reporter=default',
       '--coverage.enabled',
       '--coverage.provider=v8',
       '--coverage.include=packages/*/src/**',

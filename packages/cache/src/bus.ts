@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto'
-import type { Redis } from 'ioredis'
+import type { Redis, RedisOptions } from 'ioredis'
 import { InvalidOptionError, TierTimeoutError } from './errors'
 import { checkKeys } from './option-keys'
 import { asIoredis, clientOptions, connectRedis, quit, requireIoredis } from './redis-client'
 import type { Bus, BusMessage, RedisClient } from './types'
 import { checkNumber, withTimeout } from './util'
+
+const NO_AUTO_RESUBSCRIBE: RedisOptions = { autoResubscribe: false }
 
 export interface RedisBusOptions {
   /** Connection URL (ioredis is loaded lazily); or pass `client`. */
@@ -44,8 +46,11 @@ export function redisBus(options: RedisBusOptions): Bus {
   let publisher: Promise<Redis> | undefined
   let subscriber: Redis | undefined
 
-  const connect = async (): Promise<Redis> => {
-    const redis = await connectRedis(options.url as string, 'redisBus', clientOptions(timeout))
+  const connect = async (extra: RedisOptions = {}): Promise<Redis> => {
+    const redis = await connectRedis(options.url as string, 'redisBus', {
+      ...clientOptions(timeout),
+      ...extra,
+    })
     redis.on('error', () => {})
     owned.push(redis)
     return redis
@@ -65,12 +70,15 @@ export function redisBus(options: RedisBusOptions): Bus {
       )
     },
     async subscribe(handler) {
+      // We subscribe again ourselves on every reconnection (`resubscribe` below): ioredis's own
+      // resubscription leaves its SUBSCRIBE's promise unhandled, an unhandled rejection when the
+      // connection closes right after it reconnects.
       if (given) {
-        subscriber = given.duplicate()
+        subscriber = given.duplicate(NO_AUTO_RESUBSCRIBE)
         subscriber.on('error', () => {})
         owned.push(subscriber)
       } else {
-        subscriber = await connect()
+        subscriber = await connect(NO_AUTO_RESUBSCRIBE)
       }
       const listener = (from: string, raw: string) => {
         if (from !== channel) return

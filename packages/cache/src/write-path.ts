@@ -56,6 +56,10 @@ export async function warm(
 ): Promise<WarmHandle> {
   core.assertOpen()
   checkNumber('interval', options.interval, { exclusiveMin: true })
+  // Checked before anything is written: a refused call leaves the cache as it was.
+  if (options.interval !== undefined && typeof source !== 'function') {
+    throw new InvalidOptionError('interval', 'interval needs a loader function to re-run')
+  }
   const load = async () => {
     const entries = typeof source === 'function' ? await source() : source
     const list = [...entries]
@@ -65,9 +69,6 @@ export async function warm(
   const count = await load()
   let handle: ReturnType<typeof setInterval> | undefined
   if (options.interval !== undefined) {
-    if (typeof source !== 'function') {
-      throw new InvalidOptionError('interval', 'interval needs a loader function to re-run')
-    }
     handle = setInterval(() => {
       load().catch((error: unknown) => core.fail(error, 'warm'))
     }, options.interval)

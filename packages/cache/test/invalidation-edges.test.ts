@@ -169,7 +169,7 @@ describe('warm timers and close', () => {
     await cache.close()
   })
 
-  it('an interval over plain entries is refused (there is nothing to re-run)', async () => {
+  it('an interval over plain entries is refused (there is nothing to re-run), before anything is written', async () => {
     const cache = createCache()
     expectInvalidOption(
       await rejected(() => cache.warm([{ key: 'k', value: 1 }], { interval: 1_000 })),
@@ -177,6 +177,7 @@ describe('warm timers and close', () => {
       'interval',
       'interval needs a loader function to re-run',
     )
+    expect(cache.getSync('k')).toBeUndefined()
     await cache.close()
   })
 

@@ -16,7 +16,7 @@ import { extractDocument } from './extract'
 import { extractStream } from './extract-many'
 import { checkExtractor, loadExtractor, moduleHref } from './extractor'
 import { EngineHealth } from './health'
-import { checkKnownKeys } from './kernel'
+import { checkKnownKeys, checkOptionsObject } from './kernel'
 import { levels } from './levels'
 import { watchCache } from './logging/cache-events'
 import { checkCorrelationId } from './logging/correlation'
@@ -40,9 +40,8 @@ const EXTRACT_MANY_OPTIONS = Object.keys({
 
 /** `extractMany(source, options)`: its keys checked, and its `retry` checked and resolved. */
 function manyRetry(options: ExtractManyOptions): RetryPolicy | undefined {
-  if (typeof options === 'object' && options !== null) {
-    checkKnownKeys(options, EXTRACT_MANY_OPTIONS, 'extractMany()')
-  }
+  checkOptionsObject(options, 'extractMany()')
+  checkKnownKeys(options, EXTRACT_MANY_OPTIONS, 'extractMany()')
   if (options.retry === undefined) return undefined
   checkRetry(options.retry, 'extractMany()')
   return retryPolicy(options.retry as Parameters<typeof retryPolicy>[0])

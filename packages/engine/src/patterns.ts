@@ -4,7 +4,7 @@
  * 1 000 "document a/17.md: unexpected token 'x' at line 3" become one pattern with a count.
  */
 import { positiveInteger } from './checks'
-import { checkKnownKeys } from './kernel'
+import { checkKnownKeys, checkOptionsObject } from './kernel'
 
 /** One group of failures whose messages share a template. */
 export interface ErrorPattern {
@@ -177,9 +177,8 @@ interface Group {
  * `<other>` bucket), each with at most 3 example ids.
  */
 export function createErrorPatterns(options: ErrorPatternsOptions = {}): ErrorPatterns {
-  if (typeof options === 'object' && options !== null) {
-    checkKnownKeys(options, PATTERNS_OPTIONS, 'createErrorPatterns()')
-  }
+  checkOptionsObject(options, 'createErrorPatterns()')
+  checkKnownKeys(options, PATTERNS_OPTIONS, 'createErrorPatterns()')
   const max = options.max ?? 100
   positiveInteger('max', max)
   const groups = new Map<string, Group>()

@@ -210,3 +210,26 @@ describe('CircuitOpenError', () => {
     expect(new CircuitOpenError('d', 'x', { cause }).cause).toBe(cause)
   })
 })
+
+describe('options that are no object', () => {
+  it('are refused by extractMany and createErrorPatterns with MX_INVALID_OPTION naming the call', async () => {
+    const { createErrorPatterns } = await import('../src/index')
+    expect(thrown(() => createErrorPatterns(null as never))).toMatchObject({
+      code: 'MX_INVALID_OPTION',
+      option: 'options',
+      message: 'createErrorPatterns(): options must be an object, got null',
+    })
+    await using engine = createEngine({ extractor: fixture('words.mjs'), level: 'basic' })
+    let error: unknown
+    try {
+      await collect(engine.extractMany([doc('a')], 'fast' as never))
+    } catch (caught) {
+      error = caught
+    }
+    expect(error).toMatchObject({
+      code: 'MX_INVALID_OPTION',
+      option: 'options',
+      message: 'extractMany(): options must be an object, got "fast"',
+    })
+  })
+})
