@@ -50,6 +50,14 @@ const ranAt = `commit ${commit}${dirty === '' ? '' : ' with uncommitted changes'
 
 const file = join(root, 'docs/benchmarks.md')
 if (only.size > 0) {
+  const known = workspaces().map((workspace) => workspace.dir.split('/')[1])
+  const unknown = [...only].filter((name) => !known.includes(name))
+  if (unknown.length > 0) {
+    console.error(
+      `bench: no bench script in ${unknown.join(', ')} (folder names under examples/ and packages/)`,
+    )
+    process.exit(2)
+  }
   // A filtered run keeps the other sections: each must still be as a run wrote it.
   const rerun = new Set(workspaces().map((workspace) => workspace.name))
   const stale = existingSections(file)

@@ -1,30 +1,7 @@
 import { EventEmitter } from 'node:events'
 import { describe, expect, it } from 'vitest'
-import { type CacheSlot, createEngine, type LoggerSlot } from '../src/index'
-import { doc, fixture, mapCache } from './helpers'
-
-type Line = Record<string, unknown> & { level: string; msg?: string }
-
-/** A logger that keeps its lines, at `level` and above. */
-function capture(level: 'info' | 'warn' | 'error' = 'info') {
-  const lines: Line[] = []
-  const order = ['debug', 'info', 'warn', 'error']
-  const make = (bindings: Record<string, unknown>): LoggerSlot => {
-    const write = (name: string) => (fields: Record<string, unknown>, msg?: string) => {
-      if (order.indexOf(name) >= order.indexOf(level))
-        lines.push({ ...bindings, ...fields, level: name, msg })
-    }
-    return {
-      debug: write('debug'),
-      info: write('info'),
-      warn: write('warn'),
-      error: write('error'),
-      child: (more) => make({ ...bindings, ...more }),
-      isLevelEnabled: (name) => order.indexOf(name) >= order.indexOf(level),
-    }
-  }
-  return { logger: make({}), lines }
-}
+import { type CacheSlot, createEngine } from '../src/index'
+import { capture, doc, fixture, mapCache } from './helpers'
 
 /** A map cache that also emits `error` and `circuit` events, as a `@mx/cache` cache does. */
 function emittingCache() {

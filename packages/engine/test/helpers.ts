@@ -4,6 +4,7 @@ import {
   createEngine,
   type EngineOptions,
   InvalidOptionError,
+  type LoggerSlot,
   type SourceDocument,
   type WorkerBatch,
   type WorkersSlot,
@@ -91,4 +92,48 @@ export async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = []
   for await (const item of iterable) out.push(item)
   return out
+}
+
+/** A line a `capture()` logger kept: its fields and bindings, with its level and message. */
+export type Line = Record<string, unknown> & { level: string; msg?: string }
+
+/** A logger slot that keeps its lines at `level` and above (bindings merged in). */
+export function capture(level: 'debug' | 'info' | 'warn' | 'error' = 'debug') {
+  const lines: Line[] = []
+  const order = ['debug', 'info', 'warn', 'error']
+  const enabled = (name: string) => order.indexOf(name) >= order.indexOf(level)
+  const make = (bindings: Record<string, unknown>): LoggerSlot => {
+    const write = (name: string) => (fields: Record<string, unknown>, msg?: string) => {
+      if (enabled(name)) lines.push({ ...bindings, ...fields, level: name, msg })
+    }
+    return {
+      debug: write('debug'),
+      info: write('info'),
+      warn: write('warn'),
+      error: write('error'),
+      child: (more) => make({ ...bindings, ...more }),
+      isLevelEnabled: enabled,
+    }
+  }
+  return { logger: make({}), lines }
+}
+
+/**
+ * A manual clock: `now()` is `t`; `setTimeout` records the delay asked for, moves `t` by exactly
+ * that much and calls back on the next microtask. Nothing waits for wall-clock time.
+ */
+export function manualClock(start = 1000) {
+  const clock = {
+    t: start,
+    delays: [] as number[],
+    now: () => clock.t,
+    setTimeout(callback: () => void, ms: number) {
+      clock.delays.push(ms)
+      clock.t += ms
+      queueMicrotask(callback)
+      return clock.delays.length
+    },
+    clearTimeout: (_handle: unknown) => {},
+  }
+  return clock
 }

@@ -15,32 +15,7 @@ import {
   type ProfilerSlot,
   serveQueue,
 } from '../src/index'
-import { collect, countingPool, doc, docs, fixture, mapCache } from './helpers'
-
-type Line = Record<string, unknown> & { level: string; msg?: string }
-
-/** A pino-compatible logger that keeps its lines (bindings merged in), at `level` and above. */
-function capture(level: 'debug' | 'info' = 'debug') {
-  const lines: Line[] = []
-  const order = ['debug', 'info', 'warn', 'error']
-  const make = (bindings: Record<string, unknown>): LoggerSlot => {
-    const write =
-      (name: string) =>
-      (fields: Record<string, unknown>, msg?: string): void => {
-        if (order.indexOf(name) >= order.indexOf(level))
-          lines.push({ ...bindings, ...fields, level: name, msg })
-      }
-    return {
-      debug: write('debug'),
-      info: write('info'),
-      warn: write('warn'),
-      error: write('error'),
-      child: (more) => make({ ...bindings, ...more }),
-      isLevelEnabled: (name) => order.indexOf(name) >= order.indexOf(level),
-    }
-  }
-  return { logger: make({}), lines }
-}
+import { capture, collect, countingPool, doc, docs, fixture, type Line, mapCache } from './helpers'
 
 /** Real pino at `debug`, writing JSON lines into an array (pino's numeric levels as names). */
 function pinoLines() {

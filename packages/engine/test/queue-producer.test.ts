@@ -6,12 +6,11 @@ import {
   createEngine,
   extractViaQueue,
   InvalidOptionError,
-  type LoggerSlot,
   type SourceDocument,
   serveQueue,
 } from '../src/index'
 import { CONNECTION_OPTIONS, checkConnection } from '../src/queue/connection'
-import { collect, doc, docs, fixture } from './helpers'
+import { capture, collect, doc, docs, fixture } from './helpers'
 
 const known = Object.keys(CONNECTION_OPTIONS)
 const connection = (options: object) => checkConnection('fn', options as never, known)
@@ -71,29 +70,6 @@ describe('queue connection options', () => {
     })
   })
 })
-
-type Line = Record<string, unknown> & { level: string; msg?: string }
-
-/** A logger that keeps its lines at `level` and above (bindings merged in). */
-function capture(level: 'debug' | 'info') {
-  const lines: Line[] = []
-  const order = ['debug', 'info', 'warn', 'error']
-  const make = (bindings: Record<string, unknown>): LoggerSlot => {
-    const write = (name: string) => (fields: Record<string, unknown>, msg?: string) => {
-      if (order.indexOf(name) >= order.indexOf(level))
-        lines.push({ ...bindings, ...fields, level: name, msg })
-    }
-    return {
-      debug: write('debug'),
-      info: write('info'),
-      warn: write('warn'),
-      error: write('error'),
-      child: (more) => make({ ...bindings, ...more }),
-      isLevelEnabled: (name) => order.indexOf(name) >= order.indexOf(level),
-    }
-  }
-  return { logger: make({}), lines }
-}
 
 describeRedis('the producer of a BullMQ queue', () => {
   // BullMQ adds its own ':' after the prefix.

@@ -6,24 +6,7 @@ import {
   type ExtractResult,
   InvalidOptionError,
 } from '../src/index'
-import { collect, doc, docs, fixture } from './helpers'
-
-/** A manual clock: `setTimeout` moves `t` by the delay and calls back on the next microtask. */
-function manualClock(start = 1000) {
-  const clock = {
-    t: start,
-    delays: [] as number[],
-    now: () => clock.t,
-    setTimeout(callback: () => void, ms: number) {
-      clock.delays.push(ms)
-      clock.t += ms
-      queueMicrotask(callback)
-      return clock.delays.length
-    },
-    clearTimeout: (_handle: unknown) => {},
-  }
-  return clock
-}
+import { collect, doc, docs, fixture, manualClock } from './helpers'
 
 /**
  * An inline extractor: content `ALWAYS` throws in `element()`, `BINARY` makes parse throw a

@@ -13,7 +13,7 @@ import {
   type ExtractSuccess,
   nonRetryable,
 } from '../src/index'
-import { collect, fixture, mapCache, optionError } from './helpers'
+import { collect, fixture, manualClock, mapCache, optionError } from './helpers'
 
 const flakyModule = fixture('flaky.mjs')
 const dir = mkdtempSync(join(tmpdir(), 'mx-resilience-'))
@@ -23,26 +23,6 @@ const counter = () => join(dir, `attempts-${files++}`)
 const attemptsIn = (file: string) => readFileSync(file, 'utf8').length
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
-
-/**
- * A manual clock: `now()` is `t`; `setTimeout` records the delay asked for, moves `t` by exactly
- * that much and calls back on the next microtask. Nothing waits for wall-clock time.
- */
-function manualClock(start = 1000) {
-  const clock = {
-    t: start,
-    delays: [] as number[],
-    now: () => clock.t,
-    setTimeout(callback: () => void, ms: number) {
-      clock.delays.push(ms)
-      clock.t += ms
-      queueMicrotask(callback)
-      return clock.delays.length
-    },
-    clearTimeout: (_handle: unknown) => {},
-  }
-  return clock
-}
 
 /**
  * An inline extractor that fails by pattern: a line `FAIL n` throws in `element()` the first n

@@ -2,16 +2,10 @@ import { rmSync, writeFileSync } from 'node:fs'
 import { tempDir } from '@mx/testkit'
 import { createPool } from '@mx/workers'
 import { describe, expect, it } from 'vitest'
-import {
-  createEngine,
-  type ExtractSuccess,
-  type LoggerSlot,
-  type WorkersSlot,
-  workerTaskUrl,
-} from '../src/index'
+import { createEngine, type ExtractSuccess, type WorkersSlot, workerTaskUrl } from '../src/index'
 import { enginePool } from '../src/slots/workers'
 import type { WorkerDocument, WorkerFlush, WorkerReduce } from '../src/types'
-import { doc, docs, fixture, mapCache } from './helpers'
+import { capture, doc, docs, fixture, mapCache } from './helpers'
 
 /** The engine's own pool (whole documents and element chunks); `await using` closes it. */
 function wholePool(threads: number) {
@@ -36,25 +30,6 @@ function userPool(threads = 2) {
     },
   }
   return Object.assign(slot, { tasks, [Symbol.asyncDispose]: () => pool.close() })
-}
-
-/** A logger that keeps its lines (bindings merged in), every level. */
-function capture() {
-  const lines: Array<Record<string, unknown>> = []
-  const make = (bindings: Record<string, unknown>): LoggerSlot => {
-    const write = (level: string) => (fields: Record<string, unknown>, msg?: string) => {
-      lines.push({ ...bindings, ...fields, level, msg })
-    }
-    return {
-      debug: write('debug'),
-      info: write('info'),
-      warn: write('warn'),
-      error: write('error'),
-      child: (more) => make({ ...bindings, ...more }),
-      isLevelEnabled: () => true,
-    }
-  }
-  return { logger: make({}), lines }
 }
 
 /** A big document: a heading and `n` paragraphs, paragraph `i` of which `word(i)` words long. */

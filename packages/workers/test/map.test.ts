@@ -1,16 +1,8 @@
-import { afterEach, describe, expect, it, vi } from 'vitest'
-import type { MapProgress, MapResult, Pool } from '../src/index'
-import { fixturePool, rejection } from './helpers'
+import { describe, expect, it, vi } from 'vitest'
+import type { MapProgress, MapResult } from '../src/index'
+import { poolPerTest, rejection } from './helpers'
 
-let pool: Pool<unknown, unknown> | undefined
-const open = (options: Parameters<typeof fixturePool>[0] = {}) => {
-  pool = fixturePool(options)
-  return pool
-}
-afterEach(async () => {
-  await pool?.close({ drain: false })
-  pool = undefined
-})
+const { open } = poolPerTest()
 
 async function collect<T>(results: AsyncIterable<T>): Promise<T[]> {
   const all: T[] = []

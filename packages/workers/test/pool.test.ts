@@ -2,26 +2,12 @@ import { subscribe, unsubscribe } from 'node:diagnostics_channel'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { tempDir } from '@mx/testkit'
-import { afterEach, describe, expect, it, vi } from 'vitest'
-import type { Pool, QuarantineEvent, RestartReason } from '../src/index'
+import { describe, expect, it, vi } from 'vitest'
+import type { QuarantineEvent } from '../src/index'
 import { fromPath } from '../src/index'
-import { fixturePool, rejection } from './helpers'
+import { poolPerTest, rejection, restarts } from './helpers'
 
-let pool: Pool<unknown, unknown> | undefined
-const open = (options: Parameters<typeof fixturePool>[0] = {}) => {
-  pool = fixturePool(options)
-  return pool
-}
-afterEach(async () => {
-  await pool?.close({ drain: false })
-  pool = undefined
-})
-
-function restarts(target: Pool<unknown, unknown>): RestartReason[] {
-  const reasons: RestartReason[] = []
-  target.on('restart', ({ reason }) => reasons.push(reason))
-  return reasons
-}
+const { open } = poolPerTest()
 
 describe('createPool run()', () => {
   it('runs inputs on worker threads and returns each result', async () => {

@@ -1,23 +1,9 @@
-import { afterEach, describe, expect, it, vi } from 'vitest'
-import type { Pool, QuarantineEvent, RestartReason } from '../src/index'
+import { describe, expect, it, vi } from 'vitest'
+import type { Pool, QuarantineEvent } from '../src/index'
 import { createPool, TaskModuleError } from '../src/index'
-import { fixturePool, rejection } from './helpers'
+import { poolPerTest, rejection, restarts } from './helpers'
 
-let pool: Pool<unknown, unknown> | undefined
-const open = (options: Parameters<typeof fixturePool>[0] = {}) => {
-  pool = fixturePool(options)
-  return pool
-}
-afterEach(async () => {
-  await pool?.close({ drain: false })
-  pool = undefined
-})
-
-function restarts(target: Pool<unknown, unknown>): RestartReason[] {
-  const reasons: RestartReason[] = []
-  target.on('restart', ({ reason }) => reasons.push(reason))
-  return reasons
-}
+const { open, track } = poolPerTest()
 
 /** Runs enough tiny items on the pool that its adaptive batches hold several items. */
 async function warmUp(p: Pool<unknown, unknown>): Promise<void> {
@@ -62,7 +48,7 @@ describe('a task module that cannot load', () => {
       batch: false,
       probe: false,
     })
-    pool = p
+    track(p)
     const errors = await Promise.all([1, 2, 3].map((input) => rejection(p.run(input))))
     expect(errors[0]).toBeInstanceOf(TaskModuleError)
     expect(errors[0]?.code).toBe('MX_WORKERS_TASK_MODULE')
@@ -78,7 +64,7 @@ describe('a task module that cannot load', () => {
       probe: false,
       retries: { attempts: 1 },
     })
-    pool = p
+    track(p)
     const reasons = restarts(p)
     const quarantined: QuarantineEvent[] = []
     p.on('quarantine', (event) => quarantined.push(event))
@@ -93,7 +79,7 @@ describe('a task module that cannot load', () => {
     const task = new URL('./fixtures/exits-on-load.mjs', import.meta.url)
     let error: unknown
     try {
-      pool = createPool({ task, threads: 1 })
+      track(createPool({ task, threads: 1 }))
     } catch (caught) {
       error = caught
     }

@@ -1,17 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest'
-import type { Pool } from '../src/index'
+import { describe, expect, it } from 'vitest'
 import { runtimePath } from '../src/wire'
-import { fixturePool, rejection } from './helpers'
+import { poolPerTest, rejection } from './helpers'
 
-let pool: Pool<unknown, unknown> | undefined
-const open = (options: Parameters<typeof fixturePool>[0] = {}) => {
-  pool = fixturePool(options)
-  return pool
-}
-afterEach(async () => {
-  await pool?.close({ drain: false })
-  pool = undefined
-})
+const { open } = poolPerTest()
 
 describe('run() transfer of inputs', () => {
   it('moves the buffers of an explicit transfer list', async () => {
