@@ -115,7 +115,15 @@ describe('webhookSink, further cases', () => {
       res.end()
     })
     const clock = manualClock(0)
-    const sink = webhookSink({ url, clock, retries: 3, backoff: { initial: '1m' }, name: 'hook' })
+    // No per-attempt timeout: the one timer on the clock is then the backoff's.
+    const sink = webhookSink({
+      url,
+      clock,
+      timeout: 0,
+      retries: 3,
+      backoff: { initial: '1m' },
+      name: 'hook',
+    })
     const controller = new AbortController()
     const sent = sink.send(sampleNotification(), controller.signal).catch((error) => error)
     await until(requests, 1)
@@ -126,6 +134,30 @@ describe('webhookSink, further cases', () => {
     // would end in a SinkFailedError instead).
     expect(await sent).toBe(reason)
     expect(requests()).toBe(1)
+    expect(clock.pending()).toBe(0)
+  })
+
+  it('times an attempt out on its clock, not on real time', async () => {
+    const { url, requests } = await serve(() => {
+      // never answers
+    })
+    const clock = manualClock(0)
+    const sink = webhookSink({ url, clock, timeout: '1h', retries: 0, name: 'slow' })
+    let settled = false
+    const sent = sink
+      .send(sampleNotification(), new AbortController().signal)
+      .catch((error) => error)
+      .finally(() => {
+        settled = true
+      })
+    await until(requests, 1)
+    await clock.advance(3_600_000 - 1)
+    await new Promise((resolve) => setImmediate(resolve))
+    expect(settled).toBe(false)
+    await clock.advance(1)
+    const error = await sent
+    expect(error).toMatchObject({ code: 'MX_ALERT_SINK_FAILED', sink: 'slow', attempts: 1 })
+    expect(error.message).toBe('sink slow: gave up after 1 attempt(s): timed out after 3600000 ms')
     expect(clock.pending()).toBe(0)
   })
 

@@ -132,26 +132,35 @@ export function webhookSink(options: WebhookSinkOptions): Sink {
   const name = options.name ?? `webhook ${url.host}`
 
   async function attempt(body: string, signal: AbortSignal): Promise<void> {
-    const attemptSignal =
-      timeoutMs > 0 ? AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]) : signal
+    // The attempt's timeout runs on `clock` (a test's manual clock included), not on real time.
+    const timeout = new AbortController()
+    const timer =
+      timeoutMs > 0
+        ? clock.setTimeout(
+            () =>
+              timeout.abort(new DOMException(`timed out after ${timeoutMs} ms`, 'TimeoutError')),
+            timeoutMs,
+          )
+        : undefined
     let response: Response
     try {
       response = await doFetch(url, {
         method: 'POST',
         headers: { 'content-type': 'application/json', ...options.headers },
         body,
-        signal: attemptSignal,
+        signal: timer === undefined ? signal : AbortSignal.any([signal, timeout.signal]),
       })
+      // Drain the body so the connection can be reused.
+      await response.arrayBuffer().catch(() => undefined)
     } catch (error) {
       if (signal.aborted) throw error
-      const reason =
-        (error as Error)?.name === 'TimeoutError'
-          ? `timed out after ${timeoutMs} ms`
-          : String((error as Error)?.message ?? error)
+      const reason = timeout.signal.aborted
+        ? `timed out after ${timeoutMs} ms`
+        : String((error as Error)?.message ?? error)
       throw new RetryableError(reason, { cause: error })
+    } finally {
+      if (timer !== undefined) clock.clearTimeout(timer)
     }
-    // Drain the body so the connection can be reused.
-    await response.arrayBuffer().catch(() => undefined)
     if (response.ok) return
     const message = `HTTP ${response.status}`
     if (response.status === 429 || response.status >= 500) throw new RetryableError(message)
