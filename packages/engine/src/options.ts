@@ -106,9 +106,11 @@ export function checkOptions(options: EngineOptions): { level: LevelName } {
   }
   if (options.redis !== undefined) checkRedisUrl('redis', options.redis)
   if (options.cost !== undefined) {
-    if (typeof options.cost === 'object' && options.cost !== null) {
-      checkKnownKeys(options.cost, COST_OPTIONS, 'createEngine()', 'cost')
+    const { cost } = options as { cost: unknown }
+    if (typeof cost !== 'object' || cost === null || Array.isArray(cost)) {
+      throw new InvalidOptionError('cost', `cost must be an object, got ${describeValue(cost)}`)
     }
+    checkKnownKeys(cost, COST_OPTIONS, 'createEngine()', 'cost')
     positiveNumber('cost.inlineBelowUs', options.cost.inlineBelowUs, true)
     positiveNumber('cost.initialUsPerElement', options.cost.initialUsPerElement, true)
     const { alpha } = options.cost

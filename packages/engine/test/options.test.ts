@@ -39,6 +39,14 @@ describe('createEngine options', () => {
     })
     expect(optionError({ redis: 'http://localhost' })).toMatchObject({ option: 'redis' })
     expect(optionError({ cost: { alpha: 2 } })).toMatchObject({ option: 'cost.alpha' })
+    expect(optionError({ cost: 5 as never })).toEqual({
+      option: 'cost',
+      message: 'cost must be an object, got 5',
+    })
+    expect(optionError({ cost: null as never })).toEqual({
+      option: 'cost',
+      message: 'cost must be an object, got null',
+    })
   })
 
   it('checks slot shapes and names the missing methods', () => {
