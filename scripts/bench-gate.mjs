@@ -145,10 +145,11 @@ if (!existsSync(baselineFile)) {
   console.error('bench:gate: no bench/baseline.json (pnpm bench:gate --update "why" writes it)')
   process.exit(2)
 }
-const baseline = readBaselines()[machine]
+const baselines = readBaselines()
+const baseline = baselines[machine]
 if (baseline === undefined) {
   console.error(
-    `bench:gate: bench/baseline.json has no baseline for this machine (${machine}; it has ${Object.keys(readBaselines()).join(', ')}). Ratios move with the processor: take one here with pnpm bench:gate --update "why" and commit it.`,
+    `bench:gate: bench/baseline.json has no baseline for this machine (${machine}; it has ${Object.keys(baselines).join(', ')}). Ratios move with the processor: take one here with pnpm bench:gate --update "why" and commit it.`,
   )
   process.exit(2)
 }

@@ -112,11 +112,12 @@ export function addHits(target, extra) {
  */
 export function combine(vitestData, distMap, isSource) {
   const combined = libCoverage.createCoverageMap(vitestData)
+  const seen = new Set(combined.files())
   let unmatched = 0
   for (const file of distMap.files()) {
     if (!isSource(file)) continue
     const extra = distMap.fileCoverageFor(file)
-    if (combined.files().includes(file)) {
+    if (seen.has(file)) {
       unmatched += addHits(combined.fileCoverageFor(file).data, extra.data)
     } else {
       combined.addFileCoverage(extra)

@@ -65,7 +65,7 @@ const QUEUE_GROWTH_OPTIONS = Object.keys({
 
 /** Refuses an unknown key of the options and of each rule's tuning, naming the nearest one. */
 function checkKeys(options: DefaultRulesOptions): void {
-  checkOptionsObject(options, 'defaultRules()')
+  checkOptionsObject(options, 'options', 'defaultRules()')
   checkKnownKeys(options, DEFAULT_RULES_OPTIONS, 'defaultRules()')
   for (const key of DEFAULT_RULES_OPTIONS) {
     const tuning = options[key as keyof DefaultRulesOptions]

@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { redisUrl } from '@mx/testkit'
 import { Redis } from 'ioredis'
+import type { TierEntry } from '../src/types'
 
 /** Deletes every key under `prefix` from the shared Redis (never FLUSHALL). */
 export async function deleteKeys(prefix: string): Promise<void> {
@@ -79,3 +80,13 @@ export const cacheShapes = [
   { name: 'root, fifo', namespace: undefined, policy: 'fifo' },
   { name: 'named, tinylfu', namespace: 'meta', policy: 'tinylfu' },
 ] as const
+
+/** A tier entry maker on `clock`: fresh for a minute, with `tags`. */
+export function entryOn(clock: { now(): number }) {
+  return (value: unknown, tags: string[] = []): TierEntry => ({
+    value,
+    expiresAt: clock.now() + 60_000,
+    staleUntil: clock.now() + 60_000,
+    tags,
+  })
+}

@@ -1,19 +1,15 @@
 import { describe, expect, it } from 'vitest'
 import { memoryTier } from '../src/index'
 import { manualClock, runTierSuite } from '../src/test-suite'
-import type { TierEntry, TierEvent } from '../src/types'
+import type { TierEvent } from '../src/types'
+import { entryOn } from './helpers'
 
 runTierSuite('memoryTier (lru)', (clock) => memoryTier({ clock }))
 runTierSuite('memoryTier (tinylfu)', (clock) => memoryTier({ clock, policy: 'tinylfu' }))
 runTierSuite('memoryTier (fifo)', (clock) => memoryTier({ clock, policy: 'fifo' }))
 
 const clock = manualClock()
-const entry = (value: unknown, tags: string[] = []): TierEntry => ({
-  value,
-  expiresAt: clock.now() + 60_000,
-  staleUntil: clock.now() + 60_000,
-  tags,
-})
+const entry = entryOn(clock)
 
 describe('memoryTier', () => {
   it('evicts the least recently used entry when maxEntries is reached', () => {

@@ -1,15 +1,10 @@
 import { describe, expect, it } from 'vitest'
 import { createCache, memoryTier } from '../src/index'
 import { manualClock } from '../src/test-suite'
-import type { TierEntry } from '../src/types'
+import { entryOn } from './helpers'
 
 const clock = manualClock()
-const entry = (value: unknown): TierEntry => ({
-  value,
-  expiresAt: clock.now() + 60_000,
-  staleUntil: clock.now() + 60_000,
-  tags: [],
-})
+const entry = entryOn(clock)
 
 describe('memoryTier tinylfu bounded by bytes', () => {
   it('keeps an entry larger than the 1 % window share of maxBytes, as lru does', () => {

@@ -1,16 +1,11 @@
 import { describe, expect, it } from 'vitest'
 import { memoryTier } from '../src/index'
 import { manualClock } from '../src/test-suite'
-import type { TierEntry } from '../src/types'
 import { estimateSize } from '../src/util'
+import { entryOn } from './helpers'
 
 const clock = manualClock()
-const entry = (value: unknown): TierEntry => ({
-  value,
-  expiresAt: clock.now() + 60_000,
-  staleUntil: clock.now() + 60_000,
-  tags: [],
-})
+const entry = entryOn(clock)
 
 describe('estimateSize (the memory tier default sizeOf)', () => {
   it('sizes primitives by kind: strings by length, bigints by digits, symbols and functions flat', () => {

@@ -40,7 +40,7 @@ const EXTRACT_MANY_OPTIONS = Object.keys({
 
 /** `extractMany(source, options)`: its keys checked, and its `retry` checked and resolved. */
 function manyRetry(options: ExtractManyOptions): RetryPolicy | undefined {
-  checkOptionsObject(options, 'extractMany()')
+  checkOptionsObject(options, 'options', 'extractMany()')
   checkKnownKeys(options, EXTRACT_MANY_OPTIONS, 'extractMany()')
   if (options.retry === undefined) return undefined
   checkRetry(options.retry, 'extractMany()')

@@ -177,7 +177,7 @@ interface Group {
  * `<other>` bucket), each with at most 3 example ids.
  */
 export function createErrorPatterns(options: ErrorPatternsOptions = {}): ErrorPatterns {
-  checkOptionsObject(options, 'createErrorPatterns()')
+  checkOptionsObject(options, 'options', 'createErrorPatterns()')
   checkKnownKeys(options, PATTERNS_OPTIONS, 'createErrorPatterns()')
   const max = options.max ?? 100
   positiveInteger('max', max)

@@ -1,8 +1,7 @@
 import type { ServerResponse } from 'node:http'
 import { InvalidOptionError } from './errors'
-import { checkKnownKeys } from './kernel'
+import { checkKnownKeys, checkOptionsObject } from './kernel'
 import type { Profiler } from './profiler'
-import { checkOptionsObject } from './profiler-options'
 import { renderReport } from './report/render'
 
 export interface DashboardOptions {

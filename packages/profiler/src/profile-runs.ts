@@ -1,6 +1,5 @@
 import { InvalidOptionError } from './errors'
-import { checkKnownKeys, describeValue, positiveInteger } from './kernel'
-import { checkOptionsObject } from './profiler-options'
+import { checkKnownKeys, checkOptionsObject, describeValue, positiveInteger } from './kernel'
 import {
   cpuHotspots,
   heapTopAllocations,

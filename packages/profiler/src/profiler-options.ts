@@ -1,13 +1,6 @@
 import { InvalidOptionError } from './errors'
-import { checkKnownKeys, describeValue, positiveInteger } from './kernel'
+import { checkKnownKeys, checkOptionsObject, describeValue, positiveInteger } from './kernel'
 import type { ProfilerOptions } from './profiler'
-
-/** Throws `InvalidOptionError` naming `name` unless `options` is a plain object. */
-export function checkOptionsObject(options: unknown, name: string): void {
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new InvalidOptionError(name, `${name} must be an object, got ${describeValue(options)}`)
-  }
-}
 
 // The keys `createProfiler` takes: `satisfies` makes the compiler keep the list complete.
 const PROFILER_OPTIONS = Object.keys({

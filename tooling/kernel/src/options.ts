@@ -28,15 +28,15 @@ export function checkKnownKeys(
 }
 
 /**
- * Throws `InvalidOptionError` when `options` is given but is no object (`null`, a string, an
- * array): `consoleSink(): options must be an object, got null`. Absent options pass.
+ * Throws `InvalidOptionError` naming `name` unless `value` is a plain object (not `null`, a
+ * string, an array): `consoleSink(): options must be an object, got null`. `where` names the call.
  */
-export function checkOptionsObject(options: unknown, where: string): void {
-  if (options === undefined) return
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+export function checkOptionsObject(value: unknown, name: string, where = ''): void {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    const prefix = where ? `${where}: ` : ''
     throw new InvalidOptionError(
-      'options',
-      `${where}: options must be an object, got ${describeValue(options)}`,
+      name,
+      `${prefix}${name} must be an object, got ${describeValue(value)}`,
     )
   }
 }

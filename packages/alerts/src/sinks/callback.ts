@@ -22,7 +22,7 @@ export function callbackSink(
       `callbackSink(): fn must be a function, got ${describeValue(fn)}`,
     )
   }
-  checkOptionsObject(options, 'callbackSink()')
+  checkOptionsObject(options, 'options', 'callbackSink()')
   checkKnownKeys(options, CALLBACK_SINK_OPTIONS, 'callbackSink()')
   return {
     name: options.name ?? 'callback',

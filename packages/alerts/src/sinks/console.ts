@@ -25,7 +25,7 @@ function defaultFormat(notification: Notification): string {
 
 /** A sink that prints one line per notification. */
 export function consoleSink(options: ConsoleSinkOptions = {}): Sink {
-  checkOptionsObject(options, 'consoleSink()')
+  checkOptionsObject(options, 'options', 'consoleSink()')
   checkKnownKeys(options, CONSOLE_SINK_OPTIONS, 'consoleSink()')
   const log = options.log ?? ((line: string) => console.log(line))
   const format = options.format ?? defaultFormat

@@ -1,6 +1,5 @@
 import { InvalidOptionError } from '../errors'
-import { checkKnownKeys } from '../kernel'
-import { checkOptionsObject } from '../profiler-options'
+import { checkKnownKeys, checkOptionsObject } from '../kernel'
 import type { BenchResult } from './bench'
 import { bootstrapRatioCi, sortedCopy, sortedMedian } from './stats'
 

@@ -1,6 +1,5 @@
 import { InvalidOptionError } from '../errors'
-import { checkKnownKeys } from '../kernel'
-import { checkOptionsObject } from '../profiler-options'
+import { checkKnownKeys, checkOptionsObject } from '../kernel'
 import type { BenchOptions } from './bench'
 
 // The keys the options take: `satisfies` makes the compiler keep the list complete.
