@@ -22,7 +22,7 @@ import { watchCache } from './logging/cache-events'
 import { checkCorrelationId } from './logging/correlation'
 import { EngineLogs } from './logging/trace'
 import { checkOptions } from './options'
-import { alertMetrics, buildReport, profilerCounters } from './report'
+import { alertMetrics, buildReport, profilerCounters, syncGauges } from './report'
 import { Resilience } from './resilience/chain'
 import { checkRetry } from './resilience/options'
 import { type RetryPolicy, retryPolicy } from './resilience/retry'
@@ -159,7 +159,10 @@ export function createEngine<D = unknown, M = unknown>(options: EngineOptions): 
   ctx.counters = profilerCounters(ctx)
   const { profiler } = slots
   if (profiler) {
-    const histogram = profiler.histogram?.('extract.duration')
+    const histogram = profiler.histogram?.('extract.duration', {
+      unit: 'milliseconds',
+      help: 'Time from submitting a document to its result, cache hits and failures included',
+    })
     ctx.recordDuration = histogram
       ? (ms) => histogram.record(ms)
       : (ms) => profiler.record('extract.duration', ms)
@@ -225,7 +228,11 @@ export function createEngine<D = unknown, M = unknown>(options: EngineOptions): 
       if (slots.alerts) await evaluateAlerts().catch(() => [])
     },
     relate: (results) => relate(ctx, results),
-    report: () => buildReport(ctx, health.firing, health.sampleRss()),
+    report: () => {
+      // the profiler's gauges are otherwise synced at most once a second, after a document
+      syncGauges(ctx)
+      return buildReport(ctx, health.firing, health.sampleRss())
+    },
     evaluateAlerts,
     async ready() {
       await ctx.load()

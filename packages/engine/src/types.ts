@@ -240,8 +240,15 @@ export interface ProfilerSlot {
    * `memory.heapUsedRatio` up to date in it, so alert rules over this profiler see them.
    */
   gauge?(name: string): { set(value: number): void }
-  /** A histogram handle: when present, per-document durations skip `record`'s name lookup. */
-  histogram?(name: string): { record(value: number): void }
+  /**
+   * A histogram handle: when present, per-document durations skip `record`'s name lookup. The
+   * engine declares `extract.duration` in milliseconds (`@mx/profiler` exposes it to
+   * Prometheus as `extract_duration_seconds`).
+   */
+  histogram?(
+    name: string,
+    options?: { unit?: 'milliseconds'; help?: string },
+  ): { record(value: number): void }
   /**
    * A counter: when present the engine keeps `documents.ok`, `documents.failed`,
    * `elements.extracted`, `elements.reused` and `cache.document.hits`/`.misses` in it (the

@@ -33,6 +33,10 @@ function bucketMidpoint(index: number): number {
 /**
  * A histogram of non-negative values in bounded memory with quantiles within 1% of the exact
  * sorted quantile. `record` is a few nanoseconds: no allocation, no logarithm.
+ *
+ * With `bounds` (upper bounds in the unit values are recorded in, increasing), it also counts
+ * exactly how many values fell at or under each: the buckets of a Prometheus histogram, which
+ * add up across instances (the log-linear buckets do not line up with chosen boundaries).
  */
 export class Histogram implements HistogramHandle {
   count = 0
@@ -42,8 +46,18 @@ export class Histogram implements HistogramHandle {
   private underflow = 0
   private base = 0
   private counts = new Float64Array(0)
+  /** Values in (bounds[i - 1], bounds[i]], by i (not cumulative); the rest are above the last. */
+  private readonly inBounds: Float64Array
+  /** The bound index of each log bucket (see `boundTable`); undefined without bounds. */
+  private readonly boundOf: Uint8Array | undefined
 
-  constructor(readonly name = 'histogram') {}
+  constructor(
+    readonly name = 'histogram',
+    readonly bounds: Float64Array = new Float64Array(0),
+  ) {
+    this.inBounds = new Float64Array(bounds.length)
+    this.boundOf = bounds.length > 0 ? boundTable(bounds) : undefined
+  }
 
   record(value: number): void {
     if (typeof value !== 'number' || !(value >= 0 && value <= Number.MAX_VALUE)) {
@@ -58,10 +72,18 @@ export class Histogram implements HistogramHandle {
     if (value < this.min) this.min = value
     if (value > this.max) this.max = value
     if (value < LOWEST) {
+      if (this.bounds.length > 0) this.countInBounds(searchBounds(this.bounds, value))
       this.underflow++
       return
     }
-    const offset = (value > HIGHEST ? HIGHEST_INDEX : bucketIndex(value)) - this.base
+    const index = value > HIGHEST ? HIGHEST_INDEX : bucketIndex(value)
+    const bound = this.boundOf
+    if (bound !== undefined) {
+      // the log bucket tells the bound, but for the few buckets a bound cuts in two
+      const at = bound[index - LOWEST_INDEX] as number
+      this.countInBounds(at === CUT ? searchBounds(this.bounds, value) : at)
+    }
+    const offset = index - this.base
     const counts = this.counts
     if (offset >= 0 && offset < counts.length) counts[offset] = (counts[offset] as number) + 1
     else {
@@ -69,6 +91,11 @@ export class Histogram implements HistogramHandle {
       this.grow(index)
       this.counts[index - this.base] = (this.counts[index - this.base] as number) + 1
     }
+  }
+
+  /** Counts a value under bound `at` (none when it is above them all). */
+  private countInBounds(at: number): void {
+    if (at < this.inBounds.length) this.inBounds[at] = (this.inBounds[at] as number) + 1
   }
 
   /** Widens the bucket window so it covers `index`, with some slack on both sides. */
@@ -117,9 +144,38 @@ export class Histogram implements HistogramHandle {
     }
   }
 
-  /** Adds every value of `other` into this histogram. */
+  /**
+   * How many values were at or under each bound, in order (cumulative, as Prometheus `le`
+   * buckets are); the `+Inf` bucket is `count`.
+   */
+  cumulative(): number[] {
+    const out: number[] = []
+    let seen = 0
+    for (const n of this.inBounds) {
+      seen += n
+      out.push(seen)
+    }
+    return out
+  }
+
+  /**
+   * Adds every value of `other` into this histogram. A histogram with bounds takes only one
+   * with the same bounds (its bound counts could not be kept exact otherwise); one without
+   * bounds takes any.
+   */
   merge(other: Histogram): void {
+    const same = sameBounds(this.bounds, other.bounds)
+    if (!same && this.bounds.length > 0) {
+      throw new RangeError(
+        `histogram "${this.name}" cannot merge "${other.name}": their bucket bounds differ`,
+      )
+    }
     if (other.count === 0) return
+    if (same) {
+      for (let i = 0; i < other.inBounds.length; i++) {
+        this.inBounds[i] = (this.inBounds[i] as number) + (other.inBounds[i] as number)
+      }
+    }
     for (let i = 0; i < other.counts.length; i++) {
       const n = other.counts[i] as number
       if (n === 0) continue
@@ -142,10 +198,64 @@ export class Histogram implements HistogramHandle {
     this.min = Number.POSITIVE_INFINITY
     this.max = Number.NEGATIVE_INFINITY
     this.counts.fill(0)
+    this.inBounds.fill(0)
   }
 
-  /** Bytes held by the bucket array. */
+  /** Bytes held by the bucket arrays. */
   get footprint(): number {
-    return this.counts.byteLength
+    return this.counts.byteLength + this.inBounds.byteLength
   }
+}
+
+/** Index of the first bound ≥ `value` (`bounds.length` when above them all). */
+function searchBounds(bounds: Float64Array, value: number): number {
+  let lo = 0
+  let hi = bounds.length
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1
+    if (value <= (bounds[mid] as number)) hi = mid
+    else lo = mid + 1
+  }
+  return lo
+}
+
+/** A log bucket that a bound cuts in two: its values are compared with the bounds. */
+const CUT = 255
+const tables = new WeakMap<Float64Array, Uint8Array>()
+
+function bucketLowerEdge(index: number): number {
+  words[HI] = (index << SHIFT) >>> 0
+  words[1 - HI] = 0
+  return scratch[0] as number
+}
+
+/**
+ * For every log bucket from 2^-30 up, the index of the first bound at or above all its values,
+ * or `CUT` when a bound lies inside it: `record` then finds a value's Prometheus bucket with
+ * one table read instead of a search (at most 64 bounds, so at most 64 buckets are cut). One
+ * table per bounds array, shared by every series of a histogram family.
+ */
+function boundTable(bounds: Float64Array): Uint8Array {
+  let table = tables.get(bounds)
+  if (table) return table
+  table = new Uint8Array(HIGHEST_INDEX - LOWEST_INDEX + 1)
+  let next = 0
+  for (let index = LOWEST_INDEX; index <= HIGHEST_INDEX; index++) {
+    // the bucket holds [lower, upper); the top one also holds everything above 2^60, so a
+    // bound up there cuts it too
+    const lower = bucketLowerEdge(index)
+    const upper = index === HIGHEST_INDEX ? Number.POSITIVE_INFINITY : bucketLowerEdge(index + 1)
+    while (next < bounds.length && (bounds[next] as number) < lower) next++
+    table[index - LOWEST_INDEX] =
+      next < bounds.length && (bounds[next] as number) < upper ? CUT : next
+  }
+  tables.set(bounds, table)
+  return table
+}
+
+function sameBounds(a: Float64Array, b: Float64Array): boolean {
+  if (a === b) return true
+  if (a.length !== b.length) return false
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
+  return true
 }

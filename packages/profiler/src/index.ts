@@ -15,6 +15,7 @@ export {
 export { Histogram } from './histogram'
 export type { Profiler, ProfilerOptions } from './profiler'
 export { createProfiler } from './profiler'
+export type { PrometheusOptions } from './prometheus'
 export type { RenderOptions } from './report/render'
 export { renderReport } from './report/render'
 export { type SpanAttributes, spanEndChannel, spanStartChannel } from './spans'
@@ -32,7 +33,9 @@ export type {
   HeapProfileOptions,
   HeapProfileResult,
   HistogramHandle,
+  HistogramOptions,
   HistogramSnapshot,
+  HistogramUnit,
   HitRatio,
   Hotspot,
   Labels,

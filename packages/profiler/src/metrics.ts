@@ -6,8 +6,17 @@ import {
   MetricConflictError,
 } from './errors'
 import { Histogram } from './histogram'
+import { bucketsFor, checkBuckets, checkUnit, UNITS, unitFromName } from './histogram-buckets'
 import { checkKnownKeys, describeValue } from './kernel'
-import type { CounterHandle, GaugeHandle, Labels, MetricOptions, MetricType } from './types'
+import type {
+  CounterHandle,
+  GaugeHandle,
+  HistogramOptions,
+  HistogramUnit,
+  Labels,
+  MetricOptions,
+  MetricType,
+} from './types'
 
 const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:.]*$/
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/
@@ -16,6 +25,12 @@ const METRIC_OPTIONS = Object.keys({ labels: true, help: true } satisfies Record
   keyof MetricOptions,
   true
 >)
+const HISTOGRAM_OPTIONS = Object.keys({
+  labels: true,
+  help: true,
+  unit: true,
+  buckets: true,
+} satisfies Record<keyof HistogramOptions, true>)
 
 /** A counter series: `inc` checks its argument and adds. */
 export class Counter implements CounterHandle {
@@ -91,11 +106,23 @@ export interface Family<T extends MetricType = MetricType> {
   help: string
   labelNames: string[]
   series: Map<string, Series<SeriesOf<T>>>
+  /** Histograms: the unit values are recorded in, if known. */
+  unit?: HistogramUnit
+  /** Histograms: the `le` bounds in the base unit, as exposed. */
+  buckets?: readonly number[]
+  /** Histograms: the same bounds in the recorded unit, shared by every series. */
+  bounds?: Float64Array
 }
 
-/** Metric name as Prometheus spells it. */
+/**
+ * Metric name as Prometheus spells it: dots become underscores and camelCase becomes
+ * snake_case (`cache.hitRatio` is `cache_hit_ratio`).
+ */
 export function exposedName(name: string): string {
-  return name.replace(/\./g, '_')
+  return name
+    .replace(/\./g, '_')
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .toLowerCase()
 }
 
 function resolveLabels(metric: string, type: MetricType, labels: Labels | undefined) {
@@ -117,11 +144,11 @@ function resolveLabels(metric: string, type: MetricType, labels: Labels | undefi
         `label name "${label}" of "${metric}" must match [a-zA-Z_][a-zA-Z0-9_]* and not start with __`,
       )
     }
-    if (type === 'histogram' && label === 'quantile') {
+    if (type === 'histogram' && (label === 'quantile' || label === 'le')) {
       throw new InvalidLabelError(
         metric,
         label,
-        `label name "quantile" is reserved on histogram "${metric}"`,
+        `label name "${label}" is reserved on histogram "${metric}"`,
       )
     }
     const value = labels[label]
@@ -137,6 +164,31 @@ function resolveLabels(metric: string, type: MetricType, labels: Labels | undefi
   return { resolved, names, key: labelKey(names, resolved) }
 }
 
+/**
+ * A histogram's exposed name ends in its base unit: `lookup_ms` is `lookup_seconds`, a
+ * `duration` recorded in milliseconds is `duration_seconds`.
+ */
+function withUnit(exposed: string, unit: HistogramUnit | undefined): string {
+  if (!unit) return exposed
+  const base = UNITS[unit].base
+  return `${exposed.replace(/_(ms|milliseconds|seconds|bytes)$/, '')}_${base}`
+}
+
+/** A histogram family's unit, exposed bounds, and the same bounds in the recorded unit. */
+function histogramFamily(
+  family: Family,
+  unit: HistogramUnit | undefined,
+  buckets: readonly number[] | undefined,
+): void {
+  const exposed = bucketsFor(unit, buckets)
+  const per = unit ? UNITS[unit].per : 1
+  family.buckets = exposed
+  // 0.005 s is 5 ms: the product is rounded back to 15 digits so a bound stays the round
+  // number it was given in the recorded unit
+  family.bounds = Float64Array.from(exposed, (b) => Number((b * per).toPrecision(15)))
+  if (unit) family.unit = unit
+}
+
 function labelKey(names: string[], labels: Record<string, string>): string {
   return names.map((n) => `${n}=${JSON.stringify(labels[n])}`).join(',')
 }
@@ -146,7 +198,11 @@ export class Registry {
   readonly families = new Map<string, Family>()
   private readonly byExposedName = new Map<string, string>()
 
-  get<T extends MetricType>(type: T, name: string, options: MetricOptions = {}): SeriesOf<T> {
+  get<T extends MetricType>(
+    type: T,
+    name: string,
+    options: MetricOptions | HistogramOptions = {},
+  ): SeriesOf<T> {
     if (typeof name !== 'string' || !METRIC_NAME.test(name)) {
       throw new InvalidMetricNameError(
         typeof name === 'string' ? name : describeValue(name),
@@ -159,7 +215,14 @@ export class Registry {
         `options of "${name}" must be an object, got ${describeValue(options)}`,
       )
     }
-    checkKnownKeys(options, METRIC_OPTIONS, `${type}("${name}")`)
+    checkKnownKeys(
+      options,
+      type === 'histogram' ? HISTOGRAM_OPTIONS : METRIC_OPTIONS,
+      `${type}("${name}")`,
+    )
+    const { unit, buckets } = options as HistogramOptions
+    const givenUnit = checkUnit(name, unit)
+    const givenBuckets = checkBuckets(name, buckets)
     if (options.help !== undefined && typeof options.help !== 'string') {
       throw new InvalidOptionError(
         'help',
@@ -172,6 +235,16 @@ export class Registry {
       if (family.type !== type) {
         throw new MetricConflictError(name, `metric "${name}" is a ${family.type}, not a ${type}`)
       }
+      if (
+        (givenUnit !== undefined && givenUnit !== family.unit) ||
+        (givenBuckets !== undefined && givenBuckets.join() !== family.buckets?.join())
+      ) {
+        throw new MetricConflictError(
+          name,
+          `histogram "${name}" already has unit ${describeValue(family.unit)} and buckets ` +
+            `[${family.buckets?.join(', ')}]`,
+        )
+      }
       if (family.labelNames.join(',') !== names.join(',')) {
         throw new InvalidLabelError(
           name,
@@ -180,7 +253,8 @@ export class Registry {
         )
       }
     } else {
-      const exposed = exposedName(name)
+      const histogramUnit = type === 'histogram' ? (givenUnit ?? unitFromName(name)) : undefined
+      const exposed = withUnit(exposedName(name), histogramUnit)
       const owner = this.byExposedName.get(exposed)
       if (owner !== undefined) {
         throw new MetricConflictError(
@@ -197,6 +271,7 @@ export class Registry {
         labelNames: names,
         series: new Map(),
       }
+      if (type === 'histogram') histogramFamily(family, histogramUnit, givenBuckets)
       this.families.set(name, family as Family)
     }
     const existing = family.series.get(key)
@@ -206,7 +281,7 @@ export class Registry {
         ? new Counter(name)
         : type === 'gauge'
           ? new Gauge(name)
-          : new Histogram(name)
+          : new Histogram(name, family.bounds)
     ) as SeriesOf<T>
     family.series.set(key, { labels: resolved, metric })
     return metric

@@ -4,7 +4,7 @@ import type { Histogram } from './histogram'
 import { Registry } from './metrics'
 import { profileCpu, profileHeap } from './profile-runs'
 import { resolveOptions } from './profiler-options'
-import { toPrometheus } from './prometheus'
+import { checkPrometheusOptions, type PrometheusOptions, toPrometheus } from './prometheus'
 import { type RuntimeCollector, startRuntimeCollector } from './runtime'
 import { collectMetrics, hitRatios, timelinePoint } from './snapshot'
 import { type SpanAttributes, SpanTracker } from './spans'
@@ -18,6 +18,7 @@ import type {
   HeapProfileOptions,
   HeapProfileResult,
   HistogramHandle,
+  HistogramOptions,
   Labels,
   MetricOptions,
   ProfilerEvents,
@@ -51,7 +52,7 @@ export interface Profiler {
   counter(name: string, options?: MetricOptions): CounterHandle
   gauge(name: string, options?: MetricOptions): GaugeHandle
   /** A histogram series; with `labels`, the returned handle is bound to those values. */
-  histogram(name: string, options?: MetricOptions): HistogramHandle
+  histogram(name: string, options?: HistogramOptions): HistogramHandle
   /**
    * Records `value` into histogram `name`: the `{ record(name, value, labels?) }` sink other
    * mx packages accept. Label sets may differ between calls (missing labels read as `""`).
@@ -66,7 +67,12 @@ export interface Profiler {
   /** Path of the span the caller runs in (`parse/tokenize`), or undefined. */
   currentSpan(): string | undefined
   snapshot(): ProfilerSnapshot
-  toPrometheus(): string
+  /**
+   * Every metric in the Prometheus text format. Histograms are classic histograms (exact
+   * counts under each bucket bound, summable across instances), or summaries with
+   * `{ histograms: 'summary' }`; either way in base units (seconds, bytes).
+   */
+  toPrometheus(options?: PrometheusOptions): string
   /** Appends a timeline point now and emits `tick`. */
   tick(): TimelinePoint
   /** True while the profiler appends timeline points on its own. */
@@ -138,9 +144,10 @@ export function createProfiler(options: ProfilerOptions = {}): Profiler {
         })),
       }
     },
-    toPrometheus() {
+    toPrometheus(exposition) {
+      checkPrometheusOptions(exposition)
       readRuntime()
-      return toPrometheus(registry, prefix)
+      return toPrometheus(registry, prefix, exposition)
     },
     tick() {
       const point = timelinePoint(registry, readRuntime())

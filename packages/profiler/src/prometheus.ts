@@ -1,5 +1,18 @@
+import { InvalidOptionError } from './errors'
 import type { Histogram } from './histogram'
+import { UNITS } from './histogram-buckets'
+import { checkKnownKeys, checkOptionsObject, describeValue } from './kernel'
 import type { Counter, Family, Gauge, Registry } from './metrics'
+
+/** How `toPrometheus` exposes histograms. */
+export interface PrometheusOptions {
+  /**
+   * `histogram` (default): classic Prometheus histograms (`_bucket{le}`, `_sum`, `_count`), which
+   * add up across instances (`histogram_quantile(0.99, sum by (le) (rate(x_bucket[5m])))`).
+   * `summary`: p50/p90/p99 quantiles of this process with `_sum` and `_count`, as before.
+   */
+  histograms?: 'histogram' | 'summary'
+}
 
 const QUANTILES = [0.5, 0.9, 0.99] as const
 
@@ -25,11 +38,16 @@ function num(value: number): string {
 }
 
 /**
- * Text exposition format 0.0.4. Counters get the `_total` suffix Prometheus expects;
- * histograms are exposed as summaries (p50/p90/p99 plus `_sum` and `_count`) because their
- * log-linear buckets do not line up with Prometheus `le` boundaries.
+ * Text exposition format 0.0.4. Counters get the `_total` suffix Prometheus expects; histograms
+ * are classic histograms over their exact bound counts (or summaries), in base units: a
+ * histogram recorded in milliseconds is exposed in seconds.
  */
-export function toPrometheus(registry: Registry, prefix = ''): string {
+export function toPrometheus(
+  registry: Registry,
+  prefix = '',
+  options: PrometheusOptions = {},
+): string {
+  const summaries = options.histograms === 'summary'
   const lines: string[] = []
   const families = [...registry.families.values()].sort((a, b) =>
     a.exposedName.localeCompare(b.exposedName),
@@ -39,13 +57,24 @@ export function toPrometheus(registry: Registry, prefix = ''): string {
     if (family.type === 'counter' && !name.endsWith('_total')) name += '_total'
     lines.push(`# HELP ${name} ${escapeHelp(family.help)}`)
     if (family.type === 'histogram') {
-      lines.push(`# TYPE ${name} summary`)
+      const per = family.unit ? UNITS[family.unit].per : 1
+      const buckets = family.buckets ?? []
+      lines.push(`# TYPE ${name} ${summaries ? 'summary' : 'histogram'}`)
       for (const { labels, metric } of (family as Family<'histogram'>).series.values()) {
         const h = metric as Histogram
-        for (const q of QUANTILES) {
-          lines.push(`${name}${labelText(labels, ['quantile', String(q)])} ${num(h.quantile(q))}`)
+        if (summaries) {
+          for (const q of QUANTILES) {
+            const value = num(h.quantile(q) / per)
+            lines.push(`${name}${labelText(labels, ['quantile', String(q)])} ${value}`)
+          }
+        } else {
+          const cumulative = h.cumulative()
+          buckets.forEach((le, i) => {
+            lines.push(`${name}_bucket${labelText(labels, ['le', num(le)])} ${cumulative[i] ?? 0}`)
+          })
+          lines.push(`${name}_bucket${labelText(labels, ['le', '+Inf'])} ${h.count}`)
         }
-        lines.push(`${name}_sum${labelText(labels)} ${num(h.sum)}`)
+        lines.push(`${name}_sum${labelText(labels)} ${num(h.sum / per)}`)
         lines.push(`${name}_count${labelText(labels)} ${h.count}`)
       }
     } else {
@@ -56,4 +85,18 @@ export function toPrometheus(registry: Registry, prefix = ''): string {
     }
   }
   return lines.length ? `${lines.join('\n')}\n` : ''
+}
+
+/** Checks `toPrometheus(options)`. */
+export function checkPrometheusOptions(options: unknown): void {
+  if (options === undefined) return
+  checkOptionsObject(options, 'options', 'toPrometheus()')
+  checkKnownKeys(options as object, ['histograms'], 'toPrometheus()')
+  const { histograms } = options as PrometheusOptions
+  if (histograms !== undefined && histograms !== 'histogram' && histograms !== 'summary') {
+    throw new InvalidOptionError(
+      'histograms',
+      `toPrometheus(): histograms must be "histogram" or "summary", got ${describeValue(histograms)}`,
+    )
+  }
 }

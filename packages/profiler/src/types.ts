@@ -13,6 +13,25 @@ export interface MetricOptions {
   help?: string
 }
 
+/** What a histogram's values are measured in; the Prometheus exposition uses base units. */
+export type HistogramUnit = 'seconds' | 'milliseconds' | 'bytes'
+
+/** Options of `histogram()`. */
+export interface HistogramOptions extends MetricOptions {
+  /**
+   * Unit of the recorded values. The exposition converts to the base unit (milliseconds to
+   * seconds) and ends the name with it (`_seconds`, `_bytes`). Default: read from a name that
+   * ends in `.ms`/`_ms`, `.milliseconds`, `.seconds` or `.bytes`; otherwise none.
+   */
+  unit?: HistogramUnit
+  /**
+   * Upper bounds (`le`) of the Prometheus buckets, in the base unit (seconds, bytes),
+   * increasing. Default: 0.5 ms to 60 s for durations, 1 KiB to 1 GiB for sizes, prom-client's
+   * 0.005–10 otherwise. Each series counts exactly how many values fell under each bound.
+   */
+  buckets?: readonly number[]
+}
+
 /** A monotonically increasing count. */
 export interface CounterHandle {
   /** Adds `n` (default 1); `n` must be finite and ≥ 0. */

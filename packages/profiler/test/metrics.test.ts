@@ -163,12 +163,16 @@ describe('toPrometheus', () => {
     const p = createProfiler({ prefix: 'mx_', collectRuntime: true })
     p.counter('cache.hits', { help: 'Cache hits\nby tier', labels: { tier: 'mem"ory' } }).inc(3)
     p.gauge('queue.depth').set(4)
+    p.gauge('cache.hitRatio', { help: 'Hits over lookups' }).set(0.75)
     const h = p.histogram('extract.duration.seconds', { labels: { stage: 'parse' } })
     for (let i = 1; i <= 100; i++) h.record(i / 1000)
+    // recorded in milliseconds (read from the name), exposed in seconds
+    p.record('mx_cache_lookup_ms', 0.4, { tier: 'memory' })
+    p.histogram('payload', { unit: 'bytes', help: 'Payload sizes' }).record(5000)
     return p
   }
 
-  it('writes counters with _total, gauges, and histograms as summaries', () => {
+  it('writes counters with _total, gauges, and histograms as classic histograms', () => {
     const p = sample()
     const text = p.toPrometheus()
     p.close()
@@ -177,9 +181,28 @@ describe('toPrometheus', () => {
     )
     expect(text).toContain('mx_cache_hits_total{tier="mem\\"ory"} 3\n')
     expect(text).toContain('# TYPE mx_queue_depth gauge\nmx_queue_depth 4\n')
+    expect(text).toContain('# TYPE mx_cache_hit_ratio gauge\nmx_cache_hit_ratio 0.75\n')
+    expect(text).toContain('# TYPE mx_extract_duration_seconds histogram\n')
+    expect(text).toContain('mx_extract_duration_seconds_bucket{stage="parse",le="0.05"} 50\n')
+    expect(text).toContain('mx_extract_duration_seconds_bucket{stage="parse",le="+Inf"} 100\n')
+    expect(text).toContain('mx_extract_duration_seconds_count{stage="parse"} 100\n')
+    expect(text).toContain('mx_mx_cache_lookup_seconds_bucket{tier="memory",le="0.0005"} 1\n')
+    expect(text).toContain('mx_mx_cache_lookup_seconds_sum{tier="memory"} 0.0004\n')
+    expect(text).toContain(
+      'mx_payload_bytes_bucket{le="4096"} 0\nmx_payload_bytes_bucket{le="16384"} 1\n',
+    )
+    expect(text).toContain('# TYPE mx_runtime_memory_rss_bytes gauge')
+  })
+
+  it('writes histograms as summaries on request, in base units too', () => {
+    const p = sample()
+    const text = p.toPrometheus({ histograms: 'summary' })
+    p.close()
+    expect(text).toContain('# TYPE mx_extract_duration_seconds summary\n')
     expect(text).toContain('mx_extract_duration_seconds{stage="parse",quantile="0.5"} 0.05')
     expect(text).toContain('mx_extract_duration_seconds_count{stage="parse"} 100\n')
-    expect(text).toContain('# TYPE mx_runtime_memory_rss_bytes gauge')
+    expect(text).toContain('mx_mx_cache_lookup_seconds{tier="memory",quantile="0.5"} 0.0004')
+    expect(text).not.toContain('_bucket')
   })
 
   it('writes +Inf for a counter or a histogram sum that grew past the largest double', () => {
