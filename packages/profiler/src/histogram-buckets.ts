@@ -1,17 +1,8 @@
 // What a histogram is measured in, and the Prometheus bucket boundaries (`le`) it is exposed
 // with: base units (seconds, bytes) in the exposition whatever unit the values are recorded in.
 import { InvalidOptionError } from './errors'
-import { describeValue } from './kernel'
+import { describeValue, HISTOGRAM_UNITS as UNITS } from './kernel'
 import type { HistogramUnit } from './types'
-
-/** Units a histogram may be recorded in, each exposed in its Prometheus base unit. */
-export const UNITS: Record<HistogramUnit, { base: 'seconds' | 'bytes'; per: number }> = {
-  // `per`: recorded units per base unit (dividing by 1000 keeps 31.1 ms at 0.0311 s, where
-  // multiplying by 0.001 gives 0.031100000000000003)
-  seconds: { base: 'seconds', per: 1 },
-  milliseconds: { base: 'seconds', per: 1000 },
-  bytes: { base: 'bytes', per: 1 },
-}
 
 /** Default boundaries in the base unit: latencies from 0.5 ms to a minute, sizes 1 KiB–1 GiB. */
 const DEFAULT_BUCKETS: Record<'seconds' | 'bytes' | 'none', readonly number[]> = {
@@ -22,19 +13,6 @@ const DEFAULT_BUCKETS: Record<'seconds' | 'bytes' | 'none', readonly number[]> =
   ],
   // prom-client's defaults, for values with no unit
   none: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
-}
-
-/** Name suffixes that say the unit of a histogram created without one (`record('x_ms', …)`). */
-const SUFFIXES: ReadonlyArray<[RegExp, HistogramUnit]> = [
-  [/[._](ms|milliseconds)$/, 'milliseconds'],
-  [/[._]seconds$/, 'seconds'],
-  [/[._]bytes$/, 'bytes'],
-]
-
-/** The unit named by `name`'s suffix, if any. */
-export function unitFromName(name: string): HistogramUnit | undefined {
-  for (const [suffix, unit] of SUFFIXES) if (suffix.test(name)) return unit
-  return undefined
 }
 
 /** Checks a `unit` option. */

@@ -6,8 +6,14 @@ import {
   MetricConflictError,
 } from './errors'
 import { Histogram } from './histogram'
-import { bucketsFor, checkBuckets, checkUnit, UNITS, unitFromName } from './histogram-buckets'
-import { checkKnownKeys, describeValue } from './kernel'
+import { bucketsFor, checkBuckets, checkUnit } from './histogram-buckets'
+import {
+  checkKnownKeys,
+  describeValue,
+  HISTOGRAM_UNITS,
+  prometheusName,
+  unitFromName,
+} from './kernel'
 import type {
   CounterHandle,
   GaugeHandle,
@@ -114,17 +120,6 @@ export interface Family<T extends MetricType = MetricType> {
   bounds?: Float64Array
 }
 
-/**
- * Metric name as Prometheus spells it: dots become underscores and camelCase becomes
- * snake_case (`cache.hitRatio` is `cache_hit_ratio`).
- */
-export function exposedName(name: string): string {
-  return name
-    .replace(/\./g, '_')
-    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
-    .toLowerCase()
-}
-
 function resolveLabels(metric: string, type: MetricType, labels: Labels | undefined) {
   const resolved: Record<string, string> = {}
   if (!labels) return { resolved, names: [] as string[], key: '' }
@@ -164,16 +159,6 @@ function resolveLabels(metric: string, type: MetricType, labels: Labels | undefi
   return { resolved, names, key: labelKey(names, resolved) }
 }
 
-/**
- * A histogram's exposed name ends in its base unit: `lookup_ms` is `lookup_seconds`, a
- * `duration` recorded in milliseconds is `duration_seconds`.
- */
-function withUnit(exposed: string, unit: HistogramUnit | undefined): string {
-  if (!unit) return exposed
-  const base = UNITS[unit].base
-  return `${exposed.replace(/_(ms|milliseconds|seconds|bytes)$/, '')}_${base}`
-}
-
 /** A histogram family's unit, exposed bounds, and the same bounds in the recorded unit. */
 function histogramFamily(
   family: Family,
@@ -181,7 +166,7 @@ function histogramFamily(
   buckets: readonly number[] | undefined,
 ): void {
   const exposed = bucketsFor(unit, buckets)
-  const per = unit ? UNITS[unit].per : 1
+  const per = unit ? HISTOGRAM_UNITS[unit].per : 1
   family.buckets = exposed
   // 0.005 s is 5 ms: the product is rounded back to 15 digits so a bound stays the round
   // number it was given in the recorded unit
@@ -254,7 +239,7 @@ export class Registry {
       }
     } else {
       const histogramUnit = type === 'histogram' ? (givenUnit ?? unitFromName(name)) : undefined
-      const exposed = withUnit(exposedName(name), histogramUnit)
+      const exposed = prometheusName(name, histogramUnit)
       const owner = this.byExposedName.get(exposed)
       if (owner !== undefined) {
         throw new MetricConflictError(

@@ -1,7 +1,11 @@
 import { InvalidOptionError } from './errors'
 import type { Histogram } from './histogram'
-import { UNITS } from './histogram-buckets'
-import { checkKnownKeys, checkOptionsObject, describeValue } from './kernel'
+import {
+  checkKnownKeys,
+  checkOptionsObject,
+  describeValue,
+  HISTOGRAM_UNITS as UNITS,
+} from './kernel'
 import type { Counter, Family, Gauge, Registry } from './metrics'
 
 /** How `toPrometheus` exposes histograms. */

@@ -14,7 +14,9 @@ export interface MetricOptions {
 }
 
 /** What a histogram's values are measured in; the Prometheus exposition uses base units. */
-export type HistogramUnit = 'seconds' | 'milliseconds' | 'bytes'
+export type { HistogramUnit } from './kernel'
+
+import type { HistogramUnit } from './kernel'
 
 /** Options of `histogram()`. */
 export interface HistogramOptions extends MetricOptions {
