@@ -25,6 +25,12 @@ export type {
   AlertManagerOptions,
   EvaluationResult,
 } from './manager-types'
+export type {
+  PrometheusAlertingRule,
+  PrometheusRules,
+  PrometheusRulesOptions,
+} from './prometheus-rules'
+export { toPrometheusRules } from './prometheus-rules'
 export { validateRules } from './rules'
 export type { CallbackSinkOptions } from './sinks/callback'
 export { callbackSink } from './sinks/callback'
