@@ -166,6 +166,17 @@ export function createEngine<D = unknown, M = unknown>(options: EngineOptions): 
     ctx.recordDuration = histogram
       ? (ms) => histogram.record(ms)
       : (ms) => profiler.record('extract.duration', ms)
+    // each stage's timings too, labelled, so a fleet's dashboard reads p50/p99 per stage
+    for (const stage of ['parse', 'elements', 'document', 'cache'] as const) {
+      const handle = profiler.histogram?.('extract.stage.duration', {
+        unit: 'milliseconds',
+        help: 'Time of one stage of a document (parse, elements, document, cache lookup)',
+        labels: { stage },
+      })
+      ctx.stats.stages[stage].sink = handle
+        ? (ms) => handle.record(ms)
+        : (ms) => profiler.record('extract.stage.duration', ms, { stage })
+    }
   }
   const gate = pressureGate(ctx, emitter)
 

@@ -123,6 +123,10 @@ export function engineGauges(ctx: EngineContext): Record<string, number> {
   metrics['memory.heapUsedRatio'] = heap.used_heap_size / heap.heap_size_limit
   // `breaker.open`: extractors whose circuit breaker is open or half-open (with breakers only).
   Object.assign(metrics, ctx.resilience.gauges())
+  // work waiting for a worker thread (with a pool that reports it)
+  const pool = slots.workers as { stats?: () => { queueDepth?: unknown } | undefined } | undefined
+  const queueDepth = pool?.stats?.()?.queueDepth
+  if (typeof queueDepth === 'number') metrics['workers.queueDepth'] = queueDepth
   return metrics
 }
 

@@ -7,11 +7,14 @@ export class SampleRing {
   private readonly values = new Float64Array(SIZE)
   private next = 0
   count = 0
+  /** Also gets every sample: the profiler's histogram of this stage, when there is one. */
+  sink: ((value: number) => void) | undefined
 
   add(value: number): void {
     this.values[this.next] = value
     this.next = (this.next + 1) % SIZE
     this.count++
+    this.sink?.(value)
   }
 
   summary(): StageTiming {

@@ -242,12 +242,13 @@ export interface ProfilerSlot {
   gauge?(name: string): { set(value: number): void }
   /**
    * A histogram handle: when present, per-document durations skip `record`'s name lookup. The
-   * engine declares `extract.duration` in milliseconds (`@mx/profiler` exposes it to
-   * Prometheus as `extract_duration_seconds`).
+   * engine declares `extract.duration` and `extract.stage.duration{stage}` in milliseconds
+   * (`@mx/profiler` exposes them to Prometheus as `extract_duration_seconds` and
+   * `extract_stage_duration_seconds`).
    */
   histogram?(
     name: string,
-    options?: { unit?: 'milliseconds'; help?: string },
+    options?: { unit?: 'milliseconds'; help?: string; labels?: Record<string, string> },
   ): { record(value: number): void }
   /**
    * A counter: when present the engine keeps `documents.ok`, `documents.failed`,

@@ -34,19 +34,32 @@ describe("the engine's Prometheus metrics", () => {
     const dir = tempDir('mx-engine-prometheus-')
     const profiler = createProfiler({ prefix: 'mx_', collectRuntime: true })
     try {
-      await using engine = createEngine({ extractor, profiler, cacheDir: dir.path, level: 'basic' })
+      await using engine = createEngine({
+        extractor,
+        profiler,
+        cacheDir: dir.path,
+        level: 'standard',
+      })
       const docs = [
         { id: 'a', content: 'one two three' },
         { id: 'b', content: 'four five' },
         { id: 'x', content: 5 } as never,
       ]
       await collect(engine.extractMany(docs))
+      await collect(engine.extractMany(docs)) // document-cache hits this time
       engine.report() // syncs the alert gauges (error rate, heap) with the run's final figures
       const text = profiler.toPrometheus()
       expect(text).toContain('# TYPE mx_extract_duration_seconds histogram\n')
-      expect(text).toMatch(/^mx_extract_duration_seconds_bucket\{le="\+Inf"\} 3$/m)
+      expect(text).toMatch(/^mx_extract_duration_seconds_bucket\{le="\+Inf"\} 6$/m)
+      expect(text).toMatch(
+        /^mx_extract_stage_duration_seconds_bucket\{stage="parse",le="\+Inf"\} 2$/m,
+      )
+      // the engine-built cache records its lookups into the profiler (its memory-tier hits are
+      // served by getSync, which records nothing: the hit ratio gauge counts those)
+      expect(text).toMatch(/^mx_mx_cache_lookup_seconds_count\{outcome="miss"\} \d+$/m)
+      expect(text).toContain('# TYPE mx_cache_hit_ratio gauge\n')
       expect(text).toContain('# TYPE mx_extract_error_rate gauge\n')
-      expect(Number(/^mx_extract_error_rate (\S+)$/m.exec(text)?.[1])).toBeCloseTo(1 / 3, 10)
+      expect(Number(/^mx_extract_error_rate (\S+)$/m.exec(text)?.[1])).toBeCloseTo(2 / 6, 10)
       expect(text).toContain('# TYPE mx_memory_heap_used_ratio gauge\n')
       const file = join(dir.path, 'metrics.prom')
       writeFileSync(file, text)

@@ -116,13 +116,18 @@ describe('slot interfaces', () => {
       metadata: { words: 18 },
       stats: { ranIn: 'workers', extracted: 3 },
     })
+    // each stage's time goes to `record` too (`extract.stage.duration`, labelled by stage)
     expect(calls).toEqual([
+      'record:extract.stage.duration', // the cache lookup
       'span:extract',
       'span:parse',
+      'record:extract.stage.duration',
       'span:elements',
       'workers:a:3',
       'incremental:a:3',
+      'record:extract.stage.duration',
       'span:document',
+      'record:extract.stage.duration',
       'record:extract.duration',
       'evaluate',
     ])

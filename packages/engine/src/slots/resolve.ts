@@ -76,7 +76,11 @@ export function resolveSlots(
     own(createProfiler(), (p) => p.close()),
   )
   // An explicit redis URL or cache directory asks for those tiers at any level that has a cache.
-  const cacheOptions = settings.cache
+  // the built cache's lookups and factory runs go to the profiler, as a user's cache can
+  const cacheOptions =
+    typeof profiler?.record === 'function'
+      ? { ...settings.cache, metrics: profiler }
+      : settings.cache
   let workerStore: WorkerStore | undefined
   const cache = pick(asked(options, 'cache'), preset.cache || options.redis !== undefined, () => {
     workerStore = engineStore(cacheOptions)
