@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util'
 import { folderDocuments, readCorpus } from '@mx/corpus'
 import { extractViaQueue } from '@mx/engine'
 import { Redis } from 'ioredis'
+import { fleetLatency } from './fleet-latency.mjs'
 import { startWorker, stopWorker } from './workers.mjs'
 
 const usage = `usage: node src/main.mjs [dir] [--workers N] [--redis URL] [--queue NAME] [--prefix P] [--level L] [--json]
@@ -20,7 +21,8 @@ const usage = `usage: node src/main.mjs [dir] [--workers N] [--redis URL] [--que
   --prefix   Redis key prefix of the queue and the cache (default mx-distributed)
   --level    engine level of the workers (default standard)
   --json     print the summary as JSON
-  --crash-worker N  worker 1 kills itself in the middle of its Nth job: its jobs go to the others`
+  --crash-worker N  worker 1 kills itself in the middle of its Nth job: its jobs go to the others
+  --metrics-port N  worker i serves Prometheus metrics on 127.0.0.1:N+i-1 (see prometheus.yml)`
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -32,11 +34,14 @@ const { values, positionals } = parseArgs({
     level: { type: 'string', default: 'standard' },
     json: { type: 'boolean', default: false },
     'crash-worker': { type: 'string', default: '0' },
+    'metrics-port': { type: 'string', default: '0' },
     help: { type: 'boolean', short: 'h', default: false },
   },
 })
 const workerCount = Number(values.workers)
-if (values.help || !Number.isInteger(workerCount) || workerCount < 1) {
+const metricsPort = Number(values['metrics-port'])
+const badPort = !Number.isInteger(metricsPort) || metricsPort < 0 || metricsPort > 65535
+if (values.help || !Number.isInteger(workerCount) || workerCount < 1 || badPort) {
   console.log(usage)
   process.exit(values.help ? 0 : 2)
 }
@@ -72,7 +77,11 @@ const env = {
 const crashAt = values['crash-worker']
 const workers = await Promise.all(
   Array.from({ length: workerCount }, (_, i) =>
-    startWorker(i === 0 ? { ...env, MX_CRASH_AT: crashAt } : env),
+    startWorker({
+      ...env,
+      ...(i === 0 ? { MX_CRASH_AT: crashAt } : {}),
+      ...(metricsPort > 0 ? { MX_METRICS_PORT: String(metricsPort + i) } : {}),
+    }),
   ),
 )
 const results = []
@@ -98,7 +107,9 @@ const summary = {
   elements: ok.reduce((sum, r) => sum + r.stats.elements, 0),
   elementsExtracted: ok.reduce((sum, r) => sum + r.stats.extracted, 0),
   documentsPerSecond: Math.round(results.length / seconds),
-  workers: stats.map(({ type: _type, ...counts }) => counts),
+  // p50/p99 of the workers' extract_duration_seconds, their buckets summed as Prometheus would
+  latency: fleetLatency(stats.flatMap((s) => (s.exposition ? [s.exposition] : []))),
+  workers: stats.map(({ type: _type, exposition: _exposition, ...counts }) => counts),
   ids: results.map((r) => r.id),
   failures: results.filter((r) => !r.ok).map((r) => ({ id: r.id, error: r.error })),
 }
@@ -122,6 +133,11 @@ if (values.json) {
     `total: ${summary.ok} ok, ${summary.failed} failed, ${summary.elements} elements ` +
       `(${summary.elementsExtracted} extracted), ${summary.documentsPerSecond} documents/s`,
   )
+  const { p50Ms, p99Ms } = summary.latency
+  if (p50Ms !== undefined)
+    log(
+      `latency across the workers (their histogram buckets summed): p50 ${p50Ms} ms, p99 ${p99Ms} ms`,
+    )
   log(
     summary.fromCache === summary.documents && summary.documents > 0
       ? `cache: all ${summary.fromCache} documents served from the shared cache`

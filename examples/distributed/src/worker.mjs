@@ -1,14 +1,19 @@
 // One worker process: an engine whose cache has the shared Redis tier and bus (the `redis`
 // option), serving the BullMQ queue. It talks to the producer over the IPC channel of fork():
 // `ready` once it takes jobs; on `stop` it finishes its running jobs and answers `stats`.
+import { createServer } from 'node:http'
 import { createEngine, serveQueue } from '@mx/engine'
+import { createProfiler } from '@mx/profiler'
 
-const { REDIS_URL, MX_QUEUE, MX_PREFIX, MX_LEVEL, MX_CRASH_AT } = process.env
+const { REDIS_URL, MX_QUEUE, MX_PREFIX, MX_LEVEL, MX_CRASH_AT, MX_METRICS_PORT } = process.env
 // --crash-worker: die (SIGKILL, no cleanup) inside this job, before BullMQ hears of its result.
 const crashAt = Number(MX_CRASH_AT || 0)
 
+// Its metrics, for Prometheus (`--metrics-port`) and for the producer's fleet latency.
+const profiler = createProfiler({ prefix: 'mx_' })
 const engine = createEngine({
   extractor: new URL('./extractor.mjs', import.meta.url),
+  profiler,
   // Checked by the engine: an unknown level throws MX_INVALID_OPTION naming `level`.
   level: /** @type {import('@mx/engine').LevelName} */ (MX_LEVEL || 'standard'),
   redis: REDIS_URL,
@@ -29,6 +34,18 @@ engine.on('document', (result) => {
 
 // Load the extractor now, not in the first job.
 await engine.ready()
+// GET /metrics: what a Prometheus scraping the fleet reads (prometheus.yml lists the ports).
+const metrics = MX_METRICS_PORT
+  ? createServer((req, res) => {
+      if (req.url !== '/metrics') {
+        res.writeHead(404).end()
+        return
+      }
+      engine.report() // brings the gauges up to date
+      res.setHeader('content-type', 'text/plain; version=0.0.4; charset=utf-8')
+      res.end(profiler.toPrometheus())
+    }).listen(Number(MX_METRICS_PORT), '127.0.0.1')
+  : undefined
 const server = await serveQueue(engine, {
   redis: REDIS_URL,
   name: MX_QUEUE,
@@ -45,9 +62,14 @@ send({ type: 'ready', pid: process.pid })
 process.on('message', async (/** @type {{ type?: string } | undefined} */ message) => {
   if (message?.type !== 'stop') return
   await server.close()
+  metrics?.close()
   const tiers = engine.report().cache?.tiers ?? []
+  const exposition = profiler.toPrometheus()
   await engine.close()
-  send({ type: 'stats', pid: process.pid, ...counts, tiers }, undefined, {}, () => process.exit(0))
+  profiler.close()
+  send({ type: 'stats', pid: process.pid, ...counts, tiers, exposition }, undefined, {}, () =>
+    process.exit(0),
+  )
 })
 // The producer went away without a word: stop taking jobs; BullMQ re-queues any we held.
 process.on('disconnect', () => process.exit(1))

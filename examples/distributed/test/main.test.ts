@@ -17,6 +17,7 @@ interface Summary {
   failed: number
   fromCache: number
   elementsExtracted: number
+  latency: { p50Ms?: number; p99Ms?: number; documents: number }
   ids: string[]
   workers: Array<{ pid: number; documents: number; fromCache: number; crashed?: boolean }>
 }
@@ -54,6 +55,10 @@ describeRedis('distributed example (producer + 2 worker processes on BullMQ)', (
     expect([...cold.ids].sort()).toEqual(ids)
     expect(cold).toMatchObject({ documents: COUNT, ok: COUNT, failed: 0, fromCache: 0 })
     expect(cold.elementsExtracted).toBe(COUNT * 3)
+    // the fleet latency comes from both workers' histogram buckets, summed
+    expect(cold.latency.documents).toBe(COUNT)
+    expect(cold.latency.p50Ms).toBeGreaterThan(0)
+    expect(cold.latency.p99Ms).toBeGreaterThanOrEqual(cold.latency.p50Ms as number)
     expect(cold.workers).toHaveLength(2)
     for (const worker of cold.workers) expect(worker.documents).toBeGreaterThan(0)
     expect(cold.workers.reduce((sum, w) => sum + w.documents, 0)).toBe(COUNT)
