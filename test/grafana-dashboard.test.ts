@@ -163,6 +163,8 @@ describe('docs/grafana/mx-engine.json', () => {
       for (const panel of dashboard.panels) {
         for (const target of panel.targets) {
           const promql = target.expr
+            // Grafana's variable syntax, as the dashboard writes it
+            // biome-ignore lint/suspicious/noTemplateCurlyInString: a Grafana variable, not a template
             .replaceAll('${prefix}', prefix as string)
             .replaceAll('$__rate_interval', '5s')
           queries++

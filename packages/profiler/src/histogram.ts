@@ -48,6 +48,8 @@ export class Histogram implements HistogramHandle {
   private counts = new Float64Array(0)
   /** Values in (bounds[i - 1], bounds[i]], by i (not cumulative); the rest are above the last. */
   private readonly inBounds: Float64Array
+  /** Gets every recorded value while set (the OpenTelemetry bridge's histogram). */
+  tap: ((value: number) => void) | undefined = undefined
   /** The bound index of each log bucket (see `boundTable`); undefined without bounds. */
   private readonly boundOf: Uint8Array | undefined
 
@@ -69,6 +71,7 @@ export class Histogram implements HistogramHandle {
     }
     this.count++
     this.sum += value
+    if (this.tap !== undefined) this.tap(value)
     if (value < this.min) this.min = value
     if (value > this.max) this.max = value
     if (value < LOWEST) {

@@ -181,6 +181,26 @@ function labelKey(names: string[], labels: Record<string, string>): string {
 /** Holds metric families by name; checks names, label sets and types once per handle. */
 export class Registry {
   readonly families = new Map<string, Family>()
+  /**
+   * Gives each histogram series, existing and new, a tap (see `Histogram.tap`) while set: the
+   * OpenTelemetry bridge records every value into an OTel histogram through it.
+   */
+  histogramTap:
+    | ((family: Family, labels: Record<string, string>) => (value: number) => void)
+    | undefined
+
+  /** Called with every family made while set (the OpenTelemetry bridge's instruments). */
+  onFamily: ((family: Family) => void) | undefined
+
+  setHistogramTap(tap: Registry['histogramTap']): void {
+    this.histogramTap = tap
+    for (const family of this.families.values()) {
+      if (family.type !== 'histogram') continue
+      for (const { labels, metric } of family.series.values()) {
+        ;(metric as Histogram).tap = tap?.(family, labels)
+      }
+    }
+  }
   private readonly byExposedName = new Map<string, string>()
 
   get<T extends MetricType>(
@@ -258,6 +278,7 @@ export class Registry {
       }
       if (type === 'histogram') histogramFamily(family, histogramUnit, givenBuckets)
       this.families.set(name, family as Family)
+      this.onFamily?.(family as Family)
     }
     const existing = family.series.get(key)
     if (existing) return existing.metric
@@ -269,6 +290,9 @@ export class Registry {
           : new Histogram(name, family.bounds)
     ) as SeriesOf<T>
     family.series.set(key, { labels: resolved, metric })
+    if (type === 'histogram' && this.histogramTap) {
+      ;(metric as Histogram).tap = this.histogramTap(family as Family, resolved)
+    }
     return metric
   }
 

@@ -183,5 +183,21 @@ export function createProfiler(options: ProfilerOptions = {}): Profiler {
     timer = setInterval(() => profiler.tick(), intervalMs)
     timer.unref()
   }
+  Object.defineProperty(profiler, INTERNALS, { value: { spans, registry } })
   return profiler
+}
+
+/**
+ * Where `@mx/profiler/otel` finds a profiler's span tracker and registry: a registered symbol,
+ * so a profiler made by the CommonJS build is found by the ESM one and the other way round.
+ */
+export const INTERNALS: unique symbol = Symbol.for('mx.profiler.internals') as never
+
+/** A profiler's span tracker and metric registry; undefined for one `createProfiler` did not make. */
+export function internalsOf(
+  profiler: Profiler,
+): { spans: SpanTracker; registry: Registry } | undefined {
+  return (profiler as unknown as Record<symbol, { spans: SpanTracker; registry: Registry }>)[
+    INTERNALS
+  ]
 }

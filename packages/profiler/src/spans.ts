@@ -69,6 +69,13 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
  * Builds a stage tree from nested spans. The current span travels in an AsyncLocalStorage,
  * so work started inside a span (awaits, timers, callbacks bound to it) lands under it.
  */
+/** Runs a span's function in its place (see `SpanTracker.wrapper`). */
+export type SpanWrapper = <T>(
+  name: string,
+  fn: () => T,
+  attributes: SpanAttributes | undefined,
+) => T
+
 export class SpanTracker {
   readonly root = createNode('', '')
   readonly storage = new AsyncLocalStorage<Frame>()
@@ -82,16 +89,24 @@ export class SpanTracker {
   onEnd: ((end: SpanEnd) => void) | undefined
 
   /**
+   * Runs every span's function while set: the OpenTelemetry bridge (`@mx/profiler/otel`) makes
+   * each span an OTel span active around it.
+   */
+  wrapper: SpanWrapper | undefined
+
+  /**
    * Runs `fn` as stage `name` under the current span; returns what `fn` returns. `attributes`
    * go with the span's channel messages and `span` events, and with those of the spans under it.
    */
   run<T>(name: string, fn: () => T, attributes?: SpanAttributes): T {
+    const wrap = this.wrapper
     if (!this.recording && !spanStartChannel.hasSubscribers && !spanEndChannel.hasSubscribers)
-      return fn()
+      return wrap ? wrap(name, fn, attributes) : fn()
     const frame = this.begin(name, attributes)
+    const inner = wrap ? () => wrap(name, fn, attributes) : fn
     let result: T
     try {
-      result = this.storage.run(frame, fn)
+      result = this.storage.run(frame, inner)
     } catch (error) {
       this.finish(frame, true)
       throw error

@@ -1,4 +1,5 @@
 import type { TransferListItem } from 'node:worker_threads'
+import type { TraceCarrier } from './kernel'
 import type { Lanes } from './lanes'
 import type { Slot } from './slot'
 import type { Priority } from './types'
@@ -21,6 +22,8 @@ export interface Job {
   /** The clock's timer of a retry waiting for its backoff. */
   retryTimer: unknown
   enqueuedAt: number
+  /** The caller's OpenTelemetry trace context, for the task to continue its trace. */
+  trace: TraceCarrier | undefined
   resolve: (value: unknown) => void
   reject: (error: Error) => void
 }

@@ -5,6 +5,7 @@
 import { readFile } from 'node:fs/promises'
 import { pathToFileURL } from 'node:url'
 import { move, transferableSymbol, valueSymbol } from 'piscina'
+import { withTraceCarrier } from './kernel'
 import type { WireBatch, WireError, WireFailure, WireReply } from './task'
 import { isTaskDefinition, PATH_MARK, type PathInput } from './task'
 import type { TaskDefinition } from './types'
@@ -101,7 +102,7 @@ export default async function runBatch(batch: WireBatch): Promise<WireReply> {
   } catch (error) {
     return { values: [], ms: new Float64Array(0), heapUsed: 0, moduleError: toWire(error) }
   }
-  const { inputs, attempts, timeouts } = batch
+  const { inputs, attempts, timeouts, traces } = batch
   const progress = new Float64Array(batch.progress)
   const values: unknown[] = new Array(inputs.length)
   const ms = new Float64Array(inputs.length)
@@ -124,7 +125,11 @@ export default async function runBatch(batch: WireBatch): Promise<WireReply> {
         const bytes = await readFile(input[PATH_MARK])
         input = input.encoding ? bytes.toString(input.encoding) : new Uint8Array(bytes)
       }
-      let value = task.run(input, ctx)
+      const item = input
+      // in the caller's trace context, when it sent one (OpenTelemetry)
+      let value = traces?.[index]
+        ? withTraceCarrier(traces[index], () => task.run(item, ctx))
+        : task.run(item, ctx)
       if (isThenable(value)) value = await value
       values[index] = value
       if (ctx.moved) {

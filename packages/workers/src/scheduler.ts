@@ -3,6 +3,7 @@ import type { EventEmitter } from 'eventemitter3'
 import { batchChannel, restartChannel } from './channels'
 import { AbortedError, PoolClosedError, QueueFullError } from './errors'
 import { type Job, planBatches } from './job'
+import { traceCarrier } from './kernel'
 import { Lanes } from './lanes'
 import type { ResolvedOptions } from './options'
 import { completeBatch, failBatch } from './outcomes'
@@ -10,7 +11,7 @@ import { runOptionsError } from './run-options'
 import { SignalGroups } from './signals'
 import type { Slot } from './slot'
 import { SampleRing } from './stats'
-import type { WireReply } from './task'
+import type { WireBatch, WireReply } from './task'
 import { watchTimeouts } from './timeouts'
 import type { PoolEvents, RestartReason, RunOptions } from './types'
 import { transferList } from './wire'
@@ -130,6 +131,7 @@ export class Scheduler {
     const inputs: unknown[] = new Array(jobs.length)
     let attempts: number[] | undefined
     let timeouts: number[] | undefined
+    let traces: WireBatch['traces']
     for (let index = 0; index < jobs.length; index++) {
       const job = jobs[index] as Job
       job.state = 'running'
@@ -146,12 +148,26 @@ export class Scheduler {
         timeouts ??= new Array<number>(jobs.length).fill(0)
         timeouts[index] = job.timeout
       }
+      if (job.trace) {
+        traces ??= new Array(jobs.length)
+        traces[index] = job.trace
+      }
     }
     const measureHeap = Number.isFinite(this.opts.maxHeapMB)
     const watch = watchTimeouts(slot, timeouts)
     let reply: Promise<WireReply>
     try {
-      reply = slot.run({ module: this.module, inputs, attempts, timeouts, measureHeap }, transfer)
+      reply = slot.run(
+        {
+          module: this.module,
+          inputs,
+          attempts,
+          timeouts,
+          measureHeap,
+          ...(traces ? { traces } : {}),
+        },
+        transfer,
+      )
     } catch (error) {
       reply = Promise.reject(error)
     }
@@ -235,6 +251,7 @@ export class Scheduler {
       avoid: undefined,
       retryTimer: undefined,
       enqueuedAt: this.clock.now(),
+      trace: traceCarrier(),
       resolve,
       reject,
     }

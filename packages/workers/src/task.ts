@@ -53,6 +53,8 @@ export interface WireBatch {
   attempts?: number[]
   /** Timeout in ms per item (0 = none); absent when no item has one. */
   timeouts?: number[]
+  /** The caller's trace context per item (OpenTelemetry); absent when no item has one. */
+  traces?: Array<Record<string, string> | undefined>
   workerId: number
   /** [index of the running item, Date.now() when it started]: lets the pool time out one item of a batch. */
   progress: SharedArrayBuffer

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto'
 import { AbortedError, InvalidOptionError } from '../errors'
 // From the barrel, so this file does not depend on which internal module holds the types.
 import type { ExtractResult, SourceDocument } from '../index'
-import { describeValue } from '../kernel'
+import { describeValue, traceCarrier } from '../kernel'
 import { checkLogger, type LoggerSlot, levelEnabled } from '../logging/logger'
 import {
   CONNECTION_OPTIONS,
@@ -164,7 +164,9 @@ async function* produce(
           if (levelEnabled(logger, 'debug'))
             log.debug({ stage: 'queue', outcome: 'ok', jobId }, 'document enqueued')
         }
-        const data = { ...job.data, correlationId: jobId }
+        // the caller's OpenTelemetry trace context travels in the job: the consumer continues it
+        const trace = traceCarrier()
+        const data = { ...job.data, correlationId: jobId, ...(trace ? { trace } : {}) }
         await queue.add(job.name, data, { ...jobOptions, jobId })
         if (pending.has(jobId)) added.add(jobId)
         continue

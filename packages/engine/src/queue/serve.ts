@@ -5,7 +5,7 @@ import type { Job } from 'bullmq'
 import { InvalidOptionError } from '../errors'
 // From the barrel, so this file does not depend on which internal module holds the types.
 import type { Engine, SourceDocument } from '../index'
-import { describeValue } from '../kernel'
+import { describeValue, withTraceCarrier } from '../kernel'
 import { checkLogger, type LoggerSlot, levelEnabled } from '../logging/logger'
 import {
   CONNECTION_OPTIONS,
@@ -74,7 +74,9 @@ export async function serveQueue(engine: Engine, options: ServeQueueOptions): Pr
   await loadBullMQ()
   const threads = engine.slots.workers?.threads
   let processed = 0
-  const queueWorker = await createQueueWorker<SourceDocument & { correlationId?: unknown }>({
+  const queueWorker = await createQueueWorker<
+    SourceDocument & { correlationId?: unknown; trace?: unknown }
+  >({
     name: common.name,
     connection: common.connection,
     ...(common.prefix === undefined ? {} : { prefix: common.prefix }),
@@ -115,11 +117,12 @@ export async function serveQueue(engine: Engine, options: ServeQueueOptions): Pr
 async function extractJob(
   engine: Engine,
   logger: LoggerSlot | undefined,
-  jobData: SourceDocument & { correlationId?: unknown },
+  jobData: SourceDocument & { correlationId?: unknown; trace?: unknown },
   job: Job,
 ): Promise<Awaited<ReturnType<Engine['extract']>>> {
-  // The producer's correlation id (its job id; the job's own id for an older producer).
-  const { correlationId: sent, ...data } = jobData
+  // The producer's correlation id (its job id; the job's own id for an older producer), and
+  // its OpenTelemetry trace context, which the extraction continues.
+  const { correlationId: sent, trace, ...data } = jobData
   const correlationId =
     typeof sent === 'string' && sent !== '' && sent.length <= 128 ? sent : String(job.id)
   const doc = decode(job.name, data)
@@ -141,7 +144,7 @@ async function extractJob(
   )
   let result: Awaited<ReturnType<Engine['extract']>>
   try {
-    result = await engine.extract(doc, { correlationId })
+    result = await withTraceCarrier(trace, () => engine.extract(doc, { correlationId }))
   } catch (error) {
     const code = (error as { code?: unknown } | null)?.code
     log?.debug(
