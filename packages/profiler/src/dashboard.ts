@@ -106,9 +106,9 @@ export async function serveDashboard(
         .writeHead(200, { 'content-type': 'application/json' })
         .end(JSON.stringify(profiler.snapshot()))
     } else if (path === '/metrics') {
-      response
-        .writeHead(200, { 'content-type': 'text/plain; version=0.0.4' })
-        .end(profiler.toPrometheus())
+      // protobuf (native histograms) for a Prometheus that asks for it, text otherwise
+      const { contentType, body } = profiler.exposition(request.headers.accept)
+      response.writeHead(200, { 'content-type': contentType }).end(body)
     } else {
       response.writeHead(404, { 'content-type': 'text/plain' }).end('not found')
     }

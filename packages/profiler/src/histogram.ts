@@ -162,6 +162,28 @@ export class Histogram implements HistogramHandle {
   }
 
   /**
+   * The values as a Prometheus native histogram of schema 6 (64 exponential buckets per power of
+   * two; bucket `i` holds (2^((i-1)/64), 2^(i/64)]), in the unit `value / per`: each log-linear
+   * bucket's count goes to the native bucket that holds its midpoint, so a value may be counted
+   * one native bucket off (about 1%). Values under 2^-30 are the zero bucket's.
+   */
+  nativeBuckets(per = 1): {
+    zeroCount: number
+    zeroThreshold: number
+    buckets: Map<number, number>
+  } {
+    const buckets = new Map<number, number>()
+    const counts = this.counts
+    for (let i = 0; i < counts.length; i++) {
+      const n = counts[i] as number
+      if (n === 0) continue
+      const index = Math.ceil(Math.log2(bucketMidpoint(i + this.base) / per) * 64)
+      buckets.set(index, (buckets.get(index) ?? 0) + n)
+    }
+    return { zeroCount: this.underflow, zeroThreshold: LOWEST / per, buckets }
+  }
+
+  /**
    * Adds every value of `other` into this histogram. A histogram with bounds takes only one
    * with the same bounds (its bound counts could not be kept exact otherwise); one without
    * bounds takes any.

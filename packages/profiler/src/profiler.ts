@@ -4,7 +4,14 @@ import type { Histogram } from './histogram'
 import { Registry } from './metrics'
 import { profileCpu, profileHeap } from './profile-runs'
 import { resolveOptions } from './profiler-options'
-import { checkPrometheusOptions, type PrometheusOptions, toPrometheus } from './prometheus'
+import {
+  checkPrometheusOptions,
+  type PrometheusOptions,
+  prefersProtobuf,
+  TEXT_CONTENT_TYPE,
+  toPrometheus,
+} from './prometheus'
+import { PROTOBUF_CONTENT_TYPE, toPrometheusProtobuf } from './prometheus-protobuf'
 import { type RuntimeCollector, startRuntimeCollector } from './runtime'
 import { collectMetrics, hitRatios, timelinePoint } from './snapshot'
 import { type SpanAttributes, SpanTracker } from './spans'
@@ -73,6 +80,19 @@ export interface Profiler {
    * `{ histograms: 'summary' }`; either way in base units (seconds, bytes).
    */
   toPrometheus(options?: PrometheusOptions): string
+  /**
+   * Every metric in the Prometheus protobuf format: histograms with their classic buckets and as
+   * native histograms (schema 6), for a Prometheus run with `--enable-feature=native-histograms`.
+   */
+  toPrometheusProtobuf(): Uint8Array
+  /**
+   * What a `/metrics` endpoint answers: the protobuf format when the scraper's `Accept` header
+   * prefers it (Prometheus with native histograms does), the text format otherwise.
+   */
+  exposition(
+    accept?: string,
+    options?: PrometheusOptions,
+  ): { contentType: string; body: string | Uint8Array }
   /** Appends a timeline point now and emits `tick`. */
   tick(): TimelinePoint
   /** True while the profiler appends timeline points on its own. */
@@ -148,6 +168,16 @@ export function createProfiler(options: ProfilerOptions = {}): Profiler {
       checkPrometheusOptions(exposition)
       readRuntime()
       return toPrometheus(registry, prefix, exposition)
+    },
+    toPrometheusProtobuf() {
+      readRuntime()
+      return toPrometheusProtobuf(registry, prefix)
+    },
+    exposition(accept, exposition) {
+      if (prefersProtobuf(accept)) {
+        return { contentType: PROTOBUF_CONTENT_TYPE, body: profiler.toPrometheusProtobuf() }
+      }
+      return { contentType: TEXT_CONTENT_TYPE, body: profiler.toPrometheus(exposition) }
     },
     tick() {
       const point = timelinePoint(registry, readRuntime())

@@ -104,3 +104,34 @@ export function checkPrometheusOptions(options: unknown): void {
     )
   }
 }
+
+/** The content type of the text exposition. */
+export const TEXT_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8'
+
+/**
+ * Whether an `Accept` header prefers the protobuf exposition (`application/vnd.google.protobuf;
+ * proto=io.prometheus.client.MetricFamily; encoding=delimited`) to the text one: its quality is
+ * above zero and at least the text format's (`text/plain`, or a wildcard).
+ */
+export function prefersProtobuf(accept: string | undefined): boolean {
+  if (!accept) return false
+  let protobuf = 0
+  let text = 0
+  for (const range of accept.split(',')) {
+    const [type = '', ...params] = range.split(';').map((part) => part.trim().toLowerCase())
+    const param = (name: string) =>
+      params.find((p) => p.startsWith(`${name}=`))?.slice(name.length + 1)
+    const q = param('q') === undefined ? 1 : Number(param('q'))
+    if (!(q > 0)) continue
+    if (
+      type === 'application/vnd.google.protobuf' &&
+      param('proto') === 'io.prometheus.client.metricfamily' &&
+      (param('encoding') ?? 'delimited') === 'delimited'
+    ) {
+      protobuf = Math.max(protobuf, q)
+    } else if (type === 'text/plain' || type === 'text/*' || type === '*/*') {
+      text = Math.max(text, q)
+    }
+  }
+  return protobuf > 0 && protobuf >= text
+}
