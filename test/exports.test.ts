@@ -7,12 +7,12 @@ import { exportCounts } from '../scripts/export-counts.mjs'
 describe('public surfaces', () => {
   it('export exactly these many values per entry point', async () => {
     expect(await exportCounts()).toEqual({
-      '@mx/alerts': { '.': 26, './test-suite': 2, './testing': 3 },
+      '@mx/alerts': { '.': 27, './test-suite': 2, './testing': 3 },
       '@mx/cache': { '.': 22, './keyv': 3, './test-suite': 2, './unstorage': 1 },
       '@mx/engine': { '.': 24, './extractor': 3 },
       '@mx/incremental': { '.': 21, './test-suite': 2 },
       '@mx/memory': { '.': 22 },
-      '@mx/profiler': { '.': 15, './bench': 10 },
+      '@mx/profiler': { '.': 15, './bench': 10, './otel': 1 },
       '@mx/workers': { '.': 14, './bullmq': 3 },
     })
   })
