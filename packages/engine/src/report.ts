@@ -130,11 +130,18 @@ export function engineGauges(ctx: EngineContext): Record<string, number> {
   return metrics
 }
 
-/** Writes the engine's ratios into the profiler's gauges, when it has gauges. */
+/**
+ * Writes the engine's ratios into the profiler's gauges, when it has gauges: those of
+ * `engineGauges`, and each cache tier's hit ratio (`cache.tier.hitRatio{tier}`).
+ */
 export function syncGauges(ctx: EngineContext): void {
   const { profiler } = ctx.slots
   if (!profiler?.gauge) return
   for (const [name, value] of Object.entries(engineGauges(ctx))) profiler.gauge(name).set(value)
+  for (const tier of ctx.slots.cache?.stats?.().tiers ?? []) {
+    if (tier.hits + tier.misses === 0) continue
+    profiler.gauge('cache.tier.hitRatio', { labels: { tier: tier.name } }).set(tier.hitRatio)
+  }
 }
 
 /**

@@ -237,9 +237,10 @@ export interface ProfilerSlot {
   snapshot?(): { metrics: Record<string, unknown> }
   /**
    * A gauge: when present the engine keeps `cache.hitRatio`, `extract.errorRate` and
-   * `memory.heapUsedRatio` up to date in it, so alert rules over this profiler see them.
+   * `memory.heapUsedRatio` up to date in it, so alert rules over this profiler see them, and
+   * `cache.tier.hitRatio{tier}`, each tier's hit ratio.
    */
-  gauge?(name: string): { set(value: number): void }
+  gauge?(name: string, options?: { labels?: Record<string, string> }): { set(value: number): void }
   /**
    * A histogram handle: when present, per-document durations skip `record`'s name lookup. The
    * engine declares `extract.duration` and `extract.stage.duration{stage}` in milliseconds

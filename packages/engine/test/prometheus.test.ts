@@ -58,6 +58,7 @@ describe("the engine's Prometheus metrics", () => {
       // served by getSync, which records nothing: the hit ratio gauge counts those)
       expect(text).toMatch(/^mx_mx_cache_lookup_seconds_count\{outcome="miss"\} \d+$/m)
       expect(text).toContain('# TYPE mx_cache_hit_ratio gauge\n')
+      expect(text).toMatch(/^mx_cache_tier_hit_ratio\{tier="memory"\} [\d.]+$/m)
       expect(text).toContain('# TYPE mx_extract_error_rate gauge\n')
       expect(Number(/^mx_extract_error_rate (\S+)$/m.exec(text)?.[1])).toBeCloseTo(2 / 6, 10)
       expect(text).toContain('# TYPE mx_memory_heap_used_ratio gauge\n')
