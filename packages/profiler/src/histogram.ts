@@ -57,6 +57,19 @@ export class Histogram implements HistogramHandle {
     readonly name = 'histogram',
     readonly bounds: Float64Array = new Float64Array(0),
   ) {
+    for (let i = 0; i < bounds.length; i++) {
+      const bound = bounds[i] as number
+      if (
+        !(bound > 0 && bound < Number.POSITIVE_INFINITY) ||
+        (i > 0 && bound <= (bounds[i - 1] as number))
+      ) {
+        throw new RangeError(
+          `histogram "${name}": bounds must be finite, positive and increasing, got [${bounds.join(', ')}]`,
+        )
+      }
+    }
+    if (bounds.length > 64)
+      throw new RangeError(`histogram "${name}": at most 64 bounds, got ${bounds.length}`)
     this.inBounds = new Float64Array(bounds.length)
     this.boundOf = bounds.length > 0 ? boundTable(bounds) : undefined
   }
@@ -71,7 +84,7 @@ export class Histogram implements HistogramHandle {
     }
     this.count++
     this.sum += value
-    if (this.tap !== undefined) this.tap(value)
+    if (this.tap !== undefined) this.tapValue(value)
     if (value < this.min) this.min = value
     if (value > this.max) this.max = value
     if (value < LOWEST) {
@@ -93,6 +106,15 @@ export class Histogram implements HistogramHandle {
       const index = offset + this.base
       this.grow(index)
       this.counts[index - this.base] = (this.counts[index - this.base] as number) + 1
+    }
+  }
+
+  /** Hands a value to the tap; a tap that throws never fails the caller's `record`. */
+  private tapValue(value: number): void {
+    try {
+      this.tap?.(value)
+    } catch {
+      // the OpenTelemetry API does not throw; a broken SDK must not break the caller's work
     }
   }
 

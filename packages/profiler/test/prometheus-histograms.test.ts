@@ -177,6 +177,20 @@ describe('Prometheus histograms', () => {
     p.close()
   })
 
+  it('refuses bounds it cannot count under, and a tap that throws never fails record', () => {
+    for (const bad of [[2, 1], [0], [-1], [1, 1], [Number.NaN], [Number.POSITIVE_INFINITY]]) {
+      expect(thrown(() => new Histogram('h', Float64Array.from(bad)))).toBeInstanceOf(RangeError)
+    }
+    const many = Float64Array.from({ length: 65 }, (_, i) => i + 1)
+    expect(thrown(() => new Histogram('h', many))).toBeInstanceOf(RangeError)
+    const h = new Histogram('h', Float64Array.from([1]))
+    h.tap = () => {
+      throw new Error('a broken exporter')
+    }
+    h.record(0.5)
+    expect([h.count, h.cumulative()]).toEqual([1, [1]])
+  })
+
   it('merges bound counts of histograms with the same bounds only', () => {
     const bounds = Float64Array.from([1, 10])
     const a = new Histogram('a', bounds)
