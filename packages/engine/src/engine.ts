@@ -22,7 +22,13 @@ import { watchCache } from './logging/cache-events'
 import { checkCorrelationId } from './logging/correlation'
 import { EngineLogs } from './logging/trace'
 import { checkOptions } from './options'
-import { alertMetrics, buildReport, profilerCounters, syncGauges } from './report'
+import {
+  alertMetrics,
+  buildReport,
+  profilerCounters,
+  profilerDurations,
+  syncGauges,
+} from './report'
 import { Resilience } from './resilience/chain'
 import { checkRetry } from './resilience/options'
 import { type RetryPolicy, retryPolicy } from './resilience/retry'
@@ -157,27 +163,7 @@ export function createEngine<D = unknown, M = unknown>(options: EngineOptions): 
   ctx.workerStore = workerStore
   if (slots.cache && !ctx.workerStore && slots.workers?.runDocument) ctx.seenIds = new Set()
   ctx.counters = profilerCounters(ctx)
-  const { profiler } = slots
-  if (profiler) {
-    const histogram = profiler.histogram?.('extract.duration', {
-      unit: 'milliseconds',
-      help: 'Time from submitting a document to its result, cache hits and failures included',
-    })
-    ctx.recordDuration = histogram
-      ? (ms) => histogram.record(ms)
-      : (ms) => profiler.record('extract.duration', ms)
-    // each stage's timings too, labelled, so a fleet's dashboard reads p50/p99 per stage
-    for (const stage of ['parse', 'elements', 'document', 'cache'] as const) {
-      const handle = profiler.histogram?.('extract.stage.duration', {
-        unit: 'milliseconds',
-        help: 'Time of one stage of a document (parse, elements, document, cache lookup)',
-        labels: { stage },
-      })
-      ctx.stats.stages[stage].sink = handle
-        ? (ms) => handle.record(ms)
-        : (ms) => profiler.record('extract.stage.duration', ms, { stage })
-    }
-  }
+  profilerDurations(ctx)
   const gate = pressureGate(ctx, emitter)
 
   function assertOpen(): void {

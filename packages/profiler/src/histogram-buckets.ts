@@ -55,3 +55,23 @@ export function bucketsFor(
 ): readonly number[] {
   return buckets ?? DEFAULT_BUCKETS[unit ? UNITS[unit].base : 'none']
 }
+
+/** Index of the first bound ≥ `value` (`bounds.length` when above them all). */
+export function searchBounds(bounds: Float64Array, value: number): number {
+  let lo = 0
+  let hi = bounds.length
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1
+    if (value <= (bounds[mid] as number)) hi = mid
+    else lo = mid + 1
+  }
+  return lo
+}
+
+/** Whether two bounds arrays hold the same boundaries. */
+export function sameBounds(a: Float64Array, b: Float64Array): boolean {
+  if (a === b) return true
+  if (a.length !== b.length) return false
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
+  return true
+}

@@ -1,4 +1,5 @@
 import { InvalidValueError } from './errors'
+import { sameBounds, searchBounds } from './histogram-buckets'
 import { describeValue } from './kernel'
 import type { DistributionStats, HistogramHandle } from './types'
 
@@ -254,18 +255,6 @@ export class Histogram implements HistogramHandle {
   }
 }
 
-/** Index of the first bound ≥ `value` (`bounds.length` when above them all). */
-function searchBounds(bounds: Float64Array, value: number): number {
-  let lo = 0
-  let hi = bounds.length
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1
-    if (value <= (bounds[mid] as number)) hi = mid
-    else lo = mid + 1
-  }
-  return lo
-}
-
 /** A log bucket that a bound cuts in two: its values are compared with the bounds. */
 const CUT = 255
 const tables = new WeakMap<Float64Array, Uint8Array>()
@@ -298,11 +287,4 @@ function boundTable(bounds: Float64Array): Uint8Array {
   }
   tables.set(bounds, table)
   return table
-}
-
-function sameBounds(a: Float64Array, b: Float64Array): boolean {
-  if (a === b) return true
-  if (a.length !== b.length) return false
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
-  return true
 }

@@ -1,8 +1,8 @@
+import { Counter, Gauge } from './counter-gauge'
 import {
   InvalidLabelError,
   InvalidMetricNameError,
   InvalidOptionError,
-  InvalidValueError,
   MetricConflictError,
 } from './errors'
 import { Histogram } from './histogram'
@@ -14,15 +14,7 @@ import {
   prometheusName,
   unitFromName,
 } from './kernel'
-import type {
-  CounterHandle,
-  GaugeHandle,
-  HistogramOptions,
-  HistogramUnit,
-  Labels,
-  MetricOptions,
-  MetricType,
-} from './types'
+import type { HistogramOptions, HistogramUnit, Labels, MetricOptions, MetricType } from './types'
 
 const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:.]*$/
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/
@@ -37,60 +29,6 @@ const HISTOGRAM_OPTIONS = Object.keys({
   unit: true,
   buckets: true,
 } satisfies Record<keyof HistogramOptions, true>)
-
-/** A counter series: `inc` checks its argument and adds. */
-export class Counter implements CounterHandle {
-  value = 0
-
-  constructor(readonly name: string) {}
-
-  inc(n = 1): void {
-    if (typeof n !== 'number' || !(n >= 0 && n <= Number.MAX_VALUE)) {
-      throw new InvalidValueError(
-        this.name,
-        n,
-        `counter "${this.name}" increments by finite values ≥ 0, got ${describeValue(n)}`,
-      )
-    }
-    this.value += n
-  }
-}
-
-/** A gauge series: any finite value. */
-export class Gauge implements GaugeHandle {
-  value = 0
-
-  constructor(readonly name: string) {}
-
-  set(value: number): void {
-    if (!Number.isFinite(value)) {
-      throw new InvalidValueError(
-        this.name,
-        value,
-        `gauge "${this.name}" takes finite values, got ${describeValue(value)}`,
-      )
-    }
-    this.value = value
-  }
-
-  inc(n = 1): void {
-    this.set(this.value + this.step(n))
-  }
-
-  dec(n = 1): void {
-    this.set(this.value - this.step(n))
-  }
-
-  // `+` on a Symbol or a BigInt throws a TypeError: refuse them with the gauge's own error.
-  private step(n: unknown): number {
-    if (typeof n === 'number') return n
-    throw new InvalidValueError(
-      this.name,
-      n as number,
-      `gauge "${this.name}" takes finite values, got ${describeValue(n)}`,
-    )
-  }
-}
 
 type SeriesOf<T extends MetricType> = T extends 'counter'
   ? Counter

@@ -2,9 +2,11 @@
 // what a Prometheus scraping with native histograms asks for. Histograms carry both their classic
 // buckets and a native histogram (schema 6) made from the log-linear buckets; counters and
 // gauges as in the text format. Written by hand: the handful of messages needs no library.
+
+import type { Counter, Gauge } from './counter-gauge'
 import type { Histogram } from './histogram'
 import { HISTOGRAM_UNITS } from './kernel'
-import type { Counter, Family, Gauge, Registry } from './metrics'
+import type { Family, Registry } from './metrics'
 
 /** The content type Prometheus asks for when it wants this format. */
 export const PROTOBUF_CONTENT_TYPE =

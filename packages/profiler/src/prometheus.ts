@@ -1,3 +1,4 @@
+import type { Counter, Gauge } from './counter-gauge'
 import { InvalidOptionError } from './errors'
 import type { Histogram } from './histogram'
 import {
@@ -6,7 +7,7 @@ import {
   describeValue,
   HISTOGRAM_UNITS as UNITS,
 } from './kernel'
-import type { Counter, Family, Gauge, Registry } from './metrics'
+import type { Family, Registry } from './metrics'
 
 /** How `toPrometheus` exposes histograms. */
 export interface PrometheusOptions {

@@ -1,5 +1,6 @@
+import type { Counter } from './counter-gauge'
 import { Histogram } from './histogram'
-import type { Counter, Family, Registry } from './metrics'
+import type { Family, Registry } from './metrics'
 import type {
   HitRatio,
   MetricSummary,
