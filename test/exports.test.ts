@@ -8,7 +8,7 @@ describe('public surfaces', () => {
   it('export exactly these many values per entry point', async () => {
     expect(await exportCounts()).toEqual({
       '@mx/alerts': { '.': 27, './test-suite': 2, './testing': 3 },
-      '@mx/cache': { '.': 22, './keyv': 3, './test-suite': 2, './unstorage': 1 },
+      '@mx/cache': { '.': 22, './http': 1, './keyv': 3, './test-suite': 2, './unstorage': 1 },
       '@mx/engine': { '.': 24, './extractor': 3 },
       '@mx/incremental': { '.': 21, './test-suite': 2 },
       '@mx/memory': { '.': 22 },

@@ -5,4 +5,5 @@ export default packageConfig({
   'test-suite': 'src/test-suite.ts',
   keyv: 'src/keyv.ts',
   unstorage: 'src/unstorage.ts',
+  http: 'src/http/index.ts',
 })

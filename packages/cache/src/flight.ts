@@ -14,8 +14,8 @@ export interface FlightPlan {
   hard: number | undefined
   lockTtl: number
   lockWait: number
-  /** Recomputes expiry when the factory changes its TTL. */
-  withTtl(ttl: number): Pick<TierEntry, 'expiresAt' | 'staleUntil'>
+  /** Recomputes expiry when the factory changes its TTL (and grace, else the call's). */
+  withTtl(ttl: number, grace?: number): Pick<TierEntry, 'expiresAt' | 'staleUntil'>
   /** Namespaces tags the factory sets. */
   qualifyTags(tags: string[]): string[]
 }
@@ -71,9 +71,10 @@ export function getOrSetSlow<T>(
     hard: options?.timeouts?.hard ?? defaults.hard,
     lockTtl: defaults.lockTtl,
     lockWait: defaults.lockWait,
-    withTtl: (ttl) => {
+    withTtl: (ttl, ownGrace) => {
       checkNumber('ttl', ttl, { exclusiveMin: true, allowInfinity: true })
-      return expiry(ns, ttl, grace)
+      checkNumber('grace', ownGrace)
+      return expiry(ns, ttl, ownGrace ?? grace)
     },
     qualifyTags: (tags) => [...qualifyTags(ns, tags), ...dependencies(options?.dependsOn)],
   }
@@ -186,8 +187,8 @@ async function run<T>(
   const ctx: FactoryContext<T> = {
     key: userKey,
     stale: stale?.value as T | undefined,
-    setTtl: (ttl) => {
-      meta = { ...meta, ...plan.withTtl(ttl) }
+    setTtl: (ttl, ownGrace) => {
+      meta = { ...meta, ...plan.withTtl(ttl, ownGrace) }
     },
     setTags: (tags) => {
       meta = { ...meta, tags: plan.qualifyTags(tags) }
@@ -240,7 +241,7 @@ async function run<T>(
       clock.cancel()
     }
     detached = true
-    if (soft || servable) return staleValue<T>(core, key, stale as Found)
+    if (soft || servable) return serveStaleWhileRefreshing<T>(core, key, stale as Found, done)
     throw new FactoryTimeoutError(userKey, ms)
   } catch (error) {
     if (error instanceof FactoryTimeoutError) throw error
@@ -248,6 +249,26 @@ async function run<T>(
     if (servable) return staleValue<T>(core, key, stale as Found)
     throw new FactoryError(userKey, error)
   }
+}
+
+/**
+ * The stale value, for a caller whose refresh outlived a timeout: until that refresh settles,
+ * later callers of the key get the stale value at once instead of starting another refresh.
+ */
+function serveStaleWhileRefreshing<T>(
+  core: CacheCore,
+  key: string,
+  found: Found,
+  refresh: Promise<unknown>,
+): T {
+  const value = staleValue<T>(core, key, found)
+  const served = Promise.resolve(value)
+  core.inflight.set(key, served)
+  const clear = () => {
+    if (core.inflight.get(key) === served) core.inflight.delete(key)
+  }
+  refresh.then(clear, clear)
+  return value
 }
 
 function staleValue<T>(core: CacheCore, key: string, found: Found): T {

@@ -4,6 +4,7 @@
 // `checkKnownKeys`), so `createCache({ timeout })` is an error, not a silent default.
 import type { BreakerOptions } from './breaker'
 import type { RedisBusOptions } from './bus'
+import type { HttpCacheOptions } from './http/types'
 import { checkKnownKeys } from './kernel'
 import type { CreateKeyvOptions, KeyvStoreOptions } from './keyv'
 import type { CodecOptions } from './serializer'
@@ -78,6 +79,18 @@ const known = {
   keyvStore: { lease: true } satisfies Keys<KeyvStoreOptions>,
   createKeyv: { lease: true, namespace: true, ttl: true } satisfies Keys<CreateKeyvOptions>,
   mxDriver: { cache: true, tier: true } satisfies Keys<MxDriverOptions>,
+  httpCache: {
+    ttl: true,
+    vary: true,
+    key: true,
+    match: true,
+    tags: true,
+    tagHeader: true,
+    statusHeader: true,
+    maxBodyBytes: true,
+    etag: true,
+    clock: true,
+  } satisfies Keys<HttpCacheOptions>,
   createCodec: {
     serializer: true,
     compressMinBytes: true,

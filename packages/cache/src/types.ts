@@ -183,7 +183,8 @@ export interface FactoryContext<T = unknown> {
   readonly key: string
   /** The stale value (within grace), if any. */
   readonly stale: T | undefined
-  setTtl(ms: number): void
+  /** Sets this value's freshness in ms, and optionally its grace (how long it may then be served stale). */
+  setTtl(ms: number, grace?: number): void
   setTags(tags: string[]): void
   /** Return the value to the caller but do not cache it. */
   skip(): void

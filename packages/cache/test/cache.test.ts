@@ -111,6 +111,34 @@ describe('createCache getOrSet', () => {
     expect(await cache.has('skipped')).toBe(false)
   })
 
+  it('lets the factory set a grace with the ttl; one refresh runs while callers get the stale value', async () => {
+    const { cache, clock } = setup()
+    await cache.getOrSet('graced', (ctx) => {
+      ctx.setTtl(100, 50)
+      return 'old'
+    })
+    clock.advance(120)
+    const refresh = deferred<string>()
+    const stale = cache.getOrSet('graced', () => refresh.promise, { timeouts: { soft: 1 } })
+    expect(await stale).toBe('old')
+    // While that refresh runs, later callers get the stale value without starting another.
+    const again = vi.fn(() => 'other')
+    expect(await cache.getOrSet('graced', again, { timeouts: { soft: 1 } })).toBe('old')
+    expect(again).not.toHaveBeenCalled()
+    refresh.resolve('new')
+    await vi.waitFor(() => expect(cache.getSync('graced')).toBe('new'))
+    clock.advance(160)
+    expect(await cache.getOrSet('graced', () => 'newest', { timeouts: { soft: 1 } })).toBe('new')
+    clock.advance(60_000)
+    expect(await cache.getOrSet('graced', () => 'newest', { timeouts: { soft: 1 } })).toBe('newest')
+    await expect(
+      cache.getOrSet('bad', (ctx) => {
+        ctx.setTtl(10, -1)
+        return 1
+      }),
+    ).rejects.toMatchObject({ code: 'MX_CACHE_FACTORY_ERROR' })
+  })
+
   it('does not cache a factory result that an invalidation made obsolete while it ran', async () => {
     const { cache } = setup()
     const gates = [deferred<string>(), deferred<string>(), deferred<string>()]
