@@ -6,3 +6,5 @@ export { describeRedis, isRedisAvailable, keyPrefix, pingRedis, redisUrl } from 
 export type { RedisServer, RedisServerOptions } from './redis-server'
 export { hasRedisServerBinary, startRedisServer } from './redis-server'
 export { tempDir } from './temp'
+export type { PostgresServer } from './postgres-server'
+export { describePostgres, postgresBinaries, startPostgres } from './postgres-server'

@@ -1,0 +1,85 @@
+// One instance of the service, made of real parts: the PostgreSQL pool (schema migrated), the
+// cache (memory, then Redis with its bus, so instances share entries and invalidations), the
+// rate limiter's Redis client, the profiler, the store, the app, and the scheduled warm-up.
+import { createCache, memoryTier, redisBus, redisTier } from '@mx/cache'
+import { createProfiler } from '@mx/profiler'
+import { Redis } from 'ioredis'
+import { buildApp } from './app.mjs'
+import { createDatabase } from './db/pool.mjs'
+import { migrate } from './db/migrate.mjs'
+import { createStore } from './store.mjs'
+
+/**
+ * @typedef {object} ServiceOptions
+ * @property {string} pg PostgreSQL URL
+ * @property {string} [redis] Redis URL: shared cache tier, invalidation bus and rate limits
+ * @property {boolean} [cache] query and response caches (default true)
+ * @property {number} [rateLimit] requests a minute per client (0: none; default 1200)
+ * @property {string} [prefix] prefix of this service's Redis keys (default `mx:service:`)
+ * @property {number} [warmInterval] ms between warm-ups of the most requested queries (0: none; default 30 000)
+ * @property {number} [poolSize] PostgreSQL connections (default 10)
+ * @property {boolean} [logger] Fastify's request log
+ */
+
+/** @param {ServiceOptions} options */
+export async function createService(options) {
+  const prefix = options.prefix ?? 'mx:service:'
+  const profiler = createProfiler()
+  const db = createDatabase({ url: options.pg, max: options.poolSize ?? 10, profiler })
+  await migrate(db.pool)
+  // One client for the rate limiter; the cache tier and bus make their own. Offline commands fail
+  // at once instead of queueing, so a Redis outage costs no latency.
+  const redis = options.redis
+    ? new Redis(options.redis, { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 1_000 })
+    : undefined
+  redis?.on('error', () => {})
+  const cache =
+    options.cache === false
+      ? undefined
+      : createCache({
+          namespace: 'service',
+          tiers: [
+            memoryTier({ maxEntries: 50_000 }),
+            ...(options.redis ? [redisTier({ url: options.redis, prefix, timeout: 250 })] : []),
+          ],
+          ...(options.redis ? { bus: redisBus({ url: options.redis, channel: `${prefix}bus` }) } : {}),
+          metrics: profiler,
+        })
+  await cache?.ready()
+  const store = createStore({ db, cache })
+  const { app, responses } = await buildApp({
+    store,
+    db,
+    cache,
+    profiler,
+    redis,
+    rateLimit: { max: options.rateLimit ?? 1200, prefix },
+    logger: options.logger ?? false,
+  })
+  const warmEvery = options.warmInterval ?? 30_000
+  const warmer = warmEvery > 0 && cache ? setInterval(() => store.warm().catch(() => {}), warmEvery) : undefined
+  warmer?.unref()
+  let closing
+  return {
+    app,
+    db,
+    cache,
+    store,
+    responses,
+    profiler,
+    /** @param {{ port?: number, host?: string }} [at] resolves the URL it listens on */
+    listen: (at = {}) => app.listen({ port: at.port ?? 0, host: at.host ?? '127.0.0.1' }),
+    /** Stops taking requests, finishes those in flight, then closes the pool, the cache and Redis. */
+    close() {
+      closing ??= (async () => {
+        if (warmer) clearInterval(warmer)
+        await app.close()
+        await db.close()
+        await cache?.close()
+        redis?.disconnect()
+        profiler.close()
+      })()
+      return closing
+    },
+  }
+}
