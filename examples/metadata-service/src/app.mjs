@@ -14,7 +14,10 @@ const ui = Object.fromEntries(
     ['/', 'index.html', 'text/html; charset=utf-8'],
     ['/app.js', 'app.js', 'text/javascript; charset=utf-8'],
     ['/style.css', 'style.css', 'text/css; charset=utf-8'],
-  ].map(([path, file, type]) => [path, { body: readFileSync(new URL(`./ui/${file}`, import.meta.url)), type }]),
+  ].map(([path, file, type]) => [
+    path,
+    { body: readFileSync(new URL(`./ui/${file}`, import.meta.url)), type },
+  ]),
 )
 
 /**
@@ -28,12 +31,26 @@ const ui = Object.fromEntries(
  *   logger?: boolean,
  * }} deps `cache` undefined: no response cache either
  */
-export async function buildApp({ store, db, cache, profiler, redis, rateLimit: limits, logger = false }) {
-  const app = Fastify({ logger, return503OnClosing: true, routerOptions: { maxParamLength: 500 } })
-  const responses = cache ? httpCache(cache) : undefined
-  if (responses) await app.register(responses.fastify)
+export async function buildApp({
+  store,
+  db,
+  cache,
+  profiler,
+  redis,
+  rateLimit: limits,
+  logger = false,
+}) {
+  const app = Fastify({
+    logger,
+    return503OnClosing: true,
+    routerOptions: { maxParamLength: 500 },
+    // unknown query parameters and body fields are errors, not silently dropped
+    ajv: { customOptions: { removeAdditional: false } },
+  })
   if (limits && limits.max > 0) {
     await app.register(rateLimit, {
+      // not per route: one instance-wide hook, added below before the response cache's
+      global: false,
       max: limits.max,
       timeWindow: 60_000,
       // shared by every instance through Redis; without Redis (or while it is down) each
@@ -46,7 +63,11 @@ export async function buildApp({ store, db, cache, profiler, redis, rateLimit: l
         message: `rate limit: at most ${context.max} requests a minute per client; retry in ${Math.ceil(context.ttl / 1000)} s`,
       }),
     })
+    app.addHook('onRequest', app.rateLimit())
   }
+  // after the rate limit: a response served from the cache still counts against its client
+  const responses = cache ? httpCache(cache) : undefined
+  if (responses) await app.register(responses.fastify)
   const requests = profiler.histogram('http.request.duration', {
     unit: 'milliseconds',
     help: 'Time to answer one request',
@@ -67,11 +88,18 @@ export async function buildApp({ store, db, cache, profiler, redis, rateLimit: l
         .code(503)
         .header('retry-after', '5')
         .header('cache-control', 'no-store')
-        .send({ statusCode: 503, error: 'Service Unavailable', message: 'the database is unavailable; retry shortly' })
+        .send({
+          statusCode: 503,
+          error: 'Service Unavailable',
+          message: 'the database is unavailable; retry shortly',
+        })
     }
-    if (error.statusCode && error.statusCode < 500) return reply.send(error)
+    // a 4xx thrown by a plugin (the rate limit's 429 is a plain object)
+    if (error.statusCode && error.statusCode < 500) return reply.code(error.statusCode).send(error)
     request.log.error(error)
-    return reply.code(500).send({ statusCode: 500, error: 'Internal Server Error', message: 'unexpected error' })
+    return reply
+      .code(500)
+      .send({ statusCode: 500, error: 'Internal Server Error', message: 'unexpected error' })
   })
 
   documentRoutes(app, store)
@@ -85,12 +113,28 @@ export async function buildApp({ store, db, cache, profiler, redis, rateLimit: l
     db.syncGauges()
     if (responses) {
       const stats = responses.stats()
-      for (const name of ['hits', 'stale', 'misses', 'notModified', 'bypassed', 'stored', 'errors']) {
-        profiler.gauge('http.cache.responses', { help: 'Responses by cache outcome', labels: { outcome: name } }).set(stats[name])
+      for (const name of [
+        'hits',
+        'stale',
+        'misses',
+        'notModified',
+        'bypassed',
+        'stored',
+        'errors',
+      ]) {
+        profiler
+          .gauge('http.cache.responses', {
+            help: 'Responses by cache outcome',
+            labels: { outcome: name },
+          })
+          .set(stats[name])
       }
     }
     const cacheStats = cache?.stats()
-    if (cacheStats) profiler.gauge('cache.hitRatio', { help: 'Query and response cache hit ratio' }).set(cacheStats.hitRatio)
+    if (cacheStats)
+      profiler
+        .gauge('cache.hitRatio', { help: 'Query and response cache hit ratio' })
+        .set(cacheStats.hitRatio)
     const { contentType, body } = profiler.exposition(request.headers.accept)
     return reply.header('cache-control', 'no-store').type(contentType).send(body)
   })
@@ -101,11 +145,16 @@ export async function buildApp({ store, db, cache, profiler, redis, rateLimit: l
       () => 'down',
     )
     const redisState = redis ? (redis.status === 'ready' ? 'up' : 'down') : 'off'
-    return reply.header('cache-control', 'no-store').code(database === 'up' ? 200 : 503).send({ database, redis: redisState })
+    return reply
+      .header('cache-control', 'no-store')
+      .code(database === 'up' ? 200 : 503)
+      .send({ database, redis: redisState })
   })
 
   for (const [path, { body, type }] of Object.entries(ui)) {
-    app.get(path, async (_request, reply) => reply.header('cache-control', 'max-age=60').type(type).send(body))
+    app.get(path, async (_request, reply) =>
+      reply.header('cache-control', 'max-age=60').type(type).send(body),
+    )
   }
   return { app, responses }
 }

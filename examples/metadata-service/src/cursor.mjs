@@ -29,7 +29,11 @@ export function decodeCursor(cursor, ranked) {
   } catch {
     throw new BadCursorError()
   }
-  if (typeof key?.i !== 'string' || (ranked && typeof key.r !== 'number') || (!ranked && 'r' in key)) {
+  if (
+    typeof key?.i !== 'string' ||
+    (ranked && typeof key.r !== 'number') ||
+    (!ranked && 'r' in key)
+  ) {
     throw new BadCursorError()
   }
   return ranked ? { id: key.i, rank: key.r } : { id: key.i }

@@ -36,7 +36,13 @@ export async function extractAndIngest(db, options = {}) {
   try {
     const out = join(work, 'metadata.jsonl')
     const args = [mxDocs, 'extract', ...(options.dir ? [options.dir] : []), '--out', out]
-    args.push('--report', join(work, 'report.html'), '--json', '--threads', String(options.threads ?? 2))
+    args.push(
+      '--report',
+      join(work, 'report.html'),
+      '--json',
+      '--threads',
+      String(options.threads ?? 2),
+    )
     args.push('--cache-dir', options.cacheDir ?? join(work, 'cache'))
     await run(process.execPath, args, { maxBuffer: 64 * 1024 * 1024 })
     return await ingestFile(db, out, options.dir)
@@ -56,7 +62,10 @@ export async function ingestFile(db, file, dir) {
   /** @type {Map<string, any>} */
   const documents = new Map()
   let corpus
-  const lines = createInterface({ input: createReadStream(file), crlfDelay: Number.POSITIVE_INFINITY })
+  const lines = createInterface({
+    input: createReadStream(file),
+    crlfDelay: Number.POSITIVE_INFINITY,
+  })
   for await (const text of lines) {
     if (text.trim() === '') continue
     const line = JSON.parse(text)
@@ -83,7 +92,9 @@ export async function ingestFile(db, file, dir) {
   await flush()
   const ids = [...documents.keys()]
   const links = await db.transaction(async (client) => {
-    const removed = await client.query('DELETE FROM documents WHERE NOT (id = ANY($1::text[]))', [ids])
+    const removed = await client.query('DELETE FROM documents WHERE NOT (id = ANY($1::text[]))', [
+      ids,
+    ])
     await client.query('DELETE FROM links')
     const from = []
     const to = []
@@ -118,7 +129,9 @@ export async function ingestFile(db, file, dir) {
 async function upsertDocuments(client, rows) {
   for (const { line, keywords, elements } of rows) {
     const meta = line.metadata
-    const body = clean([...keywords, ...elements.map((el) => el.text ?? el.source ?? '')].join('\n')).slice(0, bodyChars)
+    const body = clean(
+      [...keywords, ...elements.map((el) => el.text ?? el.source ?? '')].join('\n'),
+    ).slice(0, bodyChars)
     await client.query(
       `INSERT INTO documents (id, title, description, format, lang, words, reading_minutes, outline, keywords, metadata, body_search, updated_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, to_tsvector('simple', $11), now())

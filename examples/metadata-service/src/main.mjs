@@ -2,8 +2,8 @@
 // mx-metadata-service: serve (ingesting the default corpus first if the database is empty),
 // ingest (extract a folder, or load a metadata.jsonl), or migrate.
 import { parseArgs } from 'node:util'
-import { createDatabase } from './db/pool.mjs'
 import { migrate } from './db/migrate.mjs'
+import { createDatabase } from './db/pool.mjs'
 import { extractAndIngest, ingestFile } from './ingest.mjs'
 import { createService } from './service.mjs'
 
@@ -30,7 +30,10 @@ function options() {
     options: {
       port: { type: 'string', default: process.env.PORT ?? '3000' },
       host: { type: 'string', default: '127.0.0.1' },
-      pg: { type: 'string', default: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test' },
+      pg: {
+        type: 'string',
+        default: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
+      },
       redis: { type: 'string', default: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' },
       'no-redis': { type: 'boolean', default: false },
       'no-cache': { type: 'boolean', default: false },
@@ -43,7 +46,8 @@ function options() {
   })
   const number = (name) => {
     const value = Number(values[name])
-    if (!Number.isInteger(value) || value < 0) throw new Error(`--${name} must be a whole number ≥ 0, got "${values[name]}"`)
+    if (!Number.isInteger(value) || value < 0)
+      throw new Error(`--${name} must be a whole number ≥ 0, got "${values[name]}"`)
     return value
   }
   return { values, positionals, number }
@@ -67,7 +71,8 @@ async function main() {
     const db = createDatabase({ url: values.pg })
     try {
       const applied = await migrate(db.pool)
-      if (command === 'migrate') console.log(applied.length > 0 ? `applied ${applied.join(', ')}` : 'schema up to date')
+      if (command === 'migrate')
+        console.log(applied.length > 0 ? `applied ${applied.join(', ')}` : 'schema up to date')
       else {
         const dir = values.dir
         const done = file
@@ -93,12 +98,18 @@ async function main() {
   })
   const { rows } = await service.db.query('SELECT count(*)::int AS n FROM documents')
   if (rows[0].n === 0) {
-    console.log(`the database holds no document: extracting ${values.dir ?? "the installed packages' docs"}…`)
+    console.log(
+      `the database holds no document: extracting ${values.dir ?? "the installed packages' docs"}…`,
+    )
     const done = await extractAndIngest(service.db, { dir: values.dir, threads: number('threads') })
-    console.log(`ingested ${done.documents} documents, ${done.elements} elements, ${done.links} links`)
+    console.log(
+      `ingested ${done.documents} documents, ${done.elements} elements, ${done.links} links`,
+    )
   }
   const url = await service.listen({ port: number('port'), host: values.host })
-  console.log(`serving on ${url} (UI at ${url}/, API at ${url}/documents, metrics at ${url}/metrics)`)
+  console.log(
+    `serving on ${url} (UI at ${url}/, API at ${url}/documents, metrics at ${url}/metrics)`,
+  )
   const stop = () => {
     console.log('stopping: finishing the requests in flight')
     service.close().then(

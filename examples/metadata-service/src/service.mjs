@@ -1,12 +1,13 @@
 // One instance of the service, made of real parts: the PostgreSQL pool (schema migrated), the
 // cache (memory, then Redis with its bus, so instances share entries and invalidations), the
 // rate limiter's Redis client, the profiler, the store, the app, and the scheduled warm-up.
+import { once } from 'node:events'
 import { createCache, memoryTier, redisBus, redisTier } from '@mx/cache'
 import { createProfiler } from '@mx/profiler'
 import { Redis } from 'ioredis'
 import { buildApp } from './app.mjs'
-import { createDatabase } from './db/pool.mjs'
 import { migrate } from './db/migrate.mjs'
+import { createDatabase } from './db/pool.mjs'
 import { createStore } from './store.mjs'
 
 /**
@@ -30,9 +31,20 @@ export async function createService(options) {
   // One client for the rate limiter; the cache tier and bus make their own. Offline commands fail
   // at once instead of queueing, so a Redis outage costs no latency.
   const redis = options.redis
-    ? new Redis(options.redis, { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 1_000 })
+    ? new Redis(options.redis, {
+        enableOfflineQueue: false,
+        maxRetriesPerRequest: 1,
+        connectTimeout: 1_000,
+      })
     : undefined
   redis?.on('error', () => {})
+  // ready before the first request, or given up on after a second: the service starts without
+  // Redis and its limits count per instance until it answers
+  if (redis)
+    await Promise.race([
+      once(redis, 'ready'),
+      new Promise((resolve) => setTimeout(resolve, 1_000).unref()),
+    ])
   const cache =
     options.cache === false
       ? undefined
@@ -42,7 +54,9 @@ export async function createService(options) {
             memoryTier({ maxEntries: 50_000 }),
             ...(options.redis ? [redisTier({ url: options.redis, prefix, timeout: 250 })] : []),
           ],
-          ...(options.redis ? { bus: redisBus({ url: options.redis, channel: `${prefix}bus` }) } : {}),
+          ...(options.redis
+            ? { bus: redisBus({ url: options.redis, channel: `${prefix}bus` }) }
+            : {}),
           metrics: profiler,
         })
   await cache?.ready()
@@ -57,7 +71,8 @@ export async function createService(options) {
     logger: options.logger ?? false,
   })
   const warmEvery = options.warmInterval ?? 30_000
-  const warmer = warmEvery > 0 && cache ? setInterval(() => store.warm().catch(() => {}), warmEvery) : undefined
+  const warmer =
+    warmEvery > 0 && cache ? setInterval(() => store.warm().catch(() => {}), warmEvery) : undefined
   warmer?.unref()
   let closing
   return {

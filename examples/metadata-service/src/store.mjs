@@ -65,7 +65,10 @@ export function createStore({ db, cache }) {
         where.push(`search @@ websearch_to_tsquery('simple', ${query})`)
         const rank = `ts_rank(search, websearch_to_tsquery('simple', ${query}))`
         // rank is a float4: compared as float4 again, a rank read back from a cursor is exact
-        if (after) where.push(`(${rank} < ${param(after.rank)}::real OR (${rank} = $${params.length}::real AND id > ${param(after.id)}))`)
+        if (after)
+          where.push(
+            `(${rank} < ${param(after.rank)}::real OR (${rank} = $${params.length}::real AND id > ${param(after.id)}))`,
+          )
         sql = `SELECT ${listColumns}, ${rank} AS rank FROM documents WHERE ${where.join(' AND ')} ORDER BY rank DESC, id LIMIT ${param(limit + 1)}`
       } else {
         if (after) where.push(`id > ${param(after.id)}`)
@@ -111,11 +114,21 @@ export function createStore({ db, cache }) {
           WHERE (l.from_id = $1 OR l.to_id = $1)
           ORDER BY l.kind, d.id`,
         [id],
-        { tags: (found) => [`doc:${id}`, ...found.map((row) => `doc:${row.id}`)], dependsOn: ['links'] },
+        {
+          tags: (found) => [`doc:${id}`, ...found.map((row) => `doc:${row.id}`)],
+          dependsOn: ['links'],
+        },
       )
-      const pick = ({ id: other, title, href, similarity }) => ({ id: other, title, href, similarity })
+      const pick = ({ id: other, title, href, similarity }) => ({
+        id: other,
+        title,
+        href,
+        similarity,
+      })
       const seen = new Set()
-      const duplicates = rows.filter((row) => row.kind === 'duplicate' && !seen.has(row.id) && seen.add(row.id))
+      const duplicates = rows.filter(
+        (row) => row.kind === 'duplicate' && !seen.has(row.id) && seen.add(row.id),
+      )
       return {
         links: rows.filter((row) => row.kind === 'link' && row.outgoing).map(pick),
         linkedFrom: rows.filter((row) => row.kind === 'link' && !row.outgoing).map(pick),
@@ -133,9 +146,13 @@ export function createStore({ db, cache }) {
         [],
         { dependsOn: ['documents', 'elements', 'links'] },
       )
-      const byFormat = await read('SELECT format AS name, count(*)::int AS documents FROM documents GROUP BY format ORDER BY documents DESC, name', [], {
-        dependsOn: ['documents'],
-      })
+      const byFormat = await read(
+        'SELECT format AS name, count(*)::int AS documents FROM documents GROUP BY format ORDER BY documents DESC, name',
+        [],
+        {
+          dependsOn: ['documents'],
+        },
+      )
       const byLanguage = await read(
         "SELECT coalesce(lang, 'und') AS name, count(*)::int AS documents FROM documents GROUP BY lang ORDER BY documents DESC, name LIMIT 20",
         [],
@@ -180,7 +197,12 @@ export function createStore({ db, cache }) {
       for (const [key, { sql, params, deps }] of hottest) {
         try {
           const rows = (await db.query(sql, params)).rows
-          await cache.set(key, rows, { ttl: queryTtl, grace: queryGrace, tags: deps.tags?.(rows) ?? [], dependsOn: deps.dependsOn })
+          await cache.set(key, rows, {
+            ttl: queryTtl,
+            grace: queryGrace,
+            tags: deps.tags?.(rows) ?? [],
+            dependsOn: deps.dependsOn,
+          })
           warmed++
         } catch {
           // PostgreSQL down: the cached result stays, within its grace

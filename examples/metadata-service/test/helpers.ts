@@ -42,7 +42,10 @@ export async function startStack(file: string) {
   }
 }
 
-export async function json(url: string, init?: RequestInit): Promise<{ status: number; body: any; headers: Headers }> {
+export async function json(
+  url: string,
+  init?: RequestInit,
+): Promise<{ status: number; body: any; headers: Headers }> {
   const response = await fetch(url, init)
   const text = await response.text()
   let body: unknown = text

@@ -22,7 +22,8 @@ async function app(cache: Cache, db: Map<string, string>, runs = { count: 0 }) {
   server.get<{ Params: { id: string } }>('/docs/:id', async (request, reply) => {
     runs.count++
     const title = db.get(request.params.id)
-    if (title === undefined) return reply.code(404).header('cache-control', 'no-store').send({ error: 'not found' })
+    if (title === undefined)
+      return reply.code(404).header('cache-control', 'no-store').send({ error: 'not found' })
     return reply
       .header('cache-control', 'max-age=300')
       .header('cache-tag', `doc:${request.params.id}`)

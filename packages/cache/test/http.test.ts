@@ -455,6 +455,30 @@ describe('what is passed through', () => {
   })
 })
 
+describe('per-request headers', () => {
+  it('neither stores nor overwrites headers set before the cache ran', async () => {
+    const cache = createCache()
+    const http = httpCache(cache)
+    let id = 0
+    const server = await serve(
+      (req, res, next) => {
+        // an earlier middleware: a request id, as rate limiters and CORS set theirs
+        res.setHeader('x-request-id', String(++id))
+        http.middleware(req, res, next)
+      },
+      respond({ 'cache-control': 'max-age=60' }),
+    )
+    open.push(async () => {
+      await server.close()
+      await cache.close()
+    })
+    expect((await request(server.url)).headers.get('x-request-id')).toBe('1')
+    const hit = await request(server.url)
+    expect(hit.headers.get('x-cache')).toBe('HIT')
+    expect(hit.headers.get('x-request-id')).toBe('2')
+  })
+})
+
 describe('options', () => {
   it.each([
     ['ttl', { ttl: -1 }],

@@ -17,9 +17,13 @@ export async function migrate(pool) {
     await client.query(
       'CREATE TABLE IF NOT EXISTS schema_migrations (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())',
     )
-    const done = new Set((await client.query('SELECT name FROM schema_migrations')).rows.map((row) => row.name))
+    const done = new Set(
+      (await client.query('SELECT name FROM schema_migrations')).rows.map((row) => row.name),
+    )
     const applied = []
-    for (const name of readdirSync(folder).filter((file) => file.endsWith('.sql')).sort()) {
+    for (const name of readdirSync(folder)
+      .filter((file) => file.endsWith('.sql'))
+      .sort()) {
       if (done.has(name)) continue
       await client.query('BEGIN')
       try {

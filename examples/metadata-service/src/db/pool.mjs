@@ -8,14 +8,19 @@ import pg from 'pg'
 export class DatabaseUnavailableError extends Error {
   code = 'MX_SERVICE_DB_UNAVAILABLE'
   constructor(cause) {
-    super(`the database is unavailable (${cause?.code ?? cause?.message ?? 'no answer'}); retry shortly`, { cause })
+    super(
+      `the database is unavailable (${cause?.code ?? cause?.message ?? 'no answer'}); retry shortly`,
+      { cause },
+    )
   }
 }
 
 // Connection-level failures, not SQL errors: ECONNREFUSED and friends, PostgreSQL's class 08
 // (connection exception) and 57P0x (shutdown), and pg's own timeouts.
-const unavailable = /^(ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|ENOTFOUND|EHOSTUNREACH|08\w{3}|57P0\d)$/
-const unavailableMessage = /timeout|Connection terminated|connection is not open|Client has encountered a connection error/i
+const unavailable =
+  /^(ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|ENOTFOUND|EHOSTUNREACH|08\w{3}|57P0\d)$/
+const unavailableMessage =
+  /timeout|Connection terminated|connection is not open|Client has encountered a connection error/i
 
 /** Whether `error` means the database could not be reached (rather than a bad query). */
 export function isUnavailable(error) {
@@ -96,7 +101,9 @@ export function createDatabase({ url, max = 10, profiler }) {
       if (!profiler) return
       profiler.gauge('pg.pool.total', { help: 'Connections open' }).set(pool.totalCount)
       profiler.gauge('pg.pool.idle', { help: 'Connections open and idle' }).set(pool.idleCount)
-      profiler.gauge('pg.pool.waiting', { help: 'Queries waiting for a connection' }).set(pool.waitingCount)
+      profiler
+        .gauge('pg.pool.waiting', { help: 'Queries waiting for a connection' })
+        .set(pool.waitingCount)
       profiler.gauge('pg.pool.errors', { help: 'Idle connections lost' }).set(errors)
     },
     /** Waits for checked-out clients to come back, then closes every connection. */

@@ -39,7 +39,10 @@ export function documentRoutes(app, store) {
     async (request, reply) => {
       const page = await store.search(/** @type {any} */ (request.query))
       reply.header('cache-control', shared)
-      reply.header('cache-tag', ['table:documents', ...page.items.map((item) => `doc:${item.id}`)].join(' '))
+      reply.header(
+        'cache-tag',
+        ['table:documents', ...page.items.map((item) => `doc:${item.id}`)].join(' '),
+      )
       return page
     },
   )
@@ -59,7 +62,8 @@ export function documentRoutes(app, store) {
     if (first.length === 0 && !(await store.document(id))) return notFound(reply, id)
     reply.type('application/x-ndjson; charset=utf-8').header('cache-tag', `doc:${id}`)
     reply.header('cache-control', shared)
-    if (first.length <= elementsInOne) return reply.send(first.map((row) => `${JSON.stringify(row)}\n`).join(''))
+    if (first.length <= elementsInOne)
+      return reply.send(first.map((row) => `${JSON.stringify(row)}\n`).join(''))
     async function* lines() {
       let page = first
       for (;;) {
@@ -76,8 +80,13 @@ export function documentRoutes(app, store) {
     const document = await store.document(id)
     if (!document) return notFound(reply, id)
     const related = await store.related(id)
-    const ids = [...related.links, ...related.linkedFrom, ...related.duplicates].map((other) => `doc:${other.id}`)
-    return reply.header('cache-control', shared).header('cache-tag', [`doc:${id}`, ...ids].join(' ')).send(related)
+    const ids = [...related.links, ...related.linkedFrom, ...related.duplicates].map(
+      (other) => `doc:${other.id}`,
+    )
+    return reply
+      .header('cache-control', shared)
+      .header('cache-tag', [`doc:${id}`, ...ids].join(' '))
+      .send(related)
   })
 
   app.patch(
@@ -92,7 +101,11 @@ export function documentRoutes(app, store) {
           properties: {
             title: { type: 'string', minLength: 1, maxLength: 500 },
             description: { type: 'string', maxLength: 2000 },
-            keywords: { type: 'array', maxItems: 50, items: { type: 'string', minLength: 1, maxLength: 100 } },
+            keywords: {
+              type: 'array',
+              maxItems: 50,
+              items: { type: 'string', minLength: 1, maxLength: 100 },
+            },
           },
         },
       },

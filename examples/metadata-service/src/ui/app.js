@@ -36,9 +36,17 @@ async function showSearch(q) {
     const page = await api(`/documents?${params}`)
     for (const item of page.items) {
       const meta = [item.format, item.lang, `${item.words} words`].filter(Boolean).join(' · ')
-      list.append(el('li', {}, docLink(item.id, item.title), el('div', { class: 'meta' }, `${item.id} · ${meta}`)))
+      list.append(
+        el(
+          'li',
+          {},
+          docLink(item.id, item.title),
+          el('div', { class: 'meta' }, `${item.id} · ${meta}`),
+        ),
+      )
     }
-    if (page.items.length === 0 && !cursor) list.append(el('li', { class: 'muted' }, 'No document matches.'))
+    if (page.items.length === 0 && !cursor)
+      list.append(el('li', { class: 'muted' }, 'No document matches.'))
     cursor = page.next
     if (cursor) view.append(more)
     else more.remove()
@@ -64,7 +72,8 @@ function outlineTree(outline) {
 function relatedList(title, items, testid) {
   const section = el('section', { 'data-testid': testid }, el('h3', {}, title))
   if (items.length === 0) section.append(el('p', { class: 'muted' }, 'None.'))
-  else section.append(el('ul', {}, ...items.map((item) => el('li', {}, docLink(item.id, item.title)))))
+  else
+    section.append(el('ul', {}, ...items.map((item) => el('li', {}, docLink(item.id, item.title)))))
   return section
 }
 
@@ -75,10 +84,18 @@ async function showDocument(id) {
   document.title = `${doc.title} · mx metadata`
   view.replaceChildren(
     el('h1', { 'data-testid': 'title' }, doc.title),
-    el('p', { class: 'muted' }, `${doc.id} · ${doc.format} · ${doc.lang ?? 'language unknown'} · ${doc.words} words · ${doc.reading_minutes} min`),
+    el(
+      'p',
+      { class: 'muted' },
+      `${doc.id} · ${doc.format} · ${doc.lang ?? 'language unknown'} · ${doc.words} words · ${doc.reading_minutes} min`,
+    ),
     ...(doc.description ? [el('p', {}, doc.description)] : []),
     el('h2', {}, 'Keywords'),
-    el('div', { class: 'keywords', 'data-testid': 'keywords' }, ...doc.keywords.map((word) => el('span', {}, word))),
+    el(
+      'div',
+      { class: 'keywords', 'data-testid': 'keywords' },
+      ...doc.keywords.map((word) => el('span', {}, word)),
+    ),
     el('h2', {}, 'Outline'),
     el('nav', { class: 'outline', 'data-testid': 'outline' }, outlineTree(doc.outline)),
     el('h2', {}, 'Related documents'),
@@ -92,7 +109,14 @@ async function showStats() {
   view.replaceChildren(el('p', { class: 'muted' }, 'Loading…'))
   const stats = await api('/stats')
   const table = (rows) =>
-    el('table', {}, el('tr', {}, el('th', {}, 'name'), el('th', {}, 'documents')), ...rows.map((row) => el('tr', {}, el('td', {}, row.name), el('td', {}, String(row.documents)))))
+    el(
+      'table',
+      {},
+      el('tr', {}, el('th', {}, 'name'), el('th', {}, 'documents')),
+      ...rows.map((row) =>
+        el('tr', {}, el('td', {}, row.name), el('td', {}, String(row.documents))),
+      ),
+    )
   view.replaceChildren(
     el('h1', {}, 'Stats'),
     el(

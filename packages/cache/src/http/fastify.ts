@@ -49,17 +49,23 @@ export type HttpCacheFastifyPlugin = (
 interface Pending {
   finish(captured: CapturedResponse | undefined): void
   captured: CapturedResponse | undefined
+  /** Headers the reply had before the cache ran: this request's own, never stored. */
+  own: ReadonlySet<string>
 }
 
 export function fastifyPlugin(cache: HttpResponseCache): HttpCacheFastifyPlugin {
   const pending = new WeakMap<IncomingMessage, Pending>()
   const plugin: HttpCacheFastifyPlugin = (instance, _options, done) => {
     instance.addHook('onRequest', async (request, reply) => {
+      // headers set by earlier hooks (rate limits, CORS, request ids) belong to this request:
+      // a stored response does not overwrite them, and a new one is stored without them
+      const own = new Set(Object.keys(reply.getHeaders()))
       const decision = await cache.decide(request.raw)
       if (decision.kind === 'serve') {
         const { status, headers, body } = decision.response
         reply.code(status)
-        for (const [name, value] of Object.entries(headers)) reply.header(name, value)
+        for (const [name, value] of Object.entries(headers))
+          if (!own.has(name)) reply.header(name, value)
         reply.send(
           body === undefined
             ? undefined
@@ -70,7 +76,7 @@ export function fastifyPlugin(cache: HttpResponseCache): HttpCacheFastifyPlugin 
       if (cache.statusHeader !== undefined) reply.header(cache.statusHeader, decision.status)
       const finish = decision.finish
       if (finish === undefined) return undefined
-      const entry: Pending = { finish, captured: undefined }
+      const entry: Pending = { finish, captured: undefined, own }
       pending.set(request.raw, entry)
       let settled = false
       const settle = (captured: CapturedResponse | undefined) => {
@@ -86,7 +92,10 @@ export function fastifyPlugin(cache: HttpResponseCache): HttpCacheFastifyPlugin 
     instance.addHook('onSend', async (request, reply, payload) => {
       const entry = pending.get(request.raw)
       if (entry === undefined) return payload
-      const headers = { ...reply.getHeaders() } as HeaderMap
+      const headers: HeaderMap = {}
+      for (const [name, value] of Object.entries(reply.getHeaders())) {
+        if (!entry.own.has(name)) headers[name] = value as HeaderMap[string]
+      }
       if (cache.tagHeader !== undefined && reply.getHeader(cache.tagHeader) !== undefined) {
         reply.removeHeader(cache.tagHeader)
       }

@@ -14,22 +14,28 @@ export type HttpCacheMiddleware = (
 
 export function middleware(cache: HttpResponseCache): HttpCacheMiddleware {
   return (req, res, next) => {
+    // headers set before the cache ran (by earlier middleware: CORS, request ids, rate limits)
+    // belong to this request: a stored response does not overwrite them, nor is stored with them
+    const own = new Set(res.getHeaderNames())
     cache.decide(req).then((decision) => {
       if (decision.kind === 'serve') {
-        send(res, decision.response)
+        send(res, decision.response, own)
         return
       }
       if (cache.statusHeader !== undefined && !res.headersSent)
         res.setHeader(cache.statusHeader, decision.status)
-      if (decision.finish !== undefined) capture(res, cache, decision.finish)
+      if (decision.finish !== undefined) capture(res, cache, decision.finish, own)
       next()
     }, next)
   }
 }
 
 /** Writes a served response. */
-function send(res: ServerResponse, response: ServedResponse): void {
-  res.writeHead(response.status, response.headers)
+function send(res: ServerResponse, response: ServedResponse, own: ReadonlySet<string>): void {
+  const headers = Object.fromEntries(
+    Object.entries(response.headers).filter(([name]) => !own.has(name)),
+  )
+  res.writeHead(response.status, headers)
   res.end(response.body)
 }
 
@@ -42,6 +48,7 @@ function capture(
   res: ServerResponse,
   cache: HttpResponseCache,
   finish: (captured: CapturedResponse | undefined) => void,
+  own: ReadonlySet<string>,
 ): void {
   const tagHeader = cache.tagHeader
   let status = 200
@@ -78,6 +85,7 @@ function capture(
       | unknown[]
       | undefined
     headers = { ...(this.getHeaders() as HeaderMap), ...fieldsOf(fields) }
+    for (const name of own) delete headers[name]
     if (tagHeader !== undefined) {
       this.removeHeader(tagHeader)
       if (fields !== undefined && !Array.isArray(fields)) {
