@@ -29,7 +29,8 @@ const ui = Object.fromEntries(
  *   redis?: import('ioredis').Redis,
  *   rateLimit?: { max: number, prefix: string },
  *   logger?: boolean,
- * }} deps `cache` undefined: no response cache either
+ *   responseTtl?: number,
+ * }} deps `cache` undefined: no response cache either; `responseTtl` in seconds (default 60)
  */
 export async function buildApp({
   store,
@@ -39,6 +40,7 @@ export async function buildApp({
   redis,
   rateLimit: limits,
   logger = false,
+  responseTtl = 60,
 }) {
   const app = Fastify({
     logger,
@@ -76,7 +78,8 @@ export async function buildApp({
     requests.record(reply.elapsedTime)
   })
 
-  app.setErrorHandler((error, request, reply) => {
+  app.setErrorHandler((thrown, request, reply) => {
+    const error = /** @type {any} */ (thrown)
     if (error.validation) {
       return reply.code(400).send({ statusCode: 400, error: 'Bad Request', message: error.message })
     }
@@ -84,15 +87,11 @@ export async function buildApp({
       return reply.code(400).send({ statusCode: 400, error: 'Bad Request', message: error.message })
     }
     if (isUnavailable(error) || isUnavailable(error.cause)) {
-      return reply
-        .code(503)
-        .header('retry-after', '5')
-        .header('cache-control', 'no-store')
-        .send({
-          statusCode: 503,
-          error: 'Service Unavailable',
-          message: 'the database is unavailable; retry shortly',
-        })
+      return reply.code(503).header('retry-after', '5').header('cache-control', 'no-store').send({
+        statusCode: 503,
+        error: 'Service Unavailable',
+        message: 'the database is unavailable; retry shortly',
+      })
     }
     // a 4xx thrown by a plugin (the rate limit's 429 is a plain object)
     if (error.statusCode && error.statusCode < 500) return reply.code(error.statusCode).send(error)
@@ -102,10 +101,12 @@ export async function buildApp({
       .send({ statusCode: 500, error: 'Internal Server Error', message: 'unexpected error' })
   })
 
-  documentRoutes(app, store)
+  documentRoutes(app, store, responseTtl)
 
   app.get('/stats', async (_request, reply) => {
-    reply.header('cache-control', 'max-age=0, s-maxage=30').header('cache-tag', 'table:documents')
+    reply
+      .header('cache-control', `max-age=0, s-maxage=${Math.min(responseTtl, 30)}`)
+      .header('cache-tag', 'table:documents')
     return store.stats()
   })
 

@@ -20,6 +20,9 @@ import { createStore } from './store.mjs'
  * @property {number} [warmInterval] ms between warm-ups of the most requested queries (0: none; default 30 000)
  * @property {number} [poolSize] PostgreSQL connections (default 10)
  * @property {boolean} [logger] Fastify's request log
+ * @property {number} [queryTtl] ms a cached query stays fresh (default 60 000)
+ * @property {number} [queryGrace] ms after that a cached query stands in while PostgreSQL is down (default 15 min)
+ * @property {number} [responseTtl] s a cached response stays fresh (default 60)
  */
 
 /** @param {ServiceOptions} options */
@@ -60,7 +63,7 @@ export async function createService(options) {
           metrics: profiler,
         })
   await cache?.ready()
-  const store = createStore({ db, cache })
+  const store = createStore({ db, cache, ttl: options.queryTtl, grace: options.queryGrace })
   const { app, responses } = await buildApp({
     store,
     db,
@@ -69,6 +72,7 @@ export async function createService(options) {
     redis,
     rateLimit: { max: options.rateLimit ?? 1200, prefix },
     logger: options.logger ?? false,
+    responseTtl: options.responseTtl,
   })
   const warmEvery = options.warmInterval ?? 30_000
   const warmer =

@@ -6,16 +6,22 @@ import { keyOf } from '@mx/cache'
 import { decodeCursor, encodeCursor } from './cursor.mjs'
 
 /** Freshness of a cached query (ms), and how long after it a stale result may stand in while PostgreSQL is down. */
-export const queryTtl = 60_000
-export const queryGrace = 15 * 60_000
+export const defaultQueryTtl = 60_000
+export const defaultQueryGrace = 15 * 60_000
 
 const listColumns = 'id, title, description, format, lang, words, reading_minutes, keywords'
 
 /**
  * @param {{ db: ReturnType<typeof import('./db/pool.mjs').createDatabase>,
- *   cache?: import('@mx/cache').Cache }} options `cache` undefined: every read goes to PostgreSQL
+ *   cache?: import('@mx/cache').Cache, ttl?: number, grace?: number }} options `cache` undefined:
+ *   every read goes to PostgreSQL; `ttl` and `grace` of cached queries in ms
  */
-export function createStore({ db, cache }) {
+export function createStore({
+  db,
+  cache,
+  ttl: queryTtl = defaultQueryTtl,
+  grace: queryGrace = defaultQueryGrace,
+}) {
   /** Most requested queries since the last warm-up: key → query and hits. */
   const demand = new Map()
 
@@ -168,11 +174,15 @@ export function createStore({ db, cache }) {
      */
     async update(id, changes) {
       const sets = []
+      /** @type {unknown[]} */
       const params = [id]
-      for (const [column, value] of Object.entries(changes)) {
-        params.push(value)
+      // the columns a write may change, named here: never a key of the request's body
+      for (const column of /** @type {const} */ (['title', 'description', 'keywords'])) {
+        if (changes[column] === undefined) continue
+        params.push(changes[column])
         sets.push(`${column} = $${params.length}`)
       }
+      if (sets.length === 0) return this.document(id)
       const { rows } = await db.query(
         `UPDATE documents SET ${sets.join(', ')}, updated_at = now() WHERE id = $1 RETURNING id`,
         params,
@@ -182,7 +192,7 @@ export function createStore({ db, cache }) {
       return this.document(id)
     },
 
-    /** Drops what is cached about `ids` and every listing (after a write or an ingest). */
+    /** Drops what is cached about `ids` and every listing (after a write). */
     invalidate,
 
     /**
@@ -212,10 +222,15 @@ export function createStore({ db, cache }) {
     },
   }
 
-  /** @param {string[]} ids */
+  /**
+   * After a write to `ids`: drops their rows (queries and responses tagged `doc:<id>`) and every
+   * listing (responses tagged `table:documents`, queries depending on `documents`). Elements and
+   * links are not changed by a write through the API; an ingest clears the whole cache.
+   * @param {string[]} ids
+   */
   async function invalidate(ids) {
     if (cache === undefined) return
     await cache.invalidate({ tags: [...ids.map((id) => `doc:${id}`), 'table:documents'] })
-    await cache.invalidate({ dependsOn: ['documents', 'links', 'elements'] })
+    await cache.invalidate({ dependsOn: ['documents'] })
   }
 }

@@ -42,10 +42,13 @@ export async function startStack(file: string) {
   }
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: parsed JSON, its shape checked by each assertion
+type Json = any
+
 export async function json(
   url: string,
   init?: RequestInit,
-): Promise<{ status: number; body: any; headers: Headers }> {
+): Promise<{ status: number; body: Json; headers: Headers }> {
   const response = await fetch(url, init)
   const text = await response.text()
   let body: unknown = text

@@ -4,7 +4,6 @@
 import { Readable } from 'node:stream'
 
 const formats = ['markdown', 'html', 'text', 'pdf']
-const shared = 'max-age=0, s-maxage=60, stale-while-revalidate=30'
 /** Elements sent as one body (cacheable) up to this many; a longer list is streamed. */
 const elementsInOne = 1_000
 
@@ -17,8 +16,10 @@ const idParams = {
 /**
  * @param {import('fastify').FastifyInstance} app
  * @param {ReturnType<typeof import('../store.mjs').createStore>} store
+ * @param {number} ttl seconds a shared cache may keep a response (browsers revalidate each time)
  */
-export function documentRoutes(app, store) {
+export function documentRoutes(app, store, ttl) {
+  const shared = `max-age=0, s-maxage=${ttl}, stale-while-revalidate=30`
   app.get(
     '/documents',
     {
