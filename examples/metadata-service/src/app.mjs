@@ -5,9 +5,9 @@ import { readFileSync } from 'node:fs'
 import rateLimit from '@fastify/rate-limit'
 import { httpCache } from '@mx/cache/http'
 import Fastify from 'fastify'
-import { BadCursorError } from './cursor.mjs'
-import { isUnavailable } from './db/pool.mjs'
+import { answerError } from './errors.mjs'
 import { documentRoutes } from './routes/documents.mjs'
+import { opsRoutes } from './routes/ops.mjs'
 
 const ui = Object.fromEntries(
   [
@@ -22,7 +22,7 @@ const ui = Object.fromEntries(
 
 /**
  * @param {{
- *   store: ReturnType<typeof import('./store.mjs').createStore>,
+ *   store: ReturnType<typeof import('./store/index.mjs').createStore>,
  *   db: ReturnType<typeof import('./db/pool.mjs').createDatabase>,
  *   cache?: import('@mx/cache').Cache,
  *   profiler: import('@mx/profiler').Profiler,
@@ -30,6 +30,7 @@ const ui = Object.fromEntries(
  *   rateLimit?: { max: number, prefix: string },
  *   logger?: boolean,
  *   responseTtl?: number,
+ *   lifecycle?: { stopping: boolean },
  * }} deps `cache` undefined: no response cache either; `responseTtl` in seconds (default 60)
  */
 export async function buildApp({
@@ -41,6 +42,7 @@ export async function buildApp({
   rateLimit: limits,
   logger = false,
   responseTtl = 60,
+  lifecycle = { stopping: false },
 }) {
   const app = Fastify({
     logger,
@@ -78,28 +80,7 @@ export async function buildApp({
     requests.record(reply.elapsedTime)
   })
 
-  app.setErrorHandler((thrown, request, reply) => {
-    const error = /** @type {any} */ (thrown)
-    if (error.validation) {
-      return reply.code(400).send({ statusCode: 400, error: 'Bad Request', message: error.message })
-    }
-    if (error instanceof BadCursorError) {
-      return reply.code(400).send({ statusCode: 400, error: 'Bad Request', message: error.message })
-    }
-    if (isUnavailable(error) || isUnavailable(error.cause)) {
-      return reply.code(503).header('retry-after', '5').header('cache-control', 'no-store').send({
-        statusCode: 503,
-        error: 'Service Unavailable',
-        message: 'the database is unavailable; retry shortly',
-      })
-    }
-    // a 4xx thrown by a plugin (the rate limit's 429 is a plain object)
-    if (error.statusCode && error.statusCode < 500) return reply.code(error.statusCode).send(error)
-    request.log.error(error)
-    return reply
-      .code(500)
-      .send({ statusCode: 500, error: 'Internal Server Error', message: 'unexpected error' })
-  })
+  app.setErrorHandler(answerError)
 
   documentRoutes(app, store, responseTtl)
 
@@ -110,47 +91,7 @@ export async function buildApp({
     return store.stats()
   })
 
-  app.get('/metrics', async (request, reply) => {
-    db.syncGauges()
-    if (responses) {
-      const stats = responses.stats()
-      for (const name of [
-        'hits',
-        'stale',
-        'misses',
-        'notModified',
-        'bypassed',
-        'stored',
-        'errors',
-      ]) {
-        profiler
-          .gauge('http.cache.responses', {
-            help: 'Responses by cache outcome',
-            labels: { outcome: name },
-          })
-          .set(stats[name])
-      }
-    }
-    const cacheStats = cache?.stats()
-    if (cacheStats)
-      profiler
-        .gauge('cache.hitRatio', { help: 'Query and response cache hit ratio' })
-        .set(cacheStats.hitRatio)
-    const { contentType, body } = profiler.exposition(request.headers.accept)
-    return reply.header('cache-control', 'no-store').type(contentType).send(body)
-  })
-
-  app.get('/health', async (_request, reply) => {
-    const database = await db.query('SELECT 1').then(
-      () => 'up',
-      () => 'down',
-    )
-    const redisState = redis ? (redis.status === 'ready' ? 'up' : 'down') : 'off'
-    return reply
-      .header('cache-control', 'no-store')
-      .code(database === 'up' ? 200 : 503)
-      .send({ database, redis: redisState })
-  })
+  opsRoutes(app, { db, cache, responses, profiler, redis, lifecycle })
 
   for (const [path, { body, type }] of Object.entries(ui)) {
     app.get(path, async (_request, reply) =>

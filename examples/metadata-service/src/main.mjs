@@ -5,24 +5,26 @@ import { parseArgs } from 'node:util'
 import { migrate } from './db/migrate.mjs'
 import { createDatabase } from './db/pool.mjs'
 import { extractAndIngest, ingestFile } from './ingest.mjs'
-import { createService } from './service.mjs'
+import { clearSharedCache, createService } from './service.mjs'
 
 const usage = `usage: mx-metadata-service serve [--port 3000] [--host 127.0.0.1] [--pg URL] [--redis URL | --no-redis]
-                                   [--no-cache] [--rate-limit N] [--prefix P] [--dir DIR]
-       mx-metadata-service ingest [metadata.jsonl] [--dir DIR] [--pg URL] [--threads N]
+                                   [--no-cache] [--rate-limit N] [--prefix P] [--dir DIR] [--drain MS]
+       mx-metadata-service ingest [metadata.jsonl] [--dir DIR] [--pg URL] [--threads N] [--redis URL | --no-redis]
        mx-metadata-service migrate [--pg URL]
 
   serve        migrate, ingest the corpus if the database holds no document, then serve the API
                and the UI; SIGTERM or SIGINT finishes the requests in flight, then exits
   ingest       with a file: load a metadata.jsonl that \`mx-docs extract\` wrote over --dir;
                without: run \`mx-docs extract\` on --dir (default: the installed packages' docs)
-               and load what it wrote (upserts; drops documents no longer there)
+               and load what it wrote (upserts; drops documents no longer there), then clear
+               the running instances' caches through Redis
   --pg         PostgreSQL URL (default $DATABASE_URL, else postgres://postgres@127.0.0.1:5432/test)
   --redis      Redis URL for the shared cache tier, the bus and the rate limits
                (default $REDIS_URL, else redis://127.0.0.1:6379); --no-redis for none
   --no-cache   no query cache and no response cache (the baseline of the load benchmark)
   --rate-limit requests a minute per client, shared by instances through Redis (default 1200; 0: none)
-  --prefix     prefix of the Redis keys (default mx:service:)`
+  --prefix     prefix of the Redis keys (default mx:service:)
+  --drain      ms it keeps answering after SIGTERM, /health saying 503, before it closes (default 1000)`
 
 function options() {
   const { values, positionals } = parseArgs({
@@ -41,16 +43,21 @@ function options() {
       prefix: { type: 'string', default: 'mx:service:' },
       dir: { type: 'string' },
       threads: { type: 'string', default: '2' },
+      drain: { type: 'string', default: '1000' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   })
-  const number = (name) => {
-    const value = Number(values[name])
-    if (!Number.isInteger(value) || value < 0)
-      throw new Error(`--${name} must be a whole number ≥ 0, got "${values[name]}"`)
-    return value
+  // every number is checked before anything starts
+  /** @type {Record<string, number>} */
+  const numbers = {}
+  for (const name of ['port', 'rate-limit', 'threads', 'drain']) {
+    const text = String(values[name])
+    if (!/^\d+$/.test(text) || !Number.isSafeInteger(Number(text))) {
+      throw new Error(`--${name} must be a whole number ≥ 0, got "${text}"`)
+    }
+    numbers[name] = Number(text)
   }
-  return { values, positionals, number }
+  return { values, positionals, number: (/** @type {string} */ name) => numbers[name] }
 }
 
 async function main() {
@@ -78,6 +85,8 @@ async function main() {
         const done = file
           ? await ingestFile(db, file, dir)
           : await extractAndIngest(db, { dir, threads: number('threads') })
+        // running instances must not answer from what they cached before
+        if (!values['no-redis']) await clearSharedCache(values.redis, values.prefix)
         console.log(JSON.stringify(done))
       }
       return 0
@@ -112,7 +121,7 @@ async function main() {
   )
   const stop = () => {
     console.log('stopping: finishing the requests in flight')
-    service.close().then(
+    service.close({ drain: number('drain') }).then(
       () => process.exit(0),
       () => process.exit(1),
     )

@@ -8,7 +8,7 @@ import { Redis } from 'ioredis'
 import { buildApp } from './app.mjs'
 import { migrate } from './db/migrate.mjs'
 import { createDatabase } from './db/pool.mjs'
-import { createStore } from './store.mjs'
+import { createStore } from './store/index.mjs'
 
 /**
  * @typedef {object} ServiceOptions
@@ -24,6 +24,28 @@ import { createStore } from './store.mjs'
  * @property {number} [queryGrace] ms after that a cached query stands in while PostgreSQL is down (default 15 min)
  * @property {number} [responseTtl] s a cached response stays fresh (default 60)
  */
+
+/** The cache namespace of the service's queries and responses (every instance's). */
+const namespace = 'service'
+
+/**
+ * Drops every cached query and response of the service, in Redis and, through the bus, in the
+ * memory of every running instance (after an ingest changed the data underneath).
+ * @param {string} redisUrl @param {string} prefix
+ */
+export async function clearSharedCache(redisUrl, prefix) {
+  const cache = createCache({
+    namespace,
+    tiers: [redisTier({ url: redisUrl, prefix, timeout: 1_000 })],
+    bus: redisBus({ url: redisUrl, channel: `${prefix}bus` }),
+  })
+  try {
+    await cache.ready()
+    await cache.clear()
+  } finally {
+    await cache.close()
+  }
+}
 
 /** @param {ServiceOptions} options */
 export async function createService(options) {
@@ -52,7 +74,7 @@ export async function createService(options) {
     options.cache === false
       ? undefined
       : createCache({
-          namespace: 'service',
+          namespace,
           tiers: [
             memoryTier({ maxEntries: 50_000 }),
             ...(options.redis ? [redisTier({ url: options.redis, prefix, timeout: 250 })] : []),
@@ -64,7 +86,9 @@ export async function createService(options) {
         })
   await cache?.ready()
   const store = createStore({ db, cache, ttl: options.queryTtl, grace: options.queryGrace })
+  const lifecycle = { stopping: false }
   const { app, responses } = await buildApp({
+    lifecycle,
     store,
     db,
     cache,
@@ -88,10 +112,17 @@ export async function createService(options) {
     profiler,
     /** @param {{ port?: number, host?: string }} [at] resolves the URL it listens on */
     listen: (at = {}) => app.listen({ port: at.port ?? 0, host: at.host ?? '127.0.0.1' }),
-    /** Stops taking requests, finishes those in flight, then closes the pool, the cache and Redis. */
-    close() {
+    /**
+     * Stops: for `drain` ms it still answers (while /health says 503, so a load balancer stops
+     * sending), then takes no new request, finishes those in flight, and closes the pool, the
+     * cache and Redis. A request that reached the server before is never cut off.
+     * @param {{ drain?: number }} [how]
+     */
+    close(how = {}) {
       closing ??= (async () => {
+        lifecycle.stopping = true
         if (warmer) clearInterval(warmer)
+        if (how.drain) await new Promise((resolve) => setTimeout(resolve, how.drain))
         await app.close()
         await db.close()
         await cache?.close()

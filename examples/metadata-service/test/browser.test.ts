@@ -75,7 +75,9 @@ describePostgres('browser UI', () => {
 
         await page.getByRole('link', { name: 'Stats' }).click()
         await page.getByTestId('totals').waitFor()
-        expect(await page.getByTestId('totals').textContent()).toMatch(/^37 documents, \d+ elements/)
+        expect(await page.getByTestId('totals').textContent()).toMatch(
+          /^37 documents, \d+ elements/,
+        )
         expect(errors).toEqual([])
       }, 120_000)
     })

@@ -15,7 +15,7 @@ const idParams = {
 
 /**
  * @param {import('fastify').FastifyInstance} app
- * @param {ReturnType<typeof import('../store.mjs').createStore>} store
+ * @param {ReturnType<typeof import('../store/index.mjs').createStore>} store
  * @param {number} ttl seconds a shared cache may keep a response (browsers revalidate each time)
  */
 export function documentRoutes(app, store, ttl) {
