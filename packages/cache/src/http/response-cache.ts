@@ -145,6 +145,10 @@ export class HttpResponseCache {
       return RUN_BYPASS
     }
     if (noCache) return this.#run(req, url, key, undefined)
+    // A fresh entry in the memory tier: answered without a promise or a flight.
+    const held = this.#cache.getSync<Outcome>(key)
+    const served = held === undefined ? undefined : this.#serve(req, held, directives)
+    if (served !== undefined) return served
     // One handler run for concurrent misses: the first caller's factory is "let the handler run";
     // everyone else awaits its outcome (in other processes too, through a Redis tier's lock).
     let grant!: (lead: Lead) => void
