@@ -25,7 +25,9 @@ export function postgresBinaries(): string | undefined {
   const root = '/usr/lib/postgresql'
   if (!existsSync(root)) return undefined
   const versions = readdirSync(root).sort((a, b) => Number(b) - Number(a))
-  return versions.map((version) => join(root, version, 'bin')).find((dir) => existsSync(join(dir, 'initdb')))
+  return versions
+    .map((version) => join(root, version, 'bin'))
+    .find((dir) => existsSync(join(dir, 'initdb')))
 }
 
 /**
@@ -37,7 +39,9 @@ export function describePostgres(name: string, body: () => void): void {
   else if (process.env.MX_REQUIRE_POSTGRES === '1') {
     describe(name, () => {
       it('needs PostgreSQL', () => {
-        throw new Error('MX_REQUIRE_POSTGRES=1 but no PostgreSQL binaries (apt-get install postgresql)')
+        throw new Error(
+          'MX_REQUIRE_POSTGRES=1 but no PostgreSQL binaries (apt-get install postgresql)',
+        )
       })
     })
   } else describe.skip(name, body)
@@ -69,7 +73,9 @@ function serverUserIds(): { uid: number; gid: number } | undefined {
 
 async function waitReady(bin: string, port: number, socketDir: string): Promise<void> {
   for (let attempt = 0; attempt < 200; attempt++) {
-    const ready = spawnSync(join(bin, 'pg_isready'), ['-h', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' })
+    const ready = spawnSync(join(bin, 'pg_isready'), ['-h', '127.0.0.1', '-p', String(port)], {
+      stdio: 'ignore',
+    })
     if (ready.status === 0) return
     await new Promise((resolve) => setTimeout(resolve, 50))
   }
@@ -111,7 +117,8 @@ export async function startPostgres(): Promise<PostgresServer> {
   const pgCtl = (args: string[]) => {
     const [command, full] = asServerUser(join(bin, 'pg_ctl'), ['-D', pgdata, ...args])
     const result = spawnSync(command, full, { encoding: 'utf8', timeout: 60_000 })
-    if (result.status !== 0) throw new Error(`pg_ctl ${args[0]} failed: ${result.stderr}${result.stdout}`)
+    if (result.status !== 0)
+      throw new Error(`pg_ctl ${args[0]} failed: ${result.stderr}${result.stdout}`)
   }
   let running = false
   const start = async () => {
