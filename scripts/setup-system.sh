@@ -3,7 +3,9 @@
 #   - a Redis answering at REDIS_URL (starts redis-server, installing it first if needed),
 #   - Debian's chromium (dashboard/report tests in a real headless browser),
 #   - promtool from Debian's prometheus package (Prometheus exposition check),
-#   - ip from Debian's iproute2 (network namespaces for the dashboard isolation check).
+#   - ip from Debian's iproute2 (network namespaces for the dashboard isolation check),
+#   - PostgreSQL's server binaries from Debian's postgresql (the metadata service's tests start
+#     private servers with initdb; they never touch a shared one).
 # Installs with apt-get only when running as root; otherwise it says what is missing. Under CI
 # (CI set) it exits 1 when something is still missing, so those tests cannot silently skip;
 # locally it warns and exits 0, and the tests that need what is missing skip.
@@ -64,6 +66,14 @@ if command -v ip >/dev/null || [ -x /usr/sbin/ip ] || [ -x /sbin/ip ]; then
 else
   apt_install iproute2 && { command -v ip >/dev/null || [ -x /usr/sbin/ip ]; } \
     && echo "setup-system: installed ip (iproute2)" || missing+=(ip)
+fi
+
+postgres_binaries() { ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || [ -x "${PG_BINDIR:-/nonexistent}/initdb" ]; }
+if postgres_binaries; then
+  echo "setup-system: PostgreSQL binaries present"
+else
+  apt_install postgresql && postgres_binaries && echo "setup-system: installed PostgreSQL (postgresql)" \
+    || missing+=(postgresql)
 fi
 
 if [ "${#missing[@]}" -gt 0 ]; then
