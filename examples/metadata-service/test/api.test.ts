@@ -153,6 +153,17 @@ describePostgres('metadata service API', () => {
       ).toBe('Threads, pooled')
     })
 
+    it('warms the most requested queries on schedule: they run again and stay cached', async () => {
+      await service.store.warm()
+      for (let i = 0; i < 3; i++) await json(`${url}/documents?q=worker`)
+      await json(`${url}/documents?q=glossary`)
+      const before = service.db.stats.queries
+      // the two searches asked since the last warm-up run again (and nothing else)
+      expect(await service.store.warm()).toBe(2)
+      expect(service.db.stats.queries - before).toBe(2)
+      expect(await service.store.warm()).toBe(0)
+    })
+
     it('exposes its metrics to Prometheus: pool, queries, response cache', async () => {
       const metrics = await fetch(`${url}/metrics`)
       const text = await metrics.text()

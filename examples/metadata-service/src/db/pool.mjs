@@ -102,6 +102,9 @@ export function createDatabase({ url, max = 10, profiler }) {
       profiler.gauge('pg.pool.total', { help: 'Connections open' }).set(pool.totalCount)
       profiler.gauge('pg.pool.idle', { help: 'Connections open and idle' }).set(pool.idleCount)
       profiler
+        .gauge('pg.pool.active', { help: 'Connections running a query' })
+        .set(pool.totalCount - pool.idleCount)
+      profiler
         .gauge('pg.pool.waiting', { help: 'Queries waiting for a connection' })
         .set(pool.waitingCount)
       profiler.gauge('pg.pool.errors', { help: 'Idle connections lost' }).set(errors)
