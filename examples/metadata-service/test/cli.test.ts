@@ -43,6 +43,8 @@ function answerOf(url: string): { written: Promise<void>; status: Promise<number
 const main = fileURLToPath(new URL('../src/main.mjs', import.meta.url))
 const run = promisify(execFile)
 const prefix = `${keyPrefix(import.meta.url)}cli:`
+/** Where `serve` and `ingest` find PostgreSQL and Redis (set once the server is up). */
+let connection: string[] = []
 
 let pg: PostgresServer
 let serving: ChildProcess | undefined
@@ -52,6 +54,7 @@ describePostgres('mx-metadata-service', () => {
   describeRedis('from the command line', () => {
     beforeAll(async () => {
       pg = await startPostgres()
+      connection = ['--pg', pg.url, '--redis', redisUrl(), '--prefix', prefix]
       cpSync(corpus, join(work.path, 'corpus'), { recursive: true })
     })
     afterAll(async () => {
@@ -62,19 +65,7 @@ describePostgres('mx-metadata-service', () => {
 
     it('serves after ingesting an empty database, picks up a new ingest, and stops cleanly on SIGTERM', async () => {
       const dir = join(work.path, 'corpus')
-      const args = [
-        'serve',
-        '--pg',
-        pg.url,
-        '--redis',
-        redisUrl(),
-        '--prefix',
-        prefix,
-        '--port',
-        '0',
-        '--dir',
-        dir,
-      ]
+      const args = ['serve', ...connection, '--port', '0', '--dir', dir]
       const child = spawn(process.execPath, [main, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
       serving = child
       let out = ''
@@ -95,18 +86,7 @@ describePostgres('mx-metadata-service', () => {
       // the documents change; a new ingest updates the database and drops the instance's caches
       writeFileSync(join(dir, 'notes.txt'), 'Operator handbook\n\nWhat operators do, day to day.\n')
       rmSync(join(dir, 'guides/topic-30.md'))
-      const { stdout } = await run(process.execPath, [
-        main,
-        'ingest',
-        '--pg',
-        pg.url,
-        '--redis',
-        redisUrl(),
-        '--prefix',
-        prefix,
-        '--dir',
-        dir,
-      ])
+      const { stdout } = await run(process.execPath, [main, 'ingest', ...connection, '--dir', dir])
       expect(JSON.parse(stdout)).toMatchObject({ documents: 36, removed: 1 })
       expect((await json(`${url}${docPath('notes.txt')}`)).body.title).toBe('Operator handbook')
       expect((await json(`${url}${docPath('guides/topic-30.md')}`)).status).toBe(404)

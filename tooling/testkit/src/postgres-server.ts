@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process'
 import { chownSync, existsSync, readdirSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { join } from 'node:path'
 import { describe, it } from 'vitest'
+import { freePort } from './ports'
 import { tempDir } from './temp'
 
 /** A private PostgreSQL server for tests that stop and start it (outages). */
@@ -45,17 +45,6 @@ export function describePostgres(name: string, body: () => void): void {
       })
     })
   } else describe.skip(name, body)
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0))
-    })
-  })
 }
 
 /** As root, PostgreSQL refuses to run: its commands then run as the `postgres` user. */

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
 import { connect, createServer, type Socket } from 'node:net'
+import { freePort } from './ports'
 import { pingRedis } from './redis'
 import { tempDir } from './temp'
 
@@ -43,17 +44,6 @@ export interface RedisServer {
    * partition) while the others still reach the server. It survives `kill()` and `restart()`.
    */
   link(): Promise<RedisLink>
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0))
-    })
-  })
 }
 
 /** A TCP relay to `port` on 127.0.0.1 that drops and refuses connections while cut. */
