@@ -119,8 +119,12 @@ async function makeProject(key: string, of: Block[], mx: string[], others: strin
     ...others.map((name) => `${name}@${rangeOf(name)}`),
     `@types/node@${rangeOf('@types/node')}`,
   ]
+  // npm as a reader runs it: the workspace's engine-strict (which pnpm hands to the scripts it
+  // runs as npm_config_engine_strict) is this repository's rule, not the reader's; npm's own
+  // default only warns (Fastify 5 pulls cookie@2, which asks Node 22 for fastify.inject alone)
   await run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', ...specs], {
     cwd: dir,
+    env: { ...process.env, npm_config_engine_strict: 'false' },
   })
   for (const block of of) {
     if (block.lang !== 'ts' && block.lang !== 'js') continue
