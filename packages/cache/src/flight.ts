@@ -207,7 +207,10 @@ async function run<T>(
     : invoke()
   const settled = produced.then(async (value) => {
     core.record('mx_cache_factory_ms', performance.now() - started)
-    if (!skipped && !watch.superseded) await write(core, key, value, meta, true)
+    // under a fencing lock, a shared tier refuses the write if a later holder took over meanwhile
+    const fence = lock?.fence
+    if (!skipped && !watch.superseded)
+      await write(core, key, value, fence === undefined ? meta : { ...meta, fence }, true)
     return value
   })
   // The lock is released before any caller sees the result, so waiters in other processes

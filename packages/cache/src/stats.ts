@@ -9,6 +9,8 @@ export class StatsRecorder {
   factoryRuns = 0
   /** Memory-tier drops after the bus reconnected (`BusDelivery.resync`). */
   busResyncs = 0
+  /** Factory results a shared tier refused by their lock's fencing token. */
+  fenced = 0
   /** Hot-path counters of the first tier, kept apart so the hot path increments a field. */
   l1Hits = 0
   l1Misses = 0
@@ -62,6 +64,7 @@ export class StatsRecorder {
       errors: sum(this.tierErrors),
       evictions: sum(this.tierEvictions),
       busResyncs: this.busResyncs,
+      fenced: this.fenced,
     }
   }
 }

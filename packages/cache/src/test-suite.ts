@@ -259,4 +259,19 @@ function locks(subject: Subject): void {
     expect(second).toBeDefined()
     await second?.release()
   })
+
+  it('refuses a write fenced by an overtaken lock when its locks carry fencing tokens', async () => {
+    const { tier } = subject
+    const first = await tier.lock?.('ns:f', 5_000)
+    if (first?.fence === undefined) return
+    await first.release()
+    const second = await tier.lock?.('ns:f', 5_000)
+    expect(second?.fence).toBeGreaterThan(first.fence)
+    const entry = entryMaker(subject)
+    expect(await tier.set('ns:f', { ...entry('late'), fence: first.fence })).toBe(false)
+    expect(await tier.get('ns:f')).toBeUndefined()
+    expect(await tier.set('ns:f', { ...entry('current'), fence: second?.fence })).not.toBe(false)
+    expect(text(await tier.get('ns:f'))).toBe('current')
+    await second?.release()
+  })
 }

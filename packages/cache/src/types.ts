@@ -25,6 +25,11 @@ export interface TierEntry<V = unknown> {
    * tell whether a tag invalidation came after it (see the README, "Writing a tier").
    */
   writtenAt?: number
+  /**
+   * The fencing token of the lock a factory's value was computed under (`TierLock.fence`): a
+   * tier that issues fences refuses the write when a later holder has taken that lock since.
+   */
+  fence?: number
 }
 
 /** Something a tier reports on its own: an eviction, or its circuit breaker changing state. */
@@ -37,6 +42,11 @@ export type CircuitState = 'closed' | 'open' | 'half-open'
 /** A held distributed lock; `release()` frees it only if this holder still owns it. */
 export interface TierLock {
   release(): Promise<void>
+  /**
+   * Optional fencing token: larger for each later holder of the same key. A holder cut off past
+   * its lock's TTL writes with its old token, and the tier refuses it (`set` resolves false).
+   */
+  readonly fence?: number
 }
 
 /**
@@ -52,8 +62,13 @@ export interface Tier {
   readonly kind: 'memory' | 'shared'
   /** Entry for `key`, or undefined when absent or past `staleUntil`. Throws `CorruptEntryError` on an entry that fails its integrity check (after deleting it). */
   get(key: string): MaybePromise<TierEntry | undefined>
-  /** Stores the entry as given, every field included (`writtenAt` too), until its `staleUntil`. */
-  set(key: string, entry: TierEntry): MaybePromise<void>
+  /**
+   * Stores the entry as given, every field included (`writtenAt` too), until its `staleUntil`.
+   * A tier with fencing locks resolves false, storing nothing, for an entry whose `fence` a
+   * later lock holder has overtaken.
+   */
+  // biome-ignore lint/suspicious/noConfusingVoidType: a tier that never refuses keeps returning void
+  set(key: string, entry: TierEntry): MaybePromise<void | boolean>
   /** Deletes the keys; resolves how many existed. */
   delete(keys: readonly string[]): MaybePromise<number>
   /** Deletes every entry whose key starts with `prefix` (`''` = everything, all namespaces). */
@@ -218,6 +233,11 @@ export interface CacheStats {
   evictions: number
   /** Times the memory tiers were dropped because the bus reconnected (`BusDelivery.resync`). */
   busResyncs: number
+  /**
+   * Factory results not cached because their lock had passed to a later holder meanwhile (a
+   * fencing token refused by a shared tier): the late value never replaces the newer one.
+   */
+  fenced: number
 }
 
 /** Event name → payload. */

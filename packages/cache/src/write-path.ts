@@ -110,12 +110,38 @@ export async function write(
       })
     }
   }
+  // A value computed under a fencing lock goes to the shared tiers first: if one refuses it (a
+  // later holder of the lock took over), it is written nowhere, so no tier keeps the late value.
+  if (meta.fence !== undefined && bytes !== undefined) {
+    const encoded = bytes
+    const refused = await Promise.all(
+      core.tiers.map((tier, index) =>
+        tier.kind === 'memory'
+          ? false
+          : Promise.resolve()
+              .then(() => tier.set(key, { ...meta, value: encoded }))
+              .then(
+                (written) => written === false,
+                (error: unknown) => {
+                  core.fail(error, 'set', index)
+                  return false
+                },
+              ),
+      ),
+    )
+    if (refused.includes(true)) {
+      core.stats.fenced++
+      core.record('mx_cache_fenced_writes', 1)
+      return
+    }
+    bytes = undefined
+  }
   const writes: Array<Promise<void>> = []
   core.tiers.forEach((tier, index) => {
     let written: Promise<void> | undefined
     if (tier.kind === 'memory') {
       written = core.safely(index, 'set', () => tier.set(key, { ...meta, value }))
-    } else if (bytes !== undefined) {
+    } else if (bytes !== undefined && meta.fence === undefined) {
       const encoded = bytes
       written = core.safely(index, 'set', () => tier.set(key, { ...meta, value: encoded }))
     }

@@ -6,7 +6,13 @@ import { asIoredis, clientOptions, connectRedis, quit } from '../redis-client'
 import type { TierLock } from '../types'
 import { withTimeout } from '../util'
 import type { RedisTierOptions } from './redis'
-import { RELEASE } from './redis-scripts'
+import { LOCK, RELEASE } from './redis-scripts'
+
+/**
+ * How long a key's fencing counter outlives its last lock (ms): longer than any holder can stay
+ * cut off and still write, so tokens only ever grow.
+ */
+const FENCE_TTL = 24 * 60 * 60 * 1000
 
 /** How a Redis tier reaches Redis: every command under its time limit and circuit breaker. */
 export interface RedisConnection {
@@ -14,8 +20,11 @@ export interface RedisConnection {
   call<T>(operation: string, run: (redis: Redis) => Promise<T>): Promise<T>
   /** Unlinks the keys a SCAN for `pattern` finds that pass `test`; resolves how many. */
   scanDelete(pattern: string, test: (key: string) => boolean): Promise<number>
-  /** Takes the lock `lockKey` for `ttlMs` ms, or resolves undefined while someone holds it. */
-  lock(lockKey: string, ttlMs: number): Promise<TierLock | undefined>
+  /**
+   * Takes the lock `lockKey` for `ttlMs` ms with the next fencing token of `fenceKey`, or
+   * resolves undefined while someone holds it.
+   */
+  lock(lockKey: string, fenceKey: string, ttlMs: number): Promise<TierLock | undefined>
   /** Quits the client if this connection created it (an injected client stays open). */
   close(): Promise<void>
 }
@@ -80,11 +89,16 @@ export function redisConnection(
   return {
     call,
     scanDelete,
-    async lock(lockKey, ttlMs) {
+    async lock(lockKey, fenceKey, ttlMs) {
       const token = randomUUID()
-      const acquired = await call('lock', (redis) => redis.set(lockKey, token, 'PX', ttlMs, 'NX'))
-      if (acquired !== 'OK') return undefined
+      const fence = Number(
+        await call('lock', (redis) =>
+          redis.eval(LOCK, 2, lockKey, fenceKey, token, ttlMs, FENCE_TTL),
+        ),
+      )
+      if (fence === 0) return undefined
       return {
+        fence,
         release: async () => {
           await call('unlock', (redis) => redis.eval(RELEASE, 1, lockKey, token))
         },

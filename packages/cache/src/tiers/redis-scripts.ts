@@ -1,10 +1,18 @@
 // The Lua scripts the Redis tier runs with EVAL: each one atomic on the server.
 
-/** Sets an entry and adds it to its tags' sets, whose TTL grows to the entry's if shorter. */
+/**
+ * Sets an entry (KEYS[1]) and adds it to its tags' sets (KEYS[3..]), whose TTL grows to the
+ * entry's if shorter. With a fence (ARGV[3]), it first checks the latest fence issued for the key
+ * (KEYS[2]): a write from an overtaken lock holder is refused (returns 0).
+ */
 export const SET_TAGGED = `
+if ARGV[3] ~= '' then
+  local latest = tonumber(redis.call('GET', KEYS[2]) or '0')
+  if latest > tonumber(ARGV[3]) then return 0 end
+end
 redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
 local ttl = tonumber(ARGV[2])
-for i = 2, #KEYS do
+for i = 3, #KEYS do
   redis.call('SADD', KEYS[i], KEYS[1])
   local left = redis.call('PTTL', KEYS[i])
   if left < ttl then redis.call('PEXPIRE', KEYS[i], ttl) end
@@ -41,6 +49,16 @@ for i = 1, #KEYS do
   redis.call('UNLINK', KEYS[i])
 end
 return n`
+
+/**
+ * Takes a lock (KEYS[1]) for ARGV[2] ms if free, and issues the next fencing token of the key
+ * (KEYS[2], kept ARGV[3] ms after its last use); returns the token, or 0 if the lock is held.
+ */
+export const LOCK = `
+if not redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2], 'NX') then return 0 end
+local fence = redis.call('INCR', KEYS[2])
+redis.call('PEXPIRE', KEYS[2], ARGV[3])
+return fence`
 
 /** Releases a lock if the token still holds it (not after it expired and was taken again). */
 export const RELEASE = `

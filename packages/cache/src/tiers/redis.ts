@@ -54,6 +54,8 @@ export function redisTier(
   const clock = options.clock ?? systemClock
   const entryKey = (key: string) => `${prefix}e:${key}`
   const tagKey = (tag: string) => `${prefix}t:${tag}`
+  // the key's fencing counter: never cleared with the entries, so tokens only ever grow
+  const fenceKey = (key: string) => `${prefix}f:${key}`
   const listeners = new Set<(event: TierEvent) => void>()
   const breaker = new CircuitBreaker(name, options.breaker ?? {}, systemClock, (state) => {
     for (const listener of listeners) listener({ type: 'circuit', state })
@@ -86,18 +88,23 @@ export function redisTier(
         return
       }
       const record = encodeRecord(key, entry)
-      await call('set', (redis) =>
-        entry.tags.length === 0
-          ? redis.set(entryKey(key), record, 'PX', ttl)
-          : redis.eval(
-              SET_TAGGED,
-              1 + entry.tags.length,
-              entryKey(key),
-              ...entry.tags.map(tagKey),
-              record,
-              ttl,
-            ),
+      if (entry.tags.length === 0 && entry.fence === undefined) {
+        await call('set', (redis) => redis.set(entryKey(key), record, 'PX', ttl))
+        return true
+      }
+      const written = await call('set', (redis) =>
+        redis.eval(
+          SET_TAGGED,
+          2 + entry.tags.length,
+          entryKey(key),
+          fenceKey(key),
+          ...entry.tags.map(tagKey),
+          record,
+          ttl,
+          entry.fence === undefined ? '' : String(entry.fence),
+        ),
       )
+      return Number(written) === 1
     },
     delete(keys) {
       if (keys.length === 0) return 0
@@ -146,7 +153,7 @@ export function redisTier(
       } while (cursor !== '0')
     },
     lock: (key, ttlMs): Promise<TierLock | undefined> =>
-      connection.lock(`${prefix}l:${key}`, ttlMs),
+      connection.lock(`${prefix}l:${key}`, fenceKey(key), ttlMs),
     subscribe(listener) {
       listeners.add(listener)
       return () => {
