@@ -3,7 +3,7 @@
 // ingest (extract a folder, or load a metadata.jsonl), or migrate.
 import { parseArgs } from 'node:util'
 import { migrate } from './db/migrate.mjs'
-import { createDatabase } from './db/pool.mjs'
+import { createDatabase, isUnavailable } from './db/pool.mjs'
 import { extractAndIngest, ingestFile } from './ingest.mjs'
 import { clearSharedCache, createService } from './service.mjs'
 
@@ -136,7 +136,12 @@ main().then(
     if (code !== undefined) process.exitCode = code
   },
   (error) => {
-    console.error(error)
+    // the first thing a new user meets when no PostgreSQL answers: say so, not a stack trace
+    if (isUnavailable(error)) {
+      console.error(
+        `cannot reach PostgreSQL (${error.cause?.code ?? error.code ?? error.message}): start it, or pass --pg URL (or DATABASE_URL)`,
+      )
+    } else console.error(error)
     process.exitCode = 1
   },
 )
