@@ -20,11 +20,11 @@
 // then fails).
 import { execFileSync, spawnSync } from 'node:child_process'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
-import os from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { compareRuns } from '@mx/profiler/bench'
+import { baselineOf, machineNames } from './bench-machine.mjs'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const baselineFile = join(root, 'bench/baseline.json')
@@ -42,9 +42,8 @@ const NOISE_MARGIN = 1.5
 const MIN_TOLERANCE = 0.1
 const MAX_TOLERANCE = 0.2
 
-/** The machine model a baseline belongs to: the number of cores and the processor's name. */
-const cpus = os.cpus()
-const machine = `${cpus.length} × ${cpus[0]?.model.trim()}`
+/** The name a baseline taken here is kept under (see bench-machine.mjs). */
+const machine = machineNames()[0]
 
 /** bench/baseline.json's baselines by machine (a file from before there were several: its one). */
 function readBaselines() {
@@ -146,13 +145,14 @@ if (!existsSync(baselineFile)) {
   process.exit(2)
 }
 const baselines = readBaselines()
-const baseline = baselines[machine]
-if (baseline === undefined) {
+const found = baselineOf(baselines)
+if (found === undefined) {
   console.error(
-    `bench:gate: bench/baseline.json has no baseline for this machine (${machine}; it has ${Object.keys(baselines).join(', ')}). Ratios move with the processor: take one here with pnpm bench:gate --update "why" and commit it.`,
+    `bench:gate: bench/baseline.json has no baseline for this machine (${machineNames().join(' or ')}; it has ${Object.keys(baselines).join(', ')}). Ratios move with the processor: take one here with pnpm bench:gate --update "why" and commit it.`,
   )
   process.exit(2)
 }
+const { baseline } = found
 const current = measure()
 const expected = baseline.tasks.filter((task) =>
   only.some((name) => task.name.startsWith(`${name}: `)),
@@ -185,6 +185,6 @@ for (const row of rows) {
 for (const task of missing) console.log(`missing from this run: ${task.name}`)
 const regressions = rows.filter((row) => row.verdict === 'regression')
 console.log(
-  `bench:gate: ${rows.length} ratios against the baseline of ${machine} at ${baseline.commit.slice(0, 12)} (${baseline.why}): ${regressions.length} regressed${missing.length ? `, ${missing.length} missing` : ''}`,
+  `bench:gate: ${rows.length} ratios against the baseline of ${found.name} at ${baseline.commit.slice(0, 12)} (${baseline.why}): ${regressions.length} regressed${missing.length ? `, ${missing.length} missing` : ''}`,
 )
 process.exit(regressions.length === 0 && missing.length === 0 ? 0 : 1)
