@@ -54,12 +54,13 @@ describe('the regression gate (pnpm bench:gate)', () => {
   })
 
   // A 25% slower `ours` in every entry whose measured noise left a tolerance of at most 12%
-  // (most of them, in the baselines of this machine): the gate must fail, flagging most of them
-  // and improving none, whatever else runs on the machine meanwhile (it times CPU, not wall
-  // time; under CI's load one async entry's interval can still reach below its tolerance).
+  // (at least two in every machine's baseline: three or more on a quiet machine, two on the
+  // noisier Zen 4 sandboxes): the gate must fail, flagging most of them and improving none,
+  // whatever else runs on the machine meanwhile (it times CPU, not wall time; under CI's load
+  // one async entry's interval can still reach below its tolerance).
   it('fails on a 25% slowdown injected into our side', () => {
     const tight = baseline.tasks.filter((task) => task.tolerance <= 0.12)
-    expect(tight.length, 'entries with a tolerance of at most 12%').toBeGreaterThanOrEqual(3)
+    expect(tight.length, 'entries with a tolerance of at most 12%').toBeGreaterThanOrEqual(2)
     const packages = [...new Set(tight.map((task) => task.name.split(':')[0] as string))]
     const { status, output } = gate(packages, 0.25)
     expect(status, output).toBe(1)

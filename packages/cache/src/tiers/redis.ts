@@ -6,7 +6,7 @@ import { escapeRedisGlob, requireIoredis, toRedisGlob } from '../redis-client'
 import type { Clock, RedisClient, Tier, TierEntry, TierEvent, TierLock } from '../types'
 import { checkNumber, globToRegExp, systemClock } from '../util'
 import { decodeRecord, encodeRecord } from './record'
-import { redisConnection } from './redis-connection'
+import { type RedisConnection, redisConnection } from './redis-connection'
 import { DELETE_TAGGED, SET_TAGGED } from './redis-scripts'
 
 export interface RedisTierOptions {
@@ -36,6 +36,36 @@ function checkOptions(options: RedisTierOptions): void {
   checkNumber('timeout', options.timeout, { exclusiveMin: true })
   checkNumber('breaker.failures', options.breaker?.failures, { min: 1, integer: true })
   checkNumber('breaker.resetAfter', options.breaker?.resetAfter)
+}
+
+/**
+ * Writes a record: a plain SET, or the SET_TAGGED script when it has tags (their sets) or a
+ * fence (refused when a later lock holder overtook it). Resolves whether it was stored.
+ */
+async function storeRecord(
+  call: RedisConnection['call'],
+  keys: { entry: string; fence: string; tags: string[] },
+  record: Buffer,
+  ttl: number,
+  fence: number | undefined,
+): Promise<boolean> {
+  if (keys.tags.length === 0 && fence === undefined) {
+    await call('set', (redis) => redis.set(keys.entry, record, 'PX', ttl))
+    return true
+  }
+  const written = await call('set', (redis) =>
+    redis.eval(
+      SET_TAGGED,
+      2 + keys.tags.length,
+      keys.entry,
+      keys.fence,
+      ...keys.tags,
+      record,
+      ttl,
+      fence === undefined ? '' : String(fence),
+    ),
+  )
+  return Number(written) === 1
 }
 
 /**
@@ -87,24 +117,8 @@ export function redisTier(
         await call('delete', (redis) => redis.del(entryKey(key)))
         return
       }
-      const record = encodeRecord(key, entry)
-      if (entry.tags.length === 0 && entry.fence === undefined) {
-        await call('set', (redis) => redis.set(entryKey(key), record, 'PX', ttl))
-        return true
-      }
-      const written = await call('set', (redis) =>
-        redis.eval(
-          SET_TAGGED,
-          2 + entry.tags.length,
-          entryKey(key),
-          fenceKey(key),
-          ...entry.tags.map(tagKey),
-          record,
-          ttl,
-          entry.fence === undefined ? '' : String(entry.fence),
-        ),
-      )
-      return Number(written) === 1
+      const stored = { entry: entryKey(key), fence: fenceKey(key), tags: entry.tags.map(tagKey) }
+      return storeRecord(call, stored, encodeRecord(key, entry), ttl, entry.fence)
     },
     delete(keys) {
       if (keys.length === 0) return 0
