@@ -67,7 +67,8 @@ export async function createService(options) {
   // Redis and its limits count per instance until it answers
   if (redis)
     await Promise.race([
-      once(redis, 'ready'),
+      // `once` rejects on the 'error' of a refused connection: that is "not ready", not a failure
+      once(redis, 'ready').catch(() => {}),
       new Promise((resolve) => setTimeout(resolve, 1_000).unref()),
     ])
   const cache =

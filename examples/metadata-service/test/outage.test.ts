@@ -80,6 +80,31 @@ describePostgres('outages', () => {
       expect(service.db.pool.totalCount).toBeGreaterThan(0)
     }, 60_000)
 
+    it('starts and answers while Redis is down from the start', async () => {
+      // nothing listens on port 1: every connection to Redis is refused at once
+      const service = await createService({
+        pg: stack.pg.url,
+        redis: 'redis://127.0.0.1:1',
+        prefix: `${stack.prefix}down:`,
+        rateLimit: 100,
+        warmInterval: 0,
+      })
+      try {
+        const url = await service.listen()
+        for (const path of [
+          '/stats',
+          docPath('index.md'),
+          docPath('index.md'),
+          '/documents?q=cache',
+        ]) {
+          expect((await json(`${url}${path}`)).status).toBe(200)
+        }
+        expect((await json(`${url}/health`)).body).toEqual({ database: 'up', redis: 'down' })
+      } finally {
+        await service.close()
+      }
+    })
+
     it('goes on without a shared cache while Redis is down, and uses it again once it is back', async () => {
       const redis = await startRedisServer()
       const service = await createService({
