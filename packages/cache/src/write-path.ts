@@ -141,7 +141,7 @@ export async function write(
     let written: Promise<void> | undefined
     if (tier.kind === 'memory') {
       written = core.safely(index, 'set', () => tier.set(key, { ...meta, value }))
-    } else if (bytes !== undefined && meta.fence === undefined) {
+    } else if (bytes !== undefined) {
       const encoded = bytes
       written = core.safely(index, 'set', () => tier.set(key, { ...meta, value: encoded }))
     }

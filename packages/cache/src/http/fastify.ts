@@ -51,6 +51,7 @@ interface Pending {
   captured: CapturedResponse | undefined
   /** Headers the reply had before the cache ran: this request's own, never stored. */
   own: ReadonlySet<string>
+  keepBody: boolean
 }
 
 export function fastifyPlugin(cache: HttpResponseCache): HttpCacheFastifyPlugin {
@@ -76,7 +77,12 @@ export function fastifyPlugin(cache: HttpResponseCache): HttpCacheFastifyPlugin 
       if (cache.statusHeader !== undefined) reply.header(cache.statusHeader, decision.status)
       const finish = decision.finish
       if (finish === undefined) return undefined
-      const entry: Pending = { finish, captured: undefined, own }
+      const entry: Pending = {
+        finish,
+        captured: undefined,
+        own,
+        keepBody: decision.keepBody ?? true,
+      }
       pending.set(request.raw, entry)
       let settled = false
       const settle = (captured: CapturedResponse | undefined) => {
@@ -98,6 +104,10 @@ export function fastifyPlugin(cache: HttpResponseCache): HttpCacheFastifyPlugin 
       }
       if (cache.tagHeader !== undefined && reply.getHeader(cache.tagHeader) !== undefined) {
         reply.removeHeader(cache.tagHeader)
+      }
+      if (!entry.keepBody) {
+        entry.captured = { status: reply.statusCode, headers, body: undefined }
+        return payload
       }
       const body =
         typeof payload === 'string'

@@ -24,7 +24,8 @@ export function middleware(cache: HttpResponseCache): HttpCacheMiddleware {
       }
       if (cache.statusHeader !== undefined && !res.headersSent)
         res.setHeader(cache.statusHeader, decision.status)
-      if (decision.finish !== undefined) capture(res, cache, decision.finish, own)
+      if (decision.finish !== undefined)
+        capture(res, cache, decision.finish, own, decision.keepBody ?? true)
       next()
     }, next)
   }
@@ -49,6 +50,7 @@ function capture(
   cache: HttpResponseCache,
   finish: (captured: CapturedResponse | undefined) => void,
   own: ReadonlySet<string>,
+  keepBody: boolean,
 ): void {
   const tagHeader = cache.tagHeader
   let status = 200
@@ -63,7 +65,14 @@ function capture(
     finish(captured)
   }
   const collect = (chunk: unknown, encoding: unknown) => {
-    if (tooLarge || chunk === undefined || chunk === null || typeof chunk === 'function') return
+    if (
+      !keepBody ||
+      tooLarge ||
+      chunk === undefined ||
+      chunk === null ||
+      typeof chunk === 'function'
+    )
+      return
     const bytes =
       typeof chunk === 'string'
         ? Buffer.from(chunk, typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8')
@@ -110,13 +119,15 @@ function capture(
   } as ServerResponse['end']
   res.once('finish', () =>
     settle(
-      tooLarge
-        ? { status, headers, body: undefined, dropped: 'too-large' }
-        : {
-            status,
-            headers,
-            body: chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks),
-          },
+      !keepBody
+        ? { status, headers, body: undefined }
+        : tooLarge
+          ? { status, headers, body: undefined, dropped: 'too-large' }
+          : {
+              status,
+              headers,
+              body: chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks),
+            },
     ),
   )
   res.once('close', () => settle(undefined))

@@ -117,6 +117,7 @@ export class HttpResponseCache {
       return {
         kind: 'run',
         status: 'BYPASS',
+        keepBody: false,
         finish: (captured) => {
           if (captured !== undefined && captured.status >= 200 && captured.status < 400) {
             this.#cache.invalidate({ tags: [URL_TAG + url] }).catch(() => this.#stats.errors++)

@@ -78,6 +78,8 @@ export type Decision =
       status: 'MISS' | 'BYPASS'
       /** Hands over what the handler sent (undefined: the connection closed before the end). */
       finish?: (captured: CapturedResponse | undefined) => void
+      /** False: `finish` reads only the status and headers, so the body is not copied. */
+      keepBody?: boolean
     }
 
 export interface HttpCacheStats {
