@@ -16,7 +16,7 @@ export default defineConfig({
         test: {
           name: 'repo',
           include: ['test/**/*.test.ts'],
-          exclude: ['test/reliability/**'],
+          exclude: ['test/reliability/**', 'test/hosts/**'],
           testTimeout: 300_000,
           hookTimeout: 300_000,
         },
@@ -28,6 +28,17 @@ export default defineConfig({
           name: 'reliability',
           include: ['test/reliability/**/*.test.ts'],
           testTimeout: 600_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
+        },
+      },
+      // Several machines simulated in network namespaces (test/hosts): needs root, iproute2 and
+      // nftables; one file at a time, as every file makes its own namespaces and private Redis.
+      {
+        test: {
+          name: 'hosts',
+          include: ['test/hosts/**/*.test.ts'],
+          testTimeout: 240_000,
           hookTimeout: 120_000,
           fileParallelism: false,
         },

@@ -3,7 +3,10 @@
 #   - a Redis answering at REDIS_URL (starts redis-server, installing it first if needed),
 #   - Debian's chromium (dashboard/report tests in a real headless browser),
 #   - promtool from Debian's prometheus package (Prometheus exposition check),
-#   - ip from Debian's iproute2 (network namespaces for the dashboard isolation check),
+#   - ip from Debian's iproute2 (network namespaces for the dashboard isolation check and the
+#     hosts suite, test/hosts),
+#   - nft from Debian's nftables (packet loss and partitions between the test hosts; the kernel
+#     has nftables built in, only the command is needed),
 #   - PostgreSQL's server binaries from Debian's postgresql (the metadata service's tests start
 #     private servers with initdb; they never touch a shared one).
 # Installs with apt-get only when running as root; otherwise it says what is missing. Under CI
@@ -66,6 +69,14 @@ if command -v ip >/dev/null || [ -x /usr/sbin/ip ] || [ -x /sbin/ip ]; then
 else
   apt_install iproute2 && { command -v ip >/dev/null || [ -x /usr/sbin/ip ]; } \
     && echo "setup-system: installed ip (iproute2)" || missing+=(ip)
+fi
+
+# nft lives in /usr/sbin, which a non-root PATH may lack.
+if command -v nft >/dev/null || [ -x /usr/sbin/nft ] || [ -x /sbin/nft ]; then
+  echo "setup-system: nft (nftables) present"
+else
+  apt_install nftables && { command -v nft >/dev/null || [ -x /usr/sbin/nft ]; } \
+    && echo "setup-system: installed nft (nftables)" || missing+=(nft)
 fi
 
 postgres_binaries() { ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || [ -x "${PG_BINDIR:-/nonexistent}/initdb" ]; }

@@ -17,6 +17,13 @@ export interface RedisBusOptions {
   channel?: string
   /** Time limit of a publish in ms. Default 500. */
   timeout?: number
+  /**
+   * Ms between PINGs on the subscriber connection; one unanswered within `timeout` drops that
+   * connection, which reconnects and resyncs. Default 5000; 0 turns it off. Why: a connection
+   * cut off silently (a partition, a dead NAT entry) never errors on a side that only listens,
+   * and without it an instance could miss every message from then on.
+   */
+  heartbeat?: number
 }
 
 const ops = new Set(['keys', 'tags', 'pattern', 'clear'])
@@ -34,6 +41,7 @@ export function redisBus(options: RedisBusOptions): Bus {
     throw new InvalidOptionError('url', 'redisBus needs a url or a client')
   }
   checkNumber('timeout', options.timeout, { exclusiveMin: true })
+  checkNumber('heartbeat', options.heartbeat)
   if (options.client === undefined) requireIoredis('redisBus()')
   const given = options.client === undefined ? undefined : asIoredis(options.client)
   const channel = options.channel ?? 'mx:cache:bus'
@@ -41,6 +49,7 @@ export function redisBus(options: RedisBusOptions): Bus {
     throw new InvalidOptionError('channel', 'channel must be a non-empty string')
   }
   const timeout = options.timeout ?? 500
+  const heartbeat = options.heartbeat ?? 5000
   const origin = randomUUID()
   const owned: Redis[] = []
   let publisher: Promise<Redis> | undefined
@@ -115,8 +124,10 @@ export function redisBus(options: RedisBusOptions): Bus {
       }
       current.on('close', lost)
       current.on('ready', resubscribe)
+      const beat = heartbeat > 0 ? keepAlive(current, heartbeat, timeout) : undefined
       const unsubscribe = () => {
         active = false
+        clearInterval(beat)
         current.off('message', listener)
         current.off('close', lost)
         current.off('ready', resubscribe)
@@ -134,4 +145,26 @@ export function redisBus(options: RedisBusOptions): Bus {
       await Promise.all(owned.splice(0).map((redis) => quit(redis)))
     },
   }
+}
+
+/**
+ * PINGs a subscriber connection every `every` ms; one that gets no answer within `timeout` is
+ * dropped and reconnects (ioredis), so `close` then `ready` run as after any disconnection: the
+ * bus subscribes again and resyncs. Returns the (unref'd) interval.
+ */
+function keepAlive(subscriber: Redis, every: number, timeout: number) {
+  let pending = false
+  const beat = setInterval(() => {
+    if (pending || subscriber.status !== 'ready') return
+    pending = true
+    withTimeout(subscriber.ping(), timeout, () => new TierTimeoutError('bus', 'ping', timeout))
+      .catch(() => {
+        if (subscriber.status === 'ready') subscriber.disconnect(true)
+      })
+      .finally(() => {
+        pending = false
+      })
+  }, every)
+  beat.unref?.()
+  return beat
 }

@@ -75,6 +75,7 @@ const known = {
     client: true,
     channel: true,
     timeout: true,
+    heartbeat: true,
   } satisfies Keys<RedisBusOptions>,
   keyvStore: { lease: true } satisfies Keys<KeyvStoreOptions>,
   createKeyv: { lease: true, namespace: true, ttl: true } satisfies Keys<CreateKeyvOptions>,

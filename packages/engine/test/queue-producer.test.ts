@@ -71,6 +71,19 @@ describe('queue connection options', () => {
   })
 })
 
+describe('a producer with nothing to enqueue', () => {
+  // Port 1 refuses every connection: a producer that opened a queue would wait for it (or fail).
+  it('opens no queue: an empty source, or one of documents that are answered at once, needs no Redis', async () => {
+    expect(await collect(extractViaQueue([], { redis: 'redis://127.0.0.1:1' }))).toEqual([])
+    const invalid = await collect(
+      extractViaQueue([{ id: 'bad' } as unknown as SourceDocument], {
+        redis: 'redis://127.0.0.1:1',
+      }),
+    )
+    expect(invalid).toMatchObject([{ ok: false, id: 'bad' }])
+  })
+})
+
 describeRedis('the producer of a BullMQ queue', () => {
   // BullMQ adds its own ':' after the prefix.
   const prefix = keyPrefix(import.meta.url).replace(/:$/, '')

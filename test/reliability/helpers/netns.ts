@@ -45,7 +45,7 @@ function isAlive(pid: number): boolean {
 }
 
 /** Kills what still runs inside a namespace, then deletes it (and the veth end it holds). */
-function removeNamespace(name: string): void {
+export function removeNamespace(name: string): void {
   const pids = spawnSync(ipPath ?? 'ip', ['netns', 'pids', name], { encoding: 'utf8' }).stdout
   for (const pid of (pids ?? '').split(/\s+/).filter(Boolean)) {
     try {

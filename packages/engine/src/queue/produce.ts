@@ -13,6 +13,7 @@ import {
   type QueueConnectionOptions,
 } from './connection'
 import { crashed, encode } from './jobs'
+import { closeQueue, type OpenQueue, openQueue, type Settle } from './producer-queue'
 
 export interface ExtractViaQueueOptions extends QueueConnectionOptions {
   /** Documents enqueued and not yet yielded. Default 64. */
@@ -79,10 +80,6 @@ async function* produce(
   const { signal } = options
   const maxInFlight = options.maxInFlight ?? 64
   const bullmq = await loadBullMQ()
-  const queue = new bullmq.Queue(common.name, common)
-  const events = new bullmq.QueueEvents(common.name, common)
-  queue.on('error', () => {})
-  events.on('error', () => {})
   const pending = new Map<string, SourceDocument>()
   const logger = options.logger || undefined
   // The producer's log context of each pending job (with a logger only).
@@ -91,7 +88,7 @@ async function* produce(
   const added = new Set<string>()
   const done: ExtractResult[] = []
   let wake: (() => void) | undefined
-  const settle = (jobId: string, result: (doc: SourceDocument) => ExtractResult) => {
+  const settle: Settle = (jobId, result) => {
     const doc = pending.get(jobId)
     if (!doc) return
     pending.delete(jobId)
@@ -106,13 +103,11 @@ async function* produce(
     if (log) logResult(log.log, outcome, performance.now() - log.at)
     wake?.()
   }
-  events.on('completed', ({ jobId, returnvalue }) =>
-    settle(jobId, () => returnvalue as unknown as ExtractResult),
-  )
-  events.on('failed', ({ jobId, failedReason }) =>
-    settle(jobId, (doc) => crashed(doc, failedReason)),
-  )
-  const findJob = (jobId: string) => bullmq.Job.fromId(queue, jobId)
+  // The queue and its event stream are opened with the first job: a source with nothing to
+  // enqueue needs no Redis at all.
+  let opened: OpenQueue | undefined
+  // (only jobs whose add resolved are looked up: the queue is open by then)
+  const findJob = (jobId: string) => bullmq.Job.fromId((opened as OpenQueue).queue, jobId)
   const reconcile = reconcileEvery(RECONCILE_MS, findJob, added, settle)
   const onAbort = () => wake?.()
   signal?.addEventListener('abort', onAbort)
@@ -129,11 +124,15 @@ async function* produce(
   let sourceDone = false
   let inFlight = 0
   let sequence = 0
+  // Adds are not awaited one by one (one round trip each: at 20 ms a link, 25 documents a second
+  // at most): up to `maxInFlight` travel at once, pipelined on the connection. The first that
+  // fails fails the stream, as an awaited one did.
+  const adding = new Set<Promise<void>>()
+  let addFailed: { error: unknown } | undefined
   try {
-    // Results come from the events stream, which must be listening before the first job exists.
-    await events.waitUntilReady()
     while (true) {
       if (signal?.aborted) throw new AbortedError({ cause: signal.reason })
+      if (addFailed) throw addFailed.error
       const result = done.shift()
       if (result) {
         inFlight--
@@ -158,17 +157,23 @@ async function* produce(
           continue
         }
         pending.set(jobId, next.value)
-        if (logger) {
-          const log = docLogger(logger, jobId, job.data.id)
-          logs.set(jobId, { log, at: performance.now() })
-          if (levelEnabled(logger, 'debug'))
-            log.debug({ stage: 'queue', outcome: 'ok', jobId }, 'document enqueued')
-        }
+        if (logger) logs.set(jobId, enqueuedLog(logger, jobId, job.data.id))
         // the caller's OpenTelemetry trace context travels in the job: the consumer continues it
         const trace = traceCarrier()
         const data = { ...job.data, correlationId: jobId, ...(trace ? { trace } : {}) }
-        await queue.add(job.name, data, { ...jobOptions, jobId })
-        if (pending.has(jobId)) added.add(jobId)
+        opened ??= await openQueue(bullmq, common, settle)
+        const add: Promise<void> = opened.queue.add(job.name, data, { ...jobOptions, jobId }).then(
+          () => {
+            adding.delete(add)
+            if (pending.has(jobId)) added.add(jobId)
+          },
+          (error: unknown) => {
+            adding.delete(add)
+            addFailed ??= { error }
+            wake?.()
+          },
+        )
+        adding.add(add)
         continue
       }
       if (sourceDone && inFlight === 0) return
@@ -181,11 +186,18 @@ async function* produce(
     clearInterval(reconcile)
     signal?.removeEventListener('abort', onAbort)
     if (!sourceDone) await (iterator as AsyncIterator<unknown>).return?.()
-    // Best effort: jobs nobody started are removed (a running job cannot be, and finishes).
-    await Promise.all([...pending.keys()].map((id) => queue.remove(id).catch(() => 0)))
-    await events.close()
-    await queue.close()
+    // (they never reject: a failure is kept in addFailed)
+    await Promise.all(adding)
+    if (opened) await closeQueue(opened, [...pending.keys()])
   }
+}
+
+/** The log context of a job just enqueued (its `debug` line written). */
+function enqueuedLog(logger: LoggerSlot, jobId: string, docId: string) {
+  const log = docLogger(logger, jobId, docId)
+  if (levelEnabled(logger, 'debug'))
+    log.debug({ stage: 'queue', outcome: 'ok', jobId }, 'document enqueued')
+  return { log, at: performance.now() }
 }
 
 /**
