@@ -63,8 +63,10 @@ export function corpusUpdate(state) {
      * (null when there was no last run to compare with). The documents are related in the
      * listing's order, whatever order their results came in.
      * @param {{ id: string }[]} listing
+     * @param {{ linesKept?: boolean }} [options] the run kept lines the state did not hold: the
+     *   state is written even when the corpus is unchanged
      */
-    finish(listing) {
+    finish(listing, { linesKept = false } = {}) {
       const position = new Map(listing.map((entry, i) => [entry.id, i]))
       ok.sort((a, b) => (position.get(a) ?? Infinity) - (position.get(b) ?? Infinity))
       const succeeded = new Set(ok)
@@ -81,7 +83,7 @@ export function corpusUpdate(state) {
         ok.length !== state.order.length || ok.some((id, i) => state.order[i] !== id)
       if (changed || reordered || state.relations === undefined)
         state.relations = state.index().resultJson(ok)
-      if (changed || reordered || listed.length !== state.listed.length || removed) {
+      if (changed || reordered || listed.length !== state.listed.length || removed || linesKept) {
         state.listed = listed
         state.order = ok
         saveRunState(state)

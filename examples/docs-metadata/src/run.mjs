@@ -100,7 +100,8 @@ export async function runExtraction(options, hooks = {}) {
     }
     await flushReadFailures()
     keeper.forgetUnlisted(listed)
-    const finished = corpus.finish(listing)
+    // Lines kept this run (files too new to keep when last read) are worth the state's write.
+    const finished = corpus.finish(listing, { linesKept: keeper.kept() > 0 })
     // The relations' JSON goes out as it is (an unchanged corpus's are not encoded again): an
     // object with its four keys, after the line's own two.
     await out.writeJson(

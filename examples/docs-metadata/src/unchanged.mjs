@@ -82,16 +82,17 @@ export function unchangedLine(id, kept) {
  * Keeps the lines of the documents this run reads, for the next run: `read(doc)` as each file is
  * read (its stat from readCorpus, taken before the bytes), `keep(id, line)` with its result's
  * line, `drop(id)` for a document that failed. The lines go out with the rest of the state when
- * the corpus changed (corpus-update.mjs), never on their own: a run over an unchanged corpus
- * writes nothing. That costs nothing in correctness, since a line is written again only for a
- * file with the stat it was kept with; a file too new to keep is read (and served from the
- * engine's cache) until the state is next written.
+ * the corpus changed (corpus-update.mjs), or when this run kept lines the state lacked
+ * (`kept()`): a file too new to keep when it was last read (a corpus copied or cloned just
+ * before a run) is read and served from the engine's cache until then, and a run over an
+ * unchanged corpus whose lines are all kept writes nothing.
  * @param {{ lines: Map<string, KeptLine> }} state
  * @param {number} started the run's start, as Date.now()
  */
 export function createLineKeeper(state, started) {
   /** @type {Map<string, { path: string, stat: FileStat }>} */
   const reads = new Map()
+  let kept = 0
   return {
     /** @param {{ id: string, path?: string, stat?: FileStat }} doc */
     read(doc) {
@@ -101,9 +102,13 @@ export function createLineKeeper(state, started) {
     keep(id, line) {
       const read = reads.get(id)
       reads.delete(id)
-      if (read && read.stat.mtimeMs <= started - racyMs) state.lines.set(id, { ...read, ...line })
-      else state.lines.delete(id)
+      if (read && read.stat.mtimeMs <= started - racyMs) {
+        state.lines.set(id, { ...read, ...line })
+        kept++
+      } else state.lines.delete(id)
     },
+    /** How many lines this run kept: each is one the state did not hold (or held stale). */
+    kept: () => kept,
     /** @param {string} id */
     drop(id) {
       reads.delete(id)

@@ -131,6 +131,22 @@ describe('mx-docs extract over files unchanged since the last run', () => {
     expect(data(warm.documents.get('notes.txt'))).toEqual(data(cold.documents.get('notes.txt')))
   })
 
+  it('keeps the line of a file too new when it was last read once it is old enough, so the next run need not read it', async () => {
+    // A corpus copied or cloned just before the first run: every file is too new to keep then.
+    const now = Date.now()
+    setTimes(docs, now)
+    const cold = await extract()
+    expect(cold.summary.documents).toMatchObject({ unchanged: 0, extracted: 4 })
+    // The second run, two seconds later: read again (served from the cache), and kept this time.
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, now + 2_100 - Date.now())))
+    const second = await extract()
+    expect(second.summary.documents).toMatchObject({ unchanged: 0, fromCache: 4, extracted: 0 })
+    const third = await extract()
+    expect(third.summary.documents).toMatchObject({ unchanged: 4, extracted: 0 })
+    for (const [id, line] of cold.documents)
+      expect(data(third.documents.get(id)), id).toEqual(data(line))
+  })
+
   it('reads every file again when --encoding changes, and forgets the files that left', async () => {
     await extract()
     const other = await extract('--encoding', 'windows-1252')
