@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { chromiumPath, describeBrowser, tempDir } from '@mx/testkit'
+import { chromiumArgs, chromiumPath, describeBrowser, tempDir } from '@mx/testkit'
 import { type BrowserContext, chromium } from 'playwright-core'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 
@@ -41,7 +41,7 @@ describeBrowser('dashboard example in headless Chromium', () => {
     userDataDir = mkdtempSync(join(tmpdir(), 'mx-chromium-'))
     browser = await chromium.launchPersistentContext(userDataDir, {
       executablePath: chromiumPath(),
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'],
+      args: [...chromiumArgs],
     })
   }, 60_000)
 

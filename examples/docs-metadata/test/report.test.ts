@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { chromiumPath, describeBrowser, tempDir } from '@mx/testkit'
+import { chromiumArgs, chromiumPath, describeBrowser, tempDir } from '@mx/testkit'
 import { type BrowserContext, chromium, type Page } from 'playwright-core'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { makeCorpus, runCli } from './cli-helpers'
@@ -38,7 +38,7 @@ describeBrowser('report.html of mx-docs extract in headless Chromium', () => {
     userDataDir = mkdtempSync(join(tmpdir(), 'mx-chromium-'))
     browser = await chromium.launchPersistentContext(userDataDir, {
       executablePath: chromiumPath(),
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'],
+      args: [...chromiumArgs],
     })
     page = await browser.newPage()
     page.on('console', (message) => {

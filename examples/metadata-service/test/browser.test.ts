@@ -3,7 +3,13 @@
 import { mkdtempSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { chromiumPath, describeBrowser, describePostgres, describeRedis } from '@mx/testkit'
+import {
+  chromiumArgs,
+  chromiumPath,
+  describeBrowser,
+  describePostgres,
+  describeRedis,
+} from '@mx/testkit'
 import { type BrowserContext, chromium } from 'playwright-core'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { startStack } from './helpers'
@@ -20,13 +26,7 @@ describePostgres('browser UI', () => {
         profile = mkdtempSync(join(tmpdir(), 'mx-service-chromium-'))
         browser = await chromium.launchPersistentContext(profile, {
           executablePath: chromiumPath(),
-          args: [
-            '--headless',
-            '--no-sandbox',
-            '--disable-gpu',
-            '--no-first-run',
-            '--disable-background-networking',
-          ],
+          args: [...chromiumArgs],
         })
       }, 120_000)
       afterAll(async () => {

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { chromiumPath, describeBrowser } from '@mx/testkit'
+import { chromiumArgs, chromiumPath, describeBrowser } from '@mx/testkit'
 import { type BrowserContext, chromium, type Page } from 'playwright-core'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { createProfiler, type ProfilerSnapshot, renderReport, serveDashboard } from '../src/index'
@@ -106,16 +106,7 @@ describeBrowser('report and dashboard in headless Chromium', () => {
     // A fresh profile directory per run; playwright passes it as --user-data-dir.
     browser = await chromium.launchPersistentContext(userDataDir, {
       executablePath: chromiumPath(),
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
+      args: [...chromiumArgs],
     })
   }, 60_000)
 

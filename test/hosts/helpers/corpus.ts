@@ -1,8 +1,9 @@
 // The documents every scenario runs, and their ground truth: the same corpus extracted by one
 // clean process (level `basic`: no cache, no threads, no Redis, no network), as comparable JSON.
 import { isDeepStrictEqual } from 'node:util'
-import { createEngine, type ExtractResult, type SourceDocument } from '@mx/engine'
+import { createEngine, type SourceDocument } from '@mx/engine'
 import { seededRandom } from '@mx/testkit'
+import { comparable } from '../../reliability/helpers/corpus'
 
 export const extractorUrl = new URL(
   '../../../examples/distributed/src/extractor.mjs',
@@ -34,13 +35,6 @@ export function markdownCorpus(count: number, tag: string, seed = 7): SourceDocu
     const content = [`# ${tag} document ${d}`, ...sections].join('\n\n')
     return { id: `${tag}-${String(d).padStart(3, '0')}.md`, content }
   })
-}
-
-/** What must be identical between two runs: the outcome of each document, without timings. */
-export function comparable(result: ExtractResult): unknown {
-  return result.ok
-    ? { id: result.id, ok: true, metadata: result.metadata, elements: result.elements }
-    : { id: result.id, ok: false, code: result.error.code }
 }
 
 /** Ground truth by document id, as JSON would carry it from another host. */

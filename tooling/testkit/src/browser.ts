@@ -11,6 +11,22 @@ export function chromiumPath(): string | undefined {
 }
 
 /**
+ * Flags for a headless Chromium in tests: no sandbox (root in CI), no GPU, and none of the
+ * background connections a machine without internet refuses by the dozen (QUIC, component
+ * updates, sync, the rest of background networking). Launch with a new empty profile directory.
+ */
+export const chromiumArgs: readonly string[] = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+]
+
+/**
  * `describe` for tests that drive a real Chromium. Skipped when none is installed, unless
  * `MX_REQUIRE_BROWSER=1` (CI sets it): then the suite fails instead of silently skipping.
  */

@@ -1,4 +1,4 @@
-export { chromiumPath, describeBrowser } from './browser'
+export { chromiumArgs, chromiumPath, describeBrowser } from './browser'
 export type { Caught } from './errors'
 export { expectInvalidOption, rejected, thrown } from './errors'
 export type { PostgresServer } from './postgres-server'
