@@ -152,9 +152,19 @@ export class SnapshotTable {
       }
       if (element == null || element.id !== ids[i]) return undefined
       const shape = shapes[i]
-      if (shape === undefined || !matchesShape(element, shape, values, offsets[i] as number)) {
+      const at = offsets[i] as number
+      const matcher = shape?.matcher
+      // the compiled matcher called here rather than through matchesShape: one call less
+      if (
+        shape === undefined ||
+        !(matcher ? matcher(element, values, at) : matchesShape(element, shape, values, at))
+      ) {
         suspects.push(i)
-      } else if (previous?.[i] !== element && deeplyFrozen(element, 0)) {
+      } else if (
+        previous?.[i] !== element &&
+        Object.isFrozen(element) &&
+        deeplyFrozen(element, 0)
+      ) {
         // equal content in another object: that one may be frozen (a non-frozen one answers
         // at once), and then the next update need not read it
         nextFrozen[i] = 1
@@ -192,7 +202,7 @@ export class SnapshotTable {
     const known = this.pool.shapes.get(signature)
     if (known && sameTokens(known.tokens, tokens)) return known
     if (this.pool.shapes.size >= MAX_SHAPES) this.pool.shapes.clear()
-    const shape: Shape = { tokens, count }
+    const shape: Shape = { tokens, count, signature, calls: 0, matcher: undefined }
     this.pool.shapes.set(signature, shape)
     return shape
   }
