@@ -5,16 +5,26 @@
 // only the documents whose fingerprint changed and tells which documents left the corpus. A run
 // over an unchanged corpus reads no document, decodes no index, writes the stored result as it
 // is, and writes no state back.
+//
+// `runs/<name>.state` holds the small part (listing, fingerprints, where each line is); the
+// lines and the corpus pass's result and index are in files written once each
+// (run-state-files.mjs). A run that changed one document writes that document's line and the
+// corpus pass's files, not every line again, and a warm run does not read the index.
 import { hash } from 'node:crypto'
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { deserialize, serialize } from 'node:v8'
 import { createRelateIndex, decodeRelateIndex } from './extractor/relate-incremental.mjs'
 import { version as extractorVersion } from './extractor/version.mjs'
+import { readPart, removeUnreferenced, replaceFile, writePart } from './run-state-files.mjs'
 
 const format = 'mx-docs-run-state'
 // Bump when the layout below changes: a state written by older code is ignored (rebuilt).
-const layout = 3
+const layout = 4
+/** Files of kept lines before they are written again as one, and how much of them may be
+ * lines no longer kept (replaced or dropped), as a multiple of the lines still kept. */
+const maxLineFiles = 16
+const maxGarbage = 1
 
 /**
  * A document's fingerprint: its bytes, its media type (the charset of --encoding is in it) and
@@ -27,6 +37,12 @@ export function fingerprint(doc) {
 }
 
 /**
+ * @typedef {{ tag: string, relations: number, index: number }} CorpusFile where the corpus
+ *   pass's result (`relations` bytes) and then its index (`index` bytes) are
+ * @typedef {{ tag: string, bytes: number }} LinesFile
+ */
+
+/**
  * The state of the last run over `source` in `cacheDir`, or an empty one (first run, no cache
  * folder, or a state that does not read: it is rebuilt, never trusted).
  * @param {string | undefined} cacheDir undefined: nothing is remembered (--no-cache)
@@ -36,9 +52,11 @@ export function fingerprint(doc) {
 export function loadRunState(cacheDir, source, encoding) {
   // What the kept lines depend on besides the files' bytes; a change drops them all.
   const settings = `${extractorVersion}\0${encoding ?? ''}`
-  const path = cacheDir && join(cacheDir, 'runs', `${hash('sha1', source)}.state`)
+  const dir = cacheDir && join(cacheDir, 'runs')
+  const name = hash('sha1', source)
   const empty = {
-    path,
+    dir,
+    name,
     /** Whether a previous run's state was read: `removed` means something only then. */
     known: false,
     listed: /** @type {string[]} */ ([]),
@@ -46,88 +64,224 @@ export function loadRunState(cacheDir, source, encoding) {
     fingerprints: /** @type {Map<string, string>} */ (new Map()),
     /** The documents of `relations`, in order: relate()'s result depends on it. */
     order: /** @type {string[]} */ ([]),
-    /** The last result of the corpus pass, as JSON; undefined when it must be computed. */
-    relations: /** @type {string | undefined} */ (undefined),
-    /** The index's bytes, decoded by `index()` only when a document changed. */
-    relate: /** @type {Uint8Array | undefined} */ (undefined),
+    /** The last result of the corpus pass, as UTF-8 JSON; undefined when it must be computed. */
+    relationsBytes: /** @type {Buffer | undefined} */ (undefined),
+    /** The file of the last result and index, read by `index()` only when a document changed. */
+    corpus: /** @type {CorpusFile | undefined} */ (undefined),
+    /** The files holding the kept lines, as the last state listed them. */
+    lineFiles: /** @type {LinesFile[]} */ ([]),
     settings,
     /** The documents' JSON lines, by id, for the files they were read from. */
     lines: /** @type {Map<string, import('./unchanged.mjs').KeptLine>} */ (new Map()),
   }
-  if (!path) return withIndex(empty)
+  if (!dir) return withCorpus(empty)
   try {
-    const stored = deserialize(readFileSync(path))
+    const stored = deserialize(readFileSync(join(dir, `${name}.state`)))
     const valid =
       stored?.format === format &&
       stored.layout === layout &&
       Array.isArray(stored.listed) &&
       Array.isArray(stored.order) &&
       Array.isArray(stored.fingerprints) &&
+      Array.isArray(stored.lineFiles) &&
       Array.isArray(stored.lines)
-    if (!valid) return withIndex(empty)
-    return withIndex({
-      path,
+    if (!valid) return withCorpus(empty)
+    const { corpus } = stored
+    return withCorpus({
+      ...empty,
       known: true,
       listed: stored.listed,
       fingerprints: new Map(stored.fingerprints),
       order: stored.order,
-      relations: stored.relations,
-      relate: stored.relate,
-      settings,
-      lines: new Map(stored.settings === settings ? stored.lines : []),
+      corpus,
+      relationsBytes: corpus && readPart(dir, name, corpus.tag, 'corpus', 0, corpus.relations),
+      lineFiles: stored.lineFiles,
+      lines: stored.settings === settings ? readLines(dir, name, stored) : new Map(),
     })
   } catch {
-    return withIndex(empty)
+    return withCorpus(empty)
   }
 }
 
 /**
- * Adds `index()`: the corpus index, decoded on first use (an empty one when there is none, or
- * when the stored one does not decode: every document then goes into it again, none is kept as
- * unchanged).
- * @template {{ relate: Uint8Array | undefined, fingerprints: Map<string, string>,
- *   lines: Map<string, import('./unchanged.mjs').KeptLine> }} T
- * @param {T} state
+ * The kept lines the state lists, read from their files. A file that does not read (removed by
+ * a run beside this one, cut short) loses its lines only: their documents are read again.
+ * @param {string} dir @param {string} name
+ * @param {{ lineFiles: LinesFile[], lines: any[][] }} stored
  */
-function withIndex(state) {
-  /** @type {ReturnType<typeof createRelateIndex> | undefined} */
-  let index
-  return Object.assign(state, {
-    index() {
-      if (index) return index
-      try {
-        index = state.relate ? decodeRelateIndex(state.relate) : createRelateIndex()
-      } catch {
-        index = createRelateIndex()
-        state.fingerprints.clear()
-        state.lines.clear()
-      }
-      return index
-    },
-    /** Whether the index was decoded (or created) in this run. */
-    opened: () => index !== undefined,
+function readLines(dir, name, stored) {
+  /** @type {Map<string, import('./unchanged.mjs').KeptLine>} */
+  const lines = new Map()
+  stored.lineFiles.forEach(({ tag, bytes: size }, file) => {
+    let bytes
+    try {
+      bytes = readPart(dir, name, tag, 'lines', 0, size)
+    } catch {
+      return
+    }
+    for (const [id, path, stat, elements, degraded, inFile, at, body, row] of stored.lines) {
+      if (inFile !== file) continue
+      const rowJson = bytes.toString('utf8', at + body, at + body + row)
+      lines.set(id, {
+        path,
+        stat,
+        body: bytes.subarray(at, at + body),
+        elements,
+        degraded,
+        row: JSON.parse(rowJson),
+        stored: { tag, at, body, row },
+      })
+    }
   })
+  return lines
 }
 
 /**
- * Writes the state (a temporary file renamed over the old one: a crash leaves one or the other).
+ * Adds `relations` (the last result as JSON text, decoded on first use) and `index()` (the
+ * corpus index, decoded on first use: an empty one when there is none, or when the stored one
+ * does not read, and every document then goes into it again, none is kept as unchanged).
+ * @template {{ dir: string | undefined, name: string, corpus: CorpusFile | undefined,
+ *   relationsBytes: Buffer | undefined, fingerprints: Map<string, string>,
+ *   lines: Map<string, import('./unchanged.mjs').KeptLine> }} T
+ * @param {T} state
+ */
+function withCorpus(state) {
+  /** @type {ReturnType<typeof createRelateIndex> | undefined} */
+  let index
+  /** @type {string | undefined} */
+  let relations
+  let computed = false
+  const withRelations = Object.defineProperty(state, 'relations', {
+    get() {
+      if (relations === undefined && state.relationsBytes)
+        relations = state.relationsBytes.toString('utf8')
+      return relations
+    },
+    set(value) {
+      relations = value
+      computed = true
+    },
+    enumerable: true,
+  })
+  return Object.assign(
+    /** @type {T & { relations: string | undefined }} the last result of the corpus pass, as
+     * JSON; undefined when it must be computed */ (withRelations),
+    {
+      /** Whether this run computed the result (it goes into a new corpus file). */
+      computed: () => computed,
+      index() {
+        if (index) return index
+        try {
+          const { dir, name, corpus } = state
+          index =
+            dir && corpus
+              ? decodeRelateIndex(
+                  readPart(dir, name, corpus.tag, 'corpus', corpus.relations, corpus.index),
+                )
+              : createRelateIndex()
+        } catch {
+          index = createRelateIndex()
+          state.fingerprints.clear()
+          state.lines.clear()
+        }
+        return index
+      },
+      /** Whether the index was decoded (or created) in this run. */
+      opened: () => index !== undefined,
+    },
+  )
+}
+
+/**
+ * Writes the state: the lines this run kept into a new file (or, once the files hold too many
+ * lines no longer kept, every line into one), the corpus pass's result and index into a new
+ * file when this run changed them, then the state itself through a temporary file renamed over
+ * the old one (a crash leaves one or the other, and the files either refers to). Files no state
+ * refers to any more are removed.
  * @param {ReturnType<typeof loadRunState>} state
  */
 export function saveRunState(state) {
-  if (!state.path) return
+  const { dir, name } = state
+  if (!dir) return
+  mkdirSync(dir, { recursive: true })
+  const replaced = new Set([
+    ...state.lineFiles.map(({ tag }) => `${tag}.lines`),
+    ...(state.corpus ? [`${state.corpus.tag}.corpus`] : []),
+  ])
+  const lineFiles = writeLines(state)
+  if (state.computed() || state.opened() || !state.corpus) {
+    const relations = Buffer.from(state.relations ?? '', 'utf8')
+    const index = state.index().encode()
+    const tag = writePart(dir, name, 'corpus', [relations, index])
+    state.corpus = { tag, relations: relations.length, index: index.length }
+  }
+  const files = new Map(lineFiles.map(({ tag }, i) => [tag, i]))
   const stored = {
     format,
     layout,
     listed: state.listed,
     fingerprints: [...state.fingerprints],
     order: state.order,
-    relations: state.relations,
-    relate: state.opened() ? state.index().encode() : state.relate,
+    corpus: state.corpus,
     settings: state.settings,
-    lines: [...state.lines],
+    lineFiles,
+    lines: [...state.lines].map(([id, { path, stat, elements, degraded, stored: at }]) => [
+      id,
+      path,
+      stat,
+      elements,
+      degraded,
+      files.get(at?.tag ?? ''),
+      at?.at,
+      at?.body,
+      at?.row,
+    ]),
   }
-  mkdirSync(join(state.path, '..'), { recursive: true })
-  const temporary = `${state.path}.${process.pid}.tmp`
-  writeFileSync(temporary, serialize(stored))
-  renameSync(temporary, state.path)
+  replaceFile(join(dir, `${name}.state`), serialize(stored))
+  state.lineFiles = lineFiles
+  const keep = new Set(lineFiles.map(({ tag }) => `${tag}.lines`))
+  if (state.corpus) keep.add(`${state.corpus.tag}.corpus`)
+  removeUnreferenced(dir, name, keep, replaced)
+}
+
+/**
+ * Writes the lines not in a file yet into a new file and resolves the files the state lists
+ * from now on; each line's `stored` says where it is. Once the files hold more lines no longer
+ * kept than `maxGarbage` times the lines kept, every line goes into the new file; once there
+ * are `maxLineFiles`, the lines of all but the largest do.
+ * @param {ReturnType<typeof loadRunState>} state
+ */
+function writeLines(state) {
+  const { dir, name } = state
+  let kept = 0
+  /** @type {Set<string>} */
+  const used = new Set()
+  for (const line of state.lines.values())
+    if (line.stored) {
+      kept += line.stored.body + line.stored.row
+      used.add(line.stored.tag)
+    }
+  let files = state.lineFiles.filter(({ tag }) => used.has(tag))
+  const total = files.reduce((sum, file) => sum + file.bytes, 0)
+  if (total - kept > maxGarbage * kept) files = []
+  else if (files.length >= maxLineFiles)
+    files = [files.reduce((a, b) => (b.bytes > a.bytes ? b : a))]
+  const staying = new Set(files.map(({ tag }) => tag))
+  /** @type {Uint8Array[]} */
+  const parts = []
+  /** @type {{ tag: string, at: number, body: number, row: number }[]} */
+  const written = []
+  let bytes = 0
+  for (const line of state.lines.values()) {
+    if (line.stored && staying.has(line.stored.tag)) continue
+    const row = Buffer.from(JSON.stringify(line.row), 'utf8')
+    parts.push(line.body, row)
+    line.stored = { tag: '', at: bytes, body: line.body.length, row: row.length }
+    written.push(line.stored)
+    bytes += line.body.length + row.length
+  }
+  if (written.length === 0 || !dir) return files
+  const tag = writePart(dir, name, 'lines', parts)
+  for (const stored of written) stored.tag = tag
+  return [...files, { tag, bytes }]
 }

@@ -18,8 +18,10 @@ export const racyMs = 2000
 /**
  * @typedef {import('@mx/corpus').FileStat} FileStat what readCorpus's `stat` option gives
  * @typedef {{ path: string, stat: FileStat, body: Uint8Array, elements: number,
- *   degraded: string, row: Record<string, unknown> }} KeptLine
- *   `body`: the line up to the end of its metadata; `degraded`: its `,"degraded":…` part or ''
+ *   degraded: string, row: Record<string, unknown>,
+ *   stored?: { tag: string, at: number, body: number, row: number } }} KeptLine
+ *   `body`: the line up to the end of its metadata; `degraded`: its `,"degraded":…` part or '';
+ *   `stored`: where the run state's files hold it (run-state.mjs), once they do
  */
 
 /** @param {FileStat} a @param {FileStat} b */
