@@ -105,7 +105,8 @@ export function loadRunState(cacheDir, source, encoding) {
 
 /**
  * The kept lines the state lists, read from their files. A file that does not read (removed by
- * a run beside this one, cut short) loses its lines only: their documents are read again.
+ * a run beside this one, cut short, garbled) loses its lines only: their documents are read
+ * again.
  * @param {string} dir @param {string} name
  * @param {{ lineFiles: LinesFile[], lines: any[][] }} stored
  */
@@ -113,24 +114,26 @@ function readLines(dir, name, stored) {
   /** @type {Map<string, import('./unchanged.mjs').KeptLine>} */
   const lines = new Map()
   stored.lineFiles.forEach(({ tag, bytes: size }, file) => {
-    let bytes
     try {
-      bytes = readPart(dir, name, tag, 'lines', 0, size)
+      const bytes = readPart(dir, name, tag, 'lines', 0, size)
+      /** @type {Array<[string, import('./unchanged.mjs').KeptLine]>} */
+      const read = []
+      for (const [id, path, stat, elements, degraded, inFile, at, body, row] of stored.lines) {
+        if (inFile !== file) continue
+        const kept = {
+          path,
+          stat,
+          body: bytes.subarray(at, at + body),
+          elements,
+          degraded,
+          row: JSON.parse(bytes.toString('utf8', at + body, at + body + row)),
+          stored: { tag, at, body, row },
+        }
+        read.push([id, kept])
+      }
+      for (const [id, kept] of read) lines.set(id, kept)
     } catch {
-      return
-    }
-    for (const [id, path, stat, elements, degraded, inFile, at, body, row] of stored.lines) {
-      if (inFile !== file) continue
-      const rowJson = bytes.toString('utf8', at + body, at + body + row)
-      lines.set(id, {
-        path,
-        stat,
-        body: bytes.subarray(at, at + body),
-        elements,
-        degraded,
-        row: JSON.parse(rowJson),
-        stored: { tag, at, body, row },
-      })
+      // this file's lines are not kept: their documents are read again
     }
   })
   return lines
