@@ -156,7 +156,7 @@ function withCorpus(state) {
   let computed = false
   const withRelations = Object.defineProperty(state, 'relations', {
     get() {
-      if (relations === undefined && state.relationsBytes)
+      if (relations === undefined && state.relationsBytes?.length)
         relations = state.relationsBytes.toString('utf8')
       return relations
     },
