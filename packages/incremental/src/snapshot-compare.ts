@@ -1,7 +1,7 @@
 // Whether an element still holds the content of its snapshot (see snapshot.ts): the loop that
 // runs once per unchanged element on every update.
 import { isPlain } from './hash'
-import { compiledMatcher } from './snapshot-compile'
+import { compiledMatcher, type MatcherCache } from './snapshot-compile'
 import { ARRAY, END, IGNORED, MAX_DEPTH, OBJECT, PRIM, type Shape } from './snapshot-encode'
 
 // The comparison walks one shape and one run of the pool. Its cursors live in one object
@@ -15,15 +15,22 @@ const cursor = { tokens: EMPTY, values: EMPTY, token: 0, at: 0 }
 
 /**
  * True when `value` holds exactly the content of `shape` whose values start at `at` in
- * `values`. A shape in use (compared `COMPILE_AFTER` times) is compared by its compiled matcher,
- * which answers as `walkShape` does; until then, or where it cannot be compiled, `walkShape`.
+ * `values`. A shape in use (compared `COMPILE_AFTER` times) is compared by its compiled matcher
+ * (from `matchers`, the tracker's), which answers as `walkShape` does; until then, or where it
+ * cannot be compiled, `walkShape`.
  */
-export function matchesShape(value: unknown, shape: Shape, values: readonly unknown[], at: number) {
+export function matchesShape(
+  value: unknown,
+  shape: Shape,
+  values: readonly unknown[],
+  at: number,
+  matchers: MatcherCache,
+) {
   const matcher = shape.matcher
   if (matcher !== undefined) return matcher(value, values, at)
   // counted on: a shape that cannot be compiled goes past the mark and is not tried again
   if (++shape.calls === COMPILE_AFTER) {
-    shape.matcher = compiledMatcher(shape.signature, shape.tokens)
+    shape.matcher = compiledMatcher(matchers, shape.signature, shape.tokens)
   }
   return walkShape(value, shape, values, at)
 }

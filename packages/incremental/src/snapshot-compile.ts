@@ -12,23 +12,31 @@ import { ARRAY, END, IGNORED, OBJECT, PRIM } from './snapshot-encode'
 /** True when `value` holds the content of the shape whose values start at `at` in `values`. */
 export type Matcher = (value: unknown, values: readonly unknown[], at: number) => boolean
 
+/**
+ * Compiled matchers by shape signature, one cache per tracker: its documents share them. Not one
+ * per process: a matcher sees the hidden classes of the elements it compares and is fastest with
+ * few, so a tracker's callers (which build their elements one way) do not share a matcher with
+ * another tracker's, whose elements are built another way (frozen, copied, spread).
+ */
+export type MatcherCache = Map<string, Matcher>
+
 /** Larger shapes (long arrays, wide records) keep the general comparison: less code to hold. */
 const MAX_TOKENS = 256
-/** Compiled matchers kept, by shape signature, for every document and tracker alike. */
+/** Compiled matchers a cache keeps before it starts over. */
 const MAX_COMPILED = 1024
-const compiled = new Map<string, Matcher>()
 
 /**
- * The matcher of the shape with these tokens, compiled on first request and then shared by every
- * shape with the same signature; undefined when the shape is too large or this runtime forbids
- * code generation (`--disallow-code-generation-from-strings`, a content security policy), and
- * the general comparison then stays in use.
+ * The matcher of the shape with these tokens, compiled on first request and then shared through
+ * `cache` by every shape with the same signature; undefined when the shape is too large or this
+ * runtime forbids code generation (`--disallow-code-generation-from-strings`, a content security
+ * policy), and the general comparison then stays in use.
  */
 export function compiledMatcher(
+  cache: MatcherCache,
   signature: string,
   tokens: readonly unknown[],
 ): Matcher | undefined {
-  const known = compiled.get(signature)
+  const known = cache.get(signature)
   if (known) return known
   if (tokens.length > MAX_TOKENS) return undefined
   let matcher: Matcher
@@ -37,8 +45,8 @@ export function compiledMatcher(
   } catch {
     return undefined
   }
-  if (compiled.size >= MAX_COMPILED) compiled.clear()
-  compiled.set(signature, matcher)
+  if (cache.size >= MAX_COMPILED) cache.clear()
+  cache.set(signature, matcher)
   return matcher
 }
 

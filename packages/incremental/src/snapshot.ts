@@ -25,6 +25,7 @@
 
 import type { IgnoreTree } from './hash'
 import { matchesShape } from './snapshot-compare'
+import type { MatcherCache } from './snapshot-compile'
 import { ARRAY, deeplyFrozen, encode, IGNORED, OBJECT, PRIM, type Shape } from './snapshot-encode'
 
 export type { Shape } from './snapshot-encode'
@@ -35,6 +36,8 @@ const MAX_SHAPES = 4096
 interface Pool {
   values: unknown[]
   shapes: Map<string, Shape>
+  /** The tracker's compiled matchers (snapshot-compile.ts). */
+  matchers: MatcherCache
 }
 
 /** Snapshots of a version's elements, by position. */
@@ -48,10 +51,10 @@ export class SnapshotTable {
     private live: number,
   ) {}
 
-  /** A table of `size` positions without snapshots. */
-  static create(size: number): SnapshotTable {
+  /** A table of `size` positions without snapshots; `matchers`: the tracker's compiled ones. */
+  static create(size: number, matchers: MatcherCache = new Map()): SnapshotTable {
     return new SnapshotTable(
-      { values: [], shapes: new Map() },
+      { values: [], shapes: new Map(), matchers },
       new Array(size),
       new Array(size),
       new Uint8Array(size),
@@ -125,7 +128,8 @@ export class SnapshotTable {
   matches(position: number, value: unknown): boolean {
     const shape = this.shapes[position]
     if (shape === undefined) return false
-    return matchesShape(value, shape, this.pool.values, this.offsets[position] as number)
+    const at = this.offsets[position] as number
+    return matchesShape(value, shape, this.pool.values, at, this.pool.matchers)
   }
 
   /**
@@ -142,7 +146,7 @@ export class SnapshotTable {
     suspects: number[],
   ): SnapshotTable | undefined {
     const { shapes, offsets, frozen } = this
-    const values = this.pool.values
+    const { values, matchers } = this.pool
     const nextFrozen = new Uint8Array(elements.length)
     for (let i = 0; i < elements.length; i++) {
       const element = elements[i] as { id?: unknown } | null | undefined
@@ -157,7 +161,9 @@ export class SnapshotTable {
       // the compiled matcher called here rather than through matchesShape: one call less
       if (
         shape === undefined ||
-        !(matcher ? matcher(element, values, at) : matchesShape(element, shape, values, at))
+        !(matcher
+          ? matcher(element, values, at)
+          : matchesShape(element, shape, values, at, matchers))
       ) {
         suspects.push(i)
       } else if (
@@ -185,7 +191,7 @@ export class SnapshotTable {
       this.offsets[i] = values.length
       for (let j = start; j < start + shape.count; j++) values.push(this.pool.values[j])
     }
-    this.pool = { values, shapes: this.pool.shapes }
+    this.pool = { values, shapes: this.pool.shapes, matchers: this.pool.matchers }
   }
 
   private forget(position: number): void {

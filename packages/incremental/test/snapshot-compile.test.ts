@@ -102,13 +102,15 @@ describe('compiled shape matchers', () => {
     expect((globalThis as { __pwned?: number }).__pwned).toBeUndefined()
   })
 
-  it('are compiled once per shape and shared, and large shapes keep the token walk', () => {
+  it('are compiled once per shape and tracker, and large shapes keep the token walk', () => {
     const { shape } = snapshot({ id: 'a', text: 'x' }) as NonNullable<ReturnType<typeof snapshot>>
-    const first = compiledMatcher('test:shared', shape.tokens)
+    const cache = new Map()
+    const first = compiledMatcher(cache, 'shared', shape.tokens)
     expect(first).toBeTypeOf('function')
-    expect(compiledMatcher('test:shared', shape.tokens)).toBe(first)
+    expect(compiledMatcher(cache, 'shared', shape.tokens)).toBe(first)
+    expect(compiledMatcher(new Map(), 'shared', shape.tokens)).not.toBe(first)
     const large = snapshot({ id: 'a', list: Array.from({ length: 300 }, (_, i) => i) })
-    expect(compiledMatcher('test:large', large?.shape.tokens ?? [])).toBeUndefined()
+    expect(compiledMatcher(cache, 'large', large?.shape.tokens ?? [])).toBeUndefined()
   })
 
   it('take over in the tracker once a shape is in use, with the same results', async () => {
