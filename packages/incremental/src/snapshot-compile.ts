@@ -6,7 +6,6 @@
 //
 // Only the structure goes into the source: keys as JSON string literals, value positions as
 // numbers. Values stay in the pool and are read from it, never written into code.
-import { isPlain } from './hash'
 import { ARRAY, END, IGNORED, OBJECT, PRIM } from './snapshot-encode'
 
 /** True when `value` holds the content of the shape whose values start at `at` in `values`. */
@@ -92,22 +91,27 @@ export function compileMatcher(tokens: readonly unknown[]): Matcher {
     position++
     keyLists.push(keys)
     const list = `k${keyLists.length - 1}`
-    // for...in reads the keys from the hidden class's enum cache: no array is allocated
+    // plain (as isPlain in hash.ts), checked here rather than by calling isPlain: a check of its
+    // own sees this shape's hidden classes only, where isPlain sees every caller's. for...in
+    // reads the keys from the hidden class's enum cache: no array is allocated.
     return (
-      `if (typeof ${name} !== 'object' || ${name} === null || !isPlain(${name})) return false;\n` +
+      `if (typeof ${name} !== 'object' || ${name} === null) return false;\n` +
+      `proto = getPrototypeOf(${name});\n` +
+      'if (proto !== objectPrototype && proto !== null) return false;\n' +
       `n = 0;\nfor (const key in ${name}) if (key !== ${list}[n++]) return false;\n` +
       `if (n !== ${keys.length}) return false;\n${fields}`
     )
   }
 
-  const body = `let n = 0;\n${checks('v0')}return true;\n`
+  const body = `let n = 0;\nlet proto;\n${checks('v0')}return true;\n`
   if (position !== tokens.length) throw new Error('not a shape')
   // each key list a constant of the closure: one load, not two, per key compared
   const lists = keyLists.map((_, i) => `const k${i} = keys[${i}];\n`).join('')
   const factory = new Function(
     'keys',
-    'isPlain',
+    'getPrototypeOf',
+    'objectPrototype',
     `${lists}return function matchShape(v0, values, at) {\n${body}}`,
-  ) as (keys: string[][], plain: typeof isPlain) => Matcher
-  return factory(keyLists, isPlain)
+  ) as (keys: string[][], getPrototypeOf: (value: object) => unknown, prototype: object) => Matcher
+  return factory(keyLists, Object.getPrototypeOf, Object.prototype)
 }
