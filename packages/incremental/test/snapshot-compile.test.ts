@@ -8,6 +8,7 @@ import { createTracker, memoryStore } from '../src/index'
 import { walkShape } from '../src/snapshot-compare'
 import { compiledMatcher, compileMatcher } from '../src/snapshot-compile'
 import { encode, type Shape } from '../src/snapshot-encode'
+import { snapshotElement } from './fixtures/snapshot-elements'
 
 const run = promisify(execFile)
 const ignore = elementIgnoreTree(['meta.modifiedAt'])
@@ -24,19 +25,7 @@ function snapshot(value: unknown, ignoreTree = ignore) {
 
 describe('compiled shape matchers', () => {
   it('answer exactly as the token walk does, for any content and any candidate', () => {
-    const field = fc.oneof(fc.jsonValue(), fc.constant(undefined))
-    const element = fc.record(
-      {
-        id: fc.constantFrom('a', 'b'),
-        text: fc.constantFrom('x', 'y'),
-        seenAt: field,
-        meta: fc.oneof(
-          fc.record({ modifiedAt: field, page: fc.nat(2) }, { requiredKeys: [] }),
-          fc.array(fc.record({ modifiedAt: fc.nat(2) })),
-        ),
-      },
-      { requiredKeys: ['id'] },
-    )
+    const element = snapshotElement
     const value = fc.oneof(element, fc.jsonValue())
     fc.assert(
       fc.property(value, value, (a, b) => {
