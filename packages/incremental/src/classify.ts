@@ -1,7 +1,6 @@
 import type { IgnoreTree } from './hash'
 import { IdIndex } from './id-index'
 import { SnapshotTable } from './snapshot'
-import type { MatcherCache } from './snapshot-compile'
 import { MISSING, type Previous } from './state'
 import type { UpdateCounts } from './tracker-types'
 import type { Element } from './types'
@@ -14,8 +13,6 @@ export interface ClassifyEnvironment {
   immutable: boolean
   /** The fields the element hash leaves out (`id` and `ignoreFields`), see `elementIgnoreTree`. */
   ignore?: IgnoreTree
-  /** The tracker's compiled snapshot matchers, shared by its documents (snapshot-compile.ts). */
-  matchers?: MatcherCache
 }
 
 /** The element columns of an update once every element is hashed and classified. */
@@ -104,7 +101,7 @@ function classifySameIds<E extends Element>(
       if (element == null || element.id !== ids[i]) return undefined
       suspects.push(i)
     }
-    snapshots = SnapshotTable.create(size, env.matchers)
+    snapshots = SnapshotTable.create(size)
   }
   // slices are memory copies: far cheaper than writing 10,000 entries one by one
   const hashes = prev.hashes.slice()
@@ -192,7 +189,7 @@ function classifyMatched<E extends Element>(
   const prevSnapshots = prev.snapshots
   const snapshots = env.immutable
     ? undefined
-    : (prevSnapshots?.empty(size) ?? SnapshotTable.create(size, env.matchers))
+    : (prevSnapshots?.empty(size) ?? SnapshotTable.create(size))
   const pending: number[] = []
   const from = new Int32Array(size)
   const prevIds = prev.ids

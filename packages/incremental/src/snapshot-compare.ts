@@ -1,7 +1,6 @@
 // Whether an element still holds the content of its snapshot (see snapshot.ts): the loop that
 // runs once per unchanged element on every update.
 import { isPlain } from './hash'
-import { compiledMatcher, type MatcherCache } from './snapshot-compile'
 import { ARRAY, END, IGNORED, MAX_DEPTH, OBJECT, PRIM, type Shape } from './snapshot-encode'
 
 // The comparison walks one shape and one run of the pool. Its cursors live in one object
@@ -9,38 +8,15 @@ import { ARRAY, END, IGNORED, MAX_DEPTH, OBJECT, PRIM, type Shape } from './snap
 // every access is checked for the temporal dead zone). It is synchronous and reaches no tracker
 // code, so nothing can interleave.
 const EMPTY: readonly unknown[] = []
-/** Comparisons by the token walk before a shape gets its compiled matcher (snapshot-compile.ts). */
-const COMPILE_AFTER = 64
 const cursor = { tokens: EMPTY, values: EMPTY, token: 0, at: 0 }
 
 /**
  * True when `value` holds exactly the content of `shape` whose values start at `at` in
- * `values`. A shape in use (compared `COMPILE_AFTER` times) is compared by its compiled matcher
- * (from `matchers`, the tracker's), which answers as `walkShape` does; until then, or where it
- * cannot be compiled, `walkShape`.
+ * `values`. The usual element (a plain object whose fields are primitives, or plain objects
+ * of primitives such as a `meta` record) is compared in this one function; anything else goes
+ * through the general `compareValue`.
  */
-export function matchesShape(
-  value: unknown,
-  shape: Shape,
-  values: readonly unknown[],
-  at: number,
-  matchers: MatcherCache,
-) {
-  const matcher = shape.matcher
-  if (matcher !== undefined) return matcher(value, values, at)
-  // counted on: a shape that cannot be compiled goes past the mark and is not tried again
-  if (++shape.calls === COMPILE_AFTER) {
-    shape.matcher = compiledMatcher(matchers, shape.signature, shape.tokens)
-  }
-  return walkShape(value, shape, values, at)
-}
-
-/**
- * The comparison by walking the shape's tokens: the usual element (a plain object whose fields
- * are primitives, or plain objects of primitives such as a `meta` record) in this one function,
- * anything else through the general `compareValue`.
- */
-export function walkShape(value: unknown, shape: Shape, values: readonly unknown[], at: number) {
+export function matchesShape(value: unknown, shape: Shape, values: readonly unknown[], at: number) {
   const tokens = shape.tokens
   if (typeof value !== 'object' || value === null || tokens[0] !== OBJECT || !isPlain(value)) {
     return compareFrom(value, tokens, values, 0, at, 0) === tokens.length

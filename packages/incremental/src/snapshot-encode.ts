@@ -1,18 +1,11 @@
 // How a snapshot is written (see snapshot.ts): the markers a shape is made of and the walk that
 // records an element's structure as tokens and its primitive values in order.
 import { type IgnoreTree, isPlain } from './hash'
-import type { Matcher } from './snapshot-compile'
 
 /** Structure of a snapshot: keys and markers in depth-first order, and how many values. */
 export interface Shape {
   readonly tokens: readonly unknown[]
   readonly count: number
-  /** The tokens as one string: the key of the interned shape and of its compiled matcher. */
-  readonly signature: string
-  /** Comparisons made by walking the tokens (snapshot-compare.ts), until it is compiled. */
-  calls: number
-  /** The compiled comparison (snapshot-compile.ts), once the shape is in use. */
-  matcher: Matcher | undefined
 }
 
 // markers are unique objects, so they never equal a key string

@@ -25,7 +25,6 @@
 
 import type { IgnoreTree } from './hash'
 import { matchesShape } from './snapshot-compare'
-import type { MatcherCache } from './snapshot-compile'
 import { ARRAY, deeplyFrozen, encode, IGNORED, OBJECT, PRIM, type Shape } from './snapshot-encode'
 
 export type { Shape } from './snapshot-encode'
@@ -36,8 +35,6 @@ const MAX_SHAPES = 4096
 interface Pool {
   values: unknown[]
   shapes: Map<string, Shape>
-  /** The tracker's compiled matchers (snapshot-compile.ts). */
-  matchers: MatcherCache
 }
 
 /** Snapshots of a version's elements, by position. */
@@ -51,10 +48,10 @@ export class SnapshotTable {
     private live: number,
   ) {}
 
-  /** A table of `size` positions without snapshots; `matchers`: the tracker's compiled ones. */
-  static create(size: number, matchers: MatcherCache = new Map()): SnapshotTable {
+  /** A table of `size` positions without snapshots. */
+  static create(size: number): SnapshotTable {
     return new SnapshotTable(
-      { values: [], shapes: new Map(), matchers },
+      { values: [], shapes: new Map() },
       new Array(size),
       new Array(size),
       new Uint8Array(size),
@@ -128,8 +125,7 @@ export class SnapshotTable {
   matches(position: number, value: unknown): boolean {
     const shape = this.shapes[position]
     if (shape === undefined) return false
-    const at = this.offsets[position] as number
-    return matchesShape(value, shape, this.pool.values, at, this.pool.matchers)
+    return matchesShape(value, shape, this.pool.values, this.offsets[position] as number)
   }
 
   /**
@@ -146,7 +142,7 @@ export class SnapshotTable {
     suspects: number[],
   ): SnapshotTable | undefined {
     const { shapes, offsets, frozen } = this
-    const { values, matchers } = this.pool
+    const values = this.pool.values
     const nextFrozen = new Uint8Array(elements.length)
     for (let i = 0; i < elements.length; i++) {
       const element = elements[i] as { id?: unknown } | null | undefined
@@ -156,21 +152,9 @@ export class SnapshotTable {
       }
       if (element == null || element.id !== ids[i]) return undefined
       const shape = shapes[i]
-      const at = offsets[i] as number
-      const matcher = shape?.matcher
-      // the compiled matcher called here rather than through matchesShape: one call less
-      if (
-        shape === undefined ||
-        !(matcher
-          ? matcher(element, values, at)
-          : matchesShape(element, shape, values, at, matchers))
-      ) {
+      if (shape === undefined || !matchesShape(element, shape, values, offsets[i] as number)) {
         suspects.push(i)
-      } else if (
-        previous?.[i] !== element &&
-        Object.isFrozen(element) &&
-        deeplyFrozen(element, 0)
-      ) {
+      } else if (previous?.[i] !== element && deeplyFrozen(element, 0)) {
         // equal content in another object: that one may be frozen (a non-frozen one answers
         // at once), and then the next update need not read it
         nextFrozen[i] = 1
@@ -191,7 +175,7 @@ export class SnapshotTable {
       this.offsets[i] = values.length
       for (let j = start; j < start + shape.count; j++) values.push(this.pool.values[j])
     }
-    this.pool = { values, shapes: this.pool.shapes, matchers: this.pool.matchers }
+    this.pool = { values, shapes: this.pool.shapes }
   }
 
   private forget(position: number): void {
@@ -208,7 +192,7 @@ export class SnapshotTable {
     const known = this.pool.shapes.get(signature)
     if (known && sameTokens(known.tokens, tokens)) return known
     if (this.pool.shapes.size >= MAX_SHAPES) this.pool.shapes.clear()
-    const shape: Shape = { tokens, count, signature, calls: 0, matcher: undefined }
+    const shape: Shape = { tokens, count }
     this.pool.shapes.set(signature, shape)
     return shape
   }

@@ -51,7 +51,6 @@ export function createTrackerCore(options: TrackerOptions): TrackerCore {
     now,
     immutable: options.immutableElements === true,
     ignore: elementIgnoreTree(ignoreFields),
-    matchers: new Map(),
   }
 
   return {
