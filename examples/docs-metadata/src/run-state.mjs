@@ -170,7 +170,8 @@ function withCorpus(state) {
     /** @type {T & { relations: string | undefined }} the last result of the corpus pass, as
      * JSON; undefined when it must be computed */ (withRelations),
     {
-      /** Whether this run computed the result (it goes into a new corpus file). */
+      /** Whether this run computed the result: every change to the index makes it compute
+       * one, so the result and the index go into a new corpus file then, and only then. */
       computed: () => computed,
       index() {
         if (index) return index
@@ -189,8 +190,6 @@ function withCorpus(state) {
         }
         return index
       },
-      /** Whether the index was decoded (or created) in this run. */
-      opened: () => index !== undefined,
     },
   )
 }
@@ -212,7 +211,8 @@ export function saveRunState(state) {
     ...(state.corpus ? [`${state.corpus.tag}.corpus`] : []),
   ])
   const lineFiles = writeLines(state)
-  if (state.computed() || state.opened() || !state.corpus) {
+  // an index decoded but not changed (a file touched, its bytes the same) is not written again
+  if (state.computed() || !state.corpus) {
     const relations = Buffer.from(state.relations ?? '', 'utf8')
     const index = state.index().encode()
     const tag = writePart(dir, name, 'corpus', [relations, index])
