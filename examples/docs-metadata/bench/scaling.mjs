@@ -6,7 +6,12 @@
 //   mx cold    a new engine (level performance, N threads) on an empty disk cache, closed after
 // and prints the speedups against the naive loop, mx ÷ ceiling, and the serial fraction of the mx
 // run: main-thread busy time (performance.eventLoopUtilization) ÷ (that + the time the threads
-// spent in the task, pool.stats().taskMs). Medians of the rounds. Every mx run is checked
+// spent in the task, pool.stats().taskMs). Medians of the rounds. Two more columns pair each mx
+// run with the ceiling run just before it: the median of their per-round wall-time ratios (less
+// exposed to a host whose speed drifts between rounds), and of their CPU-time ratios, from
+// process.cpuUsage() (every thread of the process, over the same window as the wall time): how
+// much more work mx does than the bare loop, which bounds mx / ceiling wherever the cores are
+// all busy. Every mx run is checked
 // against the naive loop, after its clock stops: the same documents ok, the same metadata, the
 // same element count.
 // --record saves the figures (with the machine) to bench/results/; the tables of saved runs from
@@ -60,17 +65,20 @@ const expected = (await naive(docs, { keep: true })).metadata
 async function mxCold(threads) {
   const cacheDir = mkdtempSync(join(os.tmpdir(), 'mx-scaling-'))
   const busy = performance.eventLoopUtilization()
+  const cpu = process.cpuUsage()
   const started = performance.now()
   const engine = createEngine({ extractor: extractorUrl, level: 'performance', threads, cacheDir })
   const results = []
   let taskMs = 0
   let ms = 0
   let mainMs = 0
+  let cpuMs = 0
   try {
     for await (const result of engine.extractMany(docs, { ordered: false })) results.push(result)
     taskMs = engine.slots.workers.stats()?.taskMs ?? 0
     await engine.close()
     ms = performance.now() - started
+    cpuMs = cpuTime(cpu)
     mainMs = performance.eventLoopUtilization(busy).active
   } finally {
     await engine.close()
@@ -88,7 +96,13 @@ async function mxCold(threads) {
   }
   if (ok !== expected.size || wrong > 0)
     throw new Error(`mx gave ${ok} ok documents (${wrong} differ), the naive loop ${expected.size}`)
-  return { ms, mainMs, taskMs, elements }
+  return { ms, cpuMs, mainMs, taskMs, elements }
+}
+
+/** CPU time (user + system, all threads) since `since` (a process.cpuUsage() value), in ms. */
+function cpuTime(since) {
+  const { user, system } = process.cpuUsage(since)
+  return (user + system) / 1000
 }
 
 /** Throws unless `metadata` (by id) is the naive loop's, document for document. */
@@ -102,9 +116,10 @@ function checkMetadata(name, metadata) {
 }
 
 async function time(fn) {
+  const cpu = process.cpuUsage()
   const started = performance.now()
   const result = await fn()
-  return { ms: performance.now() - started, ...result }
+  return { ms: performance.now() - started, cpuMs: cpuTime(cpu), ...result }
 }
 
 const median = (xs) => {
@@ -116,7 +131,7 @@ const median = (xs) => {
 const naiveMs = []
 const rows = []
 for (const threads of threadCounts) {
-  const samples = { ceiling: [], mx: [], serial: [] }
+  const samples = { ceiling: [], mx: [], serial: [], paired: [], cpu: [] }
   for (let round = 0; round < rounds; round++) {
     const loop = await time(() => naive(docs))
     naiveMs.push(loop.ms)
@@ -130,12 +145,16 @@ for (const threads of threadCounts) {
     samples.ceiling.push(ceiling.ms)
     samples.mx.push(mx.ms)
     samples.serial.push(mx.mainMs / (mx.mainMs + mx.taskMs))
+    samples.paired.push(ceiling.ms / mx.ms)
+    samples.cpu.push(ceiling.cpuMs / mx.cpuMs)
   }
   rows.push({
     threads,
     ceilingMs: median(samples.ceiling),
     mxMs: median(samples.mx),
     serialFraction: median(samples.serial),
+    pairedMxOverCeiling: median(samples.paired),
+    cpuCeilingOverMx: median(samples.cpu),
   })
   console.log(`  ${threads} threads done`)
 }
@@ -172,7 +191,7 @@ function amdahl(serial, threads) {
 function printTable({ rows, naiveMs }) {
   console.log(`naive loop: ${(naiveMs / 1000).toFixed(2)} s (median)`)
   console.log(
-    'threads | ceiling vs naive | mx cold vs naive | mx / ceiling | serial fraction | Amdahl bound vs 1 thread (s at 2)',
+    'threads | ceiling vs naive | mx cold vs naive | mx / ceiling | mx / ceiling, paired | CPU: ceiling / mx | serial fraction | Amdahl bound vs 1 thread (s at 2)',
   )
   const serial = rows.find((row) => row.threads === 2)?.serialFraction ?? rows[0]?.serialFraction
   for (const row of rows) {
@@ -182,6 +201,9 @@ function printTable({ rows, naiveMs }) {
         `${row.ceiling.toFixed(2)}×`.padStart(16),
         `${row.mx.toFixed(2)}×`.padStart(16),
         row.mxOverCeiling.toFixed(2).padStart(12),
+        // Runs recorded before these two columns existed have neither.
+        (row.pairedMxOverCeiling?.toFixed(2) ?? '–').padStart(20),
+        (row.cpuCeilingOverMx?.toFixed(2) ?? '–').padStart(17),
         `${(row.serialFraction * 100).toFixed(1)}%`.padStart(15),
         `${amdahl(serial, row.threads).toFixed(2)}×`.padStart(29),
       ].join(' | '),
