@@ -11,9 +11,8 @@
 // exposed to a host whose speed drifts between rounds), and of their CPU-time ratios, from
 // process.cpuUsage() (every thread of the process, over the same window as the wall time): how
 // much more work mx does than the bare loop, which bounds mx / ceiling wherever the cores are
-// all busy. Every mx run is checked
-// against the naive loop, after its clock stops: the same documents ok, the same metadata, the
-// same element count.
+// all busy. Every mx run is checked against the naive loop, after its clock stops: the same
+// documents ok, the same metadata, the same element count.
 // --record saves the figures (with the machine) to bench/results/; the tables of saved runs from
 // other machines are printed after this machine's, so docs/benchmarks.md carries them.
 import {
