@@ -84,10 +84,10 @@ describeHosts('the document queue across hosts in network namespaces', () => {
     // Throughput is a measurement, not an assertion (tests never assert wall-clock times): the
     // ratio and its target (#26: within 2× of loopback) go to docs/reliability.md. It measured
     // 1.5× when #26 closed and 2.2–3.7× since (the loopback run got faster, this one did not).
-    // A gap of about 5 s would be a completion event the producer missed, found by its re-read.
     const slowdown = loop.perSecond / steady.perSecond
-    const gaps = { loop: longestGap(loop), steady: longestGap(steady) }
     const verdict = slowdown <= 2 ? 'met' : 'NOT met'
+    // A gap of about 5 s would be a completion event the producer missed, found by its re-read.
+    const gaps = { loop: longestGap(loop), steady: longestGap(steady) }
 
     recordScenario('1-steady', {
       order: 1,
